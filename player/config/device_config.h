@@ -1,0 +1,60 @@
+// The device configuration (signage.toml): who this screen is, where its files are,
+// how it displays. Loaded once at start. See docs/playlist-format.md#device-config.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/diagnostic.h"
+#include "playlist/model.h"
+
+namespace signage {
+
+enum class DisplayMode { fullscreen, window, headless };
+
+struct DeviceConfig {
+  // [screen]
+  std::string screen_id = "signage";
+  std::string site;
+  // [paths]
+  std::filesystem::path playlists = "/var/lib/signage/playlists";
+  std::filesystem::path media;           // empty: the playlists folder
+  std::filesystem::path journal = "/var/lib/signage/journal";
+  // [display]
+  DisplayMode mode = DisplayMode::fullscreen;
+  int width = 1920;                      // window and headless size
+  int height = 1080;
+  std::filesystem::path font;            // empty: found through fontconfig
+  // [defaults] for items that say nothing
+  std::chrono::milliseconds duration{12'000};
+  Transition transition = Transition::fade;
+  std::chrono::milliseconds fade{500};
+  // [idle] what shows when no campaign is active
+  Rgb idle_background{0x10, 0x2a, 0x43};
+  Rgb idle_color{255, 255, 255};
+  std::string idle_text;                 // shown under the clock; empty: the screen id
+  // [limits]
+  std::int64_t max_image_pixels = 64'000'000;
+  // [video]
+  std::string hwdec = "auto";
+  // [uplink]
+  std::string uplink_target;
+  std::chrono::milliseconds heartbeat{60'000};
+
+  std::filesystem::path media_root() const { return media.empty() ? playlists : media; }
+};
+
+struct DeviceConfigResult {
+  std::optional<DeviceConfig> config;    // set when there are no errors
+  std::vector<Diagnostic> diagnostics;   // errors and warnings, in file order
+};
+
+// Reads and validates `file`. Relative paths inside it are taken relative to the
+// folder the file is in.
+DeviceConfigResult load_device_config(const std::filesystem::path& file);
+
+}  // namespace signage

@@ -1,0 +1,89 @@
+// Time as the rest of the player sees it. Nothing outside this module reads the
+// wall clock or the time zone directly: both are injected, so schedules, DST changes
+// and clock jumps can be tested deterministically.
+//
+// Instant: a point on the UTC time line, in milliseconds.
+// LocalTime: what the wall clock in the screen's zone shows at an Instant, with the
+// offset kept so records can print "2024-06-16T10:02:03.120+08:00".
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace signage {
+
+using Instant = std::chrono::sys_time<std::chrono::milliseconds>;
+using Date = std::chrono::year_month_day;
+
+struct LocalTime {
+  Date date;
+  std::chrono::milliseconds time_of_day{0};  // since local midnight, in [0, 24h)
+  std::chrono::weekday weekday;
+  std::chrono::seconds utc_offset{0};        // local = UTC + offset
+
+  // The wall-clock reading as if it were UTC: date and time of day in one number.
+  // Used to compare wall-clock readings, never as a real instant.
+  std::chrono::sys_time<std::chrono::milliseconds> wall() const;
+};
+
+// Maps instants to wall-clock readings in one time zone. Implementations must be
+// safe to call from any thread.
+class TimeZone {
+ public:
+  virtual ~TimeZone() = default;
+  virtual LocalTime to_local(Instant t) const = 0;
+
+  // The instant at which the wall clock shows `date` at `time_of_day` (which may be
+  // 24h: the next midnight). When that reading happens twice (clocks go back), the
+  // earlier; when it never happens (clocks go forward), the instant the clock jumps
+  // past it, so that a window "02:30-04:00" on a spring-forward night starts at 03:00.
+  Instant to_instant(Date date, std::chrono::milliseconds time_of_day) const;
+};
+
+// The zone of the process: TZ if set, else /etc/localtime (through localtime_r).
+std::unique_ptr<TimeZone> system_time_zone();
+// A zone with a constant offset (tests, and zones without DST).
+std::unique_ptr<TimeZone> fixed_offset_zone(std::chrono::seconds offset);
+
+// The source of "now". The player reads it; tests drive a ManualClock.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual Instant now() const = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  Instant now() const override;
+};
+
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(Instant t) : t_(t) {}
+  Instant now() const override { return t_; }
+  void set(Instant t) { t_ = t; }
+  void advance(std::chrono::milliseconds d) { t_ += d; }
+
+ private:
+  Instant t_;
+};
+
+// "2024-06-16T10:02:03.120+08:00" (milliseconds only when `with_ms`).
+std::string format_iso8601(const LocalTime& t, bool with_ms = true);
+// "2024-06-16" 
+std::string format_date(Date d);
+
+// Accepts "YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|+HH:MM|-HH:MM]". Without an offset the
+// reading is taken in `zone`. A space may stand for the 'T'.
+Result<Instant> parse_iso8601(std::string_view text, const TimeZone& zone);
+
+// "12s", "1m30s", "500ms", "2h", "1.5s": a duration as written in config files.
+Result<std::chrono::milliseconds> parse_duration(std::string_view text);
+// "HH:MM" or "HH:MM:SS", 00:00 to 24:00.
+Result<std::chrono::milliseconds> parse_time_of_day(std::string_view text);
+
+}  // namespace signage

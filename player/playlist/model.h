@@ -1,0 +1,88 @@
+// The validated, plain-data form of the playlists in the drop folder. Built by the
+// loader (playlist/loader.h), read by the scheduler and the renderer. No pointers
+// into TOML: a PlaylistSet is a value that can be copied to another thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/diagnostic.h"
+#include "core/time.h"
+
+namespace signage {
+
+struct Rgb {
+  std::uint8_t r = 0, g = 0, b = 0;
+  friend bool operator==(const Rgb&, const Rgb&) = default;
+};
+
+// One daily window of wall-clock time. end <= start means it runs over midnight
+// ("22:00-06:00"); "00:00-24:00" is the whole day.
+struct TimeWindow {
+  std::chrono::milliseconds start{0};
+  std::chrono::milliseconds end{std::chrono::hours(24)};
+  friend bool operator==(const TimeWindow&, const TimeWindow&) = default;
+};
+
+// When something may show. Every present constraint must hold:
+//   starts <= date <= ends; date in `dates` (if any); date not in `except`;
+//   weekday in `weekdays` (if any); time of day inside one of `hours` (if any).
+// A window over midnight belongs to the day it starts on: "22:00-02:00" with
+// weekdays = ["fri"] shows Friday 22:00 to Saturday 02:00.
+struct When {
+  std::optional<Date> starts;
+  std::optional<Date> ends;
+  std::vector<TimeWindow> hours;       // empty: all day
+  std::uint8_t weekdays = 0x7F;        // bit i = weekday i (0 = Sunday)
+  std::vector<Date> dates;             // empty: any date
+  std::vector<Date> except;
+};
+
+enum class ItemType { slogan, image, video };
+enum class Transition { cut, fade };
+enum class Fit { contain, cover };  // contain: whole picture, letterboxed; cover: fill, cropped
+
+struct Style {
+  Rgb background{0, 0, 0};
+  Rgb color{255, 255, 255};
+  std::filesystem::path background_image;  // resolved; empty: none
+};
+
+struct Item {
+  std::string id;
+  ItemType type = ItemType::slogan;
+  std::string text;                       // slogan: UTF-8, '\n' forces a break
+  std::string file;                       // image/video: as written, relative to the media folder
+  std::filesystem::path path;             // image/video: resolved inside the media folder
+  bool media_missing = false;             // file absent when loaded: left out of the rotation
+  std::chrono::milliseconds duration{12'000};
+  Transition transition = Transition::fade;
+  Fit fit = Fit::contain;
+  Style style;
+  When when;
+  SourcePos pos;                          // where the item's table starts
+};
+
+struct Campaign {
+  std::string id;
+  std::string title;
+  int priority = 0;
+  When when;
+  std::vector<Item> items;
+  std::string ticker;                     // scrolling text, may be empty
+  std::filesystem::path source;           // the playlist file
+  std::string source_sha256;              // hex digest of the file's bytes
+};
+
+struct PlaylistSet {
+  std::vector<Campaign> campaigns;        // sorted by source file name
+};
+
+std::string_view to_string(ItemType t);
+std::string_view to_string(Transition t);
+
+}  // namespace signage
