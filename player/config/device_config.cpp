@@ -1,1 +1,215 @@
-// being written
+#include "config/device_config.h"
+
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <string_view>
+#include <system_error>
+
+#include "playlist/toml_check.h"
+
+namespace signage {
+
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+using namespace tomlcheck;
+
+constexpr std::string_view kTopKeys[] = {"screen", "paths", "display", "defaults",
+                                         "idle",   "limits", "video",  "uplink"};
+constexpr std::string_view kScreenKeys[] = {"id", "site"};
+constexpr std::string_view kPathsKeys[] = {"playlists", "media", "journal"};
+constexpr std::string_view kDisplayKeys[] = {"mode", "size", "font"};
+constexpr std::string_view kDefaultsKeys[] = {"duration", "transition", "fade"};
+constexpr std::string_view kIdleKeys[] = {"background", "color", "text"};
+constexpr std::string_view kLimitsKeys[] = {"max_image_megapixels"};
+constexpr std::string_view kVideoKeys[] = {"hwdec"};
+constexpr std::string_view kUplinkKeys[] = {"target", "heartbeat"};
+
+constexpr double kMaxMegapixels = 1000;
+
+// "relp://host:port" or "tcp://host:port" (host may be "[v6]").
+bool valid_uplink_target(std::string_view s) {
+  const auto sep = s.find("://");
+  if (sep == std::string_view::npos) return false;
+  const std::string_view scheme = s.substr(0, sep);
+  if (scheme != "relp" && scheme != "tcp") return false;
+  const std::string_view rest = s.substr(sep + 3);
+  const auto colon = rest.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  std::string_view host = rest.substr(0, colon);
+  const std::string_view port = rest.substr(colon + 1);
+  if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']') return false;
+    host = host.substr(1, host.size() - 2);
+    for (const char c : host) {
+      if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.')) return false;
+    }
+  } else {
+    for (const char c : host) {
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_')) return false;
+    }
+  }
+  if (port.empty() || port.size() > 5) return false;
+  int p = 0;
+  for (const char c : port) {
+    if (c < '0' || c > '9') return false;
+    p = p * 10 + (c - '0');
+  }
+  return p >= 1 && p <= 65535;
+}
+
+std::string show_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+class ConfigReader {
+ public:
+  ConfigReader(Reporter& r, fs::path base) : r_(r), base_(std::move(base)) {}
+
+  DeviceConfig read(const toml::table& root) {
+    DeviceConfig c;
+    check_keys(root, "the top level of the file", kTopKeys, r_);
+    if (const toml::table* t = get_table(root, "screen", r_)) {
+      check_keys(*t, "[screen]", kScreenKeys, r_);
+      if (auto id = get_id(*t, "id", r_)) c.screen_id = *id;
+      if (auto site = get_string(*t, "site", r_)) c.site = *site;
+    }
+    if (const toml::table* t = get_table(root, "paths", r_)) {
+      check_keys(*t, "[paths]", kPathsKeys, r_);
+      if (auto p = get_path(*t, "playlists", false)) c.playlists = *p;
+      if (auto p = get_path(*t, "media", true)) c.media = *p;
+      if (auto p = get_path(*t, "journal", false)) c.journal = *p;
+    }
+    if (const toml::table* t = get_table(root, "display", r_)) {
+      check_keys(*t, "[display]", kDisplayKeys, r_);
+      if (auto m = get_choice<DisplayMode>(*t, "mode",
+                                           {{"fullscreen", DisplayMode::fullscreen},
+                                            {"window", DisplayMode::window},
+                                            {"headless", DisplayMode::headless}},
+                                           "bad display mode", r_)) {
+        c.mode = *m;
+      }
+      if (auto size = get_string(*t, "size", r_)) {
+        if (auto wh = parse_size(*size)) {
+          c.width = wh->first;
+          c.height = wh->second;
+        } else {
+          r_.error(*t->get("size"), "bad size " + quote(*size) + "; write it like 1920x1080 (each side 16 to 16384)");
+        }
+      }
+      if (auto font = get_path(*t, "font", true)) {
+        c.font = *font;
+        std::error_code ec;
+        if (!c.font.empty() && !fs::is_regular_file(c.font, ec)) {
+          r_.warning(*t->get("font"), "font file " + quote(c.font.string()) +
+                                          " not found; a font is looked up through fontconfig instead");
+        }
+      }
+    }
+    if (const toml::table* t = get_table(root, "defaults", r_)) {
+      check_keys(*t, "[defaults]", kDefaultsKeys, r_);
+      if (auto d = get_duration(*t, "duration", milliseconds(1'000), milliseconds(24 * 3'600'000), r_)) c.duration = *d;
+      if (auto tr = get_choice<Transition>(*t, "transition", {{"fade", Transition::fade}, {"cut", Transition::cut}},
+                                           "bad transition", r_)) {
+        c.transition = *tr;
+      }
+      if (auto f = get_duration(*t, "fade", milliseconds(0), milliseconds(5'000), r_)) c.fade = *f;
+    }
+    if (const toml::table* t = get_table(root, "idle", r_)) {
+      check_keys(*t, "[idle]", kIdleKeys, r_);
+      if (auto v = get_colour(*t, "background", r_)) c.idle_background = *v;
+      if (auto v = get_colour(*t, "color", r_)) c.idle_color = *v;
+      if (auto v = get_string(*t, "text", r_)) c.idle_text = *v;
+    }
+    if (const toml::table* t = get_table(root, "limits", r_)) {
+      check_keys(*t, "[limits]", kLimitsKeys, r_);
+      if (auto mp = get_number(*t, "max_image_megapixels", r_)) {
+        if (*mp <= 0 || *mp > kMaxMegapixels) {
+          r_.error(*t->get("max_image_megapixels"),
+                   "'max_image_megapixels' must be above 0 and at most 1000, not " + show_number(*mp));
+        } else {
+          c.max_image_pixels = static_cast<std::int64_t>(std::llround(*mp * 1e6));
+        }
+      }
+    }
+    if (const toml::table* t = get_table(root, "video", r_)) {
+      check_keys(*t, "[video]", kVideoKeys, r_);
+      if (auto h = get_choice<std::string_view>(*t, "hwdec",
+                                                {{"auto", "auto"},
+                                                 {"vaapi", "vaapi"},
+                                                 {"vdpau", "vdpau"},
+                                                 {"cuda", "cuda"},
+                                                 {"v4l2m2m", "v4l2m2m"},
+                                                 {"none", "none"}},
+                                                "bad hwdec", r_)) {
+        c.hwdec = std::string(*h);
+      }
+    }
+    if (const toml::table* t = get_table(root, "uplink", r_)) {
+      check_keys(*t, "[uplink]", kUplinkKeys, r_);
+      if (auto target = get_string(*t, "target", r_)) {
+        if (target->empty() || valid_uplink_target(*target)) {
+          c.uplink_target = *target;
+        } else {
+          r_.error(*t->get("target"), "bad uplink target " + quote(*target) +
+                                          "; write it like relp://logs.example:2514 (scheme relp or tcp, port 1 "
+                                          "to 65535), or leave it empty for none");
+        }
+      }
+      if (auto d = get_duration(*t, "heartbeat", milliseconds(1'000), milliseconds(24 * 3'600'000), r_)) {
+        c.heartbeat = *d;
+      }
+    }
+    return c;
+  }
+
+ private:
+  // A path string; relative ones resolve against the config file's folder.
+  std::optional<fs::path> get_path(const toml::table& t, std::string_view key, bool may_be_empty) {
+    auto s = get_string(t, key, r_);
+    if (!s) return std::nullopt;
+    if (s->empty()) {
+      if (may_be_empty) return fs::path();
+      r_.error(*t.get(key), "'" + std::string(key) + "' is empty; give a folder");
+      return std::nullopt;
+    }
+    if (s->find('\0') != std::string::npos) {
+      r_.error(*t.get(key), "'" + std::string(key) + "' holds a NUL character");
+      return std::nullopt;
+    }
+    const fs::path p(*s);
+    return (p.is_absolute() ? p : base_ / p).lexically_normal();
+  }
+
+  Reporter& r_;
+  fs::path base_;
+};
+
+}  // namespace
+
+DeviceConfigResult load_device_config(const fs::path& file) {
+  DeviceConfigResult out;
+  auto bytes = read_small_file(file);
+  if (!bytes) {
+    out.diagnostics.push_back(Diagnostic{Severity::error, SourcePos{file.string(), 0, 0},
+                                         "cannot load the device config: " + bytes.error().what()});
+    return out;
+  }
+  Reporter r(file.string());
+  if (auto root = tomlcheck::parse(*bytes, r)) {
+    std::error_code ec;
+    fs::path base = fs::absolute(file, ec).parent_path();
+    if (ec) base = file.parent_path();
+    ConfigReader reader(r, base);
+    DeviceConfig c = reader.read(*root);
+    if (!r.has_errors()) out.config = std::move(c);
+  }
+  out.diagnostics = r.take();
+  return out;
+}
+
+}  // namespace signage

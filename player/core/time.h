@@ -72,6 +72,18 @@ class ManualClock final : public Clock {
   Instant t_;
 };
 
+// Another clock shifted by a constant: `signage play --start-at` uses it to play a
+// schedule as if it were another day (demos, tests).
+class OffsetClock final : public Clock {
+ public:
+  OffsetClock(const Clock& base, std::chrono::milliseconds offset) : base_(base), offset_(offset) {}
+  Instant now() const override { return base_.now() + offset_; }
+
+ private:
+  const Clock& base_;
+  std::chrono::milliseconds offset_;
+};
+
 // "2024-06-16T10:02:03.120+08:00" (milliseconds only when `with_ms`).
 std::string format_iso8601(const LocalTime& t, bool with_ms = true);
 // "2024-06-16" 

@@ -1,1 +1,367 @@
-// being written
+#include "playlist/loader.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <map>
+#include <system_error>
+#include <utility>
+
+#include "core/text_util.h"
+#include "playlist/toml_check.h"
+
+namespace signage {
+
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+using namespace tomlcheck;
+
+constexpr std::string_view kTopKeys[] = {"campaign", "defaults", "item", "ticker"};
+constexpr std::string_view kCampaignKeys[] = {"id",    "title",    "priority", "starts", "ends",
+                                              "hours", "weekdays", "dates",    "except"};
+constexpr std::string_view kDefaultsKeys[] = {"duration", "transition", "fit", "style"};
+constexpr std::string_view kStyleKeys[] = {"background", "color", "background_image"};
+constexpr std::string_view kItemKeys[] = {"id",    "type",       "text",   "file",   "duration",
+                                          "transition", "fit",   "style",  "starts", "ends",
+                                          "hours", "weekdays",   "dates",  "except"};
+constexpr std::string_view kTickerKeys[] = {"text"};
+
+constexpr milliseconds kMinDuration{1'000};
+constexpr milliseconds kMaxDuration{24 * 3'600'000};
+constexpr std::int64_t kMaxPriority = 1000;
+
+// Lowercase hex SHA-256 of `bytes`.
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1) return {};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(len * 2);
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[md[i] >> 4];
+    out += kHex[md[i] & 0xF];
+  }
+  return out;
+}
+
+// What a [defaults].style or an item's style says; absent keys inherit.
+struct StyleOverride {
+  std::optional<Rgb> background;
+  std::optional<Rgb> color;
+  std::optional<fs::path> background_image;  // empty path: explicitly none
+
+  void apply_to(Style& s) const {
+    if (background) s.background = *background;
+    if (color) s.color = *color;
+    if (background_image) s.background_image = *background_image;
+  }
+};
+
+struct Defaults {
+  milliseconds duration;
+  Transition transition;
+  Fit fit = Fit::contain;
+  Style style;
+};
+
+// Reads one parsed playlist into a Campaign, reporting every problem to `r`.
+class PlaylistReader {
+ public:
+  PlaylistReader(Reporter& r, const LoadOptions& options) : r_(r), options_(options) {}
+
+  Campaign read(const toml::table& root) {
+    check_keys(root, "the top level of the file", kTopKeys, r_);
+    Campaign c;
+    const toml::table* campaign = get_table(root, "campaign", r_);
+    if (campaign == nullptr && !root.contains("campaign")) {
+      r_.error(SourcePos{r_.file(), 1, 1}, "missing required table [campaign]; start the file with [campaign] and its id");
+    }
+    if (campaign != nullptr) read_campaign(*campaign, c);
+
+    Defaults defaults{options_.default_duration, options_.default_transition, Fit::contain, Style{}};
+    if (const toml::table* d = get_table(root, "defaults", r_)) read_defaults(*d, defaults);
+
+    read_items(root, campaign, defaults, c);
+
+    if (const toml::table* ticker = get_table(root, "ticker", r_)) {
+      check_keys(*ticker, "[ticker]", kTickerKeys, r_);
+      if (require(*ticker, "text", "[ticker]", r_)) {
+        if (auto text = get_string(*ticker, "text", r_)) c.ticker = *text;
+      }
+    }
+    return c;
+  }
+
+  const SourcePos& id_pos() const { return id_pos_; }
+
+ private:
+  void read_campaign(const toml::table& t, Campaign& c) {
+    check_keys(t, "[campaign]", kCampaignKeys, r_);
+    if (require(t, "id", "[campaign]", r_)) {
+      id_pos_ = r_.pos(*t.get("id"));
+      if (auto id = get_id(t, "id", r_)) c.id = *id;
+    }
+    if (auto title = get_string(t, "title", r_)) c.title = *title;
+    if (c.title.empty()) c.title = c.id;
+    if (auto prio = get_integer(t, "priority", r_)) {
+      if (*prio < 0 || *prio > kMaxPriority) {
+        r_.error(*t.get("priority"), "'priority' must be between 0 and 1000, not " + std::to_string(*prio));
+      } else {
+        c.priority = static_cast<int>(*prio);
+      }
+    }
+    c.when = get_when(t, r_);
+  }
+
+  void read_defaults(const toml::table& t, Defaults& d) {
+    check_keys(t, "[defaults]", kDefaultsKeys, r_);
+    if (auto v = get_duration(t, "duration", kMinDuration, kMaxDuration, r_)) d.duration = *v;
+    if (auto v = get_transition(t)) d.transition = *v;
+    if (auto v = get_fit(t)) d.fit = *v;
+    read_style(t, "[defaults.style]").apply_to(d.style);
+  }
+
+  std::optional<Transition> get_transition(const toml::table& t) {
+    return get_choice<Transition>(t, "transition", {{"fade", Transition::fade}, {"cut", Transition::cut}},
+                                  "bad transition", r_);
+  }
+  std::optional<Fit> get_fit(const toml::table& t) {
+    return get_choice<Fit>(t, "fit", {{"contain", Fit::contain}, {"cover", Fit::cover}}, "bad fit", r_);
+  }
+
+  // The `style` table of `parent` (inline or not), if any.
+  StyleOverride read_style(const toml::table& parent, std::string_view where) {
+    StyleOverride s;
+    const toml::table* t = get_table(parent, "style", r_);
+    if (t == nullptr) return s;
+    check_keys(*t, where, kStyleKeys, r_);
+    s.background = get_colour(*t, "background", r_);
+    s.color = get_colour(*t, "color", r_);
+    if (auto file = get_string(*t, "background_image", r_)) {
+      if (file->empty()) {
+        s.background_image = fs::path();
+      } else if (auto media = check_media_path(*file, options_.media_root, *t->get("background_image"), r_)) {
+        if (media->missing) {
+          r_.warning(*t->get("background_image"),
+                     "background image " + quote(*file) + " not found in " + root_shown() +
+                         "; the style is used without it until it appears");
+          s.background_image = fs::path();
+        } else {
+          s.background_image = media->resolved;
+        }
+      }
+    }
+    return s;
+  }
+
+  void read_items(const toml::table& root, const toml::table* campaign, const Defaults& defaults, Campaign& c) {
+    const SourcePos where_campaign = campaign != nullptr ? r_.pos(*campaign) : SourcePos{r_.file(), 1, 1};
+    const toml::node* node = root.get("item");
+    if (node == nullptr) {
+      r_.error(where_campaign, "the playlist has no items; add at least one [[item]]");
+      return;
+    }
+    const toml::array* items = node->as_array();
+    if (items == nullptr) {
+      r_.error(*node, "'item' must be an array of tables (write each as [[item]]), not " +
+                          std::string(type_name(node->type())));
+      return;
+    }
+    if (items->empty()) {
+      r_.error(*node, "the playlist has no items; add at least one [[item]]");
+      return;
+    }
+    std::map<std::string, int, std::less<>> seen;  // item id -> line of its id
+    for (const toml::node& e : *items) {
+      const toml::table* t = e.as_table();
+      if (t == nullptr) {
+        r_.error(e, "each item must be a table (write it as [[item]]), not " + std::string(type_name(e.type())));
+        continue;
+      }
+      if (auto item = read_item(*t, defaults, seen)) c.items.push_back(std::move(*item));
+    }
+  }
+
+  std::optional<Item> read_item(const toml::table& t, const Defaults& defaults,
+                                std::map<std::string, int, std::less<>>& seen) {
+    check_keys(t, "[item]", kItemKeys, r_);
+    Item item;
+    item.pos = r_.pos(t);
+    bool ok = true;
+    if (require(t, "id", "[item]", r_)) {
+      if (auto id = get_id(t, "id", r_)) {
+        const toml::node& at = *t.get("id");
+        const auto [it, inserted] = seen.emplace(*id, r_.pos(at).line);
+        if (!inserted) {
+          r_.error(at, "duplicate item id " + quote(*id) + "; the first is at line " + std::to_string(it->second) +
+                           "; give each item its own id");
+          ok = false;
+        }
+        item.id = *id;
+      }
+    }
+    std::optional<ItemType> type;
+    if (require(t, "type", "[item]", r_)) {
+      type = get_choice<ItemType>(
+          t, "type", {{"slogan", ItemType::slogan}, {"image", ItemType::image}, {"video", ItemType::video}},
+          "unsupported item type", r_);
+      if (type) item.type = *type;
+    }
+
+    const auto text = get_string(t, "text", r_);
+    const auto file = get_string(t, "file", r_);
+    if (type == ItemType::slogan) {
+      if (t.contains("file")) {
+        r_.error(*t.get("file"), "'file' is only for image and video items; a slogan shows its 'text'");
+      }
+      if (require(t, "text", "[item] (a slogan needs text)", r_) && text) {
+        if (!is_valid_utf8(*text)) {
+          r_.error(*t.get("text"), "'text' is not valid UTF-8; save the file as UTF-8");
+        } else if (text->find_first_not_of(" \t\r\n") == std::string::npos) {
+          r_.error(*t.get("text"), "'text' is empty; a slogan needs something to show");
+        } else {
+          item.text = *text;
+        }
+      }
+    } else if (type) {
+      const std::string kind(to_string(*type));
+      const std::string a_kind = (*type == ItemType::image ? "an " : "a ") + kind;
+      if (t.contains("text")) {
+        r_.error(*t.get("text"), "'text' is only for slogan items; remove it from this " + kind + " item");
+      }
+      if (require(t, "file", "[item] (" + a_kind + " needs a file)", r_) && file) {
+        item.file = *file;
+        if (auto media = check_media_path(*file, options_.media_root, *t.get("file"), r_)) {
+          item.path = media->resolved;
+          if (media->missing) {
+            item.media_missing = true;
+            r_.warning(*t.get("file"), "media file " + quote(*file) + " not found in " + root_shown() +
+                                           "; the item is left out until it appears");
+          }
+        }
+      }
+    }
+
+    item.duration = defaults.duration;
+    if (auto v = get_duration(t, "duration", kMinDuration, kMaxDuration, r_)) item.duration = *v;
+    item.transition = get_transition(t).value_or(defaults.transition);
+    item.fit = get_fit(t).value_or(defaults.fit);
+    item.style = defaults.style;
+    read_style(t, "[item.style]").apply_to(item.style);
+    item.when = get_when(t, r_);
+    if (!ok) return std::nullopt;
+    return item;
+  }
+
+  std::string root_shown() const {
+    return options_.media_root.empty() ? std::string("the current folder") : options_.media_root.string();
+  }
+
+  Reporter& r_;
+  const LoadOptions& options_;
+  SourcePos id_pos_;
+};
+
+struct Loaded {
+  PlaylistFileResult result;
+  SourcePos id_pos;  // of the campaign id, for the folder's duplicate check
+};
+
+Loaded load_text(std::string_view text, const std::string& display_name, const fs::path& source,
+                 const LoadOptions& options) {
+  Loaded out;
+  Reporter r(display_name);
+  if (auto root = tomlcheck::parse(text, r)) {
+    PlaylistReader reader(r, options);
+    Campaign c = reader.read(*root);
+    out.id_pos = reader.id_pos();
+    if (!r.has_errors()) {
+      c.source = source;
+      c.source_sha256 = sha256_hex(text);
+      out.result.campaign = std::move(c);
+    }
+  }
+  out.result.diagnostics = r.take();
+  return out;
+}
+
+Loaded load_file(const fs::path& file, const LoadOptions& options) {
+  auto bytes = read_small_file(file);
+  if (!bytes) {
+    Loaded out;
+    out.result.diagnostics.push_back(
+        Diagnostic{Severity::error, SourcePos{file.string(), 0, 0}, "cannot load the playlist: " + bytes.error().what()});
+    return out;
+  }
+  return load_text(*bytes, file.string(), file, options);
+}
+
+// Editors' and copy tools' names for files being written.
+bool skipped_name(const std::string& name) {
+  auto ends_with = [&](std::string_view s) { return name.size() >= s.size() && name.ends_with(s); };
+  return name.empty() || name[0] == '.' || name.starts_with("~$") || ends_with(".tmp") || ends_with(".part") ||
+         !ends_with(".toml");
+}
+
+}  // namespace
+
+PlaylistFileResult load_playlist_text(std::string_view toml_text, const std::string& display_name,
+                                      const LoadOptions& options) {
+  return load_text(toml_text, display_name, fs::path(display_name), options).result;
+}
+
+PlaylistFileResult load_playlist_file(const fs::path& file, const LoadOptions& options) {
+  return load_file(file, options).result;
+}
+
+PlaylistSetResult load_playlist_folder(const fs::path& folder, const LoadOptions& options) {
+  PlaylistSetResult out;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  fs::directory_iterator it(folder, ec);
+  if (!ec && !fs::is_directory(folder, ec)) ec = std::make_error_code(std::errc::not_a_directory);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (skipped_name(name)) continue;
+    std::error_code type_ec;
+    if (!it->is_regular_file(type_ec)) continue;
+    files.push_back(it->path());
+  }
+  if (ec) {
+    out.diagnostics.push_back(Diagnostic{Severity::error, SourcePos{folder.string(), 0, 0},
+                                         "cannot read the playlist folder: " + ec.message() +
+                                             "; check that it exists and can be read"});
+    return out;
+  }
+  std::sort(files.begin(), files.end(),
+            [](const fs::path& a, const fs::path& b) { return a.filename().string() < b.filename().string(); });
+
+  std::map<std::string, std::pair<std::string, int>, std::less<>> ids;  // campaign id -> (file, line)
+  for (const fs::path& file : files) {
+    Loaded loaded = load_file(file, options);
+    auto& diags = loaded.result.diagnostics;
+    if (loaded.result.campaign) {
+      const Campaign& c = *loaded.result.campaign;
+      const auto [first, inserted] = ids.emplace(c.id, std::pair(file.filename().string(), loaded.id_pos.line));
+      if (inserted) {
+        out.set.campaigns.push_back(std::move(*loaded.result.campaign));
+      } else {
+        diags.push_back(Diagnostic{Severity::error, loaded.id_pos,
+                                   "campaign id " + quote(c.id) + " is already used by " + first->second.first +
+                                       " (line " + std::to_string(first->second.second) +
+                                       "); this file is refused; give each campaign its own id"});
+      }
+    }
+    std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
+    });
+    if (has_errors(diags)) out.refused.push_back(file);
+    for (auto& d : diags) out.diagnostics.push_back(std::move(d));
+  }
+  return out;
+}
+
+}  // namespace signage

@@ -1,1 +1,557 @@
-// being written
+#include "playlist/toml_check.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <system_error>
+
+#include "core/time.h"
+
+namespace signage::tomlcheck {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+
+namespace {
+
+int clamp_int(std::uint64_t v) {
+  return v > static_cast<std::uint64_t>(std::numeric_limits<int>::max()) ? std::numeric_limits<int>::max()
+                                                                          : static_cast<int>(v);
+}
+
+std::string wrong_type(std::string_view key, std::string_view want, const toml::node& got) {
+  return "'" + std::string(key) + "' must be " + std::string(want) + ", not " + std::string(type_name(got.type()));
+}
+
+// "1.5s" for a message.
+std::string show_duration(milliseconds d) {
+  const auto ms = d.count();
+  if (ms % 3'600'000 == 0 && ms != 0) return std::to_string(ms / 3'600'000) + "h";
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  return std::to_string(ms) + "ms";
+}
+
+// The deepest chain of dotted keys ("a.b.c" is 3) outside strings and comments, and
+// where it gets too deep. Only needs to be exact for valid TOML; on anything else an
+// overestimate just turns one error message into another.
+std::optional<std::pair<int, int>> find_too_deep_key(std::string_view text) {
+  int line = 1;
+  int col = 0;
+  int dots = 0;
+  std::size_t i = 0;
+  auto at = [&](std::string_view s) { return text.substr(i, s.size()) == s; };
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      col = 0;
+      dots = 0;
+      ++i;
+      continue;
+    }
+    ++col;
+    if (c == '#') {  // comment: to the end of the line
+      while (i < text.size() && text[i] != '\n') ++i;
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      const bool multi = at(c == '"' ? "\"\"\"" : "'''");
+      const std::size_t open = multi ? 3 : 1;
+      i += open;
+      while (i < text.size()) {
+        const char d = text[i];
+        if (d == '\n') {
+          if (!multi) break;
+          ++line;
+          col = 0;
+        }
+        if (d == '\\' && c == '"' && i + 1 < text.size() && text[i + 1] != '\n') {
+          i += 2;
+          continue;
+        }
+        if (d == c && (!multi || at(c == '"' ? "\"\"\"" : "'''"))) {
+          i += open;
+          while (multi && i < text.size() && text[i] == c) ++i;  // """a"""" ends with a quote
+          break;
+        }
+        ++i;
+      }
+      continue;
+    }
+    if (c == '.') {
+      if (++dots >= kMaxKeyDepth) return std::pair{line, col};
+    } else if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == ' ' || c == '\t')) {
+      dots = 0;
+    }
+    ++i;
+  }
+  return std::nullopt;
+}
+
+// Optimal string alignment distance, stopping early when it exceeds `limit`.
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
+  const std::size_t n = a.size();
+  const std::size_t m = b.size();
+  if ((n > m ? n - m : m - n) > limit) return limit + 1;
+  std::vector<std::size_t> prev2(m + 1), prev(m + 1), cur(m + 1);
+  for (std::size_t j = 0; j <= m; ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    cur[0] = i;
+    std::size_t row_min = cur[0];
+    for (std::size_t j = 1; j <= m; ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+      }
+      row_min = std::min(row_min, cur[j]);
+    }
+    if (row_min > limit) return limit + 1;
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[m];
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<Date> to_date(const toml::date& d) {
+  const Date out{std::chrono::year(d.year), std::chrono::month(d.month), std::chrono::day(d.day)};
+  if (!out.ok()) return std::nullopt;
+  return out;
+}
+
+// Reads an array of dates (`dates`, `except`).
+std::vector<Date> get_date_list(const toml::table& t, std::string_view key, bool allow_empty, Reporter& r) {
+  std::vector<Date> out;
+  const toml::array* arr = get_array(t, key, r);
+  if (arr == nullptr) return out;
+  if (arr->empty() && !allow_empty) {
+    r.error(*arr, "'" + std::string(key) + "' is empty; leave it out to show on any date");
+  }
+  for (const toml::node& e : *arr) {
+    const auto* d = e.as_date();
+    if (d == nullptr) {
+      r.error(e, "each entry of '" + std::string(key) + "' must be a date like 2024-06-16 (without quotes), not " +
+                     std::string(type_name(e.type())));
+      continue;
+    }
+    if (auto date = to_date(d->get())) out.push_back(*date);
+    else r.error(e, "'" + std::string(key) + "' holds a date that does not exist");
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---- Reporter ----
+
+SourcePos Reporter::pos(const toml::source_region& where) const {
+  return SourcePos{file_, clamp_int(where.begin.line), where.begin.line == 0 ? 0 : clamp_int(where.begin.column)};
+}
+
+void Reporter::error(SourcePos where, std::string message) {
+  diags_.push_back(Diagnostic{Severity::error, std::move(where), std::move(message)});
+}
+
+void Reporter::warning(SourcePos where, std::string message) {
+  diags_.push_back(Diagnostic{Severity::warning, std::move(where), std::move(message)});
+}
+
+bool Reporter::has_errors() const { return signage::has_errors(diags_); }
+
+std::vector<Diagnostic> Reporter::take() {
+  std::stable_sort(diags_.begin(), diags_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
+  });
+  return std::move(diags_);
+}
+
+// ---- reading and parsing ----
+
+Result<std::string> read_small_file(const fs::path& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return Error("it is a folder, not a file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Error(fs::exists(path, ec) ? "the file cannot be read; check its permissions" : "the file does not exist");
+  }
+  std::string data;
+  std::vector<char> buf(64 * 1024);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    data.append(buf.data(), static_cast<std::size_t>(in.gcount()));
+    if (data.size() > kMaxFileBytes) return Error("the file is larger than 1 MiB; split it into smaller files");
+  }
+  if (in.bad()) return Error("read error");
+  return data;
+}
+
+std::optional<toml::table> parse(std::string_view text, Reporter& r) {
+  if (text.size() > kMaxFileBytes) {
+    r.error(SourcePos{r.file(), 0, 0},
+            "file is " + std::to_string(text.size()) + " bytes, larger than 1 MiB; split it into smaller files");
+    return std::nullopt;
+  }
+  if (const auto deep = find_too_deep_key(text)) {
+    r.error(SourcePos{r.file(), deep->first, deep->second},
+            "keys nested more than " + std::to_string(kMaxKeyDepth) + " levels deep are not supported");
+    return std::nullopt;
+  }
+  try {
+    return toml::parse(text, std::string_view(r.file()));
+  } catch (const toml::parse_error& e) {
+    r.error(r.pos(e.source()), "TOML syntax error: " + std::string(e.description()));
+  } catch (const std::exception& e) {  // allocation failure and the like
+    r.error(SourcePos{r.file(), 0, 0}, std::string("cannot parse the file: ") + e.what());
+  }
+  return std::nullopt;
+}
+
+// ---- messages ----
+
+std::string quote(std::string_view s) {
+  constexpr std::size_t kMax = 80;
+  std::string out = "'";
+  std::size_t i = 0;
+  for (; i < s.size() && i < kMax; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7F) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      if (c == '\n') out += "\\n";
+      else if (c == '\t') out += "\\t";
+      else {
+        out += "\\x";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
+      }
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (i < s.size()) {
+    // Do not cut a UTF-8 sequence in half.
+    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+    if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
+    out += "...";
+  }
+  out += "'";
+  return out;
+}
+
+std::string_view type_name(toml::node_type t) {
+  switch (t) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a float";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::none: break;
+  }
+  return "nothing";
+}
+
+std::string_view closest_key(std::string_view key, std::span<const std::string_view> known) {
+  std::string_view best;
+  std::size_t best_d = 3;
+  for (const auto k : known) {
+    const std::size_t d = edit_distance(key, k, 2);
+    if (d < best_d && d < std::max(k.size(), std::size_t{2})) {
+      best_d = d;
+      best = k;
+    }
+  }
+  return best;
+}
+
+void check_keys(const toml::table& t, std::string_view where, std::span<const std::string_view> known,
+                Reporter& r) {
+  for (auto&& [key, value] : t) {
+    const std::string_view k = key.str();
+    if (std::find(known.begin(), known.end(), k) != known.end()) continue;
+    std::string msg = "unknown key " + quote(k) + " in " + std::string(where);
+    if (const auto guess = closest_key(k, known); !guess.empty()) msg += "; did you mean '" + std::string(guess) + "'?";
+    SourcePos p = r.pos(key.source());
+    if (p.line == 0) p = r.pos(value);
+    r.error(std::move(p), std::move(msg));
+  }
+}
+
+bool require(const toml::table& t, std::string_view key, std::string_view where, Reporter& r) {
+  if (t.contains(key)) return true;
+  r.error(t, "missing required key '" + std::string(key) + "' in " + std::string(where));
+  return false;
+}
+
+// ---- getters ----
+
+const toml::table* get_table(const toml::table& t, std::string_view key, Reporter& r) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return nullptr;
+  if (const auto* tbl = n->as_table()) return tbl;
+  r.error(*n, wrong_type(key, "a table", *n));
+  return nullptr;
+}
+
+const toml::array* get_array(const toml::table& t, std::string_view key, Reporter& r) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return nullptr;
+  if (const auto* arr = n->as_array()) return arr;
+  r.error(*n, wrong_type(key, "an array", *n));
+  return nullptr;
+}
+
+std::optional<std::string> get_string(const toml::table& t, std::string_view key, Reporter& r) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return std::nullopt;
+  if (const auto* s = n->as_string()) return s->get();
+  r.error(*n, wrong_type(key, "a string", *n));
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> get_integer(const toml::table& t, std::string_view key, Reporter& r) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return std::nullopt;
+  if (const auto* i = n->as_integer()) return i->get();
+  r.error(*n, wrong_type(key, "an integer", *n));
+  return std::nullopt;
+}
+
+std::optional<double> get_number(const toml::table& t, std::string_view key, Reporter& r) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return std::nullopt;
+  if (const auto* i = n->as_integer()) return static_cast<double>(i->get());
+  if (const auto* f = n->as_floating_point()) {
+    if (std::isfinite(f->get())) return f->get();
+    r.error(*n, "'" + std::string(key) + "' must be a finite number");
+    return std::nullopt;
+  }
+  r.error(*n, wrong_type(key, "a number", *n));
+  return std::nullopt;
+}
+
+std::optional<Date> get_date(const toml::table& t, std::string_view key, Reporter& r) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return std::nullopt;
+  if (const auto* d = n->as_date()) {
+    if (auto date = to_date(d->get())) return date;
+    r.error(*n, "'" + std::string(key) + "' is a date that does not exist");
+    return std::nullopt;
+  }
+  r.error(*n, wrong_type(key, "a date like 2024-06-01 (without quotes)", *n));
+  return std::nullopt;
+}
+
+std::optional<milliseconds> get_duration(const toml::table& t, std::string_view key, milliseconds min,
+                                         milliseconds max, Reporter& r) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return std::nullopt;
+  if (!n->is_string()) {
+    r.error(*n, wrong_type(key, "a string like \"12s\"", *n));
+    return std::nullopt;
+  }
+  const std::string text = n->as_string()->get();
+  auto d = parse_duration(text);
+  if (!d) {
+    r.error(*n, "bad duration: " + d.error().message());
+    return std::nullopt;
+  }
+  if (*d < min || *d > max) {
+    r.error(*n, "'" + std::string(key) + "' must be between " + show_duration(min) + " and " + show_duration(max) +
+                    ", not " + quote(text));
+    return std::nullopt;
+  }
+  return *d;
+}
+
+std::optional<Rgb> get_colour(const toml::table& t, std::string_view key, Reporter& r) {
+  const toml::node* n = t.get(key);
+  const auto text = get_string(t, key, r);
+  if (!text) return std::nullopt;
+  if (auto c = parse_colour(*text)) return c;
+  r.error(*n, "bad colour " + quote(*text) + "; write it as #rrggbb");
+  return std::nullopt;
+}
+
+std::optional<std::string> get_id(const toml::table& t, std::string_view key, Reporter& r) {
+  const toml::node* n = t.get(key);
+  auto text = get_string(t, key, r);
+  if (!text) return std::nullopt;
+  if (is_valid_id(*text)) return text;
+  r.error(*n, "bad " + std::string(key) + " " + quote(*text) + "; use only letters, digits, '.', '_' and '-'");
+  return std::nullopt;
+}
+
+When get_when(const toml::table& t, Reporter& r) {
+  When w;
+  w.starts = get_date(t, "starts", r);
+  w.ends = get_date(t, "ends", r);
+  if (w.starts && w.ends && *w.ends < *w.starts) {
+    r.error(*t.get("ends"), "end before start: 'ends' (" + format_date(*w.ends) + ") is before 'starts' (" +
+                                format_date(*w.starts) + ")");
+  }
+  if (const toml::array* hours = get_array(t, "hours", r)) {
+    if (hours->empty()) r.error(*hours, "'hours' is empty; leave it out to show all day");
+    for (const toml::node& e : *hours) {
+      const auto* s = e.as_string();
+      if (s == nullptr) {
+        r.error(e, "each entry of 'hours' must be a string like \"08:00-22:00\", not " +
+                       std::string(type_name(e.type())));
+        continue;
+      }
+      auto window = parse_window(s->get());
+      if (window) w.hours.push_back(*window);
+      else r.error(e, window.error().message());
+    }
+  }
+  if (const toml::array* days = get_array(t, "weekdays", r)) {
+    static constexpr std::string_view kNames[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+    if (days->empty()) r.error(*days, "'weekdays' is empty; leave it out to show every day");
+    std::uint8_t mask = 0;
+    for (const toml::node& e : *days) {
+      const auto* s = e.as_string();
+      if (s == nullptr) {
+        r.error(e, "each entry of 'weekdays' must be a string like \"mon\", not " + std::string(type_name(e.type())));
+        continue;
+      }
+      std::string lower = s->get();
+      std::transform(lower.begin(), lower.end(), lower.begin(),
+                     [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+      const auto it = std::find(std::begin(kNames), std::end(kNames), lower);
+      if (it == std::end(kNames)) {
+        r.error(e, "bad weekday " + quote(s->get()) + "; use mon, tue, wed, thu, fri, sat or sun");
+        continue;
+      }
+      mask = static_cast<std::uint8_t>(mask | (1u << (it - std::begin(kNames))));
+    }
+    if (mask != 0) w.weekdays = mask;
+  }
+  w.dates = get_date_list(t, "dates", false, r);
+  w.except = get_date_list(t, "except", true, r);
+  return w;
+}
+
+// ---- value parsers ----
+
+std::optional<Rgb> parse_colour(std::string_view s) {
+  if (s.size() != 4 && s.size() != 7) return std::nullopt;
+  if (s[0] != '#') return std::nullopt;
+  int v[6] = {};
+  for (std::size_t i = 1; i < s.size(); ++i) {
+    v[i - 1] = hex_digit(s[i]);
+    if (v[i - 1] < 0) return std::nullopt;
+  }
+  if (s.size() == 4) {
+    return Rgb{static_cast<std::uint8_t>(v[0] * 17), static_cast<std::uint8_t>(v[1] * 17),
+               static_cast<std::uint8_t>(v[2] * 17)};
+  }
+  return Rgb{static_cast<std::uint8_t>(v[0] * 16 + v[1]), static_cast<std::uint8_t>(v[2] * 16 + v[3]),
+             static_cast<std::uint8_t>(v[4] * 16 + v[5])};
+}
+
+bool is_valid_id(std::string_view s) {
+  if (s.empty() || s.size() > 128) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u < 0x80 && std::isalnum(u)) || c == '.' || c == '_' || c == '-';
+  });
+}
+
+Result<TimeWindow> parse_window(std::string_view s) {
+  const std::string shown = quote(s);
+  const auto dash = s.find('-');
+  if (dash == std::string_view::npos || s.find('-', dash + 1) != std::string_view::npos) {
+    return Error("bad time window " + shown + "; write it like 08:00-22:00");
+  }
+  auto start = parse_time_of_day(s.substr(0, dash));
+  if (!start) return Error("bad time in window " + shown + ": " + start.error().message());
+  auto end = parse_time_of_day(s.substr(dash + 1));
+  if (!end) return Error("bad time in window " + shown + ": " + end.error().message());
+  if (*start == std::chrono::hours(24)) {
+    return Error("bad time window " + shown + ": a window cannot start at 24:00; start it at 00:00");
+  }
+  if (*start == *end) {
+    return Error("bad time window " + shown + ": start and end are equal; write 00:00-24:00 for the whole day");
+  }
+  return TimeWindow{*start, *end};
+}
+
+std::optional<std::pair<int, int>> parse_size(std::string_view s) {
+  const auto x = s.find('x');
+  if (x == std::string_view::npos || x == 0 || x + 1 >= s.size()) return std::nullopt;
+  auto side = [](std::string_view d) -> std::optional<int> {
+    if (d.empty() || d.size() > 5) return std::nullopt;
+    int v = 0;
+    for (const char c : d) {
+      if (c < '0' || c > '9') return std::nullopt;
+      v = v * 10 + (c - '0');
+    }
+    if (v < 16 || v > 16384) return std::nullopt;
+    return v;
+  };
+  const auto w = side(s.substr(0, x));
+  const auto h = side(s.substr(x + 1));
+  if (!w || !h) return std::nullopt;
+  return std::pair{*w, *h};
+}
+
+// ---- media paths ----
+
+std::optional<MediaPath> check_media_path(const std::string& relative, const fs::path& media_root,
+                                          const toml::node& at, Reporter& r) {
+  const std::string root_shown = media_root.empty() ? std::string(".") : media_root.string();
+  if (relative.empty()) {
+    r.error(at, "empty media path; name a file inside the media folder " + root_shown);
+    return std::nullopt;
+  }
+  if (relative.find('\0') != std::string::npos) {
+    r.error(at, "media path " + quote(relative) + " holds a NUL character");
+    return std::nullopt;
+  }
+  const fs::path rel(relative);
+  if (rel.is_absolute() || rel.has_root_name() || rel.has_root_directory()) {
+    r.error(at, "path escapes the media folder: " + quote(relative) + " is absolute; write it relative to " +
+                    root_shown);
+    return std::nullopt;
+  }
+  for (const auto& part : rel) {
+    if (part == "..") {
+      r.error(at, "path escapes the media folder: " + quote(relative) + " uses '..'; write it relative to " +
+                      root_shown + " without '..'");
+      return std::nullopt;
+    }
+  }
+  std::error_code ec;
+  const fs::path root = media_root.empty() ? fs::path(".") : media_root;
+  fs::path root_canon = fs::canonical(root, ec);
+  if (ec) root_canon = fs::weakly_canonical(fs::absolute(root, ec), ec);
+  const fs::path joined = root / rel;
+  const fs::path canon = fs::weakly_canonical(joined, ec);
+  if (ec) {
+    r.error(at, "cannot resolve media path " + quote(relative) + " in " + root_shown + ": " + ec.message());
+    return std::nullopt;
+  }
+  const fs::path inside = canon.lexically_relative(root_canon);
+  if (inside.empty() || *inside.begin() == "..") {
+    r.error(at, "path escapes the media folder: " + quote(relative) + " leads to " + quote(canon.string()) +
+                    ", outside " + root_shown + " (a symbolic link out of the folder?)");
+    return std::nullopt;
+  }
+  MediaPath out;
+  out.resolved = joined.lexically_normal();
+  out.missing = !fs::is_regular_file(canon, ec);
+  return out;
+}
+
+}  // namespace signage::tomlcheck

@@ -1,1 +1,214 @@
-// being written
+#include "render/scene.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+#include "media/image.h"
+
+namespace signage {
+
+namespace chr = std::chrono;
+
+std::string chinese_date(const LocalTime& t) {
+  static constexpr std::array<const char*, 7> kDays = {"日", "一", "二", "三", "四", "五", "六"};
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%d年%u月%u日 星期%s", static_cast<int>(t.date.year()),
+                static_cast<unsigned>(t.date.month()), static_cast<unsigned>(t.date.day()),
+                kDays[t.weekday.c_encoding()]);
+  return buf;
+}
+
+namespace {
+
+Rect full(const Display& d) { return Rect{0, 0, d.width(), d.height()}; }
+
+// Margin around text: 6 % of the shorter side.
+int margin_for(int w, int h) { return std::max(8, std::min(w, h) * 6 / 100); }
+
+// A text block rendered once into a texture, placed in `box`.
+struct TextBlock {
+  std::optional<Texture> texture;
+  Rect box;
+
+  static Result<TextBlock> make(Display& display, FontSet& fonts, const std::string& text,
+                                const Rect& box, Rgb colour, int max_size_px) {
+    TextBlock b;
+    b.box = box;
+    if (text.empty() || box.w <= 0 || box.h <= 0) return b;
+    const TextLayout layout = fit_text(fonts, text, box.w, box.h, max_size_px);
+    auto img = draw_text(fonts, layout, box.w, box.h, colour);
+    if (!img) return img.error();
+    auto tex = display.upload(*img);
+    if (!tex) return tex.error();
+    b.texture.emplace(std::move(*tex));
+    return b;
+  }
+  void draw(Display& display, float alpha) {
+    if (texture) display.draw(*texture, box, alpha);
+  }
+};
+
+class SloganView final : public View {
+ public:
+  SloganView(std::string id, Rgb bg, std::optional<Texture> bg_image, TextBlock text)
+      : id_(std::move(id)), bg_(bg), bg_image_(std::move(bg_image)), text_(std::move(text)) {}
+  void draw(Display& d, float alpha) override {
+    d.fill(full(d), bg_, alpha);
+    if (bg_image_) {
+      d.draw(*bg_image_, fit_rect(bg_image_->width(), bg_image_->height(), full(d), Fit::cover), alpha);
+    }
+    text_.draw(d, alpha);
+  }
+  std::string describe() const override { return "slogan '" + id_ + "'"; }
+
+ private:
+  std::string id_;
+  Rgb bg_;
+  std::optional<Texture> bg_image_;
+  TextBlock text_;
+};
+
+class ImageView final : public View {
+ public:
+  ImageView(std::string id, Rgb bg, Texture image, Fit fit)
+      : id_(std::move(id)), bg_(bg), image_(std::move(image)), fit_(fit) {}
+  void draw(Display& d, float alpha) override {
+    d.fill(full(d), bg_, alpha);
+    d.draw(image_, fit_rect(image_.width(), image_.height(), full(d), fit_), alpha);
+  }
+  std::string describe() const override { return "image '" + id_ + "'"; }
+
+ private:
+  std::string id_;
+  Rgb bg_;
+  Texture image_;
+  Fit fit_;
+};
+
+class IdleView final : public View {
+ public:
+  IdleView(Display& d, FontSet& fonts, const TimeZone& zone, const SceneOptions& o)
+      : display_(d), fonts_(fonts), zone_(zone), options_(o) {}
+
+  std::optional<Instant> update(Instant now) override {
+    const LocalTime lt = zone_.to_local(now);
+    const auto minute = chr::floor<chr::minutes>(lt.wall());
+    if (!shown_minute_ || *shown_minute_ != minute) {
+      shown_minute_ = minute;
+      render(lt);
+    }
+    // The next minute boundary on the wall clock.
+    return now + (minute + chr::minutes(1) - lt.wall());
+  }
+
+  void draw(Display& d, float alpha) override {
+    d.fill(full(d), options_.idle_background, alpha);
+    clock_.draw(d, alpha);
+    date_.draw(d, alpha);
+    footer_.draw(d, alpha);
+  }
+  std::string describe() const override { return "idle screen"; }
+
+ private:
+  void render(const LocalTime& lt) {
+    const int w = display_.width(), h = display_.height();
+    const int m = margin_for(w, h);
+    const long long minutes_of_day = chr::duration_cast<chr::minutes>(lt.time_of_day).count();
+    char clock[48];
+    std::snprintf(clock, sizeof clock, "%02lld:%02lld", minutes_of_day / 60, minutes_of_day % 60);
+    const std::string footer = options_.idle_text.empty() ? options_.screen_id : options_.idle_text;
+    // A failed text block leaves that line empty; the background still shows.
+    auto make = [&](const std::string& text, Rect box) {
+      auto b = TextBlock::make(display_, fonts_, text, box, options_.idle_color, box.h);
+      return b ? std::move(*b) : TextBlock{};
+    };
+    clock_ = make(clock, Rect{m, h * 22 / 100, w - 2 * m, h * 30 / 100});
+    date_ = make(chinese_date(lt), Rect{m, h * 55 / 100, w - 2 * m, h * 9 / 100});
+    footer_ = make(footer, Rect{m, h * 80 / 100, w - 2 * m, h * 6 / 100});
+  }
+
+  Display& display_;
+  FontSet& fonts_;
+  const TimeZone& zone_;
+  SceneOptions options_;
+  std::optional<chr::sys_time<chr::minutes>> shown_minute_;
+  TextBlock clock_, date_, footer_;
+};
+
+}  // namespace
+
+Scene::Scene(Display& display, FontSet& fonts, const TimeZone& zone, SceneOptions options)
+    : display_(display), fonts_(fonts), zone_(zone), options_(std::move(options)) {}
+
+Result<std::unique_ptr<View>> Scene::prepare(const Item& item) {
+  const std::string what = std::string(to_string(item.type)) + " '" + item.id + "'";
+  switch (item.type) {
+    case ItemType::slogan: {
+      std::optional<Texture> bg;
+      if (!item.style.background_image.empty()) {
+        // A broken background picture is not worth losing the slogan for.
+        auto img = decode_image(item.style.background_image, options_.max_image_pixels);
+        if (img) {
+          auto t = display_.upload(*img);
+          if (t) bg.emplace(std::move(*t));
+        }
+      }
+      const int w = display_.width(), h = display_.height();
+      const int m = margin_for(w, h);
+      const Rect box{m, m, w - 2 * m, h - 2 * m};
+      auto text = TextBlock::make(display_, fonts_, item.text, box, item.style.color, box.h);
+      if (!text) return Error("cannot show " + what, text.error());
+      return std::unique_ptr<View>(
+          std::make_unique<SloganView>(item.id, item.style.background, std::move(bg), std::move(*text)));
+    }
+    case ItemType::image: {
+      auto img = decode_image(item.path, options_.max_image_pixels);
+      if (!img) return Error("cannot show " + what, img.error());
+      auto tex = display_.upload(*img);
+      if (!tex) return Error("cannot show " + what, tex.error());
+      return std::unique_ptr<View>(
+          std::make_unique<ImageView>(item.id, item.style.background, std::move(*tex), item.fit));
+    }
+    case ItemType::video:
+      return Error("cannot show " + what + " (" + item.file +
+                   "): this build has no video playback yet; the item is skipped");
+  }
+  return Error("cannot show " + what + ": unknown item type");
+}
+
+std::unique_ptr<View> Scene::prepare_idle(Instant now) {
+  auto v = std::make_unique<IdleView>(display_, fonts_, zone_, options_);
+  v->update(now);
+  return v;
+}
+
+void Stage::show(std::unique_ptr<View> view, Instant start, Transition transition) {
+  outgoing_ = std::move(current_);
+  current_ = std::move(view);
+  start_ = start;
+  transition_ = outgoing_ ? transition : Transition::cut;
+  if (transition_ == Transition::cut || fade_.count() <= 0) outgoing_.reset();
+}
+
+bool Stage::animating(Instant now) const {
+  return outgoing_ != nullptr && now < start_ + fade_;
+}
+
+void Stage::draw(Display& display, Instant now) {
+  if (!current_) {
+    display.fill(Rect{0, 0, display.width(), display.height()}, Rgb{0, 0, 0}, 1.0f);
+    return;
+  }
+  if (outgoing_ && now >= start_ + fade_) outgoing_.reset();
+  if (!outgoing_) {
+    current_->draw(display, 1.0f);
+    return;
+  }
+  const auto elapsed = std::clamp(now - start_, chr::milliseconds(0), fade_);
+  const float p = static_cast<float>(elapsed.count()) / static_cast<float>(fade_.count());
+  outgoing_->draw(display, 1.0f);
+  current_->draw(display, p);
+}
+
+}  // namespace signage

@@ -1,1 +1,251 @@
-// being written
+#include <SDL2/SDL.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <thread>
+
+#include "render/display.h"
+
+namespace signage {
+
+struct Texture::Impl {
+  struct Deleter {
+    void operator()(SDL_Texture* t) const { SDL_DestroyTexture(t); }
+  };
+  std::unique_ptr<SDL_Texture, Deleter> tex;
+  int w = 0, h = 0;
+};
+
+Texture::Texture(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Texture::Texture(Texture&&) noexcept = default;
+Texture& Texture::operator=(Texture&&) noexcept = default;
+Texture::~Texture() = default;
+int Texture::width() const { return impl_->w; }
+int Texture::height() const { return impl_->h; }
+
+Rect fit_rect(int w, int h, const Rect& box, Fit fit) {
+  if (w <= 0 || h <= 0 || box.w <= 0 || box.h <= 0) return box;
+  const double sx = static_cast<double>(box.w) / w;
+  const double sy = static_cast<double>(box.h) / h;
+  const double s = fit == Fit::contain ? std::min(sx, sy) : std::max(sx, sy);
+  const int dw = static_cast<int>(std::lround(w * s));
+  const int dh = static_cast<int>(std::lround(h * s));
+  return Rect{box.x + (box.w - dw) / 2, box.y + (box.h - dh) / 2, dw, dh};
+}
+
+namespace {
+
+Error sdl_error(const std::string& what) { return Error(what, Error(SDL_GetError())); }
+
+// SDL_Init/SDL_QuitSubSystem for video, owned by the display.
+class SdlVideo {
+ public:
+  SdlVideo() = default;
+  SdlVideo(const SdlVideo&) = delete;
+  SdlVideo& operator=(const SdlVideo&) = delete;
+  ~SdlVideo() {
+    if (up_) SDL_QuitSubSystem(SDL_INIT_VIDEO);
+  }
+  Status init() {
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) return sdl_error("cannot start SDL video");
+    up_ = true;
+    return {};
+  }
+
+ private:
+  bool up_ = false;
+};
+
+struct WindowDeleter {
+  void operator()(SDL_Window* w) const { SDL_DestroyWindow(w); }
+};
+struct RendererDeleter {
+  void operator()(SDL_Renderer* r) const { SDL_DestroyRenderer(r); }
+};
+
+class SdlDisplay final : public Display {
+ public:
+  SdlDisplay() : owner_(std::this_thread::get_id()) {}
+  ~SdlDisplay() override {
+    renderer_.reset();
+    window_.reset();
+  }
+
+  Status open(const DisplayOptions& o) {
+    if (o.mode == DisplayOptions::Mode::headless) {
+      SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+    }
+    // Do not let the screen blank or a screensaver start on a signage screen.
+    SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+    SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
+    if (auto s = video_.init(); !s) return s;
+    Uint32 flags = SDL_WINDOW_SHOWN;
+    int w = o.width, h = o.height;
+    if (o.mode == DisplayOptions::Mode::fullscreen) {
+      flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+      SDL_DisplayMode dm;
+      if (SDL_GetDesktopDisplayMode(0, &dm) == 0) {
+        w = dm.w;
+        h = dm.h;
+      }
+    } else if (o.mode == DisplayOptions::Mode::window) {
+      flags |= SDL_WINDOW_RESIZABLE;
+    }
+    window_.reset(SDL_CreateWindow(o.title.c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                                   w, h, flags));
+    if (!window_) return sdl_error("cannot open a " + std::to_string(w) + "x" + std::to_string(h) + " window");
+    if (o.mode == DisplayOptions::Mode::fullscreen) SDL_ShowCursor(SDL_DISABLE);
+    const bool headless = o.mode == DisplayOptions::Mode::headless;
+    if (!headless) {
+      renderer_.reset(SDL_CreateRenderer(window_.get(), -1,
+                                         SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC));
+    }
+    if (!renderer_) {
+      renderer_.reset(SDL_CreateRenderer(window_.get(), -1, SDL_RENDERER_SOFTWARE));
+    }
+    if (!renderer_) return sdl_error("cannot create an SDL renderer");
+    SDL_SetRenderDrawBlendMode(renderer_.get(), SDL_BLENDMODE_BLEND);
+    SDL_RendererInfo info;
+    SDL_GetRendererInfo(renderer_.get(), &info);
+    describe_ = std::string(SDL_GetCurrentVideoDriver()) + "/" + info.name;
+    return {};
+  }
+
+  int width() const override {
+    int w = 0, h = 0;
+    SDL_GetRendererOutputSize(renderer_.get(), &w, &h);
+    return w;
+  }
+  int height() const override {
+    int w = 0, h = 0;
+    SDL_GetRendererOutputSize(renderer_.get(), &w, &h);
+    return h;
+  }
+  std::string describe() const override { return describe_; }
+
+  Result<Texture> upload(const Image& image) override {
+    check_thread();
+    if (image.empty()) return Error("cannot upload an empty image");
+    auto impl = std::make_unique<Texture::Impl>();
+    impl->tex.reset(SDL_CreateTexture(renderer_.get(), SDL_PIXELFORMAT_RGBA32,
+                                      SDL_TEXTUREACCESS_STATIC, image.width, image.height));
+    if (!impl->tex) {
+      return sdl_error("cannot create a " + std::to_string(image.width) + "x" +
+                       std::to_string(image.height) + " texture");
+    }
+    if (SDL_UpdateTexture(impl->tex.get(), nullptr, image.rgba.data(), image.width * 4) != 0) {
+      return sdl_error("cannot upload texture");
+    }
+    SDL_SetTextureBlendMode(impl->tex.get(), SDL_BLENDMODE_BLEND);
+    impl->w = image.width;
+    impl->h = image.height;
+    return Texture(std::move(impl));
+  }
+
+  void fill(const Rect& r, Rgb c, float alpha) override {
+    check_thread();
+    SDL_SetRenderDrawColor(renderer_.get(), c.r, c.g, c.b, to_byte(alpha));
+    const SDL_Rect sr{r.x, r.y, r.w, r.h};
+    SDL_RenderFillRect(renderer_.get(), &sr);
+  }
+
+  void draw(Texture& t, const Rect& dst, float alpha) override {
+    check_thread();
+    SDL_Texture* tex = t.impl().tex.get();
+    SDL_SetTextureAlphaMod(tex, to_byte(alpha));
+    const SDL_Rect sr{dst.x, dst.y, dst.w, dst.h};
+    SDL_RenderCopy(renderer_.get(), tex, nullptr, &sr);
+  }
+
+  Result<Image> read_pixels() override {
+    check_thread();
+    Image img;
+    img.width = width();
+    img.height = height();
+    img.rgba.resize(static_cast<size_t>(img.width) * static_cast<size_t>(img.height) * 4);
+    if (SDL_RenderReadPixels(renderer_.get(), nullptr, SDL_PIXELFORMAT_RGBA32, img.rgba.data(),
+                             img.width * 4) != 0) {
+      return sdl_error("cannot read back the screen");
+    }
+    for (size_t i = 3; i < img.rgba.size(); i += 4) img.rgba[i] = 255;
+    return img;
+  }
+
+  void present() override {
+    check_thread();
+    SDL_RenderPresent(renderer_.get());
+  }
+
+  InputEvent wait(std::chrono::milliseconds timeout) override {
+    check_thread();
+    SDL_Event ev;
+    const int ms = static_cast<int>(std::clamp<long long>(timeout.count(), 0, 1'000'000));
+    if (SDL_WaitEventTimeout(&ev, ms) == 0) return InputEvent::none;
+    InputEvent result = InputEvent::none;
+    do {
+      result = std::max(result, classify(ev), [](InputEvent a, InputEvent b) {
+        return rank(a) < rank(b);
+      });
+    } while (SDL_PollEvent(&ev) != 0);
+    return result;
+  }
+
+ private:
+  static int rank(InputEvent e) {
+    switch (e) {
+      case InputEvent::quit: return 2;
+      case InputEvent::redraw: return 1;
+      case InputEvent::none: return 0;
+    }
+    return 0;
+  }
+  static InputEvent classify(const SDL_Event& ev) {
+    switch (ev.type) {
+      case SDL_QUIT:
+        return InputEvent::quit;
+      case SDL_KEYDOWN:
+        if (ev.key.keysym.sym == SDLK_ESCAPE || ev.key.keysym.sym == SDLK_q) return InputEvent::quit;
+        return InputEvent::none;
+      case SDL_WINDOWEVENT:
+        switch (ev.window.event) {
+          case SDL_WINDOWEVENT_EXPOSED:
+          case SDL_WINDOWEVENT_SIZE_CHANGED:
+          case SDL_WINDOWEVENT_RESTORED:
+            return InputEvent::redraw;
+          default:
+            return InputEvent::none;
+        }
+      case SDL_RENDER_TARGETS_RESET:
+      case SDL_RENDER_DEVICE_RESET:
+        return InputEvent::redraw;
+      default:
+        return InputEvent::none;
+    }
+  }
+  static Uint8 to_byte(float a) {
+    return static_cast<Uint8>(std::lround(std::clamp(a, 0.0f, 1.0f) * 255.0f));
+  }
+  void check_thread() const {
+    if (std::this_thread::get_id() != owner_) {
+      SDL_LogCritical(SDL_LOG_CATEGORY_VIDEO, "Display used off the thread that opened it");
+      std::abort();
+    }
+  }
+
+  std::thread::id owner_;
+  SdlVideo video_;
+  std::unique_ptr<SDL_Window, WindowDeleter> window_;
+  std::unique_ptr<SDL_Renderer, RendererDeleter> renderer_;
+  std::string describe_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Display>> open_sdl_display(const DisplayOptions& options) {
+  auto d = std::make_unique<SdlDisplay>();
+  if (auto s = d->open(options); !s) return s.error();
+  return std::unique_ptr<Display>(std::move(d));
+}
+
+}  // namespace signage

@@ -29,6 +29,10 @@ using MeasureFn = std::function<int(std::u32string_view)>;
 // Breaks `text` into lines no wider than `max_width` where possible. '\n' always
 // breaks. A single unbreakable run wider than `max_width` is split by character.
 // Leading and trailing spaces of wrapped lines are dropped.
+// A forbidden line start moves the break earlier (the previous character goes down
+// with the mark). Only when a line has no legal break at all does one closing mark
+// hang past `max_width` (hanging punctuation); otherwise the run is split by character.
+// "\r\n" is one break; a final '\n' does not add an empty line.
 std::vector<std::u32string> break_lines(std::u32string_view text, int max_width,
                                         const MeasureFn& measure);
 
@@ -51,10 +55,14 @@ class FontSet {
 
   // Width in pixels of a run at `size_px`.
   int measure(std::u32string_view text, int size_px);
-  // Distance between baselines at `size_px`.
+  // Distance between baselines at `size_px`: the largest line skip of the fonts in
+  // the chain, so any text fits. (fit_text and draw_text use only the fonts a layout
+  // actually uses.)
   int line_height(int size_px);
 
   struct Impl;
+  // For fit_text and draw_text in fonts.cpp, the only place Impl is defined.
+  Impl& impl() { return *impl_; }
 
  private:
   explicit FontSet(std::unique_ptr<Impl> impl);

@@ -1,0 +1,68 @@
+// The kiosk loop and the preview, wired from the modules below. This is the one
+// place where the real clock, time zone, display and fonts are chosen; everything
+// it calls takes them as arguments.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+
+#include "config/device_config.h"
+#include "core/error.h"
+#include "core/time.h"
+#include "playlist/model.h"
+#include "render/display.h"
+#include "render/scene.h"
+#include "schedule/scheduler.h"
+
+namespace signage {
+
+// The schedule plus the Scene: what to put on screen at an instant, skipping
+// items whose media cannot be shown (each skip is logged once and the item stays
+// out of the rotation until the playlists are loaded again).
+// Thread: the main thread.
+class Rotation {
+ public:
+  Rotation(PlaylistSet set, Scene& scene, const TimeZone& zone, std::ostream& log);
+
+  struct Next {
+    ScheduleResult schedule;
+    std::unique_ptr<View> view;   // never null: an item, or the idle screen
+    Transition transition = Transition::cut;
+    Instant start;                // when this showing began
+  };
+  Next at(Instant now);
+  const PlaylistSet& set() const { return set_; }
+
+ private:
+  PlaylistSet set_;
+  Scene& scene_;
+  const TimeZone& zone_;
+  std::ostream& log_;
+};
+
+struct PlayOptions {
+  DeviceConfig config;
+  std::optional<std::chrono::milliseconds> exit_after;   // stop after this long (tests, benchmarks)
+};
+
+// Runs the kiosk until quit (Esc, q, window closed, SIGINT/SIGTERM) or exit_after.
+// Returns the process exit code.
+int play(const PlayOptions& options, const PlaylistSet& set, const Clock& clock,
+         const TimeZone& zone, std::ostream& log);
+
+struct PreviewOptions {
+  DeviceConfig config;
+  Instant at;
+  int width = 1920;
+  int height = 1080;
+  std::filesystem::path out;
+};
+
+// Renders exactly what the screen shows at `at` (mid-fade included) to a PNG.
+Status preview(const PreviewOptions& options, const PlaylistSet& set, const TimeZone& zone,
+               std::ostream& log);
+
+}  // namespace signage

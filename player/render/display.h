@@ -1,0 +1,79 @@
+// The screen, as a driver behind a small interface (the way mpv's vo.h does it):
+// upload pictures as textures, draw them with an opacity, present, read back.
+// SdlDisplay (sdl_display.cpp) drives a real window through SDL2 (X11, Wayland or
+// KMSDRM straight on the console) or SDL's offscreen driver for headless use.
+//
+// Ownership: the Display owns the window and renderer; a Texture belongs to the
+// Display that made it and must be destroyed before it.
+// Thread: the main thread only (SDL's rule for video); every method checks it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/error.h"
+#include "media/image.h"
+#include "playlist/model.h"
+
+namespace signage {
+
+struct Rect {
+  int x = 0, y = 0, w = 0, h = 0;
+  friend bool operator==(const Rect&, const Rect&) = default;
+};
+
+// A picture living in the display (GPU memory or the software renderer's).
+class Texture {
+ public:
+  struct Impl;
+  explicit Texture(std::unique_ptr<Impl> impl);
+  Texture(Texture&&) noexcept;
+  Texture& operator=(Texture&&) noexcept;
+  ~Texture();
+  int width() const;
+  int height() const;
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+enum class InputEvent {
+  none,      // the wait ran out
+  quit,      // window closed, Esc or q pressed, SIGINT/SIGTERM
+  redraw,    // the window was exposed or resized: draw again
+};
+
+class Display {
+ public:
+  virtual ~Display() = default;
+  virtual int width() const = 0;
+  virtual int height() const = 0;
+  // Which SDL video driver and renderer are in use, e.g. "x11/opengl".
+  virtual std::string describe() const = 0;
+
+  virtual Result<Texture> upload(const Image& image) = 0;
+  virtual void fill(const Rect& r, Rgb colour, float alpha) = 0;
+  virtual void draw(Texture& t, const Rect& dst, float alpha) = 0;
+  virtual Result<Image> read_pixels() = 0;  // what has been drawn since the last present
+  virtual void present() = 0;
+  // Sleeps until an input event arrives or `timeout` passes. No busy waiting.
+  virtual InputEvent wait(std::chrono::milliseconds timeout) = 0;
+};
+
+struct DisplayOptions {
+  enum class Mode { fullscreen, window, headless } mode = Mode::window;
+  int width = 1920;   // window and headless size; fullscreen uses the screen's
+  int height = 1080;
+  std::string title = "signage";
+};
+
+// Opens SDL's video (headless: the offscreen driver and a software renderer).
+Result<std::unique_ptr<Display>> open_sdl_display(const DisplayOptions& options);
+
+// Where a w x h picture goes in `box`: `contain` letterboxes, `cover` crops.
+Rect fit_rect(int w, int h, const Rect& box, Fit fit);
+
+}  // namespace signage

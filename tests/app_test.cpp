@@ -1,0 +1,224 @@
+// End-to-end tests of the `signage` command line, run in-process: check, preview
+// (golden images of the sample playlists) and a short headless play.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "app/cli.h"
+#include "media/image.h"
+
+namespace signage {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kSource = SIGNAGE_SOURCE_DIR;
+
+struct Run {
+  int code = -1;
+  std::string out, err;
+};
+
+Run cli(std::vector<std::string> args) {
+  args.insert(args.begin(), "signage");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  std::ostringstream out, err;
+  Run r;
+  r.code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = fs::temp_directory_path() / ("signage_app_test_" + std::to_string(getpid()) + "_" +
+                                         std::to_string(counter_++));
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  const fs::path& path() const { return path_; }
+  fs::path write(const std::string& name, const std::string& text) const {
+    std::ofstream(path_ / name, std::ios::binary) << text;
+    return path_ / name;
+  }
+
+ private:
+  static inline int counter_ = 0;
+  fs::path path_;
+};
+
+TEST(Cli, VersionAndUsage) {
+  auto v = cli({"--version"});
+  EXPECT_EQ(v.code, 0);
+  EXPECT_EQ(v.out, std::string("signage ") + SIGNAGE_VERSION + "\n");
+  EXPECT_EQ(cli({"check"}).code, 2);                       // no paths
+  EXPECT_EQ(cli({"play", "--no-such-option"}).code, 2);
+  EXPECT_EQ(cli({"preview", "--at", "2024-06-16T10:00"}).code, 2);  // no --out
+  EXPECT_EQ(cli({"--help"}).code, 0);
+  EXPECT_EQ(cli({"check", "--help"}).code, 0);
+  TempDir t;
+  EXPECT_EQ(cli({"preview", "--playlists", t.path().string(), "--at", "soon", "--out",
+                 (t.path() / "x.png").string()}).code, 2);
+}
+
+TEST(Cli, CheckAcceptsTheSamplePlaylists) {
+  auto r = cli({"check", (kSource / "playlists").string(), "--media", (kSource / "assets").string()});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("ok: campaign '2024-safety-month'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ok: campaign 'daily-safety'"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err, "") << "the samples should have no warnings";
+}
+
+TEST(Cli, CheckReportsPositionAndExitsOne) {
+  TempDir t;
+  const auto bad = t.write("bad.toml",
+                           "[campaign]\n"
+                           "id = \"x\"\n"
+                           "colour = \"red\"\n"
+                           "[[item]]\n"
+                           "id = \"a\"\n"
+                           "type = \"slogan\"\n"
+                           "text = \"安全\"\n");
+  auto r = cli({"check", bad.string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find(bad.string() + ":3:1: error: unknown key 'colour'"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("refused"), std::string::npos);
+}
+
+TEST(Cli, CheckWarnsAboutMissingMediaButAccepts) {
+  TempDir t;
+  const auto f = t.write("late.toml",
+                         "[campaign]\nid = \"late\"\n[[item]]\nid = \"banner\"\ntype = \"image\"\n"
+                         "file = \"media/not-yet.png\"\n");
+  auto r = cli({"check", f.string()});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find(": warning: "), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("1 held back"), std::string::npos) << r.out;
+}
+
+// Every invalid fixture is refused with a positioned error; none crashes.
+TEST(Cli, CheckRefusesEveryInvalidFixture) {
+  const fs::path dir = fs::path(SIGNAGE_TEST_DATA) / "playlists" / "invalid";
+  ASSERT_TRUE(fs::is_directory(dir));
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".toml") continue;
+    ++n;
+    auto r = cli({"check", e.path().string()});
+    EXPECT_EQ(r.code, 1) << e.path();
+    EXPECT_NE(r.err.find(e.path().string() + ":"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(": error: "), std::string::npos) << r.err;
+  }
+  EXPECT_GE(n, 8);
+}
+
+// Mean absolute difference per channel, and the share of pixels off by more than 48.
+struct Diff {
+  double mean = 0;
+  double bad_share = 0;
+};
+
+Diff compare(const Image& a, const Image& b) {
+  Diff d;
+  if (a.width != b.width || a.height != b.height) return Diff{255, 1};
+  double sum = 0;
+  size_t bad = 0;
+  for (size_t i = 0; i + 3 < a.rgba.size(); i += 4) {
+    int worst = 0;
+    for (size_t c = 0; c < 3; ++c) {
+      const int diff = std::abs(int(a.rgba[i + c]) - int(b.rgba[i + c]));
+      sum += diff;
+      worst = std::max(worst, diff);
+    }
+    if (worst > 48) ++bad;
+  }
+  const double pixels = double(a.rgba.size() / 4);
+  d.mean = sum / (pixels * 3);
+  d.bad_share = double(bad) / pixels;
+  return d;
+}
+
+// Renders a preview and compares it with tests/golden/NAME.png.
+// SIGNAGE_UPDATE_GOLDENS=1 rewrites the golden instead.
+void expect_golden_preview(const std::string& at, const std::string& name, const std::string& expect_log) {
+  TempDir t;
+  const fs::path out = t.path() / (name + ".png");
+  auto r = cli({"preview", "--playlists", (kSource / "playlists").string(), "--media",
+                (kSource / "assets").string(), "--at", at, "--out", out.string(), "--size", "960x540"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find(expect_log), std::string::npos) << r.err;
+  auto got = decode_image(out, 64'000'000);
+  ASSERT_TRUE(got.ok()) << got.error().what();
+  EXPECT_EQ(got->width, 960);
+  EXPECT_EQ(got->height, 540);
+  const fs::path golden = kSource / "tests" / "golden" / (name + ".png");
+  if (std::getenv("SIGNAGE_UPDATE_GOLDENS") != nullptr) {
+    fs::copy_file(out, golden, fs::copy_options::overwrite_existing);
+    GTEST_SKIP() << "golden rewritten: " << golden;
+  }
+  auto want = decode_image(golden, 64'000'000);
+  ASSERT_TRUE(want.ok()) << want.error().what();
+  const Diff d = compare(*got, *want);
+  EXPECT_LT(d.mean, 2.0) << name;
+  EXPECT_LT(d.bad_share, 0.005) << name;
+}
+
+TEST(Preview, ConsultationDayShowsItsBanner) {
+  expect_golden_preview("2024-06-16T10:00+08:00", "2024-06-16T1000", "2024-safety-month/consult-day (image)");
+}
+
+TEST(Preview, JulyShowsTheDailySlogans) {
+  expect_golden_preview("2024-07-02T10:00+08:00", "2024-07-02T1000", "daily-safety/");
+}
+
+TEST(Preview, CampaignOutsideItsHoursGivesWayToDaily) {
+  expect_golden_preview("2024-06-16T23:00+08:00", "2024-06-16T2300", "daily-safety/");
+}
+
+TEST(Preview, NothingToPlayShowsTheIdleScreenNotBlack) {
+  TempDir t;
+  const fs::path out = t.path() / "idle.png";
+  auto r = cli({"preview", "--playlists", t.path().string(), "--at", "2024-06-16T10:00+08:00",
+                "--out", out.string(), "--size", "320x180"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("idle screen"), std::string::npos) << r.err;
+  auto img = decode_image(out, 64'000'000);
+  ASSERT_TRUE(img.ok());
+  size_t black = 0;
+  for (size_t i = 0; i + 3 < img->rgba.size(); i += 4) {
+    if (img->rgba[i] < 8 && img->rgba[i + 1] < 8 && img->rgba[i + 2] < 8) ++black;
+  }
+  EXPECT_EQ(black, 0u);
+}
+
+TEST(Play, HeadlessPlaysAndStops) {
+  auto r = cli({"play", "--headless", "--playlists", (kSource / "playlists").string(), "--media",
+                (kSource / "assets").string(), "--size", "640x360", "--exit-after", "1500ms",
+                "--start-at", "2024-06-16T10:00:19+08:00"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("first frame after"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("show 2024-safety-month/"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("+08:00"), std::string::npos) << "records keep the offset: " << r.err;
+}
+
+TEST(Play, BadConfigIsRefusedWithItsPosition) {
+  TempDir t;
+  const auto cfg = t.write("signage.toml", "[display]\nmode = \"sideways\"\n");
+  auto r = cli({"play", "--config", cfg.string(), "--exit-after", "1s"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find(cfg.string() + ":2:"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace signage
