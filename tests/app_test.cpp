@@ -179,11 +179,20 @@ TEST(Preview, ConsultationDayShowsItsBanner) {
 }
 
 TEST(Preview, JulyShowsTheDailySlogans) {
-  expect_golden_preview("2024-07-02T10:00+08:00", "2024-07-02T1000", "daily-safety/");
+  expect_golden_preview("2024-07-02T10:00+08:00", "2024-07-02T1000", "daily-safety/hazard (slogan)");
 }
 
 TEST(Preview, CampaignOutsideItsHoursGivesWayToDaily) {
-  expect_golden_preview("2024-06-16T23:00+08:00", "2024-06-16T2300", "daily-safety/");
+  expect_golden_preview("2024-06-16T23:00+08:00", "2024-06-16T2300", "daily-safety/fire-exit (image)");
+}
+
+TEST(Preview, ThemeSloganOpensAnOrdinaryCampaignDay) {
+  expect_golden_preview("2024-06-10T08:00:05+08:00", "2024-06-10T080005", "2024-safety-month/theme (slogan)");
+}
+
+// Half way through the 500 ms fade from the theme slogan to the e-bike banner.
+TEST(Preview, MidFadeShowsBothItems) {
+  expect_golden_preview("2024-06-10T08:00:15.250+08:00", "2024-06-10T080015.250", "2024-safety-month/e-bike (image)");
 }
 
 TEST(Preview, NothingToPlayShowsTheIdleScreenNotBlack) {

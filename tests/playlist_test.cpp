@@ -438,8 +438,8 @@ TEST(PlaylistFolder, NameOrderSkipsTemporaryAndRefusesDuplicateIds) {
             (dir.path() / "c-copy.toml").string() +
                 ":2:6: error: campaign id 'theme' is already used by a-theme.toml (line 2); this file is refused; "
                 "give each campaign its own id");
-  EXPECT_EQ(r.diagnostics[1].format().substr(0, (dir.path() / "d-broken.toml").string().size() + 6),
-            (dir.path() / "d-broken.toml").string() + ":1:10");
+  const std::string broken = (dir.path() / "d-broken.toml").string() + ":1:10: error: TOML syntax error";
+  EXPECT_EQ(r.diagnostics[1].format().substr(0, broken.size()), broken);
 }
 
 TEST(PlaylistFolder, MissingFolderIsOneError) {
@@ -469,11 +469,15 @@ TEST(PlaylistFolder, MissingFileIsOneError) {
 
 // ---- hostile input ----
 
+// No campaign, and an error that says `phrase`.
 void expect_refused(const PlaylistFileResult& r, const std::string& phrase) {
   EXPECT_FALSE(r.campaign);
-  ASSERT_FALSE(r.diagnostics.empty());
-  EXPECT_EQ(r.diagnostics[0].severity, Severity::error);
-  EXPECT_NE(r.diagnostics[0].message.find(phrase), std::string::npos) << r.diagnostics[0].format();
+  EXPECT_TRUE(std::any_of(r.diagnostics.begin(), r.diagnostics.end(),
+                          [&](const Diagnostic& d) {
+                            return d.severity == Severity::error && d.message.find(phrase) != std::string::npos;
+                          }))
+      << "no error saying '" << phrase << "' in\n"
+      << dump(r.diagnostics);
 }
 
 TEST(PlaylistRobustness, HostileInputsAreRefusedCleanly) {
@@ -511,6 +515,33 @@ TEST(PlaylistRobustness, HostileInputsAreRefusedCleanly) {
   EXPECT_FALSE(load_playlist_text(floats, "h.toml", options).campaign);  // unknown key text2, not nesting
   EXPECT_NE(load_playlist_text(floats, "h.toml", options).diagnostics[0].message.find("unknown key 'text2'"),
             std::string::npos);
+}
+
+TEST(PlaylistRobustness, ThousandsOfProblemsAreCappedWithACount) {
+  std::string text = "[campaign]\nid = \"many\"\n";
+  for (int i = 0; i < 500; ++i) text += "[[item]]\nid = \"i" + std::to_string(i) + "\"\ntype = \"banner\"\n";
+  const auto r = load_playlist_text(text, "many.toml", LoadOptions{});
+  EXPECT_FALSE(r.campaign);
+  ASSERT_EQ(r.diagnostics.size(), 201u);
+  EXPECT_EQ(r.diagnostics[0].format(), "many.toml:5:8: error: unsupported item type 'banner'; use slogan, image or video");
+  EXPECT_EQ(r.diagnostics[199].where.line, 200 * 3 + 2);
+  EXPECT_EQ(r.diagnostics[200].format(), "many.toml: error: and 300 more problems; fix the ones above first");
+}
+
+TEST(PlaylistRobustness, ManyWarningsAreCappedWithoutRefusingTheFile) {
+  TempDir media;
+  LoadOptions options;
+  options.media_root = media.path();
+  std::string text = "[campaign]\nid = \"many\"\n";
+  for (int i = 0; i < 250; ++i) {
+    text += "[[item]]\nid = \"i" + std::to_string(i) + "\"\ntype = \"image\"\nfile = \"m/" + std::to_string(i) + ".png\"\n";
+  }
+  const auto r = load_playlist_text(text, "many.toml", options);
+  ASSERT_TRUE(r.campaign);
+  EXPECT_EQ(r.campaign->items.size(), 250u);
+  ASSERT_EQ(r.diagnostics.size(), 201u);
+  EXPECT_FALSE(has_errors(r.diagnostics));
+  EXPECT_EQ(r.diagnostics[200].format(), "many.toml: warning: and 50 more problems; fix the ones above first");
 }
 
 TEST(PlaylistRobustness, FilesOverOneMebibyteAreRefused) {

@@ -452,6 +452,32 @@ TEST_F(ShanghaiSchedule, IdleWhenNothingActive) {
   EXPECT_EQ(idle.until, T("2024-06-20T08:00"));
 }
 
+TEST_F(ShanghaiSchedule, AnchorLooksBackEightDaysThenFallsBackToTheEpoch) {
+  When w;
+  w.starts = ymd(2024, 6, 1);
+  set_.campaigns.push_back(make_campaign("c", 0, {make_item("a", seconds(7)), make_item("b", seconds(7))}, w));
+  // Seven days on, the rotation still runs from the campaign's start.
+  const auto week = S("2024-06-08T00:00:01");
+  EXPECT_EQ(week.showing->start, T("2024-06-08T00:00")) << "7 days = 43200 cycles of 14 s";
+  EXPECT_EQ(week.showing->item, 0U);
+  // Once the start is 8 days back it is out of sight and the epoch anchors the
+  // rotation; the answer given just before says it holds only until then.
+  const auto eve = S("2024-06-08T23:59:59.999");
+  EXPECT_EQ(eve.showing->start, T("2024-06-08T23:59:54"));  // 691194 s = 49371 cycles
+  EXPECT_EQ(eve.showing->end, T("2024-06-09T00:00:01"));
+  EXPECT_EQ(eve.until, T("2024-06-09T00:00"));
+  const auto after = S("2024-06-09T00:00:00.500");
+  // From the epoch: 2024-06-09T00:00+08:00 is 1717862400 s, 122704457 cycles and 2 s.
+  EXPECT_EQ(after.showing->start, T("2024-06-08T23:59:58"));
+  EXPECT_EQ(after.showing->item, 0U);
+  // An always-on rotation (no dates, no hours) is continuous from the epoch.
+  PlaylistSet plain;
+  plain.campaigns.push_back(make_campaign("p", 0, {make_item("x", seconds(5)), make_item("y", seconds(5))}));
+  const auto r = schedule_at(plain, T("2024-06-16T12:00:03"), *zone_);
+  EXPECT_EQ(r.showing->start, T("2024-06-16T12:00:00"));
+  EXPECT_EQ(r.until, r.showing->end);
+}
+
 // --- DST ------------------------------------------------------------------------
 
 TEST(DstSchedule, CentralEuropeSpringForwardAndFallBack) {
@@ -586,6 +612,50 @@ TEST_F(ShanghaiSchedule, DeterministicAndConsistentOverAMonth) {
   // The set is busy enough for both branches to be exercised.
   EXPECT_GT(shows, 300);
   EXPECT_GT(until_is_end, 200);
+}
+
+// Around both DST changes, in a set with windows inside the skipped and the repeated
+// hour, each answer holds until its `until`, and `until` comes after `now`.
+TEST(DstSchedule, AnswersHoldUntilTheirUntilAcrossDstChanges) {
+  const ScopedTz tz("CET-1CEST,M3.5.0,M10.5.0/3");
+  const auto zone = system_time_zone();
+  PlaylistSet set = busy_set();
+  set.campaigns.push_back(make_campaign("night-a", 60, {make_item("x", seconds(40)), make_item("y", seconds(17))},
+                                        hours_when({window(2, 15, 2, 45)})));
+  set.campaigns.push_back(make_campaign("night-b", 60, {make_item("z", seconds(23))},
+                                        hours_when({window(2, 30, 4, 0)})));
+  std::mt19937_64 rng(31);
+  for (const char* day : {"2024-03-30T20:00:00Z", "2024-10-26T20:00:00Z"}) {
+    const Instant from = at(day, *zone);
+    std::uniform_int_distribution<long long> pick(0, duration_cast<milliseconds>(hours(12)).count());
+    int shows = 0;
+    for (int k = 0; k < 300; ++k) {
+      const Instant now = from + milliseconds(pick(rng));
+      const ScheduleResult r = schedule_at(set, now, *zone);
+      ASSERT_GT(r.until, now) << day << " " << k;
+      ASSERT_TRUE(same_showing(r, schedule_at(set, r.until - milliseconds(1), *zone))) << day << " " << k;
+      if (r.showing) ++shows;
+    }
+    EXPECT_GT(shows, 30) << day;
+  }
+  // In the repeated hour of 2024-10-27 (02:00-03:00 twice), 02:15-02:45 opens twice.
+  const auto first = schedule_at(set, at("2024-10-27T00:14:59Z", *zone), *zone);  // 02:14:59 CEST
+  EXPECT_EQ(first.until, at("2024-10-27T00:15:00Z", *zone));
+  const auto second = schedule_at(set, at("2024-10-27T01:14:59Z", *zone), *zone);  // 02:14:59 CET
+  EXPECT_EQ(second.until, at("2024-10-27T01:15:00Z", *zone));
+  const auto again = schedule_at(set, at("2024-10-27T01:15:01Z", *zone), *zone);
+  ASSERT_TRUE(again.showing);
+  EXPECT_EQ(again.showing->campaign, 4U);
+  EXPECT_EQ(again.showing->start, at("2024-10-27T01:15:00Z", *zone));
+  // 02:30-04:00 closes when the clock goes back from 03:00 CEST to 02:00 CET, mid-item.
+  const auto jump = schedule_at(set, at("2024-10-27T00:59:58Z", *zone), *zone);
+  ASSERT_TRUE(jump.showing);
+  EXPECT_EQ(jump.showing->campaign, 5U);
+  EXPECT_EQ(jump.until, at("2024-10-27T01:00:00Z", *zone));
+  const auto back = schedule_at(set, at("2024-10-27T01:00:00Z", *zone), *zone);
+  ASSERT_TRUE(back.showing);
+  EXPECT_EQ(back.showing->campaign, 2U);  // Saturday's night campaign, from the jump on
+  EXPECT_EQ(back.showing->start, at("2024-10-27T01:00:00Z", *zone));
 }
 
 TEST(SchedulePerformance, TwentyCampaignsOfFiftyItems) {

@@ -584,7 +584,8 @@ Result<Image> decode_image(const fs::path& file, std::int64_t max_pixels) {
                                         (name ? name : "?") + " to RGBA"));
   }
   const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(src_fmt);
-  if (desc && (desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)) == 0) {
+  if (desc && desc->nb_components >= 3 &&
+      (desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)) == 0) {  // YUV: say its range
     const int cs = frame->colorspace == AVCOL_SPC_BT709 ? SWS_CS_ITU709 : SWS_CS_ITU601;
     // Fails harmlessly for conversions where ranges do not apply.
     sws_setColorspaceDetails(sws.get(), sws_getCoefficients(cs), full_range ? 1 : 0,

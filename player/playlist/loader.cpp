@@ -70,7 +70,8 @@ struct Defaults {
 // Reads one parsed playlist into a Campaign, reporting every problem to `r`.
 class PlaylistReader {
  public:
-  PlaylistReader(Reporter& r, const LoadOptions& options) : r_(r), options_(options) {}
+  PlaylistReader(Reporter& r, const LoadOptions& options)
+      : r_(r), options_(options), media_(MediaRoot::of(options.media_root)) {}
 
   Campaign read(const toml::table& root) {
     check_keys(root, "the top level of the file", kTopKeys, r_);
@@ -143,10 +144,10 @@ class PlaylistReader {
     if (auto file = get_string(*t, "background_image", r_)) {
       if (file->empty()) {
         s.background_image = fs::path();
-      } else if (auto media = check_media_path(*file, options_.media_root, *t->get("background_image"), r_)) {
+      } else if (auto media = check_media_path(*file, media_, *t->get("background_image"), r_)) {
         if (media->missing) {
           r_.warning(*t->get("background_image"),
-                     "background image " + quote(*file) + " not found in " + root_shown() +
+                     "background image " + quote(*file) + " not found in " + media_.shown() +
                          "; the style is used without it until it appears");
           s.background_image = fs::path();
         } else {
@@ -234,11 +235,11 @@ class PlaylistReader {
       }
       if (require(t, "file", "[item] (" + a_kind + " needs a file)", r_) && file) {
         item.file = *file;
-        if (auto media = check_media_path(*file, options_.media_root, *t.get("file"), r_)) {
+        if (auto media = check_media_path(*file, media_, *t.get("file"), r_)) {
           item.path = media->resolved;
           if (media->missing) {
             item.media_missing = true;
-            r_.warning(*t.get("file"), "media file " + quote(*file) + " not found in " + root_shown() +
+            r_.warning(*t.get("file"), "media file " + quote(*file) + " not found in " + media_.shown() +
                                            "; the item is left out until it appears");
           }
         }
@@ -256,12 +257,9 @@ class PlaylistReader {
     return item;
   }
 
-  std::string root_shown() const {
-    return options_.media_root.empty() ? std::string("the current folder") : options_.media_root.string();
-  }
-
   Reporter& r_;
   const LoadOptions& options_;
+  const MediaRoot media_;
   SourcePos id_pos_;
 };
 

@@ -171,6 +171,17 @@ std::vector<Diagnostic> Reporter::take() {
   std::stable_sort(diags_.begin(), diags_.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
   });
+  if (diags_.size() > kMaxDiagnostics) {
+    const std::size_t more = diags_.size() - kMaxDiagnostics;
+    // An error when an error is among those left out, so the summary never makes a
+    // file with only warnings look refused.
+    const bool errors_left_out =
+        std::any_of(diags_.begin() + static_cast<std::ptrdiff_t>(kMaxDiagnostics), diags_.end(),
+                    [](const Diagnostic& d) { return d.severity == Severity::error; });
+    diags_.resize(kMaxDiagnostics);
+    diags_.push_back(Diagnostic{errors_left_out ? Severity::error : Severity::warning, SourcePos{file_, 0, 0},
+                                "and " + std::to_string(more) + " more problems; fix the ones above first"});
+  }
   return std::move(diags_);
 }
 
@@ -508,11 +519,20 @@ std::optional<std::pair<int, int>> parse_size(std::string_view s) {
 
 // ---- media paths ----
 
-std::optional<MediaPath> check_media_path(const std::string& relative, const fs::path& media_root,
-                                          const toml::node& at, Reporter& r) {
-  const std::string root_shown = media_root.empty() ? std::string(".") : media_root.string();
+MediaRoot MediaRoot::of(const fs::path& root) {
+  MediaRoot m;
+  m.root = root;
+  std::error_code ec;
+  const fs::path dir = root.empty() ? fs::path(".") : root;
+  m.canonical = fs::canonical(dir, ec);
+  if (ec) m.canonical = fs::weakly_canonical(fs::absolute(dir, ec), ec);
+  return m;
+}
+
+std::optional<MediaPath> check_media_path(const std::string& relative, const MediaRoot& root, const toml::node& at,
+                                          Reporter& r) {
   if (relative.empty()) {
-    r.error(at, "empty media path; name a file inside the media folder " + root_shown);
+    r.error(at, "empty media path; name a file inside the media folder " + root.shown());
     return std::nullopt;
   }
   if (relative.find('\0') != std::string::npos) {
@@ -522,30 +542,27 @@ std::optional<MediaPath> check_media_path(const std::string& relative, const fs:
   const fs::path rel(relative);
   if (rel.is_absolute() || rel.has_root_name() || rel.has_root_directory()) {
     r.error(at, "path escapes the media folder: " + quote(relative) + " is absolute; write it relative to " +
-                    root_shown);
+                    root.shown());
     return std::nullopt;
   }
   for (const auto& part : rel) {
     if (part == "..") {
       r.error(at, "path escapes the media folder: " + quote(relative) + " uses '..'; write it relative to " +
-                      root_shown + " without '..'");
+                      root.shown() + " without '..'");
       return std::nullopt;
     }
   }
   std::error_code ec;
-  const fs::path root = media_root.empty() ? fs::path(".") : media_root;
-  fs::path root_canon = fs::canonical(root, ec);
-  if (ec) root_canon = fs::weakly_canonical(fs::absolute(root, ec), ec);
-  const fs::path joined = root / rel;
+  const fs::path joined = (root.root.empty() ? fs::path(".") : root.root) / rel;
   const fs::path canon = fs::weakly_canonical(joined, ec);
   if (ec) {
-    r.error(at, "cannot resolve media path " + quote(relative) + " in " + root_shown + ": " + ec.message());
+    r.error(at, "cannot resolve media path " + quote(relative) + " in " + root.shown() + ": " + ec.message());
     return std::nullopt;
   }
-  const fs::path inside = canon.lexically_relative(root_canon);
+  const fs::path inside = canon.lexically_relative(root.canonical);
   if (inside.empty() || *inside.begin() == "..") {
     r.error(at, "path escapes the media folder: " + quote(relative) + " leads to " + quote(canon.string()) +
-                    ", outside " + root_shown + " (a symbolic link out of the folder?)");
+                    ", outside " + root.shown() + " (a symbolic link out of the folder?)");
     return std::nullopt;
   }
   MediaPath out;

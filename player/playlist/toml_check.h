@@ -37,6 +37,9 @@ inline constexpr std::size_t kMaxFileBytes = std::size_t{1} << 20;
 // per level and would overflow the stack on a few ten thousand).
 inline constexpr int kMaxKeyDepth = 64;
 
+// At most this many diagnostics are kept per file (then one saying how many more).
+inline constexpr std::size_t kMaxDiagnostics = 200;
+
 // Collects the diagnostics of one file, which it names as `file`.
 class Reporter {
  public:
@@ -53,7 +56,8 @@ class Reporter {
   void warning(const toml::node& at, std::string message) { warning(pos(at), std::move(message)); }
 
   bool has_errors() const;
-  // The diagnostics in file order (line, then column; file-wide ones first).
+  // The diagnostics in file order (line, then column; file-wide ones first), the
+  // first kMaxDiagnostics of them and then one error saying how many were left out.
   std::vector<Diagnostic> take();
 
  private:
@@ -122,17 +126,26 @@ Result<TimeWindow> parse_window(std::string_view s);
 // "WxH", each side 16..16384.
 std::optional<std::pair<int, int>> parse_size(std::string_view s);
 
+// The folder media paths resolve against, with its canonical form (symlinks
+// followed) worked out once per file.
+struct MediaRoot {
+  std::filesystem::path root;       // as configured; empty: the current folder
+  std::filesystem::path canonical;  // where it really is (weakly canonical when missing)
+  static MediaRoot of(const std::filesystem::path& root);
+  std::string shown() const { return root.empty() ? std::string("the current folder") : root.string(); }
+};
+
 // A media path as written in a file, checked against the media folder.
 struct MediaPath {
-  std::filesystem::path resolved;  // media_root / relative, lexically normal
+  std::filesystem::path resolved;  // root / relative, lexically normal
   bool missing = false;            // not there (or not a regular file) now
 };
 // Errors (at `at`) for an empty or absolute path, a ".." component, or one whose
 // canonical form (symlinks followed) is outside the canonical media folder: then
 // nothing. A file that is not there is fine here; `missing` says so and the caller
 // words the warning.
-std::optional<MediaPath> check_media_path(const std::string& relative, const std::filesystem::path& media_root,
-                                          const toml::node& at, Reporter& r);
+std::optional<MediaPath> check_media_path(const std::string& relative, const MediaRoot& root, const toml::node& at,
+                                          Reporter& r);
 
 // ---- template definitions ----
 

@@ -5,10 +5,12 @@
 //     the winning campaigns (highest priority with a playable item, in set order) and,
 //     for each, its playable items in order. It is a pure function of the local
 //     reading of t, evaluated by `StateEval`.
-//  2. The state can only change at "candidate" instants: local midnights, the start
-//     and end of every time window of every campaign and item, and the instant a
-//     zone changes its UTC offset (the wall clock jumps). `DayCandidates` lists them
-//     for one local date, through the TimeZone only (never assuming 24-hour days).
+//  2. The state can only change at "candidate" instants: local midnights (when some
+//     When depends on the date), the start and end of every time window of every
+//     campaign and item, and the instant a zone changes its UTC offset (the wall clock
+//     jumps). `DayCandidates` lists them for one local date, through the TimeZone only
+//     (never assuming 24-hour days). With no candidates at all nothing ever changes
+//     and the rotation runs from the Unix epoch.
 //  3. Between two consecutive candidates the state is constant, so scanning the
 //     candidates backwards from `now` and evaluating the state just before each one
 //     finds the anchor (the last change), and scanning forwards finds the next change.
@@ -21,7 +23,9 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <limits>
+#include <optional>
+#include <utility>
+#include <vector>
 
 namespace signage {
 
@@ -112,6 +116,7 @@ class StateEval {
     });
     // Per item: 0 = never playable (media missing), 1 = always, 2 = check its When.
     for (const Campaign& c : set.campaigns) {
+      first_item_.push_back(item_kind_.size());
       for (const Item& item : c.items) {
         const bool always = item.when.hours.empty() && !has_date_constraint(item.when);
         item_kind_.push_back(item.media_missing ? 0 : always ? 1 : 2);
@@ -149,32 +154,30 @@ class StateEval {
   }
 
  private:
-  std::size_t first_item(std::size_t ci) const {
-    if (first_item_.empty()) {
-      std::size_t n = 0;
-      for (const Campaign& c : set_.campaigns) {
-        first_item_.push_back(n);
-        n += c.items.size();
-      }
-    }
-    return first_item_[ci];
-  }
+  std::size_t first_item(std::size_t ci) const { return first_item_[ci]; }
 
   const PlaylistSet& set_;
   const TimeZone& zone_;
   std::vector<std::size_t> order_;
   std::vector<std::uint8_t> item_kind_;
-  mutable std::vector<std::size_t> first_item_;
+  std::vector<std::size_t> first_item_;
 };
 
-// Every distinct window boundary (time of day) of every campaign and item. 24:00 is
-// the next midnight, which the midnight candidate already covers.
+// The times of day at which some When may change: every distinct window boundary of
+// every campaign and item, and midnight (0) when some When depends on the date or has
+// a boundary there (24:00 is the next midnight). Empty: nothing ever changes.
 std::vector<milliseconds> boundary_times(const PlaylistSet& set) {
-  std::vector<milliseconds> tods{milliseconds(0)};
+  std::vector<milliseconds> tods;
+  bool midnight = false;
   const auto add = [&](const When& w) {
+    midnight = midnight || has_date_constraint(w);
     for (const TimeWindow& win : w.hours) {
       for (const milliseconds tod : {win.start, win.end}) {
-        if (tod > milliseconds(0) && tod < chr::hours(24)) tods.push_back(tod);
+        if (tod > milliseconds(0) && tod < chr::hours(24)) {
+          tods.push_back(tod);
+        } else {
+          midnight = true;
+        }
       }
     }
   };
@@ -182,6 +185,7 @@ std::vector<milliseconds> boundary_times(const PlaylistSet& set) {
     add(c.when);
     for (const Item& item : c.items) add(item.when);
   }
+  if (midnight) tods.push_back(milliseconds(0));
   std::sort(tods.begin(), tods.end());
   tods.erase(std::unique(tods.begin(), tods.end()), tods.end());
   return tods;
@@ -196,8 +200,8 @@ class DayCandidates {
 
   const std::vector<Instant>& for_date(Date d) {
     out_.clear();
-    const Instant day_start = zone_.to_instant(d, milliseconds(0));
-    const Instant day_end = zone_.to_instant(next_date(d), milliseconds(0));
+    const Instant day_start = midnight(d);
+    const Instant day_end = midnight(next_date(d));
     const chr::seconds off_start = zone_.to_local(day_start).utc_offset;
     const chr::seconds off_end = zone_.to_local(day_end - milliseconds(1)).utc_offset;
     const auto day_wall = chr::sys_days(d);
@@ -236,9 +240,21 @@ class DayCandidates {
   }
 
  private:
+  // The start of a local date; the scans ask for each one twice (as the start of a
+  // date and the end of the one before), so they are kept.
+  Instant midnight(Date d) {
+    for (const auto& [date, instant] : midnights_) {
+      if (date == d) return instant;
+    }
+    const Instant m = zone_.to_instant(d, milliseconds(0));
+    midnights_.emplace_back(d, m);
+    return m;
+  }
+
   const TimeZone& zone_;
   const std::vector<milliseconds>& tods_;
   std::vector<Instant> out_;
+  std::vector<std::pair<Date, Instant>> midnights_;
 };
 
 struct Entry {
@@ -297,7 +313,7 @@ ScheduleResult schedule_at(const PlaylistSet& set, Instant now, const TimeZone& 
   // state at a candidate equals the state just before the next later one.
   const Instant back_limit = now - kHorizon;
   std::optional<Instant> anchor;
-  {
+  if (!tods.empty()) {
     State at = current;  // the state at the candidate being looked at
     const Date first = zone.to_local(back_limit).date;
     for (Date d = zone.to_local(now).date; !anchor && d >= first; d = previous_date(d)) {
@@ -319,7 +335,7 @@ ScheduleResult schedule_at(const PlaylistSet& set, Instant now, const TimeZone& 
   // Next change: the first candidate in (now, now + horizon] with a different state.
   const Instant forward_limit = now + kHorizon;
   std::optional<Instant> next_change;
-  {
+  if (!tods.empty()) {
     const Date last = zone.to_local(forward_limit).date;
     for (Date d = zone.to_local(now).date; !next_change && d <= last; d = next_date(d)) {
       for (const Instant c : days.for_date(d)) {

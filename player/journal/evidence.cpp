@@ -1,0 +1,128 @@
+#include "journal/evidence.h"
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <system_error>
+#include <vector>
+
+#include "journal/journal.h"
+
+namespace signage {
+
+namespace fs = std::filesystem;
+
+Image downscale_to_width(const Image& image, int max_width) {
+  if (image.empty() || max_width <= 0 || image.width <= max_width) return image;
+  const int sw = image.width, sh = image.height;
+  const int dw = max_width;
+  const int dh = std::max(1, static_cast<int>((static_cast<long long>(sh) * dw + sw / 2) / sw));
+  Image out;
+  out.width = dw;
+  out.height = dh;
+  out.rgba.resize(static_cast<std::size_t>(dw) * static_cast<std::size_t>(dh) * 4);
+  for (int y = 0; y < dh; ++y) {
+    const int y0 = static_cast<int>(static_cast<long long>(y) * sh / dh);
+    const int y1 = std::max(y0 + 1, static_cast<int>(static_cast<long long>(y + 1) * sh / dh));
+    for (int x = 0; x < dw; ++x) {
+      const int x0 = static_cast<int>(static_cast<long long>(x) * sw / dw);
+      const int x1 = std::max(x0 + 1, static_cast<int>(static_cast<long long>(x + 1) * sw / dw));
+      unsigned long long sum[4] = {0, 0, 0, 0};
+      for (int sy = y0; sy < y1; ++sy) {
+        const std::uint8_t* row = image.rgba.data() + (static_cast<std::size_t>(sy) * static_cast<std::size_t>(sw) +
+                                                       static_cast<std::size_t>(x0)) * 4;
+        for (int sx = x0; sx < x1; ++sx, row += 4) {
+          for (int c = 0; c < 4; ++c) sum[c] += row[c];
+        }
+      }
+      const auto n = static_cast<unsigned long long>(x1 - x0) * static_cast<unsigned long long>(y1 - y0);
+      std::uint8_t* dst = out.rgba.data() + (static_cast<std::size_t>(y) * static_cast<std::size_t>(dw) +
+                                             static_cast<std::size_t>(x)) * 4;
+      for (int c = 0; c < 4; ++c) dst[c] = static_cast<std::uint8_t>((sum[c] + n / 2) / n);
+    }
+  }
+  return out;
+}
+
+EvidenceStore::EvidenceStore(fs::path journal_dir, const TimeZone& zone, EvidenceOptions options)
+    : dir_(std::move(journal_dir)), zone_(&zone), options_(options) {}
+
+bool EvidenceStore::due(const std::string& item_key, Instant now) const {
+  const auto it = last_.find(item_key);
+  if (it == last_.end()) return true;
+  // A clock that jumped back makes the last picture look like the future: take one.
+  return now < it->second || now - it->second >= options_.interval;
+}
+
+namespace {
+
+std::string safe_name(const std::string& key) {
+  std::string out;
+  for (const char c : key) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '-' || c == '_';
+    out.push_back(ok ? c : '_');
+  }
+  if (out.empty() || out[0] == '.') out.insert(out.begin(), '_');
+  return out;
+}
+
+}  // namespace
+
+Result<EvidencePicture> EvidenceStore::save(const Image& frame, const std::string& item_key, Instant at) {
+  if (frame.empty()) return Error("evidence picture of " + item_key + ": the frame is empty");
+  const LocalTime local = zone_->to_local(at);
+  const std::string day = format_date(local.date);
+  const fs::path folder = shots_dir() / day;
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec) return Error(folder.string() + ": cannot create the evidence folder", Error(ec.message()));
+
+  const auto ms = local.time_of_day.count();
+  char stamp[32];
+  std::snprintf(stamp, sizeof stamp, "%02lld%02lld%02lld-%03lld", static_cast<long long>(ms / 3'600'000),
+                static_cast<long long>(ms / 60'000 % 60), static_cast<long long>(ms / 1000 % 60),
+                static_cast<long long>(ms % 1000));
+  const std::string base = std::string(stamp) + "-" + safe_name(item_key);
+  std::string file_name = base + ".jpg";
+  for (int n = 2; fs::exists(folder / file_name, ec); ++n) file_name = base + "-" + std::to_string(n) + ".jpg";
+
+  const fs::path file = folder / file_name;
+  if (auto s = write_jpeg(downscale_to_width(frame, options_.max_width), file, options_.jpeg_quality); !s) {
+    return Error("evidence picture of " + item_key + " not saved", s.error());
+  }
+  std::ifstream in(file, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) return Error(file.string() + ": cannot read back the evidence picture");
+  last_[item_key] = at;
+  return EvidencePicture{"shots/" + day + "/" + file_name, sha256_hex(bytes)};
+}
+
+Result<int> EvidenceStore::prune(Instant now, std::chrono::hours retention) {
+  const fs::path shots = shots_dir();
+  std::error_code ec;
+  if (!fs::exists(shots, ec)) return 0;
+  fs::directory_iterator it(shots, ec);
+  if (ec) return Error(shots.string() + ": cannot list evidence folders", Error(ec.message()));
+  const Instant cutoff = now - retention;
+  std::vector<fs::path> old;
+  for (const auto& entry : it) {
+    std::error_code type_ec;
+    if (!entry.is_directory(type_ec)) continue;
+    // Only folders named like a date (the ones save() makes).
+    const auto date = parse_journal_file_name(entry.path().filename().string() + ".jsonl");
+    if (!date) continue;
+    const Date next = std::chrono::sys_days(*date) + std::chrono::days(1);
+    if (zone_->to_instant(next, std::chrono::milliseconds(0)) <= cutoff) old.push_back(entry.path());
+  }
+  int removed = 0;
+  for (const auto& folder : old) {
+    std::error_code rm_ec;
+    fs::remove_all(folder, rm_ec);
+    if (rm_ec) return Error(folder.string() + ": cannot delete old evidence pictures", Error(rm_ec.message()));
+    ++removed;
+  }
+  return removed;
+}
+
+}  // namespace signage

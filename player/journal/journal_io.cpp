@@ -1,0 +1,218 @@
+#include "journal/journal_io.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+namespace signage {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Error os_error(const fs::path& file, const std::string& what, int err) {
+  return Error(file.string() + ": " + what, Error(std::strerror(err)));
+}
+
+// Closes a file descriptor when it goes out of scope.
+struct FdCloser {
+  int fd = -1;
+  ~FdCloser() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+Status write_all(int fd, const fs::path& file, std::string_view bytes) {
+  const char* p = bytes.data();
+  std::size_t left = bytes.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return os_error(file, "cannot write", errno);
+    }
+    if (n == 0) return os_error(file, "cannot write", EIO);
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
+Status sync_dir(const fs::path& dir) {
+  const fs::path d = dir.empty() ? fs::path(".") : dir;
+  const int fd = ::open(d.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return os_error(d, "cannot open folder to sync it", errno);
+  FdCloser closer{fd};
+  if (::fsync(fd) != 0) return os_error(d, "cannot sync folder", errno);
+  return {};
+}
+
+}  // namespace
+
+PosixJournalIo::PosixJournalIo(bool sync) : sync_(sync) {}
+
+PosixJournalIo::~PosixJournalIo() {
+  std::lock_guard lock(mu_);
+  close_locked();
+}
+
+void PosixJournalIo::close_locked() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  open_path_.clear();
+}
+
+Result<std::string> PosixJournalIo::read_file(const fs::path& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return os_error(file, "cannot open", errno);
+  FdCloser closer{fd};
+  std::string out;
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return os_error(file, "cannot read", errno);
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+Result<std::uint64_t> PosixJournalIo::file_size(const fs::path& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) {
+    if (errno == ENOENT) return std::uint64_t{0};
+    return os_error(file, "cannot stat", errno);
+  }
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
+Result<std::vector<std::string>> PosixJournalIo::list_dir(const fs::path& dir) {
+  std::error_code ec;
+  std::vector<std::string> names;
+  fs::directory_iterator it(dir, ec);
+  if (ec) return Error(dir.string() + ": cannot list folder", Error(ec.message()));
+  for (const auto& entry : it) {
+    std::error_code type_ec;
+    if (entry.is_regular_file(type_ec)) names.push_back(entry.path().filename().string());
+  }
+  return names;
+}
+
+Status PosixJournalIo::create_dir(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Error(dir.string() + ": cannot create folder", Error(ec.message()));
+  return {};
+}
+
+Status PosixJournalIo::append(const fs::path& file, std::string_view bytes) {
+  std::lock_guard lock(mu_);
+  if (fd_ < 0 || open_path_ != file) {
+    close_locked();
+    struct stat st {};
+    const bool existed = ::stat(file.c_str(), &st) == 0;
+    const int fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return os_error(file, "cannot open for appending", errno);
+    fd_ = fd;
+    open_path_ = file;
+    // A new file's name must survive a power cut too.
+    if (!existed && sync_) {
+      if (auto s = sync_dir(file.parent_path()); !s) return s;
+    }
+  }
+  if (auto s = write_all(fd_, file, bytes); !s) return s;
+  if (sync_ && ::fdatasync(fd_) != 0) return os_error(file, "cannot sync (fdatasync)", errno);
+  return {};
+}
+
+Status PosixJournalIo::truncate(const fs::path& file, std::uint64_t size) {
+  std::lock_guard lock(mu_);
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return os_error(file, "cannot open to truncate", errno);
+  FdCloser closer{fd};
+  if (::ftruncate(fd, static_cast<off_t>(size)) != 0) return os_error(file, "cannot truncate", errno);
+  if (sync_ && ::fdatasync(fd) != 0) return os_error(file, "cannot sync (fdatasync)", errno);
+  return {};
+}
+
+Status PosixJournalIo::write_file_atomic(const fs::path& file, std::string_view bytes) {
+  fs::path tmp = file;
+  tmp += ".tmp";
+  {
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return os_error(tmp, "cannot create", errno);
+    FdCloser closer{fd};
+    if (auto s = write_all(fd, tmp, bytes); !s) {
+      ::unlink(tmp.c_str());
+      return s;
+    }
+    if (sync_ && ::fsync(fd) != 0) {
+      const int err = errno;
+      ::unlink(tmp.c_str());
+      return os_error(tmp, "cannot sync", err);
+    }
+  }
+  if (::rename(tmp.c_str(), file.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return os_error(file, "cannot rename " + tmp.filename().string() + " over it", err);
+  }
+  if (sync_) return sync_dir(file.parent_path());
+  return {};
+}
+
+JournalIo& real_journal_io() {
+  static PosixJournalIo io(true);
+  return io;
+}
+
+void FaultyJournalIo::fail_appends_after(std::uint64_t bytes, int error_number) {
+  limited_ = true;
+  budget_ = bytes;
+  errno_ = error_number;
+}
+
+void FaultyJournalIo::clear_faults() {
+  limited_ = false;
+  failing_truncates_ = 0;
+}
+
+Status FaultyJournalIo::append(const fs::path& file, std::string_view bytes) {
+  if (limited_ && bytes.size() > budget_) {
+    const auto fits = static_cast<std::size_t>(budget_);
+    if (fits > 0) {
+      if (auto s = base_.append(file, bytes.substr(0, fits)); !s) return s;
+      appended_ += fits;
+      budget_ = 0;
+    }
+    return os_error(file, "cannot write", errno_);
+  }
+  if (auto s = base_.append(file, bytes); !s) return s;
+  appended_ += bytes.size();
+  if (limited_) budget_ -= bytes.size();
+  return {};
+}
+
+Status FaultyJournalIo::truncate(const fs::path& file, std::uint64_t size) {
+  if (failing_truncates_ > 0) {
+    --failing_truncates_;
+    return os_error(file, "cannot truncate", EIO);
+  }
+  return base_.truncate(file, size);
+}
+
+Status FaultyJournalIo::write_file_atomic(const fs::path& file, std::string_view bytes) {
+  if (limited_ && bytes.size() > budget_) return os_error(file, "cannot write", errno_);
+  if (auto s = base_.write_file_atomic(file, bytes); !s) return s;
+  if (limited_) budget_ -= bytes.size();
+  return {};
+}
+
+}  // namespace signage
