@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ostream>
 
+#include "app/service.h"
 #include "media/image.h"
 #include "text/text.h"
 
@@ -103,6 +104,7 @@ int play(const PlayOptions& options, const PlaylistSet& set, const Clock& clock,
   Scene scene(d, *fonts, zone, scene_options(cfg));
   Rotation rotation(set, scene, zone, log);
   Stage stage(cfg.fade);
+  ServiceNotifier service;
   log << "signage " << SIGNAGE_VERSION << ": screen '" << cfg.screen_id << "' on " << d.describe()
       << " " << d.width() << "x" << d.height() << ", " << set.campaigns.size() << " campaign(s)\n";
 
@@ -124,6 +126,7 @@ int play(const PlayOptions& options, const PlaylistSet& set, const Clock& clock,
       if (!shown || !(k == *shown)) {
         log << format_iso8601(zone.to_local(now)) << " show " << describe_showing(rotation.set(), next)
             << " until " << format_iso8601(zone.to_local(next.schedule.until)) << "\n";
+        service.status("showing " + describe_showing(rotation.set(), next));
         view_change = next.view->update(now);
         stage.show(std::move(next.view), next.start, next.transition);
         shown = k;
@@ -145,8 +148,10 @@ int play(const PlayOptions& options, const PlaylistSet& set, const Clock& clock,
         first_frame = false;
         const auto ms = chr::duration<double, std::milli>(chr::steady_clock::now() - t0).count();
         log << "first frame after " << ms << " ms\n";
+        service.ready();
       }
     }
+    service.watchdog();
     // Sleep until something can change: the schedule, the view, the fade, or exit.
     Instant deadline = sched->until;
     if (view_change) deadline = std::min(deadline, *view_change);
@@ -157,12 +162,15 @@ int play(const PlayOptions& options, const PlaylistSet& set, const Clock& clock,
       if (left <= chr::milliseconds(0)) break;
       wait = std::min(wait, left);
     }
-    // Wake at least once a minute so a wall-clock jump is noticed.
-    wait = std::clamp(wait, chr::milliseconds(0), chr::milliseconds(60'000));
+    // Wake at least once a minute so a wall-clock jump is noticed, and often enough
+    // to feed systemd's watchdog.
+    wait = std::clamp(wait, chr::milliseconds(0),
+                      service.watchdog_period().value_or(chr::milliseconds(60'000)));
     const InputEvent ev = d.wait(wait);
     if (ev == InputEvent::quit) break;
     if (ev == InputEvent::redraw) dirty = true;
   }
+  service.stopping();
   log << "signage: stopped\n";
   return 0;
 }
