@@ -70,6 +70,11 @@ struct DisplayOptions {
   std::string title = "signage";
 };
 
+// Wakes a Display::wait() in progress (or makes the next one return at once) with
+// InputEvent::redraw. The one Display function that any thread may call: workers
+// (file watcher, decoders) use it to say "something for you in the queue".
+void wake_display();
+
 // Opens SDL's video (headless: the offscreen driver and a software renderer).
 Result<std::unique_ptr<Display>> open_sdl_display(const DisplayOptions& options);
 

@@ -216,6 +216,7 @@ class SdlDisplay final : public Display {
           default:
             return InputEvent::none;
         }
+      case SDL_USEREVENT:
       case SDL_RENDER_TARGETS_RESET:
       case SDL_RENDER_DEVICE_RESET:
         return InputEvent::redraw;
@@ -241,6 +242,12 @@ class SdlDisplay final : public Display {
 };
 
 }  // namespace
+
+void wake_display() {
+  SDL_Event ev{};
+  ev.type = SDL_USEREVENT;
+  SDL_PushEvent(&ev);  // thread-safe; fails harmlessly when video is not up
+}
 
 Result<std::unique_ptr<Display>> open_sdl_display(const DisplayOptions& options) {
   auto d = std::make_unique<SdlDisplay>();

@@ -1,0 +1,851 @@
+// Proof-of-play journal: the hash chain across restarts and days, tamper detection
+// at the right file and line, crash repair at every byte offset, a full disk,
+// evidence pictures, and the report (totals against hand-computed numbers, CSV
+// round trip, HTML structure).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "journal/evidence.h"
+#include "journal/journal.h"
+#include "journal/report.h"
+#include "journal/verify.h"
+
+namespace signage {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = fs::temp_directory_path() / ("journal_test_" + std::to_string(rd()) + std::to_string(rd()));
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void spit(const fs::path& p, const std::string& s) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << s;
+}
+
+std::vector<std::string> lines_of(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    std::size_t nl = s.find('\n', pos);
+    if (nl == std::string::npos) nl = s.size() - 1;
+    out.push_back(s.substr(pos, nl + 1 - pos));
+    pos = nl + 1;
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += x;
+  return s;
+}
+
+class JournalTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<TimeZone> zone = fixed_offset_zone(8h);
+  PosixJournalIo io{false};  // no fdatasync: same bytes, faster tests
+  TempDir tmp;
+
+  Instant at(const char* iso) {
+    auto t = parse_iso8601(iso, *zone);
+    EXPECT_TRUE(t.ok()) << iso;
+    return *t;
+  }
+
+  Journal open_journal(Instant now) {
+    auto j = Journal::open(tmp.path(), *zone, io, now);
+    EXPECT_TRUE(j.ok()) << (j.ok() ? "" : j.error().what());
+    return std::move(j).value();
+  }
+
+  json play(Instant start, double shown, const std::string& item = "theme") {
+    PlayRecord p;
+    p.screen = "luojiang-wanda-lobby-01";
+    p.site = "洛江万达广场";
+    p.campaign = "2024-safety-month";
+    p.campaign_title = "2024年安全生产月";
+    p.item = item;
+    p.item_type = "slogan";
+    p.text = "人人讲安全、个个会应急\n畅通生命通道";
+    p.start = format_iso8601(zone->to_local(start));
+    p.end = format_iso8601(zone->to_local(start + std::chrono::milliseconds(static_cast<long long>(shown * 1000))));
+    p.planned_s = 12;
+    p.shown_s = shown;
+    p.player_version = "0.1.0";
+    return play_record(p);
+  }
+
+  // `per_day` plays on each of `days` days from 2024-06-15, one journal session per day.
+  void write_days(int days, int per_day) {
+    Instant t = at("2024-06-15T09:00+08:00");
+    for (int d = 0; d < days; ++d) {
+      Journal j = open_journal(t);
+      for (int i = 0; i < per_day; ++i) {
+        ASSERT_TRUE(j.append(play(t, 12.0), t + 12s).ok());
+        t += 1min;
+      }
+      t += 24h - std::chrono::minutes(per_day);
+    }
+  }
+
+  fs::path day(const char* date) const { return tmp.path() / (std::string(date) + ".jsonl"); }
+};
+
+// ------------------------------------------------------------------ the chain
+
+TEST_F(JournalTest, GenesisIsTheDocumentedConstant) {
+  EXPECT_EQ(genesis_prev(), "3d053f6ec830da90745efadae97ccc0e3805d25782da31d49dff928cca200cc2");
+  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+TEST_F(JournalTest, LineHasSeqTypeFirstPrevLastAndChainsFromGenesis) {
+  Journal j = open_journal(at("2024-06-16T08:00+08:00"));
+  auto seq = j.append(event_record("start", zone->to_local(at("2024-06-16T08:00+08:00")), {{"version", "0.1.0"}}),
+                      at("2024-06-16T08:00+08:00"));
+  ASSERT_TRUE(seq.ok());
+  EXPECT_EQ(*seq, 1u);
+  const std::string text = slurp(day("2024-06-16"));
+  EXPECT_EQ(text.rfind("{\"seq\":1,\"type\":\"start\",", 0), 0u) << text;
+  EXPECT_NE(text.find(",\"prev\":\"" + genesis_prev() + "\"}\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"time\":\"2024-06-16T08:00:00.000+08:00\""), std::string::npos) << text;
+  ASSERT_TRUE(j.append(play(at("2024-06-16T08:00+08:00"), 12), at("2024-06-16T08:00:12+08:00")).ok());
+  const auto lines = lines_of(slurp(day("2024-06-16")));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(json::parse(lines[1])["prev"], sha256_hex(lines[0]));
+  EXPECT_EQ(json::parse(lines[1])["text"], "人人讲安全、个个会应急\n畅通生命通道");
+}
+
+TEST_F(JournalTest, RejectsARecordWithoutType) {
+  Journal j = open_journal(at("2024-06-16T08:00+08:00"));
+  EXPECT_FALSE(j.append(json{{"x", 1}}, at("2024-06-16T08:00+08:00")).ok());
+  EXPECT_FALSE(j.append(json::array(), at("2024-06-16T08:00+08:00")).ok());
+  EXPECT_EQ(j.next_seq(), 1u);
+}
+
+TEST_F(JournalTest, ChainVerifiesAfterLongRunWithRestartsAndDayChanges) {
+  Instant t = at("2024-06-14T22:00+08:00");
+  std::uint64_t expected_seq = 1;
+  std::set<std::string> dates;
+  for (int session = 0; session < 12; ++session) {
+    Journal j = open_journal(t);
+    EXPECT_EQ(j.next_seq(), expected_seq);
+    ASSERT_TRUE(j.append(event_record("start", zone->to_local(t)), t).ok());
+    ++expected_seq;
+    for (int i = 0; i < 60; ++i) {
+      auto seq = j.append(play(t, 30.0, i % 2 ? "theme" : "evacuation-psa"), t + 30s);
+      ASSERT_TRUE(seq.ok()) << seq.error().what();
+      EXPECT_EQ(*seq, expected_seq++);
+      dates.insert(format_date(zone->to_local(t + 30s).date));
+      t += 2min;
+    }
+    ASSERT_TRUE(j.append(event_record("stop", zone->to_local(t)), t).ok());
+    ++expected_seq;
+    t += 1h;  // player off for an hour, then restarted
+  }
+  // Every record is in the file of its local date.
+  for (const auto& f : *list_journal_files(tmp.path(), io)) {
+    for (const auto& line : lines_of(slurp(f.path))) {
+      const json r = json::parse(line);
+      const std::string when = r.contains("time") ? r["time"].get<std::string>() : r["end"].get<std::string>();
+      EXPECT_EQ(when.substr(0, 10), format_date(f.date));
+    }
+  }
+  const VerifyResult v = verify_journal(tmp.path());
+  ASSERT_TRUE(v.ok) << v.summary();
+  EXPECT_EQ(v.records, expected_seq - 1);
+  EXPECT_EQ(v.first_seq, 1u);
+  EXPECT_EQ(v.last_seq, expected_seq - 1);
+  EXPECT_GE(v.files, 3u);
+  EXPECT_EQ(v.first_time, "2024-06-14T22:00:00.000+08:00");
+  EXPECT_NE(v.summary().find("intact"), std::string::npos);
+}
+
+TEST_F(JournalTest, ClockGoingBackKeepsWritingTheNewestFile) {
+  Journal j = open_journal(at("2024-06-16T08:00+08:00"));
+  ASSERT_TRUE(j.append(play(at("2024-06-16T08:00+08:00"), 12), at("2024-06-16T08:00:12+08:00")).ok());
+  ASSERT_TRUE(j.append(event_record("clock_jump", zone->to_local(at("2024-06-15T08:00+08:00"))),
+                       at("2024-06-15T08:00+08:00"))
+                  .ok());
+  EXPECT_FALSE(fs::exists(day("2024-06-15")));
+  EXPECT_EQ(lines_of(slurp(day("2024-06-16"))).size(), 2u);
+  EXPECT_TRUE(verify_journal(tmp.path()).ok);
+}
+
+// ------------------------------------------------------------------ tampering
+
+struct Broken {
+  std::string file;
+  std::size_t line;
+};
+
+class TamperTest : public JournalTest {
+ protected:
+  void SetUp() override { write_days(3, 10); }
+  Broken check(const char* must_mention) {
+    const VerifyResult v = verify_journal(tmp.path());
+    EXPECT_FALSE(v.ok);
+    EXPECT_NE(v.reason.find(must_mention), std::string::npos) << v.summary();
+    return {v.broken_file.filename().string(), v.broken_line};
+  }
+  std::vector<std::string> day2() { return lines_of(slurp(day("2024-06-16"))); }
+  void set_day2(const std::vector<std::string>& l) { spit(day("2024-06-16"), join(l)); }
+};
+
+TEST_F(TamperTest, IntactJournalVerifies) {
+  const VerifyResult v = verify_journal(tmp.path());
+  EXPECT_TRUE(v.ok) << v.summary();
+  EXPECT_EQ(v.records, 30u);
+  EXPECT_EQ(v.files, 3u);
+}
+
+TEST_F(TamperTest, EditedFieldIsFoundAtItsLine) {
+  auto l = day2();
+  const auto pos = l[4].find("\"shown_s\":12.0");
+  ASSERT_NE(pos, std::string::npos) << l[4];
+  l[4].replace(pos, 14, "\"shown_s\":99.0");
+  set_day2(l);
+  const Broken b = check("changed after it was written");
+  EXPECT_EQ(b.file, "2024-06-16.jsonl");
+  EXPECT_EQ(b.line, 5u);
+}
+
+TEST_F(TamperTest, EditedLastLineOfADayIsFoundThroughTheNextDay) {
+  auto l = lines_of(slurp(day("2024-06-15")));
+  l[9].replace(l[9].find("theme"), 5, "THEME");
+  spit(day("2024-06-15"), join(l));
+  const Broken b = check("changed after it was written");
+  EXPECT_EQ(b.file, "2024-06-15.jsonl");
+  EXPECT_EQ(b.line, 10u);
+}
+
+TEST_F(TamperTest, DeletedLineIsFoundWhereItWas) {
+  auto l = day2();
+  l.erase(l.begin() + 4);
+  set_day2(l);
+  const Broken b = check("are missing");
+  EXPECT_EQ(b.file, "2024-06-16.jsonl");
+  EXPECT_EQ(b.line, 5u);
+}
+
+TEST_F(TamperTest, ForgedInsertedLineIsFound) {
+  auto l = day2();
+  // A careful forger: right prev, the seq of the line it displaces.
+  json forged = json::parse(l[4]);
+  forged["item"] = "never-shown";
+  forged["prev"] = sha256_hex(l[3]);
+  l.insert(l.begin() + 4, forged.dump() + "\n");
+  set_day2(l);
+  const Broken b = check("was inserted");
+  EXPECT_EQ(b.file, "2024-06-16.jsonl");
+  EXPECT_EQ(b.line, 5u);
+}
+
+TEST_F(TamperTest, CopiedLineIsFound) {
+  auto l = day2();
+  l.insert(l.begin() + 5, l[4]);
+  set_day2(l);
+  const Broken b = check("copy");
+  EXPECT_EQ(b.file, "2024-06-16.jsonl");
+  EXPECT_EQ(b.line, 6u);
+}
+
+TEST_F(TamperTest, ReorderedLinesAreFound) {
+  auto l = day2();
+  std::swap(l[3], l[4]);
+  set_day2(l);
+  const Broken b = check("reordered");
+  EXPECT_EQ(b.file, "2024-06-16.jsonl");
+  EXPECT_EQ(b.line, 4u);
+}
+
+TEST_F(TamperTest, MissingDayFileIsFound) {
+  fs::remove(day("2024-06-16"));
+  const Broken b = check("2024-06-15 and 2024-06-17");
+  EXPECT_EQ(b.file, "2024-06-17.jsonl");
+  EXPECT_EQ(b.line, 1u);
+}
+
+TEST_F(TamperTest, MissingFirstDayFileIsFound) {
+  fs::remove(day("2024-06-15"));
+  const Broken b = check("genesis");
+  EXPECT_EQ(b.file, "2024-06-16.jsonl");
+  EXPECT_EQ(b.line, 1u);
+}
+
+TEST_F(TamperTest, GarbageLineIsFound) {
+  auto l = day2();
+  l[6] = "{not json\n";
+  set_day2(l);
+  const Broken b = check("not a valid JSON object");
+  EXPECT_EQ(b.line, 7u);
+}
+
+TEST_F(JournalTest, ChangedOrDeletedEvidencePictureIsFound) {
+  EvidenceStore store(tmp.path(), *zone);
+  Image frame;
+  frame.width = 64;
+  frame.height = 36;
+  frame.rgba.assign(64 * 36 * 4, 200);
+  const Instant t = at("2024-06-16T10:00+08:00");
+  auto pic = store.save(frame, "2024-safety-month/theme", t);
+  ASSERT_TRUE(pic.ok()) << pic.error().what();
+  Journal j = open_journal(t);
+  ASSERT_TRUE(j.append(play(t - 1min, 12), t).ok());
+  json rec = play(t, 12);
+  rec["evidence"] = pic->name;
+  rec["evidence_sha256"] = pic->sha256;
+  ASSERT_TRUE(j.append(rec, t + 12s).ok());
+  ASSERT_TRUE(j.append(play(t + 1min, 12), t + 72s).ok());
+  VerifyResult v = verify_journal(tmp.path());
+  ASSERT_TRUE(v.ok) << v.summary();
+  EXPECT_EQ(v.pictures_checked, 1u);
+
+  const fs::path file = tmp.path() / pic->name;
+  std::string bytes = slurp(file);
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x55);
+  spit(file, bytes);
+  v = verify_journal(tmp.path());
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.broken_file.filename(), "2024-06-16.jsonl");
+  EXPECT_EQ(v.broken_line, 2u);
+  EXPECT_NE(v.reason.find("does not match"), std::string::npos) << v.reason;
+
+  fs::remove(file);
+  v = verify_journal(tmp.path());
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.broken_line, 2u);
+  EXPECT_NE(v.reason.find("missing"), std::string::npos) << v.reason;
+
+  // Pruned by retention (the whole day folder gone): counted, not an error.
+  fs::remove_all(file.parent_path());
+  v = verify_journal(tmp.path());
+  EXPECT_TRUE(v.ok) << v.summary();
+  EXPECT_EQ(v.pictures_pruned, 1u);
+}
+
+// ------------------------------------------------------------------ crash repair
+
+// Truncates the newest file at every byte offset of its last record and reopens.
+void crash_at_every_offset(JournalIo& io, const TimeZone& zone, const fs::path& dir, Instant now) {
+  auto files = *list_journal_files(dir, io);
+  const fs::path newest = files.back().path;
+  std::map<fs::path, std::string> original;
+  for (const auto& f : files) original[f.path] = slurp(f.path);
+  const std::string& text = original[newest];
+  const auto lines = lines_of(text);
+  const std::size_t start = text.size() - lines.back().size();
+  const std::uint64_t last_seq = json::parse(lines.back())["seq"].get<std::uint64_t>();
+  for (std::size_t k = 0; k <= lines.back().size(); ++k) {
+    SCOPED_TRACE("cut at byte " + std::to_string(k) + " of the last record");
+    for (const auto& [p, s] : original) spit(p, s);
+    fs::resize_file(newest, start + k);
+    auto j = Journal::open(dir, zone, io, now);
+    ASSERT_TRUE(j.ok()) << j.error().what();
+    const std::string after = slurp(newest);
+    ASSERT_EQ(after.substr(0, start), text.substr(0, start)) << "an earlier record was lost";
+    for (const auto& [p, s] : original) {
+      if (p != newest) ASSERT_EQ(slurp(p), s);
+    }
+    const auto now_lines = lines_of(after);
+    if (k == 0) {
+      // The record was lost whole: nothing to repair.
+      EXPECT_EQ(j->next_seq(), last_seq);
+      EXPECT_EQ(after.size(), start);
+    } else if (k == lines.back().size()) {
+      EXPECT_EQ(j->next_seq(), last_seq + 1);
+      EXPECT_EQ(after, text);
+    } else {
+      const fs::path repaired_file = j->current_file();
+      const std::string rtext = slurp(repaired_file);
+      const json rep = json::parse(lines_of(rtext).back());
+      EXPECT_EQ(rep["type"], "journal_repaired");
+      EXPECT_EQ(rep["seq"], last_seq);
+      EXPECT_EQ(rep["cut_bytes"], k);
+      EXPECT_EQ(rep["offset"], start);
+      EXPECT_EQ(rep["file"], newest.filename().string());
+      EXPECT_EQ(rep["cut_sha256"], sha256_hex(text.substr(start, k)));
+    }
+    const VerifyResult v = verify_journal(dir);
+    ASSERT_TRUE(v.ok) << v.summary();
+    // And the journal goes on.
+    ASSERT_TRUE(j->append(event_record("start", zone.to_local(now)), now).ok());
+    ASSERT_TRUE(verify_journal(dir).ok);
+  }
+}
+
+TEST_F(JournalTest, CrashAtEveryByteOfTheLastRecordIsRepaired) {
+  write_days(2, 5);
+  crash_at_every_offset(io, *zone, tmp.path(), at("2024-06-16T20:00+08:00"));
+}
+
+TEST_F(JournalTest, CrashAtEveryByteOfADaysFirstRecordIsRepaired) {
+  write_days(2, 5);
+  Journal j = open_journal(at("2024-06-17T08:00+08:00"));
+  ASSERT_TRUE(j.append(play(at("2024-06-17T08:00+08:00"), 12), at("2024-06-17T08:00:12+08:00")).ok());
+  crash_at_every_offset(io, *zone, tmp.path(), at("2024-06-17T09:00+08:00"));
+}
+
+TEST_F(JournalTest, CorruptButCompleteLastLineIsCutToo) {
+  write_days(1, 3);
+  const std::string before = slurp(day("2024-06-15"));
+  {  // zeros after a power cut, then a line end
+    std::ofstream out(day("2024-06-15"), std::ios::binary | std::ios::trunc);
+    out << before;
+    out.write("\0\0\0\0\n", 5);
+  }
+  Journal j = open_journal(at("2024-06-15T20:00+08:00"));
+  const auto l = lines_of(slurp(day("2024-06-15")));
+  ASSERT_EQ(l.size(), 4u);
+  const json rep = json::parse(l[3]);
+  EXPECT_EQ(rep["type"], "journal_repaired");
+  EXPECT_EQ(rep["cut_bytes"], 5);
+  EXPECT_EQ(rep["seq"], 4);
+  EXPECT_TRUE(verify_journal(tmp.path()).ok);
+}
+
+TEST_F(JournalTest, TornTailShowsInVerifyBeforeRepair) {
+  write_days(1, 3);
+  const std::string text = slurp(day("2024-06-15"));
+  spit(day("2024-06-15"), text.substr(0, text.size() - 7));
+  const VerifyResult v = verify_journal(tmp.path());
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.broken_line, 3u);
+  EXPECT_NE(v.reason.find("incomplete"), std::string::npos);
+}
+
+// ------------------------------------------------------------------ full disk
+
+TEST_F(JournalTest, FullDiskGivesAClearErrorAndTheNextAppendWorks) {
+  FaultyJournalIo faulty(io);
+  auto opened = Journal::open(tmp.path(), *zone, faulty, at("2024-06-16T08:00+08:00"));
+  ASSERT_TRUE(opened.ok());
+  Journal& j = *opened;
+  Instant t = at("2024-06-16T08:00+08:00");
+  for (int i = 0; i < 5; ++i, t += 1min) ASSERT_TRUE(j.append(play(t, 12), t + 12s).ok());
+  const std::string before = slurp(day("2024-06-16"));
+
+  faulty.fail_appends_after(40);  // the next line gets 40 bytes in, then ENOSPC
+  auto failed = j.append(play(t, 12), t + 12s);
+  ASSERT_FALSE(failed.ok());
+  const std::string msg = failed.error().what();
+  EXPECT_NE(msg.find("2024-06-16.jsonl"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("No space left on device"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("seq 6"), std::string::npos) << msg;
+  EXPECT_EQ(slurp(day("2024-06-16")), before) << "the partly written line was not cut away";
+  EXPECT_FALSE(j.append(play(t, 12), t + 12s).ok());  // still full
+
+  faulty.clear_faults();
+  t += 1min;
+  auto seq = j.append(play(t, 12), t + 12s);
+  ASSERT_TRUE(seq.ok()) << seq.error().what();
+  EXPECT_EQ(*seq, 6u);
+  const VerifyResult v = verify_journal(tmp.path());
+  EXPECT_TRUE(v.ok) << v.summary();
+  EXPECT_EQ(v.records, 6u);
+}
+
+TEST_F(JournalTest, FullDiskAndFailingTruncateIsCleanedUpOnTheNextAppend) {
+  FaultyJournalIo faulty(io);
+  auto opened = Journal::open(tmp.path(), *zone, faulty, at("2024-06-16T08:00+08:00"));
+  ASSERT_TRUE(opened.ok());
+  Journal& j = *opened;
+  const Instant t = at("2024-06-16T08:00+08:00");
+  ASSERT_TRUE(j.append(play(t, 12), t + 12s).ok());
+  faulty.fail_appends_after(25);
+  faulty.fail_truncates(1);
+  ASSERT_FALSE(j.append(play(t + 1min, 12), t + 72s).ok());
+  EXPECT_FALSE(verify_journal(tmp.path()).ok);  // the torn bytes are still there
+  faulty.clear_faults();
+  ASSERT_TRUE(j.append(play(t + 2min, 12), t + 132s).ok());
+  const VerifyResult v = verify_journal(tmp.path());
+  EXPECT_TRUE(v.ok) << v.summary();
+  EXPECT_EQ(v.records, 2u);
+}
+
+TEST_F(JournalTest, RepairRecordWaitsForSpaceWhenTheDiskIsFullAtStart) {
+  write_days(1, 3);
+  const std::string text = slurp(day("2024-06-15"));
+  spit(day("2024-06-15"), text.substr(0, text.size() - 10));
+  FaultyJournalIo faulty(io);
+  faulty.fail_appends_after(0);
+  auto opened = Journal::open(tmp.path(), *zone, faulty, at("2024-06-15T20:00+08:00"));
+  ASSERT_TRUE(opened.ok());
+  EXPECT_EQ(lines_of(slurp(day("2024-06-15"))).size(), 2u);  // cut, repair not yet written
+  faulty.clear_faults();
+  ASSERT_TRUE(opened->append(event_record("start", zone->to_local(at("2024-06-15T20:01+08:00"))),
+                             at("2024-06-15T20:01+08:00"))
+                  .ok());
+  const auto l = lines_of(slurp(day("2024-06-15")));
+  ASSERT_EQ(l.size(), 4u);
+  EXPECT_EQ(json::parse(l[2])["type"], "journal_repaired");
+  EXPECT_EQ(json::parse(l[3])["type"], "start");
+  EXPECT_TRUE(verify_journal(tmp.path()).ok);
+}
+
+TEST_F(JournalTest, WriteFileAtomicReplacesTheFile) {
+  const fs::path f = tmp.path() / "out.html";
+  ASSERT_TRUE(io.write_file_atomic(f, "old").ok());
+  ASSERT_TRUE(io.write_file_atomic(f, "new content").ok());
+  EXPECT_EQ(slurp(f), "new content");
+  EXPECT_FALSE(fs::exists(tmp.path() / "out.html.tmp"));
+  EXPECT_FALSE(io.write_file_atomic(tmp.path() / "no" / "such" / "dir.txt", "x").ok());
+}
+
+// ------------------------------------------------------------------ evidence
+
+TEST(Downscale, AveragesTheSourcePixelsEachOutputPixelCovers) {
+  Image img;
+  img.width = 4;
+  img.height = 2;
+  // Row 0: 0, 100, 200, 40; row 1: 20, 60, 0, 0 (grey, alpha 255).
+  const std::uint8_t v[8] = {0, 100, 200, 40, 20, 60, 0, 0};
+  for (std::uint8_t x : v) img.rgba.insert(img.rgba.end(), {x, x, x, 255});
+  const Image out = downscale_to_width(img, 2);
+  ASSERT_EQ(out.width, 2);
+  ASSERT_EQ(out.height, 1);
+  EXPECT_EQ(out.rgba[0], 45);  // (0+100+20+60)/4
+  EXPECT_EQ(out.rgba[4], 60);  // (200+40+0+0)/4
+  EXPECT_EQ(out.rgba[3], 255);
+  EXPECT_EQ(downscale_to_width(img, 480).width, 4);  // never scaled up
+}
+
+TEST_F(JournalTest, EvidencePictureIsSmallRateLimitedAndPruned) {
+  EvidenceOptions opt;
+  opt.interval = 10min;
+  EvidenceStore store(tmp.path(), *zone, opt);
+  Image frame;
+  frame.width = 1920;
+  frame.height = 1080;
+  frame.rgba.resize(1920u * 1080u * 4u);
+  for (std::size_t i = 0; i < frame.rgba.size(); i += 4) {
+    frame.rgba[i] = 200;
+    frame.rgba[i + 1] = 16;
+    frame.rgba[i + 2] = 46;
+    frame.rgba[i + 3] = 255;
+  }
+  const Instant t = at("2024-06-14T10:02:03.120+08:00");
+  EXPECT_TRUE(store.due("2024-safety-month/theme", t));
+  auto pic = store.save(frame, "2024-safety-month/theme", t);
+  ASSERT_TRUE(pic.ok()) << pic.error().what();
+  EXPECT_EQ(pic->name, "shots/2024-06-14/100203-120-2024-safety-month_theme.jpg");
+  const fs::path file = tmp.path() / pic->name;
+  EXPECT_EQ(sha256_hex(slurp(file)), pic->sha256);
+  auto info = probe_image(file);
+  ASSERT_TRUE(info.ok()) << info.error().what();
+  EXPECT_EQ(info->width, 480);
+  EXPECT_EQ(info->height, 270);
+  auto decoded = decode_image(file, 1'000'000);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_NEAR(decoded->rgba[0], 200, 6);  // the colour survived scaling and JPEG
+
+  EXPECT_FALSE(store.due("2024-safety-month/theme", t + 9min));
+  EXPECT_TRUE(store.due("2024-safety-month/other", t + 9min));
+  EXPECT_TRUE(store.due("2024-safety-month/theme", t + 10min));
+
+  // Same item again within the same millisecond: a second name, not an overwrite.
+  auto again = store.save(frame, "2024-safety-month/theme", t);
+  ASSERT_TRUE(again.ok());
+  EXPECT_NE(again->name, pic->name);
+
+  // Pictures of 06-16 and a journal file; prune with 48h retention on 06-17 noon
+  // removes the 06-14 folder only (06-15 ended 36h ago, 06-16 has not).
+  ASSERT_TRUE(store.save(frame, "x", at("2024-06-15T12:00+08:00")).ok());
+  ASSERT_TRUE(store.save(frame, "x", at("2024-06-16T12:00+08:00")).ok());
+  spit(tmp.path() / "2024-06-14.jsonl", "{}\n");
+  auto removed = store.prune(at("2024-06-17T12:00+08:00"), 48h);
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(*removed, 1);
+  EXPECT_FALSE(fs::exists(tmp.path() / "shots" / "2024-06-14"));
+  EXPECT_TRUE(fs::exists(tmp.path() / "shots" / "2024-06-15"));
+  EXPECT_TRUE(fs::exists(tmp.path() / "shots" / "2024-06-16"));
+  EXPECT_TRUE(fs::exists(tmp.path() / "2024-06-14.jsonl"));
+}
+
+// ------------------------------------------------------------------ report
+
+// A small RFC 4180 parser (quoted fields, doubled quotes, CRLF), written here so
+// the test does not trust the writer's idea of CSV.
+std::vector<std::vector<std::string>> parse_csv(const std::string& s) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string field;
+  bool quoted = false, in_quotes = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (in_quotes) {
+      if (c == '"' && i + 1 < s.size() && s[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        in_quotes = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"' && field.empty() && !quoted) {
+      in_quotes = quoted = true;
+    } else if (c == ',') {
+      rows.back().push_back(field);
+      field.clear();
+      quoted = false;
+    } else if (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n') {
+      rows.back().push_back(field);
+      field.clear();
+      quoted = false;
+      rows.emplace_back();
+      ++i;
+    } else {
+      EXPECT_NE(c, '\n') << "bare LF outside quotes at byte " << i;
+      field += c;
+    }
+  }
+  EXPECT_TRUE(rows.back().empty() && field.empty()) << "the file does not end with CRLF";
+  rows.pop_back();
+  return rows;
+}
+
+// The fixture: two screens, hand-written plays (docs/journal-format.md, "Report").
+class ReportTest : public JournalTest {
+ protected:
+  TempDir screen_b;
+  void add(Journal& j, const char* screen, const char* campaign, const char* title, const char* item,
+           const char* start, double shown, PlayOutcome outcome) {
+    PlayRecord p;
+    p.screen = screen;
+    p.site = std::string(screen) == "lobby-a" ? "洛江万达广场" : "泉州站, 东广场";
+    p.campaign = campaign;
+    p.campaign_title = title;
+    p.item = item;
+    p.item_type = "slogan";
+    const Instant s = at(start);
+    p.start = format_iso8601(zone->to_local(s));
+    p.end = format_iso8601(zone->to_local(s + std::chrono::milliseconds(static_cast<long long>(shown * 1000))));
+    p.planned_s = shown;
+    p.shown_s = shown;
+    p.outcome = outcome;
+    ASSERT_TRUE(j.append(play_record(p), s + 1min).ok());
+  }
+  void SetUp() override {
+    const char* sm = "2024-safety-month";
+    const char* smt = "2024年安全生产月";
+    const char* fw = "fire-week";
+    const char* fwt = "消防\"宣传\",周";  // quotes and a comma: CSV quoting
+    using O = PlayOutcome;
+    {
+      Journal a = open_journal(at("2024-06-14T08:00+08:00"));
+      add(a, "lobby-a", sm, smt, "theme", "2024-06-14T09:00+08:00", 12, O::complete);  // before --from
+      add(a, "lobby-a", sm, smt, "theme", "2024-06-15T09:00+08:00", 12, O::complete);
+      add(a, "lobby-a", sm, smt, "theme", "2024-06-15T09:10+08:00", 12, O::complete);
+      add(a, "lobby-a", sm, smt, "theme", "2024-06-15T09:20+08:00", 12, O::complete);
+      add(a, "lobby-a", sm, smt, "psa", "2024-06-15T10:00+08:00", 30, O::complete);
+      add(a, "lobby-a", sm, smt, "psa", "2024-06-15T10:10+08:00", 30, O::complete);
+      add(a, "lobby-a", sm, smt, "psa", "2024-06-15T10:20+08:00", 10, O::interrupted);
+      add(a, "lobby-a", sm, smt, "theme", "2024-06-16T09:00+08:00", 12, O::complete);
+      add(a, "lobby-a", sm, smt, "theme", "2024-06-16T09:10+08:00", 12, O::complete);
+      add(a, "lobby-a", sm, smt, "psa", "2024-06-16T10:00+08:00", 0, O::skipped);
+      add(a, "lobby-a", fw, fwt, "poster", "2024-06-16T11:00+08:00", 60, O::complete);
+    }
+    auto b = Journal::open(screen_b.path(), *zone, io, at("2024-06-16T08:00+08:00"));
+    ASSERT_TRUE(b.ok());
+    for (int i = 0; i < 5; ++i) {
+      const std::string start = "2024-06-16T12:0" + std::to_string(i) + "+08:00";
+      add(*b, "station-b", sm, smt, "theme", start.c_str(), 12, O::complete);
+    }
+    add(*b, "station-b", sm, smt, "theme", "2024-06-17T09:00+08:00", 12, O::complete);  // after --to
+  }
+  Report build(std::optional<std::string> campaign = std::nullopt) {
+    auto r = build_report({tmp.path(), screen_b.path()}, Date{2024y / 6 / 15}, Date{2024y / 6 / 16}, campaign);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().what());
+    return std::move(r).value();
+  }
+};
+
+TEST_F(ReportTest, TotalsMatchTheHandComputedFixture) {
+  const Report r = build();
+  ASSERT_EQ(r.screens.size(), 2u);
+  EXPECT_TRUE(r.all_chains_intact());
+  EXPECT_EQ(r.screens[0].screen, "lobby-a");
+  EXPECT_EQ(r.screens[1].screen, "station-b");
+
+  ASSERT_EQ(r.by_campaign.size(), 2u);
+  const auto& sm = r.by_campaign[0];
+  EXPECT_EQ(sm.campaign, "2024-safety-month");
+  EXPECT_EQ(sm.campaign_title, "2024年安全生产月");
+  EXPECT_EQ(sm.totals.plays, 13u);     // a: 3+3+2 (skipped not counted), b: 5
+  EXPECT_EQ(sm.totals.complete, 12u);  // one psa interrupted
+  EXPECT_EQ(sm.totals.skipped, 1u);
+  EXPECT_NEAR(sm.totals.minutes, 190.0 / 60.0, 1e-9);  // 36+70+24+60 s
+  EXPECT_EQ(sm.totals.days.size(), 2u);
+  EXPECT_EQ(sm.totals.first_shown, "2024-06-15T09:00:00.000+08:00");
+  EXPECT_EQ(sm.totals.last_shown, "2024-06-16T12:04:00.000+08:00");
+  const auto& fw = r.by_campaign[1];
+  EXPECT_EQ(fw.campaign, "fire-week");
+  EXPECT_EQ(fw.totals.plays, 1u);
+  EXPECT_NEAR(fw.totals.minutes, 1.0, 1e-9);
+  EXPECT_EQ(fw.totals.days.size(), 1u);
+
+  ASSERT_EQ(r.by_item.size(), 3u);  // sm/psa, sm/theme, fw/poster
+  EXPECT_EQ(r.by_item[0].campaign, "2024-safety-month");
+  EXPECT_EQ(r.by_item[0].item, "psa");
+  EXPECT_EQ(r.by_item[0].totals.plays, 3u);
+  EXPECT_EQ(r.by_item[0].totals.complete, 2u);
+  EXPECT_EQ(r.by_item[0].totals.days.size(), 1u);  // the 06-16 psa was skipped
+  EXPECT_NEAR(r.by_item[0].totals.minutes, 70.0 / 60.0, 1e-9);
+  EXPECT_EQ(r.by_item[1].item, "theme");
+  EXPECT_EQ(r.by_item[1].totals.plays, 10u);
+  EXPECT_NEAR(r.by_item[1].totals.minutes, 2.0, 1e-9);
+  EXPECT_EQ(r.by_item[2].item, "poster");
+
+  ASSERT_EQ(r.by_screen.size(), 3u);  // (lobby-a, fw), (lobby-a, sm), (station-b, sm)
+  EXPECT_EQ(r.by_screen[1].screen, "lobby-a");
+  EXPECT_EQ(r.by_screen[1].totals.plays, 8u);
+  EXPECT_EQ(r.by_screen[2].screen, "station-b");
+  EXPECT_EQ(r.by_screen[2].site, "泉州站, 东广场");
+  EXPECT_EQ(r.by_screen[2].totals.plays, 5u);
+  EXPECT_NEAR(r.by_screen[2].totals.minutes, 1.0, 1e-9);
+
+  ASSERT_EQ(r.by_day.size(), 2u);
+  EXPECT_EQ(r.by_day[0].totals.plays, 6u);
+  EXPECT_NEAR(r.by_day[0].totals.minutes, 106.0 / 60.0, 1e-9);
+  EXPECT_EQ(r.by_day[1].totals.plays, 8u);
+  EXPECT_EQ(r.by_day[1].totals.skipped, 1u);
+  EXPECT_NEAR(r.by_day[1].totals.minutes, 144.0 / 60.0, 1e-9);
+  EXPECT_EQ(r.total.plays, 14u);
+}
+
+TEST_F(ReportTest, CampaignFilterAndDuplicateFoldersAndBadRange) {
+  const Report r = build("fire-week");
+  ASSERT_EQ(r.by_campaign.size(), 1u);
+  EXPECT_EQ(r.total.plays, 1u);
+  auto twice = build_report({tmp.path(), tmp.path()}, Date{2024y / 6 / 15}, Date{2024y / 6 / 16}, std::nullopt);
+  ASSERT_TRUE(twice.ok());
+  EXPECT_EQ(twice->total.plays, 9u);  // lobby-a's plays, once
+  EXPECT_FALSE(build_report({tmp.path()}, Date{2024y / 6 / 16}, Date{2024y / 6 / 15}, std::nullopt).ok());
+}
+
+TEST_F(ReportTest, BrokenChainIsFlaggedNotHidden) {
+  const fs::path f = screen_b.path() / "2024-06-16.jsonl";
+  auto l = lines_of(slurp(f));
+  l.erase(l.begin() + 1);
+  spit(f, join(l));
+  const Report r = build();
+  EXPECT_FALSE(r.all_chains_intact());
+  EXPECT_TRUE(r.screens[0].verify.ok);
+  EXPECT_FALSE(r.screens[1].verify.ok);
+  EXPECT_EQ(r.by_screen[2].totals.plays, 4u);  // still counted
+  EXPECT_NE(report_csv(r).find("BROKEN"), std::string::npos);
+  EXPECT_NE(report_markdown(r).find("BROKEN"), std::string::npos);
+  EXPECT_NE(report_html(r).find("class=\"bad\""), std::string::npos);
+}
+
+TEST_F(ReportTest, CsvRoundTripsWithBomAndChineseText) {
+  const Report r = build();
+  const std::string csv = report_csv(r);
+  ASSERT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
+  const auto rows = parse_csv(csv.substr(3));
+  ASSERT_GE(rows.size(), 2u);
+  const auto& head = rows[0];
+  for (const auto& row : rows) ASSERT_EQ(row.size(), head.size());
+  auto col = [&](const std::string& name) {
+    const auto it = std::find(head.begin(), head.end(), name);
+    EXPECT_NE(it, head.end()) << name;
+    return static_cast<std::size_t>(it - head.begin());
+  };
+  const std::size_t level = col("级别 Level"), camp = col("活动 Campaign"), title = col("活动名称 Campaign title"),
+                    plays = col("播放次数 Plays"), minutes = col("播放分钟 Minutes shown"),
+                    site = col("场所 Site"), item = col("内容 Item"), date = col("日期 Date");
+  // 2 campaigns + 3 items + 3 screen rows + 2 days + 1 total.
+  ASSERT_EQ(rows.size(), 1u + 2 + 3 + 3 + 2 + 1);
+  EXPECT_EQ(rows[1][level], "campaign");
+  EXPECT_EQ(rows[1][camp], "2024-safety-month");
+  EXPECT_EQ(rows[1][title], "2024年安全生产月");
+  EXPECT_EQ(rows[1][plays], "13");
+  EXPECT_EQ(rows[1][minutes], "3.17");
+  EXPECT_EQ(rows[2][title], "消防\"宣传\",周");
+  EXPECT_EQ(rows[4][item], "theme");
+  EXPECT_EQ(rows[8][site], "泉州站, 东广场");
+  EXPECT_EQ(rows[9][level], "day");
+  EXPECT_EQ(rows[9][date], "2024-06-15");
+  EXPECT_EQ(rows[11][level], "total");
+  EXPECT_EQ(rows[11][plays], "14");
+}
+
+TEST_F(ReportTest, HtmlAndMarkdownHaveTheTablesChartsAndPictures) {
+  // One play with an evidence picture on screen B.
+  {
+    auto b = Journal::open(screen_b.path(), *zone, io, at("2024-06-17T10:00+08:00"));
+    ASSERT_TRUE(b.ok());
+    EvidenceStore store(screen_b.path(), *zone);
+    Image frame;
+    frame.width = 32;
+    frame.height = 18;
+    frame.rgba.assign(32 * 18 * 4, 128);
+    auto pic = store.save(frame, "2024-safety-month/theme", at("2024-06-16T13:00+08:00"));
+    ASSERT_TRUE(pic.ok());
+    PlayRecord p;
+    p.screen = "station-b";
+    p.campaign = "2024-safety-month";
+    p.item = "theme";
+    p.start = "2024-06-16T13:00:00.000+08:00";
+    p.end = "2024-06-16T13:00:12.000+08:00";
+    p.shown_s = 12;
+    p.evidence = pic->name;
+    p.evidence_sha256 = pic->sha256;
+    ASSERT_TRUE(b->append(play_record(p), at("2024-06-17T10:00+08:00")).ok());
+  }
+  const Report r = build();
+  ASSERT_EQ(r.evidence.size(), 1u);
+  const std::string html = report_html(r);
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("<meta charset=\"utf-8\">"), std::string::npos);
+  EXPECT_NE(html.find("<tr><td>2024-safety-month</td><td>2024年安全生产月</td><td class=\"n\">14</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<tr><td>fire-week</td><td>消防&quot;宣传&quot;,周</td><td class=\"n\">1</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<tr><td>2024-06-15</td><td class=\"n\">6</td>"), std::string::npos);
+  EXPECT_NE(html.find("播放次数 Plays"), std::string::npos);
+  std::size_t svgs = 0;
+  for (std::size_t p = html.find("<svg"); p != std::string::npos; p = html.find("<svg", p + 1)) ++svgs;
+  EXPECT_EQ(svgs, 2u);
+  EXPECT_NE(html.find("data:image/jpeg;base64,/9j/"), std::string::npos);  // a JPEG starts FF D8 FF
+  EXPECT_EQ(html.find("src=\"shots/"), std::string::npos) << "pictures must be embedded";
+  EXPECT_NE(html.find("class=\"ok\""), std::string::npos);
+  EXPECT_EQ(html.find("class=\"bad\""), std::string::npos);
+
+  const std::string md = report_markdown(r);
+  EXPECT_NE(md.find("| 2024-safety-month | 2024年安全生产月 | 14 | 13 | 1 | 3.37 | 2 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| fire-week | 消防\"宣传\",周 |"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace signage
