@@ -214,7 +214,7 @@ TEST(Preview, NothingToPlayShowsTheIdleScreenNotBlack) {
 TEST(Play, HeadlessPlaysAndStops) {
   auto r = cli({"play", "--headless", "--playlists", (kSource / "playlists").string(), "--media",
                 (kSource / "assets").string(), "--size", "640x360", "--exit-after", "1500ms",
-                "--start-at", "2024-06-16T10:00:19+08:00"});
+                "--clock", "2024-06-16T10:00:19+08:00"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("first frame after"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("show 2024-safety-month/"), std::string::npos) << r.err;

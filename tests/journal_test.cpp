@@ -175,7 +175,9 @@ TEST_F(JournalTest, ChainVerifiesAfterLongRunWithRestartsAndDayChanges) {
     t += 1h;  // player off for an hour, then restarted
   }
   // Every record is in the file of its local date.
-  for (const auto& f : *list_journal_files(tmp.path(), io)) {
+  auto files = list_journal_files(tmp.path(), io);
+  ASSERT_TRUE(files.ok());
+  for (const auto& f : *files) {
     for (const auto& line : lines_of(slurp(f.path))) {
       const json r = json::parse(line);
       const std::string when = r.contains("time") ? r["time"].get<std::string>() : r["end"].get<std::string>();
@@ -376,7 +378,9 @@ void crash_at_every_offset(JournalIo& io, const TimeZone& zone, const fs::path& 
     const std::string after = slurp(newest);
     ASSERT_EQ(after.substr(0, start), text.substr(0, start)) << "an earlier record was lost";
     for (const auto& [p, s] : original) {
-      if (p != newest) ASSERT_EQ(slurp(p), s);
+      if (p != newest) {
+        ASSERT_EQ(slurp(p), s);
+      }
     }
     const auto now_lines = lines_of(after);
     if (k == 0) {
@@ -726,9 +730,13 @@ TEST_F(ReportTest, TotalsMatchTheHandComputedFixture) {
   EXPECT_NEAR(r.by_item[1].totals.minutes, 2.0, 1e-9);
   EXPECT_EQ(r.by_item[2].item, "poster");
 
-  ASSERT_EQ(r.by_screen.size(), 3u);  // (lobby-a, fw), (lobby-a, sm), (station-b, sm)
-  EXPECT_EQ(r.by_screen[1].screen, "lobby-a");
-  EXPECT_EQ(r.by_screen[1].totals.plays, 8u);
+  ASSERT_EQ(r.by_screen.size(), 3u);  // (lobby-a, sm), (lobby-a, fw), (station-b, sm)
+  EXPECT_EQ(r.by_screen[0].screen, "lobby-a");
+  EXPECT_EQ(r.by_screen[0].site, "洛江万达广场");
+  EXPECT_EQ(r.by_screen[0].totals.plays, 8u);
+  EXPECT_EQ(r.by_screen[0].totals.complete, 7u);
+  EXPECT_EQ(r.by_screen[1].campaign, "fire-week");
+  EXPECT_EQ(r.by_screen[1].totals.plays, 1u);
   EXPECT_EQ(r.by_screen[2].screen, "station-b");
   EXPECT_EQ(r.by_screen[2].site, "泉州站, 东广场");
   EXPECT_EQ(r.by_screen[2].totals.plays, 5u);

@@ -120,7 +120,8 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   bool version = false;
   app.add_flag("--version", version, "Print the version and exit");
 
-  std::string config_path, playlists, media, exit_after, size, at, out_png, start_at;
+  std::string config_path, playlists, media, exit_after, size, at, out_png, clock_at;
+  double speed = 1.0;
   bool headless = false, window = false;
 
   auto* play_cmd = app.add_subcommand("play", "Play the playlists fullscreen (the kiosk)");
@@ -131,8 +132,10 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   play_cmd->add_flag("--window", window, "Play in a window instead of fullscreen");
   play_cmd->add_option("--size", size, "Window or headless size, WxH");
   play_cmd->add_option("--exit-after", exit_after, "Stop after this long, e.g. 30s");
-  play_cmd->add_option("--start-at", start_at,
-                       "Play as if the wall clock read this at start, e.g. 2024-06-16T10:00+08:00 (demos, tests)");
+  play_cmd->add_option("--clock", clock_at,
+                       "Simulated clock: play as if the wall clock read this at start, e.g. 2024-06-16T07:30+08:00");
+  play_cmd->add_option("--speed", speed, "Run the (simulated) clock this many times faster, e.g. 60")
+      ->check(CLI::Range(0.01, 10000.0));
 
   std::vector<std::string> check_paths;
   std::string check_media;
@@ -189,16 +192,16 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
     const auto zone = system_time_zone();
     const SystemClock system_clock;
-    std::chrono::milliseconds offset{0};
-    if (!start_at.empty()) {
-      auto t = parse_iso8601(start_at, *zone);
+    Instant start = system_clock.now();
+    if (!clock_at.empty()) {
+      auto t = parse_iso8601(clock_at, *zone);
       if (!t) {
-        err << "signage play: --start-at: " << t.error().what() << "\n";
+        err << "signage play: --clock: " << t.error().what() << "\n";
         return 2;
       }
-      offset = *t - system_clock.now();
+      start = *t;
     }
-    const OffsetClock clock(system_clock, offset);
+    const SimulatedClock clock(system_clock, start, speed);
     return play(po, load_set(*cfg, err), clock, *zone, err);
   }
 

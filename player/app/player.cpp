@@ -1,6 +1,7 @@
 #include "app/player.h"
 
 #include <chrono>
+#include <cmath>
 #include <ostream>
 
 #include "app/service.h"
@@ -155,7 +156,9 @@ int play(const PlayOptions& options, const PlaylistSet& set, const Clock& clock,
     // Sleep until something can change: the schedule, the view, the fade, or exit.
     Instant deadline = sched->until;
     if (view_change) deadline = std::min(deadline, *view_change);
-    auto wait = chr::duration_cast<chr::milliseconds>(deadline - now);
+    // Clock time to real time (a simulated clock may run faster).
+    auto wait = chr::milliseconds(static_cast<long long>(
+        std::ceil(static_cast<double>((deadline - now).count()) / clock.rate())));
     if (stage.animating(now)) wait = std::min(wait, chr::milliseconds(16));
     if (has_stop) {
       const auto left = chr::duration_cast<chr::milliseconds>(stop_at - chr::steady_clock::now());

@@ -54,6 +54,8 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual Instant now() const = 0;
+  // How many clock milliseconds pass per real millisecond (1 for real clocks).
+  virtual double rate() const { return 1.0; }
 };
 
 class SystemClock final : public Clock {
@@ -72,16 +74,24 @@ class ManualClock final : public Clock {
   Instant t_;
 };
 
-// Another clock shifted by a constant: `signage play --start-at` uses it to play a
-// schedule as if it were another day (demos, tests).
-class OffsetClock final : public Clock {
+// A clock that starts at `start` and runs `speed` times faster than `base`:
+// `signage play --clock 2024-06-16T07:30+08:00 --speed 60` plays a day in 24 minutes
+// (demos, tests). rate() tells the main loop how to turn waits into real time.
+class SimulatedClock final : public Clock {
  public:
-  OffsetClock(const Clock& base, std::chrono::milliseconds offset) : base_(base), offset_(offset) {}
-  Instant now() const override { return base_.now() + offset_; }
+  SimulatedClock(const Clock& base, Instant start, double speed)
+      : base_(base), base0_(base.now()), start_(start), speed_(speed) {}
+  Instant now() const override {
+    const auto real = base_.now() - base0_;
+    return start_ + std::chrono::milliseconds(static_cast<long long>(static_cast<double>(real.count()) * speed_));
+  }
+  double rate() const override { return speed_; }
 
  private:
   const Clock& base_;
-  std::chrono::milliseconds offset_;
+  Instant base0_;
+  Instant start_;
+  double speed_;
 };
 
 // "2024-06-16T10:02:03.120+08:00" (milliseconds only when `with_ms`).

@@ -3,6 +3,11 @@
 // SdlDisplay (sdl_display.cpp) drives a real window through SDL2 (X11, Wayland or
 // KMSDRM straight on the console) or SDL's offscreen driver for headless use.
 //
+// Video goes through streaming textures (create_video_texture, then
+// update_video_texture per frame): YUV 4:2:0 planes are uploaded as they are and
+// converted to RGB by the renderer (a GPU shader where there is one) with the
+// stream's colour matrix and range.
+//
 // Ownership: the Display owns the window and renderer; a Texture belongs to the
 // Display that made it and must be destroyed before it.
 // Thread: the main thread only (SDL's rule for video); every method checks it.
@@ -16,6 +21,7 @@
 #include "core/error.h"
 #include "media/image.h"
 #include "playlist/model.h"
+#include "video/frame.h"
 
 namespace signage {
 
@@ -40,6 +46,16 @@ class Texture {
   std::unique_ptr<Impl> impl_;
 };
 
+// One video picture's planes, borrowed for the length of an upload.
+struct VideoPlanes {
+  PixelLayout layout = PixelLayout::yuv420p;
+  int width = 0, height = 0;
+  const std::uint8_t* data[3] = {nullptr, nullptr, nullptr};  // Y, U, V (nv12: Y, UV)
+  int pitch[3] = {0, 0, 0};
+  ColorMatrix matrix = ColorMatrix::bt709;
+  ColorRange range = ColorRange::limited;
+};
+
 enum class InputEvent {
   none,      // the wait ran out
   quit,      // window closed, Esc or q pressed, SIGINT/SIGTERM
@@ -58,6 +74,16 @@ class Display {
   virtual void fill(const Rect& r, Rgb colour, float alpha) = 0;
   virtual void draw(Texture& t, const Rect& dst, float alpha) = 0;
   virtual Result<Image> read_pixels() = 0;  // what has been drawn since the last present
+
+  // A w x h texture for video frames of `layout`, updated in place for each frame.
+  // Displays that cannot show video (test doubles) return an Error.
+  virtual Result<Texture> create_video_texture(int w, int h, PixelLayout layout);
+  // Uploads one frame into a texture from create_video_texture of the same size and
+  // layout, and remembers its colour matrix and range for drawing.
+  virtual Status update_video_texture(Texture& t, const VideoPlanes& planes);
+  // draw() turned `rotation` degrees clockwise (0, 90, 180, 270); `dst` is where
+  // the turned picture goes (for 90 and 270 its width is the texture's height).
+  virtual void draw_rotated(Texture& t, const Rect& dst, float alpha, int rotation);
   virtual void present() = 0;
   // Sleeps until an input event arrives or `timeout` passes. No busy waiting.
   virtual InputEvent wait(std::chrono::milliseconds timeout) = 0;

@@ -1,8 +1,10 @@
 // What goes on the screen for one item, and how one item gives way to the next.
 //
-//  View   - one prepared item (slogan, image, idle screen): its textures are made
-//           once when it is prepared and only drawn after that, so a static slogan
-//           costs nothing per frame.
+//  View   - one prepared item (slogan, image, video, idle screen): its textures are
+//           made once when it is prepared and only drawn after that, so a static
+//           slogan costs nothing per frame. A video view is prepared with its first
+//           frame decoded and uploaded (preroll) and its clock starts at its first
+//           update(), so it can be prepared ahead of the switch.
 //  Scene  - makes Views from playlist items (text layout, image decoding).
 //  Stage  - the view on screen and the one fading out, drawn for a given instant.
 //
@@ -21,6 +23,7 @@
 #include "playlist/model.h"
 #include "render/display.h"
 #include "text/text.h"
+#include "video/stats.h"
 
 namespace signage {
 
@@ -34,6 +37,16 @@ class View {
   virtual std::optional<Instant> update(Instant /*now*/) { return std::nullopt; }
   // A short description for logs, e.g. "slogan 'theme'".
   virtual std::string describe() const = 0;
+  // For views that end by themselves (a video at the end of its file's first
+  // pass): that instant once the view has started (first update()), or nullopt.
+  // Before the decoder reaches the end it is the container's claimed duration,
+  // then the exact end of the last frame; after a decode error mid-file, the end
+  // of the last good frame. A video view keeps looping seamlessly past it, so the
+  // caller may end the item there or let it run (a single-video playlist).
+  virtual std::optional<Instant> ends_at() const { return std::nullopt; }
+  // What this play has shown so far (decoder, frames, outcome), for the journal and
+  // --stats; nullopt for views that keep no figures.
+  virtual std::optional<ItemPlayStats> play_stats() const { return std::nullopt; }
 };
 
 struct SceneOptions {
@@ -42,15 +55,29 @@ struct SceneOptions {
   Rgb idle_background{0x10, 0x2a, 0x43};
   Rgb idle_color{255, 255, 255};
   std::string idle_text;   // under the clock; empty: the screen id
+  // Video: the device's hwdec ("auto" | "vaapi" | "vdpau" | "cuda" | "v4l2m2m" |
+  // "none"; an item's own hwdec wins), global sound settings, and how long
+  // prepare() waits for a video's first frame before it gives up on the file.
+  std::string hwdec = "auto";
+  bool audio = true;            // false: never open an audio device
+  int volume = 100;             // 0..100, on top of each item's
+  bool mute = false;
+  std::chrono::milliseconds video_ready_timeout{2000};
 };
+
+class AudioOutput;
+class HwDevices;
 
 class Scene {
  public:
   // All three must outlive the Scene and every View it makes.
   Scene(Display& display, FontSet& fonts, const TimeZone& zone, SceneOptions options);
+  ~Scene();
 
   // A view for a playlist item. Errors say which item and file and why
-  // (undecodable image, oversized image, unsupported type).
+  // (undecodable image, oversized image, bad or unsupported video). For a video
+  // this waits for the first frame, at most video_ready_timeout (bad files usually
+  // fail within milliseconds).
   Result<std::unique_ptr<View>> prepare(const Item& item);
   // The idle screen: clock, date and screen id; never black.
   std::unique_ptr<View> prepare_idle(Instant now);
@@ -60,6 +87,9 @@ class Scene {
   FontSet& fonts_;
   const TimeZone& zone_;
   SceneOptions options_;
+  std::shared_ptr<HwDevices> hw_devices_;   // one device context per method, for all videos
+  std::unique_ptr<AudioOutput> audio_;      // opened at the first video, once
+  bool audio_tried_ = false;
 };
 
 class Stage {

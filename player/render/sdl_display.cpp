@@ -15,6 +15,10 @@ struct Texture::Impl {
   };
   std::unique_ptr<SDL_Texture, Deleter> tex;
   int w = 0, h = 0;
+  // Video textures: how to turn their YUV into RGB.
+  bool video = false;
+  PixelLayout layout = PixelLayout::yuv420p;
+  SDL_YUV_CONVERSION_MODE yuv_mode = SDL_YUV_CONVERSION_BT709;
 };
 
 Texture::Texture(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -32,6 +36,16 @@ Rect fit_rect(int w, int h, const Rect& box, Fit fit) {
   const int dw = static_cast<int>(std::lround(w * s));
   const int dh = static_cast<int>(std::lround(h * s));
   return Rect{box.x + (box.w - dw) / 2, box.y + (box.h - dh) / 2, dw, dh};
+}
+
+Result<Texture> Display::create_video_texture(int, int, PixelLayout) {
+  return Error("this display (" + describe() + ") cannot show video");
+}
+Status Display::update_video_texture(Texture&, const VideoPlanes&) {
+  return Error("this display (" + describe() + ") cannot show video");
+}
+void Display::draw_rotated(Texture& t, const Rect& dst, float alpha, int /*rotation*/) {
+  draw(t, dst, alpha);
 }
 
 namespace {
@@ -143,6 +157,59 @@ class SdlDisplay final : public Display {
     return Texture(std::move(impl));
   }
 
+  Result<Texture> create_video_texture(int w, int h, PixelLayout layout) override {
+    check_thread();
+    if (w <= 0 || h <= 0) return Error("cannot make a " + std::to_string(w) + "x" + std::to_string(h) + " video texture");
+    auto impl = std::make_unique<Texture::Impl>();
+    const Uint32 format = layout == PixelLayout::nv12 ? SDL_PIXELFORMAT_NV12 : SDL_PIXELFORMAT_IYUV;
+    impl->tex.reset(SDL_CreateTexture(renderer_.get(), format, SDL_TEXTUREACCESS_STREAMING, w, h));
+    if (!impl->tex) {
+      return sdl_error("cannot create a " + std::to_string(w) + "x" + std::to_string(h) + " video texture");
+    }
+    SDL_SetTextureBlendMode(impl->tex.get(), SDL_BLENDMODE_BLEND);
+    impl->w = w;
+    impl->h = h;
+    impl->video = true;
+    impl->layout = layout;
+    return Texture(std::move(impl));
+  }
+
+  Status update_video_texture(Texture& t, const VideoPlanes& p) override {
+    check_thread();
+    Texture::Impl& ti = t.impl();
+    if (!ti.video || ti.layout != p.layout || ti.w != p.width || ti.h != p.height) {
+      return Error("video frame does not match its texture");
+    }
+    ti.yuv_mode = p.range == ColorRange::full
+                      ? SDL_YUV_CONVERSION_JPEG  // full-range BT.601; SDL2 has no full-range 709
+                      : (p.matrix == ColorMatrix::bt601 ? SDL_YUV_CONVERSION_BT601 : SDL_YUV_CONVERSION_BT709);
+    // The software renderer converts to RGB here, accelerated ones when drawing.
+    SDL_SetYUVConversionMode(ti.yuv_mode);
+    const int rc = p.layout == PixelLayout::nv12
+                       ? SDL_UpdateNVTexture(ti.tex.get(), nullptr, p.data[0], p.pitch[0], p.data[1], p.pitch[1])
+                       : SDL_UpdateYUVTexture(ti.tex.get(), nullptr, p.data[0], p.pitch[0], p.data[1],
+                                              p.pitch[1], p.data[2], p.pitch[2]);
+    if (rc != 0) return sdl_error("cannot upload a video frame");
+    return {};
+  }
+
+  void draw_rotated(Texture& t, const Rect& dst, float alpha, int rotation) override {
+    check_thread();
+    rotation = ((rotation % 360) + 360) % 360;
+    if (rotation == 0) {
+      draw(t, dst, alpha);
+      return;
+    }
+    SDL_Texture* tex = t.impl().tex.get();
+    if (t.impl().video) SDL_SetYUVConversionMode(t.impl().yuv_mode);
+    SDL_SetTextureAlphaMod(tex, to_byte(alpha));
+    // SDL turns the rectangle about its centre: give it the unturned shape.
+    const bool quarter = rotation == 90 || rotation == 270;
+    const int w = quarter ? dst.h : dst.w, h = quarter ? dst.w : dst.h;
+    const SDL_Rect sr{dst.x + (dst.w - w) / 2, dst.y + (dst.h - h) / 2, w, h};
+    SDL_RenderCopyEx(renderer_.get(), tex, nullptr, &sr, rotation, nullptr, SDL_FLIP_NONE);
+  }
+
   void fill(const Rect& r, Rgb c, float alpha) override {
     check_thread();
     SDL_SetRenderDrawColor(renderer_.get(), c.r, c.g, c.b, to_byte(alpha));
@@ -153,6 +220,7 @@ class SdlDisplay final : public Display {
   void draw(Texture& t, const Rect& dst, float alpha) override {
     check_thread();
     SDL_Texture* tex = t.impl().tex.get();
+    if (t.impl().video) SDL_SetYUVConversionMode(t.impl().yuv_mode);
     SDL_SetTextureAlphaMod(tex, to_byte(alpha));
     const SDL_Rect sr{dst.x, dst.y, dst.w, dst.h};
     SDL_RenderCopy(renderer_.get(), tex, nullptr, &sr);

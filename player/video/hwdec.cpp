@@ -1,0 +1,57 @@
+#include <array>
+
+#include "video/internal.h"
+
+namespace signage {
+
+namespace {
+struct Name {
+  HwDec h;
+  std::string_view text;
+};
+constexpr std::array<Name, 6> kNames = {{{HwDec::auto_select, "auto"},
+                                          {HwDec::vaapi, "vaapi"},
+                                          {HwDec::vdpau, "vdpau"},
+                                          {HwDec::cuda, "cuda"},
+                                          {HwDec::v4l2m2m, "v4l2m2m"},
+                                          {HwDec::none, "none"}}};
+}  // namespace
+
+std::optional<HwDec> parse_hwdec(std::string_view text) {
+  for (const auto& n : kNames) {
+    if (n.text == text) return n.h;
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(HwDec h) {
+  for (const auto& n : kNames) {
+    if (n.h == h) return n.text;
+  }
+  return "?";
+}
+
+HwDevices::HwDevices() : impl_(std::make_unique<Impl>()) {}
+HwDevices::~HwDevices() = default;
+
+Result<BufferRefPtr> HwDevices::Impl::get(AVHWDeviceType type) {
+  std::lock_guard lock(mu);
+  if (auto f = failures.find(type); f != failures.end()) return Error(f->second);
+  auto d = devices.find(type);
+  if (d == devices.end()) {
+    AVBufferRef* raw = nullptr;
+    const int ret = av_hwdevice_ctx_create(&raw, type, nullptr, nullptr, 0);
+    if (ret < 0) {
+      const std::string why = std::string("cannot open a ") + av_hwdevice_get_type_name(type) +
+                              " device: " + ffmpeg::error_string(ret);
+      failures.emplace(type, why);
+      return Error(why);
+    }
+    d = devices.emplace(type, BufferRefPtr(raw)).first;
+  }
+  BufferRefPtr ref(av_buffer_ref(d->second.get()));
+  if (!ref) return Error("out of memory");
+  return ref;
+}
+
+}  // namespace signage

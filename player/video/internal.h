@@ -1,0 +1,44 @@
+// Internals of the video module shared by its .cpp files: the FFmpeg side of
+// VideoFrame and HwDevices. Never include from outside player/video.
+#pragma once
+
+extern "C" {
+#include <libavutil/buffer.h>
+#include <libavutil/hwcontext.h>
+}
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "media/ffmpeg_ptr.h"
+#include "video/frame.h"
+#include "video/video.h"
+
+namespace signage {
+
+struct BufferRefDeleter {
+  void operator()(AVBufferRef* p) const noexcept { av_buffer_unref(&p); }
+};
+using BufferRefPtr = std::unique_ptr<AVBufferRef, BufferRefDeleter>;
+
+struct VideoFrame::Impl {
+  ffmpeg::FramePtr frame;  // system-memory planes in `layout`
+  PixelLayout layout = PixelLayout::yuv420p;
+  ColorMatrix matrix = ColorMatrix::bt709;
+  ColorRange range = ColorRange::limited;
+  std::chrono::microseconds pts{0};
+  std::chrono::microseconds duration{0};
+};
+
+struct HwDevices::Impl {
+  std::mutex mu;
+  std::map<AVHWDeviceType, BufferRefPtr> devices;
+  std::map<AVHWDeviceType, std::string> failures;
+  // A new reference to the device of `type`, made on first use. A type that failed
+  // once fails again at once with the same reason.
+  Result<BufferRefPtr> get(AVHWDeviceType type);
+};
+
+}  // namespace signage

@@ -1,0 +1,154 @@
+// Staging: turns the settled state of the drop folder into the next PlaylistSet, off
+// the render thread, and says what changed (an Update) for the main loop to swap in
+// and to journal.
+//
+// Rules (docs: issue 6):
+//  - Only settled files are read (watch/folder_scan.h). Staging waits while a playlist
+//    file is still changing; a media file still changing only holds its items back.
+//  - The whole playlists folder is loaded and validated (load_playlist_folder).
+//  - A refused (invalid) file keeps its last good version in the set, so the other
+//    files' changes still apply; the refusal is reported once per file content
+//    (RejectedFile, for `playlist_rejected`). A file never valid is simply absent.
+//    When only refusals happened, Update::set is empty: the running set stays as is.
+//  - A removed playlist file removes its campaign.
+//  - An image or video item is held back (Item::media_missing) while its file is
+//    missing, still being copied, has a temporary name, or fails its check (image
+//    header probe; video not empty); a later Update brings it in (ItemChange joined).
+//  - Media files are identified by content (SHA-256, cached per file stamp): a file
+//    replaced in place gives ItemChange media_replaced, so its item is prepared again.
+//
+// Ownership: a Stager owns its last delivered set and caches. Thread: one thread at a
+// time (the watcher thread); an Update is a value that can move to another thread.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/diagnostic.h"
+#include "playlist/loader.h"
+#include "playlist/model.h"
+#include "watch/folder_scan.h"
+
+namespace signage {
+
+// A campaign at or above the emergency level preempts the normal rotation.
+bool is_emergency(const Campaign& campaign, int emergency_level);
+
+// A playlist file the new set comes from (for `playlist_applied`).
+struct AppliedFile {
+  std::filesystem::path file;
+  std::string campaign;           // its campaign id
+  std::string sha256;             // of the bytes of the version in the set
+  bool kept_last_good = false;    // the file now on disk is refused; this is its last good version
+};
+
+// A playlist file refused (for `playlist_rejected`).
+struct RejectedFile {
+  std::filesystem::path file;     // the file, or the playlists folder when it cannot be read
+  std::string sha256;             // of the refused bytes; empty when unreadable
+  std::vector<Diagnostic> diagnostics;   // every one, "file:line:col: error: ..."
+  std::optional<std::string> kept_campaign;  // the campaign id whose last good version keeps playing
+};
+
+// An item entering or leaving the rotation in a campaign present before and after.
+struct ItemChange {
+  enum class Kind {
+    joined,          // now playable: its media arrived / it was added to the playlist
+    left,            // no longer playable: media gone, being replaced, or removed from the playlist
+    media_replaced,  // still playable, but its media file has new content: prepare it again
+  };
+  Kind kind = Kind::joined;
+  std::string campaign;
+  std::string item;
+  std::filesystem::path media;    // empty for slogans
+  std::string media_sha256;       // joined / media_replaced: the new content's hash
+  std::string reason;             // human-readable, for the journal line
+};
+
+// An item in the new set that is held back (Item::media_missing is set).
+struct HeldItem {
+  std::string campaign;
+  std::string item;
+  std::filesystem::path media;
+  std::string reason;             // "media file not found", "still being copied", ...
+};
+
+struct Update {
+  std::uint64_t seq = 0;          // 1, 2, 3, ... in the order produced
+  bool initial = false;           // the first Update: the baseline after start-up
+
+  // The set to swap in at the next item boundary; nullopt: keep the running set
+  // (only refusals or notices to record).
+  std::optional<PlaylistSet> set;
+  // With `set`: where each of its campaigns comes from, in set order.
+  std::vector<AppliedFile> applied;
+  // With `set`: every item held back in it.
+  std::vector<HeldItem> held_back;
+  // With `set`: SHA-256 of every media file the set plays (items and background
+  // images), lexically normal path -> hex digest (for `media_sha256` in play records).
+  std::map<std::filesystem::path, std::string> media_sha256;
+
+  // Compared with the previously delivered set (empty for the initial Update).
+  std::vector<std::string> campaigns_added;    // ids
+  std::vector<std::string> campaigns_removed;  // ids
+  std::vector<std::string> emergency_started;  // ids now at/above the emergency level that were not
+  std::vector<std::string> emergency_ended;    // ids no longer at/above it (removed or lowered)
+  std::vector<ItemChange> items;               // in campaigns present before and after
+
+  // Newly refused files (each refusal of the same bytes is reported once).
+  std::vector<RejectedFile> rejected;
+  // Things the watcher wants logged (e.g. inotify unavailable, rescanning only).
+  std::vector<std::string> notices;
+};
+
+struct StagerOptions {
+  std::filesystem::path playlists;
+  LoadOptions load;               // load.media_root: the media folder
+  int emergency_level = 100;
+};
+
+class Stager {
+ public:
+  explicit Stager(StagerOptions options);
+
+  struct Outcome {
+    std::optional<Update> update;             // nullopt: nothing to apply or report
+    // Files that changed while being read: nothing was staged; scan and settle again.
+    std::vector<std::filesystem::path> stale;
+  };
+  // Loads the settled files in `files` and compares with the last delivered set.
+  Outcome stage(const SettleTracker& files);
+
+  // The last delivered set (empty before the first Update).
+  const PlaylistSet& current() const { return current_; }
+
+ private:
+  struct MediaInfo {
+    FileStamp stamp;
+    std::string sha256;
+    std::string error;            // empty: usable
+  };
+  struct Readiness {
+    bool ready = false;
+    std::string sha256;
+    std::string reason;           // when not ready
+  };
+  Readiness media_readiness(ItemType type, const std::filesystem::path& file, const SettleTracker& files,
+                            std::vector<std::filesystem::path>& stale);
+
+  StagerOptions options_;
+  std::uint64_t seq_ = 0;
+  bool delivered_ = false;
+  PlaylistSet current_;
+  std::string current_signature_;
+  std::map<std::string, std::string> current_media_of_item_;   // "campaign\nitem" -> media sha ("" slogan)
+  std::map<std::filesystem::path, Campaign> last_good_;        // playlist file -> its last valid campaign
+  std::map<std::filesystem::path, std::string> reported_;      // refused file -> sha of the bytes reported
+  std::map<std::filesystem::path, MediaInfo> media_cache_;
+};
+
+}  // namespace signage
