@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -213,12 +214,96 @@ TEST(Preview, NothingToPlayShowsTheIdleScreenNotBlack) {
 
 TEST(Play, HeadlessPlaysAndStops) {
   auto r = cli({"play", "--headless", "--playlists", (kSource / "playlists").string(), "--media",
-                (kSource / "assets").string(), "--size", "640x360", "--exit-after", "1500ms",
+                (kSource / "assets").string(), "--size", "640x360", "--exit-after", "1500ms", "--no-journal",
                 "--clock", "2024-06-16T10:00:19+08:00"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("first frame after"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("show 2024-safety-month/"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("+08:00"), std::string::npos) << "records keep the offset: " << r.err;
+}
+
+std::string read_all(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A simulated morning of the consultation day, a minute of schedule per second.
+TEST(Play, SimulatedDayLeavesAVerifiableJournalAndReport) {
+  TempDir t;
+  const fs::path journal = t.path() / "journal";
+  auto r = cli({"play", "--headless", "--playlists", (kSource / "playlists").string(), "--media",
+                (kSource / "assets").string(), "--size", "320x180", "--journal", journal.string(),
+                "--clock", "2024-06-16T07:59:30+08:00", "--speed", "60", "--exit-after", "3s"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string day = read_all(journal / "2024-06-16.jsonl");
+  EXPECT_NE(day.find("\"type\":\"start\""), std::string::npos);
+  EXPECT_NE(day.find("\"type\":\"playlist_applied\""), std::string::npos);
+  EXPECT_NE(day.find("\"type\":\"play\""), std::string::npos);
+  EXPECT_NE(day.find("\"campaign\":\"2024-safety-month\""), std::string::npos) << "08:00 reached";
+  EXPECT_NE(day.find("\"evidence\":\"shots/2024-06-16/"), std::string::npos);
+  EXPECT_NE(day.find("\"type\":\"stop\""), std::string::npos);
+
+  auto v = cli({"verify", journal.string()});
+  EXPECT_EQ(v.code, 0) << v.out << v.err;
+  const fs::path html = t.path() / "report.html";
+  auto rep = cli({"report", journal.string(), "--from", "2024-06-01", "--to", "2024-06-30", "--format", "html",
+                  "--out", html.string()});
+  ASSERT_EQ(rep.code, 0) << rep.err;
+  const std::string page = read_all(html);
+  EXPECT_NE(page.find("<svg"), std::string::npos);
+  EXPECT_NE(page.find("2024年安全生产月"), std::string::npos);
+  EXPECT_NE(page.find("data:image/jpeg;base64,"), std::string::npos) << "evidence thumbnails embedded";
+  const fs::path csv = t.path() / "report.csv";
+  ASSERT_EQ(cli({"report", journal.string(), "--from", "2024-06-01", "--to", "2024-06-30", "--format", "csv",
+                 "--out", csv.string()}).code, 0);
+  EXPECT_EQ(read_all(csv).rfind("\xEF\xBB\xBF", 0), 0u) << "UTF-8 BOM for spreadsheets";
+
+  // Restart on the same journal: the chain continues.
+  r = cli({"play", "--headless", "--playlists", (kSource / "playlists").string(), "--media",
+           (kSource / "assets").string(), "--size", "320x180", "--journal", journal.string(), "--clock",
+           "2024-06-16T09:00:00+08:00", "--speed", "60", "--exit-after", "1s"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(cli({"verify", journal.string()}).code, 0);
+  // Tampering is caught.
+  std::string text = read_all(journal / "2024-06-16.jsonl");
+  const auto at = text.find("\"outcome\":\"complete\"");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 22, "\"outcome\":\"completE\"");
+  std::ofstream(journal / "2024-06-16.jsonl", std::ios::binary) << text;
+  auto broken = cli({"verify", journal.string()});
+  EXPECT_EQ(broken.code, 1);
+  EXPECT_NE(broken.err.find("2024-06-16.jsonl"), std::string::npos) << broken.err;
+}
+
+TEST(Play, UnwritableJournalStillPlays) {
+  TempDir t;
+  const auto not_a_dir = t.write("journal", "a file where the journal folder should be");
+  auto r = cli({"play", "--headless", "--playlists", (kSource / "playlists").string(), "--media",
+                (kSource / "assets").string(), "--size", "320x180", "--journal", not_a_dir.string(),
+                "--exit-after", "500ms"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("journal unavailable"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("first frame after"), std::string::npos) << r.err;
+}
+
+TEST(Play, CorruptMediaIsSkippedAndRecorded) {
+  TempDir t;
+  fs::create_directories(t.path() / "media");
+  t.write("media/broken.png", "\x89PNG\r\n\x1a\n but not really");
+  t.write("one.toml",
+          "[campaign]\nid = \"c\"\n"
+          "[[item]]\nid = \"broken\"\ntype = \"image\"\nfile = \"media/broken.png\"\n"
+          "[[item]]\nid = \"ok\"\ntype = \"slogan\"\ntext = \"安全第一\"\n");
+  const fs::path journal = t.path() / "journal";
+  auto r = cli({"play", "--headless", "--playlists", t.path().string(), "--size", "320x180", "--journal",
+                journal.string(), "--clock", "2024-06-16T10:00:00+08:00", "--exit-after", "700ms"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("skip c/broken"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("show c/ok"), std::string::npos) << r.err;
+  const std::string day = read_all(journal / "2024-06-16.jsonl");
+  EXPECT_NE(day.find("\"type\":\"media_error\""), std::string::npos) << day;
+  EXPECT_NE(day.find("\"outcome\":\"skipped\""), std::string::npos) << day;
+  EXPECT_EQ(cli({"verify", journal.string()}).code, 0);
 }
 
 TEST(Play, BadConfigIsRefusedWithItsPosition) {

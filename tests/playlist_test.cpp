@@ -191,6 +191,49 @@ TEST(Playlist, DefaultsWhenTheFileSaysNothing) {
   EXPECT_EQ(item.pos.column, 1);
 }
 
+TEST(Playlist, VideoSoundAndDecoderKeys) {
+  TempDir media;
+  LoadOptions options;
+  options.media_root = media.path();
+  const std::string text =
+      "[campaign]\nid = \"v\"\n[defaults]\nvolume = 40\nhwdec = \"none\"\n"
+      "[[item]]\nid = \"a\"\ntype = \"video\"\nfile = \"a.mp4\"\n"
+      "[[item]]\nid = \"b\"\ntype = \"video\"\nfile = \"b.mp4\"\nvolume = 0\nmute = true\nhwdec = \"vaapi\"\n";
+  const auto r = load_playlist_text(text, "v.toml", options);
+  ASSERT_TRUE(r.campaign) << dump(r.diagnostics);
+  const Item& a = r.campaign->items[0];
+  EXPECT_EQ(a.volume, 40);
+  EXPECT_FALSE(a.mute);
+  EXPECT_EQ(a.hwdec, "none");
+  const Item& b = r.campaign->items[1];
+  EXPECT_EQ(b.volume, 0);
+  EXPECT_TRUE(b.mute);
+  EXPECT_EQ(b.hwdec, "vaapi");
+  // Absent everywhere: full volume, sound on, the device's decoder.
+  const auto m = load_playlist_text(kMinimal, "min.toml", options);
+  ASSERT_TRUE(m.campaign);
+  EXPECT_EQ(m.campaign->items[0].volume, 100);
+  EXPECT_FALSE(m.campaign->items[0].mute);
+  EXPECT_TRUE(m.campaign->items[0].hwdec.empty());
+}
+
+TEST(Playlist, BadVideoKeysAreRefusedAtTheirPosition) {
+  const std::string head = "[campaign]\nid = \"v\"\n[[item]]\nid = \"a\"\ntype = \"video\"\nfile = \"a.mp4\"\n";
+  const std::pair<std::string, std::string> cases[] = {
+      {"volume = 150\n", "'volume' must be between 0 and 100, not 150"},
+      {"mute = \"yes\"\n", "'mute' must be true or false"},
+      {"hwdec = \"nvdec\"\n", "bad hwdec 'nvdec'"},
+  };
+  for (const auto& [line, phrase] : cases) {
+    const auto r = load_playlist_text(head + line, "v.toml", LoadOptions{});
+    EXPECT_FALSE(r.campaign) << line;
+    const auto errors = errors_of(r.diagnostics);
+    ASSERT_EQ(errors.size(), 1u) << dump(r.diagnostics);
+    EXPECT_EQ(errors[0].where.line, 7) << errors[0].format();
+    EXPECT_NE(errors[0].format().find(phrase), std::string::npos) << errors[0].format();
+  }
+}
+
 TEST(Playlist, Sha256OfTheFileBytes) {
   const auto r = load_playlist_text(kMinimal, "min.toml", LoadOptions{});
   ASSERT_TRUE(r.campaign) << dump(r.diagnostics);

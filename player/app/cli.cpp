@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -10,6 +11,8 @@
 
 #include "app/player.h"
 #include "config/device_config.h"
+#include "journal/report.h"
+#include "journal/verify.h"
 #include "playlist/loader.h"
 
 namespace signage {
@@ -68,11 +71,64 @@ LoadOptions load_options(const DeviceConfig& c) {
 
 // Loads the playlists folder for play and preview. Refused files are reported and
 // left out; the rest play.
-PlaylistSet load_set(const DeviceConfig& c, std::ostream& err) {
+PlaylistSetResult load_set(const DeviceConfig& c, std::ostream& err) {
   auto r = load_playlist_folder(c.playlists, load_options(c));
   print(err, r.diagnostics);
   for (const auto& f : r.refused) err << "signage: refused " << f.string() << " (see errors above)\n";
-  return std::move(r.set);
+  return r;
+}
+
+std::optional<Date> parse_date(const std::string& s) {
+  auto zone = fixed_offset_zone(std::chrono::seconds(0));
+  if (s.size() != 10) return std::nullopt;
+  auto t = parse_iso8601(s + "T00:00Z", *zone);
+  if (!t) return std::nullopt;
+  return Date(std::chrono::floor<std::chrono::days>(*t));
+}
+
+int run_verify(const std::vector<std::string>& dirs, std::ostream& out, std::ostream& err) {
+  bool ok = true;
+  for (const auto& d : dirs) {
+    const VerifyResult r = verify_journal(d);
+    (r.ok ? out : err) << d << ": " << r.summary() << "\n";
+    ok = ok && r.ok;
+  }
+  return ok ? 0 : 1;
+}
+
+int run_report(const std::vector<std::string>& dirs, const std::string& from, const std::string& to,
+               const std::string& campaign, const std::string& format, const std::string& out_file,
+               std::ostream& out, std::ostream& err) {
+  const auto f = parse_date(from), t = parse_date(to);
+  if (!f || !t) {
+    err << "signage report: --from and --to take dates like 2024-06-01\n";
+    return 2;
+  }
+  std::vector<std::filesystem::path> paths(dirs.begin(), dirs.end());
+  auto r = build_report(paths, *f, *t, campaign.empty() ? std::nullopt : std::optional(campaign));
+  if (!r) {
+    err << "signage report: " << r.error().what() << "\n";
+    return 1;
+  }
+  std::string text;
+  if (format == "csv") text = report_csv(*r);
+  else if (format == "html") text = report_html(*r);
+  else text = report_markdown(*r);
+  if (out_file.empty() || out_file == "-") {
+    out << text;
+  } else {
+    std::ofstream file(out_file, std::ios::binary);
+    file << text;
+    if (!file) {
+      err << "signage report: cannot write " << out_file << "\n";
+      return 1;
+    }
+    out << out_file << "\n";
+  }
+  if (!r->all_chains_intact()) {
+    err << "signage report: warning: a journal chain is broken; the report flags it\n";
+  }
+  return 0;
 }
 
 int run_check(const std::vector<std::string>& paths, const std::string& media, std::ostream& out,
@@ -120,7 +176,8 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   bool version = false;
   app.add_flag("--version", version, "Print the version and exit");
 
-  std::string config_path, playlists, media, exit_after, size, at, out_png, clock_at;
+  std::string config_path, playlists, media, exit_after, size, at, out_png, clock_at, journal_dir;
+  bool no_journal = false;
   double speed = 1.0;
   bool headless = false, window = false;
 
@@ -132,6 +189,8 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   play_cmd->add_flag("--window", window, "Play in a window instead of fullscreen");
   play_cmd->add_option("--size", size, "Window or headless size, WxH");
   play_cmd->add_option("--exit-after", exit_after, "Stop after this long, e.g. 30s");
+  play_cmd->add_option("--journal", journal_dir, "Journal folder (overrides the config)");
+  play_cmd->add_flag("--no-journal", no_journal, "Keep no journal (demos)");
   play_cmd->add_option("--clock", clock_at,
                        "Simulated clock: play as if the wall clock read this at start, e.g. 2024-06-16T07:30+08:00");
   play_cmd->add_option("--speed", speed, "Run the (simulated) clock this many times faster, e.g. 60")
@@ -142,6 +201,21 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* check_cmd = app.add_subcommand("check", "Check playlist files or folders before dropping them");
   check_cmd->add_option("paths", check_paths, "Playlist files or folders")->required();
   check_cmd->add_option("--media", check_media, "Folder that media paths are relative to (default: the playlist's folder)");
+
+  std::vector<std::string> verify_dirs;
+  auto* verify_cmd = app.add_subcommand("verify", "Check the integrity of play journals (exit 1 when broken)");
+  verify_cmd->add_option("dirs", verify_dirs, "Journal folders")->required();
+
+  std::vector<std::string> report_dirs;
+  std::string rep_from, rep_to, rep_campaign, rep_format = "md", rep_out;
+  auto* report_cmd = app.add_subcommand("report", "Statistics table of plays from one or more screens' journals");
+  report_cmd->add_option("dirs", report_dirs, "Journal folders, one per screen")->required();
+  report_cmd->add_option("--from", rep_from, "First date, e.g. 2024-06-01")->required();
+  report_cmd->add_option("--to", rep_to, "Last date, e.g. 2024-06-30")->required();
+  report_cmd->add_option("--campaign", rep_campaign, "Only this campaign id");
+  report_cmd->add_option("--format", rep_format, "csv, html or md (default md)")
+      ->check(CLI::IsMember({"csv", "html", "md"}));
+  report_cmd->add_option("--out", rep_out, "Output file (default: standard output)");
 
   std::string pv_config, pv_playlists, pv_media, pv_size;
   auto* preview_cmd = app.add_subcommand("preview", "Render what the screen shows at a moment to a PNG");
@@ -168,6 +242,10 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   }
 
   if (check_cmd->parsed()) return run_check(check_paths, check_media, out, err);
+  if (verify_cmd->parsed()) return run_verify(verify_dirs, out, err);
+  if (report_cmd->parsed()) {
+    return run_report(report_dirs, rep_from, rep_to, rep_campaign, rep_format, rep_out, out, err);
+  }
 
   if (play_cmd->parsed()) {
     auto cfg = load_config(config_path, err);
@@ -182,6 +260,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
     PlayOptions po;
     po.config = *cfg;
+    po.journal_dir = no_journal ? std::filesystem::path() : journal_dir.empty() ? cfg->journal : std::filesystem::path(journal_dir);
     if (!exit_after.empty()) {
       auto d = parse_duration(exit_after);
       if (!d) {
@@ -226,7 +305,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
     po.at = *t;
     po.out = out_png;
-    if (auto s = preview(po, load_set(*cfg, err), *zone, err); !s) {
+    if (auto s = preview(po, load_set(*cfg, err).set, *zone, err); !s) {
       err << "signage preview: " << s.error().what() << "\n";
       return 1;
     }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "config/device_config.h"
 #include "core/error.h"
 #include "core/time.h"
+#include "playlist/loader.h"
 #include "playlist/model.h"
 #include "render/display.h"
 #include "render/scene.h"
@@ -25,7 +27,9 @@ namespace signage {
 // Thread: the main thread.
 class Rotation {
  public:
-  Rotation(PlaylistSet set, Scene& scene, const TimeZone& zone, std::ostream& log);
+  // Called for each item that cannot be shown, before it is taken out.
+  using SkipFn = std::function<void(const Campaign&, const Item&, const Error&, Instant)>;
+  Rotation(PlaylistSet set, Scene& scene, const TimeZone& zone, std::ostream& log, SkipFn on_skip = {});
 
   struct Next {
     ScheduleResult schedule;
@@ -41,17 +45,22 @@ class Rotation {
   Scene& scene_;
   const TimeZone& zone_;
   std::ostream& log_;
+  SkipFn on_skip_;
 };
+
+SceneOptions scene_options(const DeviceConfig& config);
 
 struct PlayOptions {
   DeviceConfig config;
   std::optional<std::chrono::milliseconds> exit_after;   // stop after this long (tests, benchmarks)
+  std::filesystem::path journal_dir;                     // empty: no journal
+  std::chrono::hours evidence_retention{24 * 90};        // evidence pictures kept this long
 };
 
-// Runs the kiosk until quit (Esc, q, window closed, SIGINT/SIGTERM) or exit_after.
-// Returns the process exit code.
-int play(const PlayOptions& options, const PlaylistSet& set, const Clock& clock,
-         const TimeZone& zone, std::ostream& log);
+// Runs the kiosk (app/kiosk.h) until quit (Esc, q, window closed, SIGINT/SIGTERM)
+// or exit_after. Returns the process exit code.
+int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& clock, const TimeZone& zone,
+         std::ostream& log);
 
 struct PreviewOptions {
   DeviceConfig config;

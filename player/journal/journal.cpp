@@ -1,6 +1,5 @@
 #include "journal/journal.h"
 
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <array>
@@ -12,21 +11,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using nlohmann::ordered_json;
 
-std::string sha256_hex(std::string_view bytes) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-  unsigned int len = 0;
-  // EVP_Digest cannot fail for SHA-256 on memory short of an allocation failure;
-  // an all-zero digest would then show up as a broken chain, never as a false pass.
-  EVP_Digest(bytes.data(), bytes.size(), md.data(), &len, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * len);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 0xf]);
-  }
-  return out;
-}
 
 const std::string& genesis_prev() {
   static const std::string g = sha256_hex("signage-journal-genesis");

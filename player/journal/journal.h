@@ -25,14 +25,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/digest.h"
 #include "core/error.h"
 #include "core/time.h"
 #include "journal/journal_io.h"
 
 namespace signage {
 
-// SHA-256 of `bytes`, 64 lowercase hex digits.
-std::string sha256_hex(std::string_view bytes);
 
 // `prev` of the first record ever: sha256("signage-journal-genesis").
 const std::string& genesis_prev();

@@ -1,6 +1,7 @@
 #include "playlist/loader.h"
 
-#include <openssl/evp.h>
+#include "core/digest.h"
+
 
 #include <algorithm>
 #include <map>
@@ -21,31 +22,19 @@ using namespace tomlcheck;
 constexpr std::string_view kTopKeys[] = {"campaign", "defaults", "item", "ticker"};
 constexpr std::string_view kCampaignKeys[] = {"id",    "title",    "priority", "starts", "ends",
                                               "hours", "weekdays", "dates",    "except"};
-constexpr std::string_view kDefaultsKeys[] = {"duration", "transition", "fit", "style"};
+constexpr std::string_view kDefaultsKeys[] = {"duration", "transition", "fit",   "style",
+                                              "volume",   "mute",       "hwdec"};
 constexpr std::string_view kStyleKeys[] = {"background", "color", "background_image"};
 constexpr std::string_view kItemKeys[] = {"id",    "type",       "text",   "file",   "duration",
                                           "transition", "fit",   "style",  "starts", "ends",
-                                          "hours", "weekdays",   "dates",  "except"};
+                                          "hours", "weekdays",   "dates",  "except", "volume",
+                                          "mute",  "hwdec"};
 constexpr std::string_view kTickerKeys[] = {"text"};
 
 constexpr milliseconds kMinDuration{1'000};
 constexpr milliseconds kMaxDuration{24 * 3'600'000};
 constexpr std::int64_t kMaxPriority = 1000;
 
-// Lowercase hex SHA-256 of `bytes`.
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1) return {};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 0xF];
-  }
-  return out;
-}
 
 // What a [defaults].style or an item's style says; absent keys inherit.
 struct StyleOverride {
@@ -65,6 +54,9 @@ struct Defaults {
   Transition transition;
   Fit fit = Fit::contain;
   Style style;
+  int volume = 100;
+  bool mute = false;
+  std::string hwdec;
 };
 
 // Reads one parsed playlist into a Campaign, reporting every problem to `r`.
@@ -82,7 +74,7 @@ class PlaylistReader {
     }
     if (campaign != nullptr) read_campaign(*campaign, c);
 
-    Defaults defaults{options_.default_duration, options_.default_transition, Fit::contain, Style{}};
+    Defaults defaults{options_.default_duration, options_.default_transition, Fit::contain, Style{}, 100, false, {}};
     if (const toml::table* d = get_table(root, "defaults", r_)) read_defaults(*d, defaults);
 
     read_items(root, campaign, defaults, c);
@@ -123,6 +115,35 @@ class PlaylistReader {
     if (auto v = get_transition(t)) d.transition = *v;
     if (auto v = get_fit(t)) d.fit = *v;
     read_style(t, "[defaults.style]").apply_to(d.style);
+    read_video_keys(t, d.volume, d.mute, d.hwdec);
+  }
+
+  // volume (0..100), mute and hwdec: for video items, ignored by the others.
+  void read_video_keys(const toml::table& t, int& volume, bool& mute, std::string& hwdec) {
+    if (auto v = get_integer(t, "volume", r_)) {
+      if (*v < 0 || *v > 100) {
+        r_.error(*t.get("volume"), "'volume' must be between 0 and 100, not " + std::to_string(*v));
+      } else {
+        volume = static_cast<int>(*v);
+      }
+    }
+    if (const toml::node* n = t.get("mute")) {
+      if (const auto* b = n->as_boolean()) {
+        mute = b->get();
+      } else {
+        r_.error(*n, "'mute' must be true or false");
+      }
+    }
+    if (auto h = get_choice<std::string_view>(t, "hwdec",
+                                              {{"auto", "auto"},
+                                               {"vaapi", "vaapi"},
+                                               {"vdpau", "vdpau"},
+                                               {"cuda", "cuda"},
+                                               {"v4l2m2m", "v4l2m2m"},
+                                               {"none", "none"}},
+                                              "bad hwdec", r_)) {
+      hwdec = std::string(*h);
+    }
   }
 
   std::optional<Transition> get_transition(const toml::table& t) {
@@ -252,6 +273,10 @@ class PlaylistReader {
     item.fit = get_fit(t).value_or(defaults.fit);
     item.style = defaults.style;
     read_style(t, "[item.style]").apply_to(item.style);
+    item.volume = defaults.volume;
+    item.mute = defaults.mute;
+    item.hwdec = defaults.hwdec;
+    read_video_keys(t, item.volume, item.mute, item.hwdec);
     item.when = get_when(t, r_);
     if (!ok) return std::nullopt;
     return item;

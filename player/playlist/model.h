@@ -62,6 +62,9 @@ struct Item {
   std::chrono::milliseconds duration{12'000};
   Transition transition = Transition::fade;
   Fit fit = Fit::contain;
+  int volume = 100;                       // video: sound level 0..100
+  bool mute = false;                      // video: no sound
+  std::string hwdec;                      // video: overrides the device's [video] hwdec; empty: the device's
   Style style;
   When when;
   SourcePos pos;                          // where the item's table starts

@@ -5,6 +5,9 @@
 #include <cstdio>
 
 #include "media/image.h"
+#include "render/video_view.h"
+#include "video/audio.h"
+#include "video/video.h"
 
 namespace signage {
 
@@ -139,7 +142,13 @@ class IdleView final : public View {
 }  // namespace
 
 Scene::Scene(Display& display, FontSet& fonts, const TimeZone& zone, SceneOptions options)
-    : display_(display), fonts_(fonts), zone_(zone), options_(std::move(options)) {}
+    : display_(display),
+      fonts_(fonts),
+      zone_(zone),
+      options_(std::move(options)),
+      hw_devices_(std::make_shared<HwDevices>()) {}
+
+Scene::~Scene() = default;
 
 Result<std::unique_ptr<View>> Scene::prepare(const Item& item) {
   const std::string what = std::string(to_string(item.type)) + " '" + item.id + "'";
@@ -170,9 +179,27 @@ Result<std::unique_ptr<View>> Scene::prepare(const Item& item) {
       return std::unique_ptr<View>(
           std::make_unique<ImageView>(item.id, item.style.background, std::move(*tex), item.fit));
     }
-    case ItemType::video:
-      return Error("cannot show " + what + " (" + item.file +
-                   "): this build has no video playback yet; the item is skipped");
+    case ItemType::video: {
+      VideoViewSetup setup;
+      const std::string& hw = item.hwdec.empty() ? options_.hwdec : item.hwdec;
+      setup.hwdec = parse_hwdec(hw).value_or(HwDec::auto_select);
+      setup.devices = hw_devices_;
+      setup.max_pixels = options_.max_image_pixels;
+      setup.ready_timeout = options_.video_ready_timeout;
+      if (options_.audio && !audio_tried_) {
+        // Once: a box without sound plays its videos silently.
+        audio_tried_ = true;
+        if (auto a = AudioOutput::open()) {
+          audio_ = std::move(*a);
+          audio_->set_volume(options_.volume);
+          audio_->set_mute(options_.mute);
+        }
+      }
+      setup.audio = audio_.get();
+      auto view = make_video_view(display_, item, setup);
+      if (!view) return Error("cannot show " + what, view.error());
+      return view;
+    }
   }
   return Error("cannot show " + what + ": unknown item type");
 }

@@ -10,13 +10,12 @@ namespace signage {
 namespace chr = std::chrono;
 
 AudioStream::AudioStream(std::size_t capacity_frames)
-    : ring_(std::max<std::size_t>(capacity_frames, 1024) * kAudioChannels),
-      capacity_(std::max<std::size_t>(capacity_frames, 1024)) {}
+    : ring_(std::max<std::size_t>(capacity_frames, 1024) * kAudioChannels) {}
 
 std::size_t AudioStream::write(const float* samples, std::size_t frames, chr::microseconds pts) {
   std::lock_guard lock(mu_);
   if (closed_) return 0;
-  const std::size_t free_frames = capacity_ - size_ / kAudioChannels;
+  const std::size_t free_frames = (ring_.size() - size_) / kAudioChannels;
   const std::size_t n = std::min(frames, free_frames);
   if (n == 0) return 0;
   // The head's time follows from the newest samples' time and what is queued.

@@ -204,6 +204,10 @@ struct VideoSource::Impl {
     int ret = avformat_open_input(&raw, file.c_str(), nullptr, nullptr);  // frees raw on failure
     if (ret < 0) return err(open_reason("cannot open", ret));
     fmt.reset(raw);
+    // Sizes the header already tells are checked before any frame is read.
+    for (unsigned i = 0; i < fmt->nb_streams; ++i) {
+      if (auto s = check_size(*fmt->streams[i]->codecpar); !s) return s;
+    }
     ret = avformat_find_stream_info(fmt.get(), nullptr);
     if (ret < 0) return err(open_reason("cannot read stream information", ret));
 
@@ -214,12 +218,7 @@ struct VideoSource::Impl {
     const AVCodecDescriptor* cd = avcodec_descriptor_get(par->codec_id);
     const std::string codec = cd ? cd->name : "unknown codec";
     if (par->width <= 0 || par->height <= 0) return err(codec + " stream without a picture size");
-    if (par->width > opt.max_dimension || par->height > opt.max_dimension ||
-        static_cast<std::int64_t>(par->width) * par->height > opt.max_pixels) {
-      return err("picture of " + std::to_string(par->width) + "x" + std::to_string(par->height) +
-                 " is larger than the limit (" + std::to_string(opt.max_dimension) + " per side, " +
-                 std::to_string(opt.max_pixels) + " pixels)");
-    }
+    if (auto s = check_size(*par); !s) return s;
     if (!avcodec_find_decoder(par->codec_id)) {
       return err("unsupported codec " + codec + " (this FFmpeg has no decoder for it)");
     }
@@ -260,6 +259,17 @@ struct VideoSource::Impl {
       info = std::move(vi);
     }
     deadline.reset();
+    return {};
+  }
+
+  Status check_size(const AVCodecParameters& par) const {
+    if (par.codec_type != AVMEDIA_TYPE_VIDEO) return {};
+    if (par.width > opt.max_dimension || par.height > opt.max_dimension ||
+        static_cast<std::int64_t>(par.width) * par.height > opt.max_pixels) {
+      return err("picture of " + std::to_string(par.width) + "x" + std::to_string(par.height) +
+                 " is larger than the limit (" + std::to_string(opt.max_dimension) + " per side, " +
+                 std::to_string(opt.max_pixels) + " pixels)");
+    }
     return {};
   }
 

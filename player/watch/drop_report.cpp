@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "watch/folder_scan.h"
+#include "core/digest.h"
 #include "watch/media_check.h"
 
 namespace signage {

@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include "core/digest.h"
 #include "watch/media_check.h"
 
 namespace signage {
@@ -233,9 +234,14 @@ Stager::Outcome Stager::stage(const SettleTracker& files) {
           const fs::path media = uses_media(item) ? item.path : fs::path();
           const std::string sha = uses_media(item) ? u.media_sha256[norm(item.path)] : std::string();
           if (ready && !was_ready) {
-            u.items.push_back(ItemChange{ItemChange::Kind::joined, id, item.id, media, sha,
-                                         old == current_media_of_item_.end() ? "added to the playlist"
-                                                                             : "media file complete and usable"});
+            const auto last = last_ready_sha_.find(key);
+            std::string reason = "media file complete and usable";
+            if (old == current_media_of_item_.end()) {
+              reason = "added to the playlist";
+            } else if (last != last_ready_sha_.end() && last->second != now_sha) {
+              reason = "media file replaced (new content)";
+            }
+            u.items.push_back(ItemChange{ItemChange::Kind::joined, id, item.id, media, sha, reason});
           } else if (!ready && was_ready) {
             std::string reason;
             for (const HeldItem& h : u.held_back) {
@@ -267,6 +273,10 @@ Stager::Outcome Stager::stage(const SettleTracker& files) {
     }
     current_ = next;
     current_signature_ = std::move(signature);
+    for (const auto& [key, sha] : media_of_item) {
+      if (sha != "-") last_ready_sha_[key] = sha;
+    }
+    std::erase_if(last_ready_sha_, [&](const auto& kv) { return !media_of_item.contains(kv.first); });
     current_media_of_item_ = std::move(media_of_item);
     delivered_ = true;
     u.set = std::move(next);

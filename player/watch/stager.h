@@ -14,8 +14,12 @@
 //  - An image or video item is held back (Item::media_missing) while its file is
 //    missing, still being copied, has a temporary name, or fails its check (image
 //    header probe; video not empty); a later Update brings it in (ItemChange joined).
-//  - Media files are identified by content (SHA-256, cached per file stamp): a file
-//    replaced in place gives ItemChange media_replaced, so its item is prepared again.
+//  - Media files are identified by content (SHA-256, cached per file stamp). A file
+//    being rewritten in place is unsettled, so its item leaves (ItemChange left) and
+//    joins again with the new hash once complete (reason "media file replaced");
+//    media_replaced is for a new content seen without an unsettled step in between
+//    (e.g. replaced while staging waited for a playlist file). Either way the item's
+//    view must be prepared again.
 //
 // Ownership: a Stager owns its last delivered set and caches. Thread: one thread at a
 // time (the watcher thread); an Update is a value that can move to another thread.
@@ -145,7 +149,8 @@ class Stager {
   bool delivered_ = false;
   PlaylistSet current_;
   std::string current_signature_;
-  std::map<std::string, std::string> current_media_of_item_;   // "campaign\nitem" -> media sha ("" slogan)
+  std::map<std::string, std::string> current_media_of_item_;   // "campaign\nitem" -> media sha ("" slogan, "-" held)
+  std::map<std::string, std::string> last_ready_sha_;          // "campaign\nitem" -> media sha when last playable
   std::map<std::filesystem::path, Campaign> last_good_;        // playlist file -> its last valid campaign
   std::map<std::filesystem::path, std::string> reported_;      // refused file -> sha of the bytes reported
   std::map<std::filesystem::path, MediaInfo> media_cache_;

@@ -1,0 +1,358 @@
+#include "app/kiosk.h"
+
+#include <sys/timex.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <ostream>
+
+#include "core/digest.h"
+
+namespace signage {
+
+namespace chr = std::chrono;
+namespace fs = std::filesystem;
+
+bool clock_synchronised() {
+  timex tx{};
+  // modes = 0: read only, allowed without privileges.
+  const int state = adjtimex(&tx);
+  return state != TIME_ERROR && (tx.status & STA_UNSYNC) == 0;
+}
+
+namespace {
+
+// A play shorter than planned by less than this still counts as complete: the
+// switch happens at the next loop wake-up, a few milliseconds either side.
+constexpr chr::milliseconds kCompleteSlack{250};
+// A wall clock that moves this much more or less than the monotonic clock jumped.
+constexpr chr::milliseconds kJumpThreshold{2000};
+
+double seconds(chr::milliseconds d) { return static_cast<double>(d.count()) / 1000.0; }
+
+DisplayOptions::Mode to_mode(DisplayMode m) {
+  switch (m) {
+    case DisplayMode::fullscreen: return DisplayOptions::Mode::fullscreen;
+    case DisplayMode::window: return DisplayOptions::Mode::window;
+    case DisplayMode::headless: return DisplayOptions::Mode::headless;
+  }
+  return DisplayOptions::Mode::fullscreen;
+}
+
+}  // namespace
+
+Kiosk::Kiosk(const PlayOptions& options, Display& display, FontSet& fonts, const Clock& clock,
+             const TimeZone& zone, Journal* journal, EvidenceStore* evidence, std::ostream& log)
+    : options_(options),
+      display_(display),
+      fonts_(fonts),
+      clock_(clock),
+      zone_(zone),
+      journal_(journal),
+      evidence_(evidence),
+      log_(log) {}
+
+void Kiosk::record(nlohmann::json rec, Instant at) {
+  if (journal_ == nullptr) return;
+  auto r = journal_->append(std::move(rec), at);
+  if (!r) {
+    // Keep playing: the screen matters more than the record. Say it once per outage.
+    if (!journal_failing_) log_ << "signage: journal: " << r.error().what() << "\n";
+    journal_failing_ = true;
+  } else if (journal_failing_) {
+    log_ << "signage: journal: writing again\n";
+    journal_failing_ = false;
+  }
+}
+
+std::string Kiosk::media_sha256(const Item& item) {
+  if (item.path.empty()) return {};
+  std::error_code ec;
+  const auto size = fs::file_size(item.path, ec);
+  const auto mtime = fs::last_write_time(item.path, ec);
+  if (ec) return {};
+  const std::string key = item.path.string() + "|" + std::to_string(size) + "|" +
+                          std::to_string(mtime.time_since_epoch().count());
+  if (auto it = media_hashes_.find(key); it != media_hashes_.end()) return it->second;
+  auto h = sha256_file(item.path);
+  if (!h) return {};
+  media_hashes_[key] = *h;
+  return *h;
+}
+
+void Kiosk::on_skip(const Campaign& c, const Item& item, const Error& e, Instant now) {
+  const LocalTime lt = zone_.to_local(now);
+  record(event_record("media_error", lt,
+                      {{"campaign", c.id}, {"item", item.id}, {"file", item.file}, {"error", e.what()}}),
+         now);
+  PlayRecord p;
+  p.screen = options_.config.screen_id;
+  p.site = options_.config.site;
+  p.campaign = c.id;
+  p.campaign_title = c.title;
+  p.item = item.id;
+  p.item_type = std::string(to_string(item.type));
+  p.media = item.file;
+  p.text = item.text;
+  p.start = p.end = format_iso8601(lt);
+  p.planned_s = seconds(item.duration);
+  p.shown_s = 0;
+  p.outcome = PlayOutcome::skipped;
+  p.reason = e.what();
+  p.playlist_sha256 = c.source_sha256;
+  p.player_version = SIGNAGE_VERSION;
+  p.clock_synced = clock_synchronised();
+  record(play_record(p), now);
+}
+
+void Kiosk::finish(Instant now, PlayOutcome outcome, const std::string& reason) {
+  if (!has_play_) return;
+  has_play_ = false;
+  if (play_.idle || !play_.shown) return;  // a play counts once its first frame was seen
+  const Campaign& c = rotation_->set().campaigns[play_.campaign];
+  const Item& item = c.items[play_.item];
+  PlayRecord p;
+  p.screen = options_.config.screen_id;
+  p.site = options_.config.site;
+  p.campaign = c.id;
+  p.campaign_title = c.title;
+  p.item = item.id;
+  p.item_type = std::string(to_string(item.type));
+  p.media = item.file;
+  p.media_sha256 = media_sha256(item);
+  p.text = item.text;
+  p.start = format_iso8601(zone_.to_local(*play_.shown));
+  p.end = format_iso8601(zone_.to_local(now));
+  p.planned_s = seconds(chr::duration_cast<chr::milliseconds>(play_.end - play_.start));
+  p.shown_s = seconds(chr::duration_cast<chr::milliseconds>(now - *play_.shown));
+  p.outcome = outcome;
+  if (outcome == PlayOutcome::complete && now + kCompleteSlack < play_.end) {
+    p.outcome = PlayOutcome::interrupted;
+  }
+  if (p.outcome != PlayOutcome::complete) p.reason = reason;
+  p.decoder = item.type == ItemType::video ? "" : "none";
+  p.playlist_sha256 = c.source_sha256;
+  p.player_version = SIGNAGE_VERSION;
+  p.clock_synced = clock_synchronised();
+  p.evidence = play_.evidence;
+  p.evidence_sha256 = play_.evidence_sha256;
+  record(play_record(p), now);
+}
+
+void Kiosk::apply_schedule(Instant now) {
+  auto next = rotation_->at(now);
+  const bool idle = !next.schedule.showing;
+  const bool same = has_play_ && play_.idle == idle &&
+                    (idle || (play_.campaign == next.schedule.showing->campaign &&
+                              play_.item == next.schedule.showing->item &&
+                              play_.start == next.schedule.showing->start));
+  if (!same) {
+    finish(now, PlayOutcome::complete, "the schedule changed before the item's end");
+    const std::string what = idle ? "idle screen"
+                                   : rotation_->set().campaigns[next.schedule.showing->campaign].id + "/" +
+                                         rotation_->set()
+                                             .campaigns[next.schedule.showing->campaign]
+                                             .items[next.schedule.showing->item]
+                                             .id;
+    log_ << format_iso8601(zone_.to_local(now)) << " show " << what << " until "
+         << format_iso8601(zone_.to_local(next.schedule.until)) << "\n";
+    service_.status("showing " + what);
+    play_ = Play{};
+    play_.idle = idle;
+    if (!idle) {
+      play_.campaign = next.schedule.showing->campaign;
+      play_.item = next.schedule.showing->item;
+      play_.start = next.schedule.showing->start;
+      play_.end = next.schedule.showing->end;
+      const std::string key = rotation_->set().campaigns[play_.campaign].id + "_" +
+                              rotation_->set().campaigns[play_.campaign].items[play_.item].id;
+      play_.wants_evidence = evidence_ != nullptr && evidence_->due(key, now);
+    } else {
+      record(event_record("display_idle", zone_.to_local(now),
+                          {{"until", format_iso8601(zone_.to_local(next.schedule.until))}}),
+             now);
+    }
+    has_play_ = true;
+    view_change_ = next.view->update(now);
+    stage_->show(std::move(next.view), next.start, next.transition);
+    dirty_ = true;
+  }
+  sched_ = std::move(next.schedule);
+}
+
+void Kiosk::after_present(Instant now) {
+  if (has_play_ && !play_.idle && !play_.shown) play_.shown = now;
+}
+
+void Kiosk::check_clock(Instant now, chr::steady_clock::time_point real_now) {
+  if (last_tick_) {
+    const auto wall = now - last_tick_->first;
+    const auto real = chr::duration_cast<chr::milliseconds>(real_now - last_tick_->second);
+    const auto expected = chr::milliseconds(
+        static_cast<long long>(static_cast<double>(real.count()) * clock_.rate()));
+    const auto diff = wall - expected;
+    if (chr::abs(diff) > kJumpThreshold) {
+      const Instant from = last_tick_->first + expected;
+      log_ << "signage: the wall clock jumped by " << seconds(diff) << " s\n";
+      record(event_record("clock_jump", zone_.to_local(now),
+                          {{"from", format_iso8601(zone_.to_local(from))}, {"jump_s", seconds(diff)}}),
+             now);
+      sched_.reset();  // `until` was computed on the old time line
+    }
+  }
+  last_tick_ = std::make_pair(now, real_now);
+}
+
+int Kiosk::run(PlaylistSetResult loaded) {
+  const DeviceConfig& cfg = options_.config;
+  const auto t0 = chr::steady_clock::now();
+  scene_ = std::make_unique<Scene>(display_, fonts_, zone_, scene_options(cfg));
+  rotation_ = std::make_unique<Rotation>(
+      std::move(loaded.set), *scene_, zone_, log_,
+      [this](const Campaign& c, const Item& i, const Error& e, Instant at) { on_skip(c, i, e, at); });
+  stage_ = std::make_unique<Stage>(cfg.fade);
+
+  const Instant start = clock_.now();
+  log_ << "signage " << SIGNAGE_VERSION << ": screen '" << cfg.screen_id << "' on " << display_.describe()
+       << " " << display_.width() << "x" << display_.height() << ", "
+       << rotation_->set().campaigns.size() << " campaign(s)"
+       << (journal_ ? ", journal " + journal_->dir().string() : std::string(", no journal")) << "\n";
+  record(event_record("start", zone_.to_local(start),
+                      {{"screen", cfg.screen_id},
+                       {"site", cfg.site},
+                       {"player_version", SIGNAGE_VERSION},
+                       {"display", display_.describe()},
+                       {"size", std::to_string(display_.width()) + "x" + std::to_string(display_.height())},
+                       {"clock_synced", clock_synchronised()}}),
+         start);
+  {
+    nlohmann::json files = nlohmann::json::array();
+    for (const auto& c : rotation_->set().campaigns) {
+      files.push_back({{"file", c.source.filename().string()}, {"campaign", c.id}, {"sha256", c.source_sha256}});
+    }
+    record(event_record("playlist_applied", zone_.to_local(start), {{"reason", "start"}, {"files", files}}),
+           start);
+    for (const auto& refused : loaded.refused) {
+      nlohmann::json errors = nlohmann::json::array();
+      for (const auto& d : loaded.diagnostics) {
+        if (d.severity == Severity::error && d.where.file == refused.string()) errors.push_back(d.format());
+      }
+      record(event_record("playlist_rejected", zone_.to_local(start),
+                          {{"file", refused.filename().string()}, {"errors", errors}}),
+             start);
+    }
+  }
+
+  bool first_frame = true;
+  const bool has_stop = options_.exit_after.has_value();
+  const auto stop_at = t0 + options_.exit_after.value_or(chr::milliseconds(0));
+  std::string stop_reason = "quit";
+
+  for (;;) {
+    const Instant now = clock_.now();
+    check_clock(now, chr::steady_clock::now());
+    if (!sched_ || now >= sched_->until) apply_schedule(now);
+    if (view_change_ && now >= *view_change_) {
+      view_change_ = stage_->current()->update(now);
+      dirty_ = true;
+    }
+    const bool animating = stage_->animating(now);
+    if (dirty_ || animating) {
+      stage_->draw(display_, now);
+      // The evidence picture is the item fully on screen: after its fade.
+      if (has_play_ && play_.wants_evidence && !animating) {
+        play_.wants_evidence = false;
+        auto frame = display_.read_pixels();
+        const Campaign& c = rotation_->set().campaigns[play_.campaign];
+        if (frame) {
+          auto pic = evidence_->save(*frame, c.id + "_" + c.items[play_.item].id, now);
+          if (pic) {
+            play_.evidence = pic->name;
+            play_.evidence_sha256 = pic->sha256;
+          } else {
+            log_ << "signage: evidence picture: " << pic.error().what() << "\n";
+          }
+        }
+      }
+      display_.present();
+      after_present(now);
+      dirty_ = false;
+      if (first_frame) {
+        first_frame = false;
+        const auto ms = chr::duration<double, std::milli>(chr::steady_clock::now() - t0).count();
+        log_ << "first frame after " << ms << " ms\n";
+        service_.ready();
+      }
+    }
+    service_.watchdog();
+    // Sleep until something can change: the schedule, the view, the fade, or exit.
+    Instant deadline = sched_->until;
+    if (view_change_) deadline = std::min(deadline, *view_change_);
+    // Clock time to real time (a simulated clock may run faster).
+    auto wait = chr::milliseconds(static_cast<long long>(
+        std::ceil(static_cast<double>((deadline - now).count()) / clock_.rate())));
+    if (stage_->animating(now)) wait = std::min(wait, chr::milliseconds(16));
+    if (has_stop) {
+      const auto left = chr::duration_cast<chr::milliseconds>(stop_at - chr::steady_clock::now());
+      if (left <= chr::milliseconds(0)) {
+        stop_reason = "exit-after";
+        break;
+      }
+      wait = std::min(wait, left);
+    }
+    // Wake at least once a minute so a wall-clock jump is noticed, and often enough
+    // to feed systemd's watchdog.
+    wait = std::clamp(wait, chr::milliseconds(0),
+                      service_.watchdog_period().value_or(chr::milliseconds(60'000)));
+    const InputEvent ev = display_.wait(wait);
+    if (ev == InputEvent::quit) break;
+    if (ev == InputEvent::redraw) dirty_ = true;
+  }
+  service_.stopping();
+  const Instant end = clock_.now();
+  finish(end, PlayOutcome::interrupted, "the player stopped (" + stop_reason + ")");
+  record(event_record("stop", zone_.to_local(end), {{"reason", stop_reason}}), end);
+  log_ << "signage: stopped\n";
+  return 0;
+}
+
+int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& clock, const TimeZone& zone,
+         std::ostream& log) {
+  const DeviceConfig& cfg = options.config;
+  DisplayOptions dopt;
+  dopt.width = cfg.width;
+  dopt.height = cfg.height;
+  dopt.title = "signage - " + cfg.screen_id;
+  dopt.mode = to_mode(cfg.mode);
+  auto display = open_sdl_display(dopt);
+  if (!display) {
+    log << "signage: " << display.error().what() << "\n";
+    return 1;
+  }
+  auto fonts = FontSet::open(cfg.font);
+  if (!fonts) {
+    log << "signage: " << fonts.error().what() << "\n";
+    return 1;
+  }
+  // The journal is evidence, but a screen that cannot write it still plays.
+  std::optional<Journal> journal;
+  std::optional<EvidenceStore> evidence;
+  if (!options.journal_dir.empty()) {
+    auto j = Journal::open(options.journal_dir, zone, real_journal_io(), clock.now());
+    if (j) {
+      journal.emplace(std::move(*j));
+      evidence.emplace(options.journal_dir, zone);
+      if (auto pruned = evidence->prune(clock.now(), options.evidence_retention); !pruned) {
+        log << "signage: evidence pictures: " << pruned.error().what() << "\n";
+      }
+    } else {
+      log << "signage: journal unavailable, playing without proof of play: " << j.error().what() << "\n";
+    }
+  }
+  Kiosk kiosk(options, **display, *fonts, clock, zone, journal ? &*journal : nullptr,
+              evidence ? &*evidence : nullptr, log);
+  return kiosk.run(std::move(loaded));
+}
+
+}  // namespace signage

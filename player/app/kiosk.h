@@ -1,0 +1,83 @@
+// The kiosk: the main loop of `signage play`. Owns the on-screen state (Stage), asks
+// the Rotation what to show, presents frames only when something changed, and
+// writes the proof of play (journal records and evidence pictures).
+//
+// Ownership: borrows everything it is given (display, fonts, clock, zone, journal,
+// log), which must outlive it.
+// Thread: the main thread only (it drives SDL through Display).
+#pragma once
+
+#include <chrono>
+#include <iosfwd>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "app/player.h"
+#include "app/service.h"
+#include "journal/evidence.h"
+#include "journal/journal.h"
+#include "playlist/loader.h"
+
+namespace signage {
+
+class Kiosk {
+ public:
+  // `journal` and `evidence` may be null: then nothing is recorded (logged at start).
+  Kiosk(const PlayOptions& options, Display& display, FontSet& fonts, const Clock& clock,
+        const TimeZone& zone, Journal* journal, EvidenceStore* evidence, std::ostream& log);
+
+  // Plays `loaded` until quit or --exit-after. Returns the exit code.
+  int run(PlaylistSetResult loaded);
+
+ private:
+  // The play on screen now, until its record is written.
+  struct Play {
+    bool idle = true;
+    std::size_t campaign = 0, item = 0;
+    Instant start{};                 // the showing's scheduled start
+    Instant end{};                   // its planned end
+    std::optional<Instant> shown;    // when its first frame was presented
+    bool wants_evidence = false;
+    std::string evidence, evidence_sha256;
+  };
+
+  void apply_schedule(Instant now);
+  void on_skip(const Campaign& c, const Item& item, const Error& e, Instant now);
+  void finish(Instant now, PlayOutcome outcome, const std::string& reason);
+  void after_present(Instant now);
+  void check_clock(Instant now, std::chrono::steady_clock::time_point real_now);
+  void record(nlohmann::json rec, Instant at);
+  std::string media_sha256(const Item& item);
+
+  const PlayOptions& options_;
+  Display& display_;
+  FontSet& fonts_;
+  const Clock& clock_;
+  const TimeZone& zone_;
+  Journal* journal_;
+  EvidenceStore* evidence_;
+  std::ostream& log_;
+  ServiceNotifier service_;
+  std::unique_ptr<Scene> scene_;
+  std::unique_ptr<Rotation> rotation_;
+  std::unique_ptr<Stage> stage_;
+  std::optional<ScheduleResult> sched_;
+  std::optional<Instant> view_change_;
+  Play play_;
+  bool has_play_ = false;
+  bool dirty_ = true;
+  bool journal_failing_ = false;
+  // Media hashes by path, size and modification time: a big video is hashed once.
+  std::map<std::string, std::string> media_hashes_;
+  // For clock-jump detection: the last reading of both clocks.
+  std::optional<std::pair<Instant, std::chrono::steady_clock::time_point>> last_tick_;
+};
+
+// Whether the kernel says the system clock is synchronised (NTP/chrony/timesyncd).
+bool clock_synchronised();
+
+}  // namespace signage

@@ -1,0 +1,199 @@
+#include "render/video_view.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace signage {
+
+namespace chr = std::chrono;
+using chr::microseconds;
+
+namespace {
+
+VideoPlanes planes_of(const VideoFrame& f) {
+  VideoPlanes p;
+  p.layout = f.layout();
+  p.width = f.width();
+  p.height = f.height();
+  for (int i = 0; i < f.plane_count(); ++i) {
+    p.data[i] = f.plane(i);
+    p.pitch[i] = f.pitch(i);
+  }
+  p.matrix = f.matrix();
+  p.range = f.range();
+  return p;
+}
+
+// Rounds up, so that a frame is never shown before its time.
+chr::milliseconds ceil_ms(microseconds d) { return chr::ceil<chr::milliseconds>(d); }
+
+class VideoView final : public View {
+ public:
+  VideoView(Display& d, const Item& item, std::unique_ptr<VideoSource> src,
+            std::shared_ptr<AudioStream> audio, AudioOutput* out, VideoInfo info)
+      : display_(d),
+        id_(item.id),
+        bg_(item.style.background),
+        fit_(item.fit),
+        src_(std::move(src)),
+        audio_(std::move(audio)),
+        out_(out),
+        info_(std::move(info)) {}
+
+  ~VideoView() override {
+    if (out_ && audio_) out_->stop(audio_.get());
+    src_.reset();  // joins the decode thread
+  }
+
+  // Uploads the first frame so that the view can be drawn before it starts.
+  Status preroll() {
+    auto f = src_->pop();
+    if (!f) return Error("no first frame");
+    first_pts_ = f->pts();
+    return show(*f);
+  }
+
+  std::optional<Instant> update(Instant now) override {
+    if (!start_) {
+      start_ = now;
+      if (out_ && audio_ && info_.has_audio) out_->play(audio_);
+    }
+    const microseconds p = position(now);
+    std::optional<VideoFrame> due;
+    while (const VideoFrame* f = src_->peek()) {
+      if (f->pts() > p) break;
+      if (due) ++dropped_;  // overtaken before it could be shown: late
+      due = src_->pop();
+    }
+    if (due) {
+      if (auto s = show(*due); !s) upload_error_ = s.error();
+    }
+    if (const VideoFrame* next = src_->peek()) {
+      return now + std::max(chr::milliseconds(1), ceil_ms(next->pts() - p));
+    }
+    const auto state = src_->state();
+    if (state == VideoSource::State::ended || state == VideoSource::State::failed) {
+      return std::nullopt;  // the last frame stays
+    }
+    // The decoder is behind: look again in a moment.
+    return now + chr::milliseconds(5);
+  }
+
+  void draw(Display& d, float alpha) override {
+    const Rect screen{0, 0, d.width(), d.height()};
+    d.fill(screen, bg_, alpha);
+    if (!tex_) return;
+    // The picture's shape on screen: pixel aspect, then rotation.
+    int w = tex_->width(), h = tex_->height();
+    if (info_.sar_num != info_.sar_den && info_.sar_den > 0) {
+      w = static_cast<int>(std::lround(static_cast<double>(w) * info_.sar_num / info_.sar_den));
+    }
+    const bool quarter = info_.rotation == 90 || info_.rotation == 270;
+    if (quarter) std::swap(w, h);
+    d.draw_rotated(*tex_, fit_rect(w, h, screen, fit_), alpha, info_.rotation);
+  }
+
+  std::string describe() const override { return "video '" + id_ + "' (" + src_->info().decoder + ")"; }
+
+  std::optional<Instant> ends_at() const override {
+    if (!start_) return std::nullopt;
+    const auto at = [&](microseconds stream_time) {
+      return *start_ + ceil_ms(stream_time - first_pts_);
+    };
+    if (auto e = src_->first_pass_end()) return at(*e);
+    if (src_->state() != VideoSource::State::playing && src_->state() != VideoSource::State::opening) {
+      return at(shown_end_);  // ended early (decode error): the last good frame
+    }
+    if (info_.duration) return *start_ + ceil_ms(*info_.duration);
+    return std::nullopt;
+  }
+
+  std::optional<ItemPlayStats> play_stats() const override {
+    ItemPlayStats s;
+    const VideoInfo now = src_->info();
+    s.id = id_;
+    s.type = "video";
+    s.decoder = now.decoder;
+    s.hardware = now.hardware;
+    s.frames_presented = presented_;
+    s.frames_dropped = dropped_;
+    if (auto e = src_->error()) {
+      s.outcome = "error: " + e->what();
+    } else if (upload_error_) {
+      s.outcome = "error: " + upload_error_->what();
+    } else {
+      s.outcome = "complete";
+    }
+    return s;
+  }
+
+ private:
+  // The stream time to show at `now`: the sound's when it is playing, else the
+  // presentation clock, carried on from where the sound left it.
+  microseconds position(Instant now) {
+    const microseconds wall = first_pts_ + chr::duration_cast<microseconds>(now - *start_);
+    if (audio_ && out_ && info_.has_audio) {
+      if (auto a = audio_->clock()) {
+        audio_offset_ = *a - wall;
+        return *a;
+      }
+    }
+    return wall + audio_offset_;
+  }
+
+  Status show(const VideoFrame& f) {
+    if (!tex_ || tex_->width() != f.width() || tex_->height() != f.height() || layout_ != f.layout()) {
+      auto t = display_.create_video_texture(f.width(), f.height(), f.layout());
+      if (!t) return t.error();
+      tex_.emplace(std::move(*t));
+      layout_ = f.layout();
+    }
+    if (auto s = display_.update_video_texture(*tex_, planes_of(f)); !s) return s;
+    shown_end_ = f.pts() + f.duration();
+    ++presented_;
+    return {};
+  }
+
+  Display& display_;
+  std::string id_;
+  Rgb bg_;
+  Fit fit_;
+  std::unique_ptr<VideoSource> src_;
+  std::shared_ptr<AudioStream> audio_;
+  AudioOutput* out_;
+  VideoInfo info_;
+  std::optional<Texture> tex_;
+  PixelLayout layout_ = PixelLayout::yuv420p;
+  std::optional<Instant> start_;
+  microseconds first_pts_{0};
+  microseconds shown_end_{0};
+  microseconds audio_offset_{0};
+  std::uint64_t presented_ = 0;
+  std::uint64_t dropped_ = 0;
+  std::optional<Error> upload_error_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<View>> make_video_view(Display& display, const Item& item,
+                                              const VideoViewSetup& setup) {
+  VideoOptions o;
+  o.hwdec = setup.hwdec;
+  o.devices = setup.devices;
+  o.max_pixels = setup.max_pixels;
+  std::shared_ptr<AudioStream> audio;
+  if (setup.audio && !item.mute && item.volume > 0) {
+    audio = std::make_shared<AudioStream>();
+    audio->set_volume(item.volume);
+    o.audio = audio;
+  }
+  auto src = VideoSource::open(item.path, std::move(o));
+  auto info = src->wait_ready(setup.ready_timeout);
+  if (!info) return info.error();
+  auto view = std::make_unique<VideoView>(display, item, std::move(src), std::move(audio), setup.audio,
+                                          std::move(*info));
+  if (auto s = view->preroll(); !s) return Error(item.path.string() + ": cannot upload the first frame", s.error());
+  return std::unique_ptr<View>(std::move(view));
+}
+
+}  // namespace signage

@@ -1,0 +1,33 @@
+// The View of a video item: takes decoded frames from a VideoSource, uploads the
+// one due now into a streaming texture and draws it letterboxed (or cropped, per
+// the item's fit) and upright on the item's background. Internal to render: Scene
+// makes these.
+// Thread: the main thread (the source decodes on its own thread).
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include "core/error.h"
+#include "playlist/model.h"
+#include "render/display.h"
+#include "render/scene.h"
+#include "video/audio.h"
+#include "video/video.h"
+
+namespace signage {
+
+struct VideoViewSetup {
+  HwDec hwdec = HwDec::auto_select;
+  std::shared_ptr<HwDevices> devices;
+  AudioOutput* audio = nullptr;  // null: silent; must outlive the view
+  std::int64_t max_pixels = 64'000'000;
+  std::chrono::milliseconds ready_timeout{2000};
+};
+
+// Opens the item's file and waits (at most setup.ready_timeout) for its first
+// frame, which is uploaded at once: the view is ready to draw when this returns.
+Result<std::unique_ptr<View>> make_video_view(Display& display, const Item& item,
+                                              const VideoViewSetup& setup);
+
+}  // namespace signage

@@ -1,0 +1,540 @@
+// Video playback core: decoding every codec and container the brief names, rotation
+// and letterboxing on a headless display, audio resampling and 5.1 downmix, bad
+// media, decoder selection and fallback, seamless looping.
+//
+// Every clip is generated at test time with the ffmpeg CLI into a temporary folder
+// (the commands are in make_clips below; each is a second or less of 320x240 lavfi
+// testsrc2, colour or sine). Bad files are made from good ones by documented byte
+// edits.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <thread>
+
+#include <unistd.h>
+
+#include "render/display.h"
+#include "render/scene.h"
+#include "render/video_view.h"
+#include "text/text.h"
+#include "video/audio.h"
+#include "video/video.h"
+
+namespace signage {
+namespace {
+
+namespace fs = std::filesystem;
+namespace chr = std::chrono;
+using namespace std::chrono_literals;
+
+fs::path g_dir;
+
+struct ClipSpec {
+  const char* name;
+  const char* args;  // between "ffmpeg -v error -y" and the output file
+};
+
+// One ffmpeg run per clip. 25 fps, 1 s (25 frames) unless said otherwise.
+constexpr const char* kSrc = "-f lavfi -i testsrc2=s=320x240:r=25:d=1";
+const ClipSpec kClips[] = {
+    {"h264.mp4", "{src} -c:v libx264 -preset ultrafast"},
+    {"hevc8.mkv", "{src} -c:v libx265 -preset ultrafast -x265-params log-level=error"},
+    {"hevc10.mp4", "{src} -c:v libx265 -preset ultrafast -pix_fmt yuv420p10le -x265-params log-level=error"},
+    {"vp8.webm", "{src} -c:v libvpx -deadline realtime -cpu-used 8"},
+    {"vp9.webm", "{src} -c:v libvpx-vp9 -deadline realtime -cpu-used 8"},
+    {"av1.mkv", "{src} -c:v libsvtav1 -preset 12 -svtav1-params verbosity=0"},
+    {"mpeg2.ts", "{src} -c:v mpeg2video"},
+    {"mpeg4.avi", "{src} -c:v mpeg4"},
+    {"h264.mov", "{src} -c:v libx264 -preset ultrafast"},
+    // Top half white, bottom half black; its tkhd matrix is turned 90 degrees below.
+    {"upright.mp4",
+     "-f lavfi -i color=c=black:s=320x240:r=25:d=1,drawbox=x=0:y=0:w=320:h=120:c=white:t=fill "
+     "-c:v libx264 -preset ultrafast"},
+    // Odd shape (about 4:3) for letterboxing on a 16:9 screen.
+    {"odd.mp4", "-f lavfi -i color=c=red:s=322x242:r=25:d=1 -c:v libx264 -preset ultrafast"},
+    // 5.1 PCM at 44.1 kHz with a 1 kHz sine on the front-left channel only.
+    {"surround.mkv",
+     "{src} -f lavfi -i sine=f=1000:r=44100:d=1 -filter_complex '[1]pan=5.1|FL=c0[a]' "
+     "-map 0:v -map '[a]' -c:v libx264 -preset ultrafast -c:a pcm_s16le"},
+    {"audio_only.m4a", "-f lavfi -i sine=f=440:d=1"},
+};
+
+std::string read_all(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+void write_all(const fs::path& p, const std::string& s) {
+  std::ofstream out(p, std::ios::binary);
+  out << s;
+}
+
+fs::path clip(const std::string& name) { return g_dir / name; }
+
+class VideoTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    g_dir = fs::temp_directory_path() / ("signage_video_test_" + std::to_string(::getpid()));
+    fs::create_directories(g_dir);
+    for (const auto& c : kClips) {
+      std::string args = c.args;
+      if (auto i = args.find("{src}"); i != std::string::npos) args.replace(i, 5, kSrc);
+      const std::string cmd = "ffmpeg -nostdin -v error -y " + args + " '" + clip(c.name).string() + "' 2>/dev/null";
+      ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    }
+    // rotated.mp4: upright.mp4 with its track matrix turned 90 degrees clockwise
+    // (the identity in 'tkhd' replaced by {0,1,0; -1,0,0; 0,0,1}).
+    std::string mp4 = read_all(clip("upright.mp4"));
+    const std::string ident("\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+                            "\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+                            "\x00\x00\x00\x00\x00\x00\x00\x00\x40\x00\x00\x00", 36);
+    const std::string rot90("\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+                            "\xff\xff\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+                            "\x00\x00\x00\x00\x00\x00\x00\x00\x40\x00\x00\x00", 36);
+    const auto at = mp4.find(ident, mp4.find("tkhd"));
+    ASSERT_NE(at, std::string::npos);
+    mp4.replace(at, 36, rot90);
+    write_all(clip("rotated.mp4"), mp4);
+    // Bad media.
+    write_all(clip("empty.mp4"), "");
+    const std::string h264 = read_all(clip("h264.mp4"));
+    write_all(clip("truncated.mp4"), h264.substr(0, h264.size() / 3));  // moov is at the end: lost
+    std::mt19937 rng(42);
+    std::string noise(64 * 1024, '\0');
+    for (auto& ch : noise) ch = static_cast<char>(rng() & 0xff);
+    write_all(clip("corrupt.mp4"), noise);
+    // A picture claimed to be 10000x10000 (a decompression bomb's header).
+    write_all(clip("huge.y4m"), "YUV4MPEG2 W10000 H10000 F25:1 C420jpeg\nFRAME\n" + std::string(4096, '\x10'));
+    // Unknown codec: the Matroska codec id of an H.264 stream renamed.
+    std::string mkv = read_all(clip("hevc8.mkv"));
+    const auto id = mkv.find("V_MPEGH/ISO/HEVC");
+    ASSERT_NE(id, std::string::npos);
+    mkv.replace(id, 16, "V_SIGNAGE/NOPE/X");
+    write_all(clip("unknown_codec.mkv"), mkv);
+  }
+  static void TearDownTestSuite() {
+    std::error_code ec;
+    fs::remove_all(g_dir, ec);
+  }
+};
+
+VideoOptions software() {
+  VideoOptions o;
+  o.hwdec = HwDec::none;
+  o.loop = false;
+  return o;
+}
+
+// Takes every frame until the end; checks order and size on the way.
+struct Drained {
+  int frames = 0;
+  std::vector<chr::microseconds> pts;
+};
+Drained drain(VideoSource& s, int width, int height) {
+  Drained d;
+  const auto give_up = chr::steady_clock::now() + 10s;
+  while (chr::steady_clock::now() < give_up) {
+    if (auto f = s.pop()) {
+      EXPECT_EQ(f->width(), width);
+      EXPECT_EQ(f->height(), height);
+      EXPECT_NE(f->plane(0), nullptr);
+      EXPECT_GE(f->pitch(0), width);
+      d.pts.push_back(f->pts());
+      ++d.frames;
+      continue;
+    }
+    const auto st = s.state();
+    if (st == VideoSource::State::ended || st == VideoSource::State::failed) {
+      if (!s.peek()) break;
+    }
+    std::this_thread::sleep_for(1ms);
+  }
+  return d;
+}
+
+TEST_F(VideoTest, EveryCodecAndContainerDecodesAllFrames) {
+  const std::map<std::string, std::string> codecs = {
+      {"h264.mp4", "h264"},   {"hevc8.mkv", "hevc"},   {"hevc10.mp4", "hevc"}, {"vp8.webm", "vp8"},
+      {"vp9.webm", "vp9"},    {"av1.mkv", "av1"},      {"mpeg2.ts", "mpeg2video"},
+      {"mpeg4.avi", "mpeg4"}, {"h264.mov", "h264"}};
+  for (const auto& [name, codec] : codecs) {
+    SCOPED_TRACE(name);
+    auto src = VideoSource::open(clip(name), software());
+    auto info = src->wait_ready(5s);
+    ASSERT_TRUE(info) << info.error().what();
+    EXPECT_EQ(info->codec, codec);
+    EXPECT_EQ(info->width, 320);
+    EXPECT_EQ(info->height, 240);
+    EXPECT_FALSE(info->hardware);
+    const Drained d = drain(*src, 320, 240);
+    EXPECT_EQ(d.frames, 25);
+    for (std::size_t i = 1; i < d.pts.size(); ++i) EXPECT_EQ(d.pts[i] - d.pts[i - 1], 40ms) << i;
+    EXPECT_EQ(src->state(), VideoSource::State::ended);
+    EXPECT_FALSE(src->error().has_value());
+    ASSERT_TRUE(src->first_pass_end());
+    EXPECT_EQ(*src->first_pass_end() - d.pts.front(), 1s);
+  }
+}
+
+TEST_F(VideoTest, TenBitIsConvertedToEightBitPlanes) {
+  auto src = VideoSource::open(clip("hevc10.mp4"), software());
+  ASSERT_TRUE(src->wait_ready(5s));
+  auto f = src->pop();
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->layout(), PixelLayout::yuv420p);
+  EXPECT_EQ(f->plane_count(), 3);
+  // testsrc2's first frame is not flat: 8-bit luma must vary.
+  int lo = 255, hi = 0;
+  for (int x = 0; x < 320; ++x) {
+    lo = std::min<int>(lo, f->plane(0)[120 * f->pitch(0) + x]);
+    hi = std::max<int>(hi, f->plane(0)[120 * f->pitch(0) + x]);
+  }
+  EXPECT_GT(hi - lo, 50);
+}
+
+TEST_F(VideoTest, RotationIsReported) {
+  auto src = VideoSource::open(clip("rotated.mp4"), software());
+  auto info = src->wait_ready(5s);
+  ASSERT_TRUE(info) << info.error().what();
+  EXPECT_EQ(info->rotation, 90);
+  auto plain = VideoSource::open(clip("upright.mp4"), software());
+  auto pinfo = plain->wait_ready(5s);
+  ASSERT_TRUE(pinfo);
+  EXPECT_EQ(pinfo->rotation, 0);
+}
+
+TEST_F(VideoTest, LoopIsSeamless) {
+  VideoOptions o = software();
+  o.loop = true;
+  auto src = VideoSource::open(clip("h264.mp4"), o);
+  ASSERT_TRUE(src->wait_ready(5s));
+  std::vector<chr::microseconds> pts;
+  const auto give_up = chr::steady_clock::now() + 10s;
+  while (pts.size() < 60 && chr::steady_clock::now() < give_up) {
+    if (auto f = src->pop()) {
+      pts.push_back(f->pts());
+    } else {
+      std::this_thread::sleep_for(1ms);
+    }
+  }
+  ASSERT_EQ(pts.size(), 60u);
+  for (std::size_t i = 1; i < pts.size(); ++i) EXPECT_EQ(pts[i] - pts[i - 1], 40ms) << "frame " << i;
+  EXPECT_EQ(src->state(), VideoSource::State::playing);
+  ASSERT_TRUE(src->first_pass_end());
+  EXPECT_EQ(*src->first_pass_end() - pts.front(), 1s);
+}
+
+TEST_F(VideoTest, QueueStaysBounded) {
+  VideoOptions o = software();
+  o.queue_frames = 3;
+  auto src = VideoSource::open(clip("h264.mp4"), o);
+  ASSERT_TRUE(src->wait_ready(5s));
+  std::this_thread::sleep_for(200ms);  // the decoder would have finished the clip by now
+  // Three queued and one in hand waiting for room.
+  EXPECT_LE(src->frames_decoded(), 4u);
+  EXPECT_EQ(src->state(), VideoSource::State::playing);
+}
+
+TEST_F(VideoTest, BadMediaFailsQuicklyWithTheFileAndReason) {
+  const std::map<std::string, std::string> cases = {
+      {"missing.mp4", "file not found"},
+      {"empty.mp4", "empty file"},
+      {"truncated.mp4", "cannot"},
+      {"corrupt.mp4", "cannot open"},
+      {"huge.y4m", "larger than the limit"},
+      {"unknown_codec.mkv", "unsupported codec"},
+      {"audio_only.m4a", "no video stream"},
+  };
+  for (const auto& [name, reason] : cases) {
+    SCOPED_TRACE(name);
+    const auto t0 = chr::steady_clock::now();
+    auto src = VideoSource::open(clip(name), software());
+    auto info = src->wait_ready(5s);
+    const auto took = chr::steady_clock::now() - t0;
+    ASSERT_FALSE(info);
+    const std::string what = info.error().what();
+    EXPECT_NE(what.find(clip(name).string()), std::string::npos) << what;
+    EXPECT_NE(what.find(reason), std::string::npos) << what;
+    EXPECT_LT(took, 2s) << what;
+    EXPECT_EQ(src->state(), VideoSource::State::failed);
+  }
+}
+
+TEST_F(VideoTest, AutoHwdecWithoutGpuFallsBackToSoftwareAndSaysSo) {
+  const bool gpu = fs::exists("/dev/dri") || fs::exists("/dev/nvidiactl");
+  VideoOptions o;
+  o.hwdec = HwDec::auto_select;
+  o.loop = false;
+  auto src = VideoSource::open(clip("h264.mp4"), o);
+  auto info = src->wait_ready(5s);
+  ASSERT_TRUE(info) << info.error().what();
+  if (gpu) {
+    GTEST_LOG_(INFO) << "decoder: " << info->decoder;
+  } else {
+    EXPECT_EQ(info->decoder, "h264 (software)");
+    EXPECT_FALSE(info->hardware);
+    ASSERT_GE(info->fallbacks.size(), 3u);
+    EXPECT_EQ(info->fallbacks[0].rfind("cuda: ", 0), 0u) << info->fallbacks[0];
+    EXPECT_EQ(info->fallbacks[1].rfind("vaapi: ", 0), 0u) << info->fallbacks[1];
+  }
+  EXPECT_EQ(drain(*src, 320, 240).frames, 25);
+}
+
+TEST_F(VideoTest, ExplicitHwdecFallsBackToSoftware) {
+  if (fs::exists("/dev/dri")) GTEST_SKIP() << "this machine may have VAAPI";
+  VideoOptions o = software();
+  o.hwdec = HwDec::vaapi;
+  auto src = VideoSource::open(clip("h264.mp4"), o);
+  auto info = src->wait_ready(5s);
+  ASSERT_TRUE(info) << info.error().what();
+  EXPECT_EQ(info->decoder, "h264 (software)");
+  ASSERT_EQ(info->fallbacks.size(), 1u);
+  EXPECT_NE(info->fallbacks[0].find("vaapi"), std::string::npos);
+}
+
+TEST_F(VideoTest, DecoderFailingMidStreamHandsOverWithoutAGap) {
+  VideoOptions o = software();
+  o.order = {HwDec::none, HwDec::none};  // a failing first decoder, then a good one
+  o.inject_failure_after = 10;
+  o.hw_failure_packets = 3;
+  auto src = VideoSource::open(clip("h264.mp4"), o);
+  ASSERT_TRUE(src->wait_ready(5s));
+  const Drained d = drain(*src, 320, 240);
+  EXPECT_EQ(d.frames, 25);
+  for (std::size_t i = 1; i < d.pts.size(); ++i) EXPECT_EQ(d.pts[i] - d.pts[i - 1], 40ms) << i;
+  const VideoInfo info = src->info();
+  ASSERT_EQ(info.fallbacks.size(), 1u);
+  EXPECT_NE(info.fallbacks[0].find("3 decode errors in a row"), std::string::npos) << info.fallbacks[0];
+  EXPECT_EQ(info.decoder, "h264 (software)");
+  EXPECT_FALSE(src->error());
+}
+
+TEST_F(VideoTest, DecodeErrorMidFileEndsTheItemCleanly) {
+  VideoOptions o = software();
+  o.inject_failure_after = 10;
+  o.max_decode_errors = 4;
+  auto src = VideoSource::open(clip("h264.mp4"), o);
+  ASSERT_TRUE(src->wait_ready(5s));
+  const Drained d = drain(*src, 320, 240);
+  EXPECT_GT(d.frames, 0);
+  EXPECT_LT(d.frames, 25);
+  EXPECT_EQ(src->state(), VideoSource::State::ended);
+  ASSERT_TRUE(src->error());
+  EXPECT_NE(src->error()->what().find("errors in a row"), std::string::npos);
+}
+
+// Samples out of the AudioStream, with nothing playing them.
+std::vector<float> decode_audio(const fs::path& file) {
+  auto stream = std::make_shared<AudioStream>(kAudioRate * 4);
+  VideoOptions o = software();
+  o.audio = stream;
+  auto src = VideoSource::open(file, o);
+  EXPECT_TRUE(src->wait_ready(5s));
+  drain(*src, 320, 240);
+  std::vector<float> out(stream->queued_frames() * kAudioChannels);
+  stream->read(out.data(), stream->queued_frames());
+  return out;
+}
+
+TEST_F(VideoTest, SurroundIsResampledAndDownmixedToStereo) {
+  const std::vector<float> s = decode_audio(clip("surround.mkv"));
+  const std::size_t frames = s.size() / 2;
+  // 1 s at 44.1 kHz -> about 48000 frames at 48 kHz.
+  EXPECT_NEAR(static_cast<double>(frames), 48000.0, 1200.0);
+  double l2 = 0, r2 = 0;
+  int crossings = 0;
+  for (std::size_t i = 1000; i + 1000 < frames; ++i) {
+    l2 += s[2 * i] * s[2 * i];
+    r2 += s[2 * i + 1] * s[2 * i + 1];
+    if ((s[2 * i] < 0) != (s[2 * i + 2] < 0)) ++crossings;
+  }
+  const double n = static_cast<double>(frames - 2000);
+  const double l_rms = std::sqrt(l2 / n), r_rms = std::sqrt(r2 / n);
+  // lavfi sine has amplitude 1/8 (RMS 0.0884); FL goes to the left only, at weight
+  // 1 in swresample's default 5.1 -> stereo matrix (C and surrounds at 0.707; no
+  // normalisation for float output, like mpv's default).
+  EXPECT_NEAR(l_rms, 0.125 / std::sqrt(2.0), 0.002);
+  EXPECT_LT(r_rms, 1e-4);
+  // Still 1 kHz after resampling: 2000 zero crossings a second.
+  EXPECT_NEAR(crossings / (n / 48000.0), 2000.0, 20.0);
+}
+
+TEST_F(VideoTest, AudioOutputPlaysAStreamAndItsClockAdvances) {
+  auto out = AudioOutput::open();  // SDL_AUDIODRIVER=dummy (test_main)
+  ASSERT_TRUE(out) << out.error().what();
+  auto stream = std::make_shared<AudioStream>();
+  std::vector<float> tone(kAudioRate / 2 * kAudioChannels, 0.25f);  // 0.5 s
+  EXPECT_EQ(stream->write(tone.data(), kAudioRate / 2, 1s), static_cast<std::size_t>(kAudioRate / 2));
+  ASSERT_TRUE(stream->clock());
+  EXPECT_EQ(*stream->clock(), 1s);
+  (*out)->play(stream);
+  std::this_thread::sleep_for(200ms);
+  (*out)->stop(stream.get());
+  ASSERT_TRUE(stream->clock());
+  EXPECT_GT(*stream->clock(), 1s + 50ms);
+  EXPECT_LT(stream->queued_frames(), static_cast<std::size_t>(kAudioRate / 2));
+}
+
+TEST_F(VideoTest, VolumeAndMuteScaleTheSamples) {
+  AudioStream s;
+  std::vector<float> one(2 * 100, 1.0f);
+  s.write(one.data(), 100, 0us);
+  s.set_volume(50);
+  std::vector<float> out(2 * 50);
+  s.read(out.data(), 50);
+  EXPECT_NEAR(out[0], 0.125f, 1e-6);  // (50 %)^3
+  s.set_mute(true);
+  s.read(out.data(), 50);
+  EXPECT_EQ(out[0], 0.0f);
+  s.read(out.data(), 50);  // nothing left: silence
+  EXPECT_EQ(out[0], 0.0f);
+}
+
+// ---- on a headless display -------------------------------------------------
+
+struct Headless {
+  std::unique_ptr<Display> display;
+  Headless() {
+    DisplayOptions o;
+    o.mode = DisplayOptions::Mode::headless;
+    o.width = 640;
+    o.height = 360;
+    auto d = open_sdl_display(o);
+    EXPECT_TRUE(d) << d.error().what();
+    if (d) display = std::move(*d);
+  }
+};
+
+Item video_item(const std::string& file, Rgb bg) {
+  Item it;
+  it.id = file;
+  it.type = ItemType::video;
+  it.file = file;
+  it.path = clip(file);
+  it.style.background = bg;
+  return it;
+}
+
+struct Px {
+  int r, g, b;
+};
+Px at(const Image& img, int x, int y) {
+  const auto i = (static_cast<std::size_t>(y) * static_cast<std::size_t>(img.width) + static_cast<std::size_t>(x)) * 4;
+  return Px{img.rgba[i], img.rgba[i + 1], img.rgba[i + 2]};
+}
+
+TEST_F(VideoTest, OddSizeIsLetterboxedOnTheItemBackground) {
+  Headless h;
+  ASSERT_TRUE(h.display);
+  VideoViewSetup setup;
+  setup.hwdec = HwDec::none;
+  auto view = make_video_view(*h.display, video_item("odd.mp4", Rgb{0, 0, 255}), setup);
+  ASSERT_TRUE(view) << view.error().what();
+  (*view)->update(Instant{});
+  (*view)->draw(*h.display, 1.0f);
+  auto img = h.display->read_pixels();
+  ASSERT_TRUE(img);
+  // 322x242 in 640x360: 479x360 at x = 80.
+  const Rect r = fit_rect(322, 242, Rect{0, 0, 640, 360}, Fit::contain);
+  EXPECT_EQ(r, (Rect{80, 0, 479, 360}));
+  for (int y : {5, 180, 354}) {
+    const Px bar_l = at(*img, 40, y), bar_r = at(*img, 600, y), pic = at(*img, 320, y);
+    EXPECT_EQ(bar_l.b, 255);
+    EXPECT_EQ(bar_l.r, 0);
+    EXPECT_EQ(bar_r.b, 255);
+    EXPECT_GT(pic.r, 200) << y;  // red, through BT.601 limited range
+    EXPECT_LT(pic.b, 40) << y;
+  }
+  EXPECT_GT(at(*img, 84, 180).r, 200);    // the picture starts at x = 80
+  EXPECT_EQ(at(*img, 76, 180).b, 255);
+  auto stats = (*view)->play_stats();
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->decoder, "h264 (software)");
+  EXPECT_EQ(stats->frames_presented, 1u);
+}
+
+TEST_F(VideoTest, RotatedClipIsDrawnUpright) {
+  Headless h;
+  ASSERT_TRUE(h.display);
+  VideoViewSetup setup;
+  setup.hwdec = HwDec::none;
+  auto view = make_video_view(*h.display, video_item("rotated.mp4", Rgb{0, 128, 0}), setup);
+  ASSERT_TRUE(view) << view.error().what();
+  (*view)->update(Instant{});
+  (*view)->draw(*h.display, 1.0f);
+  auto img = h.display->read_pixels();
+  ASSERT_TRUE(img);
+  // Upright it is 240x320: 270x360 at x = 185. The white top half is now on the right.
+  const Px left = at(*img, 185 + 60, 180), right = at(*img, 185 + 210, 180);
+  EXPECT_LT(left.r, 40);
+  EXPECT_GT(right.r, 215);
+  EXPECT_EQ(at(*img, 150, 180).g, 128);  // background beside it
+  EXPECT_EQ(at(*img, 490, 180).g, 128);
+}
+
+TEST_F(VideoTest, ViewShowsFramesOnTimeDropsLateOnesAndReportsItsEnd) {
+  Headless h;
+  ASSERT_TRUE(h.display);
+  VideoViewSetup setup;
+  setup.hwdec = HwDec::none;
+  auto made = make_video_view(*h.display, video_item("h264.mp4", Rgb{}), setup);
+  ASSERT_TRUE(made) << made.error().what();
+  View& v = **made;
+  EXPECT_FALSE(v.ends_at());  // not started
+  std::this_thread::sleep_for(50ms);  // the decoder refills its queue after the preroll
+  const Instant t0 = Instant{} + 1000s;
+  auto next = v.update(t0);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(*next, t0 + 40ms);  // the second frame is due one frame later
+  // Follow the clock as the main loop would, until 10 more frames are shown. Each
+  // wake-up is a frame's due time (or a short poll if the decoder is behind).
+  Instant now = t0;
+  for (int i = 0; i < 200 && v.play_stats()->frames_presented < 11; ++i) {
+    std::this_thread::sleep_for(2ms);
+    const Instant before = now;
+    now = *next;
+    next = v.update(now);
+    ASSERT_TRUE(next);
+    EXPECT_LE(now - before, 40ms);
+  }
+  EXPECT_EQ(now, t0 + 400ms);
+  auto s = v.play_stats();
+  EXPECT_EQ(s->frames_presented, 11u);
+  EXPECT_EQ(s->frames_dropped, 0u);
+  // 200 ms late: the frames in between are dropped, and counted.
+  std::this_thread::sleep_for(50ms);
+  v.update(now + 200ms);
+  s = v.play_stats();
+  EXPECT_EQ(s->frames_presented, 12u);
+  EXPECT_GE(s->frames_dropped, 1u);
+  ASSERT_TRUE(v.ends_at());
+  EXPECT_EQ(*v.ends_at(), t0 + 1s);  // the container's claim, then the real end: the same here
+  EXPECT_EQ(s->outcome, "complete");
+}
+
+TEST_F(VideoTest, SceneMakesVideoViewsAndSkipsBadFilesQuickly) {
+  Headless h;
+  ASSERT_TRUE(h.display);
+  auto fonts = FontSet::open("");
+  ASSERT_TRUE(fonts) << fonts.error().what();
+  const auto zone = fixed_offset_zone(chr::hours(8));
+  SceneOptions so;
+  so.hwdec = "none";
+  Scene scene(*h.display, *fonts, *zone, so);
+  auto good = scene.prepare(video_item("surround.mkv", Rgb{}));
+  ASSERT_TRUE(good) << good.error().what();
+  EXPECT_NE((*good)->describe().find("h264 (software)"), std::string::npos);
+  const auto t0 = chr::steady_clock::now();
+  auto bad = scene.prepare(video_item("corrupt.mp4", Rgb{}));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().what().find("cannot show video 'corrupt.mp4'"), std::string::npos) << bad.error().what();
+  EXPECT_LT(chr::steady_clock::now() - t0, 2s);
+}
+
+}  // namespace
+}  // namespace signage
