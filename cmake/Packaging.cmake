@@ -48,10 +48,10 @@ install(FILES ${_signage_sample_media} DESTINATION share/signage/samples/playlis
 
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/deploy.md
               ${PROJECT_SOURCE_DIR}/docs/admin-guide.zh-CN.md ${PROJECT_SOURCE_DIR}/docs/playlist-format.md
+              ${PROJECT_SOURCE_DIR}/docs/journal-format.md
               ${SIGNAGE_PKG_DIR}/debian/copyright ${SIGNAGE_PKG_OUT}/changelog.gz
         DESTINATION share/doc/signage)
 install(FILES ${SIGNAGE_PKG_OUT}/signage.1.gz DESTINATION share/man/man1)
-install(FILES ${SIGNAGE_PKG_DIR}/lintian/signage DESTINATION share/lintian/overrides)
 
 set(SIGNAGE_DEB_MAINTAINER "signage maintainers <signage-maintainers@example.org>"
     CACHE STRING "Maintainer field of the .deb")
@@ -64,8 +64,7 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "fullscreen player for safety-publicity screens")
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-"fullscreen player for safety-publicity screens
-Turns a small Debian box behind a lobby or shop screen into a signage player:
+"Turns a small Debian box behind a lobby or shop screen into a signage player:
 it rotates safety slogans (Chinese text), banners and videos according to
 TOML playlists that admins drop into /var/lib/signage/playlists.
 .
@@ -85,5 +84,5 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${SIGNAGE_PKG_DIR}/debian/conffiles ${SIGNAGE_PKG_DIR}/debian/postinst
     ${SIGNAGE_PKG_DIR}/debian/prerm ${SIGNAGE_PKG_DIR}/debian/postrm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
-set(CPACK_OUTPUT_FILE_PREFIX ${PROJECT_BINARY_DIR}/packages)
+
 include(CPack)

@@ -3,15 +3,17 @@
 // media, decoder selection and fallback, seamless looping.
 //
 // Every clip is generated at test time with the ffmpeg CLI into a temporary folder
-// (the commands are in make_clips below; each is a second or less of 320x240 lavfi
-// testsrc2, colour or sine). Bad files are made from good ones by documented byte
-// edits.
+// (the commands are in kClips below; each is a second or less of 320x240 lavfi
+// testsrc2, colour or sine), on first use, and cached beside the test binary. Bad
+// files are made from good ones by the byte edits below.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <map>
 #include <random>
@@ -32,8 +34,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace chr = std::chrono;
 using namespace std::chrono_literals;
-
-fs::path g_dir;
 
 struct ClipSpec {
   const char* name;
@@ -69,59 +69,106 @@ std::string read_all(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
+
+// Clips are made on first use and kept next to the test binary, named after a hash
+// of how they are made, so that ctest's one process per case does not make them
+// again. Each is written under a temporary name and renamed: parallel runs are safe.
+fs::path cache_dir() {
+  static const fs::path dir = [] {
+    fs::path d = fs::read_symlink("/proc/self/exe").parent_path() / "video_test_clips";
+    fs::create_directories(d);
+    return d;
+  }();
+  return dir;
+}
+
+std::string key_of(const std::string& recipe) {
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016zx", std::hash<std::string>{}(recipe));
+  return buf;
+}
+
+// Makes `name` (once) with `make(tmp_path)`; returns its path.
+template <class Make>
+fs::path cached(const std::string& name, const std::string& recipe, Make make) {
+  const fs::path final_path = cache_dir() / (key_of(recipe) + "_" + name);
+  if (fs::exists(final_path)) return final_path;
+  const fs::path tmp = cache_dir() / ("tmp" + std::to_string(::getpid()) + "_" + name);
+  make(tmp);
+  fs::rename(tmp, final_path);
+  return final_path;
+}
+
 void write_all(const fs::path& p, const std::string& s) {
   std::ofstream out(p, std::ios::binary);
   out << s;
 }
 
-fs::path clip(const std::string& name) { return g_dir / name; }
+fs::path clip(const std::string& name);
 
-class VideoTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    g_dir = fs::temp_directory_path() / ("signage_video_test_" + std::to_string(::getpid()));
-    fs::create_directories(g_dir);
-    for (const auto& c : kClips) {
-      std::string args = c.args;
-      if (auto i = args.find("{src}"); i != std::string::npos) args.replace(i, 5, kSrc);
-      const std::string cmd = "ffmpeg -nostdin -v error -y " + args + " '" + clip(c.name).string() + "' 2>/dev/null";
-      ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
-    }
-    // rotated.mp4: upright.mp4 with its track matrix turned 90 degrees clockwise
-    // (the identity in 'tkhd' replaced by {0,1,0; -1,0,0; 0,0,1}).
-    std::string mp4 = read_all(clip("upright.mp4"));
-    const std::string ident("\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
-                            "\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00"
-                            "\x00\x00\x00\x00\x00\x00\x00\x00\x40\x00\x00\x00", 36);
-    const std::string rot90("\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00"
-                            "\xff\xff\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
-                            "\x00\x00\x00\x00\x00\x00\x00\x00\x40\x00\x00\x00", 36);
-    const auto at = mp4.find(ident, mp4.find("tkhd"));
-    ASSERT_NE(at, std::string::npos);
-    mp4.replace(at, 36, rot90);
-    write_all(clip("rotated.mp4"), mp4);
-    // Bad media.
-    write_all(clip("empty.mp4"), "");
-    const std::string h264 = read_all(clip("h264.mp4"));
-    write_all(clip("truncated.mp4"), h264.substr(0, h264.size() / 3));  // moov is at the end: lost
-    std::mt19937 rng(42);
-    std::string noise(64 * 1024, '\0');
-    for (auto& ch : noise) ch = static_cast<char>(rng() & 0xff);
-    write_all(clip("corrupt.mp4"), noise);
+// A clip made from another by a byte edit.
+fs::path derived(const std::string& name, const std::string& from,
+                 std::string (*edit)(std::string)) {
+  const fs::path src = clip(from);
+  return cached(name, src.filename().string() + "->" + name, [&](const fs::path& tmp) {
+    write_all(tmp, edit(read_all(src)));
+  });
+}
+
+std::string turn_90(std::string mp4) {
+  // The identity matrix of the first 'tkhd' replaced by {0,1,0; -1,0,0; 0,0,1}:
+  // shown turned 90 degrees clockwise.
+  const std::string ident("\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+                          "\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+                          "\x00\x00\x00\x00\x00\x00\x00\x00\x40\x00\x00\x00", 36);
+  const std::string rot90("\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+                          "\xff\xff\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+                          "\x00\x00\x00\x00\x00\x00\x00\x00\x40\x00\x00\x00", 36);
+  const auto at = mp4.find(ident, mp4.find("tkhd"));
+  if (at != std::string::npos) mp4.replace(at, 36, rot90);
+  return mp4;
+}
+std::string first_third(std::string s) { return s.substr(0, s.size() / 3); }  // moov is at the end: lost
+std::string rename_codec(std::string mkv) {
+  // The Matroska codec id of the HEVC stream replaced by one nobody knows.
+  const auto id = mkv.find("V_MPEGH/ISO/HEVC");
+  if (id != std::string::npos) mkv.replace(id, 16, "V_SIGNAGE/NOPE/X");
+  return mkv;
+}
+
+fs::path clip(const std::string& name) {
+  for (const auto& c : kClips) {
+    if (name != c.name) continue;
+    std::string args = c.args;
+    if (auto i = args.find("{src}"); i != std::string::npos) args.replace(i, 5, kSrc);
+    return cached(name, args, [&](const fs::path& tmp) {
+      const std::string cmd = "ffmpeg -nostdin -v error -y " + args + " '" + tmp.string() + "' 2>/dev/null";
+      EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    });
+  }
+  if (name == "rotated.mp4") return derived(name, "upright.mp4", &turn_90);
+  if (name == "truncated.mp4") return derived(name, "h264.mp4", &first_third);
+  if (name == "unknown_codec.mkv") return derived(name, "hevc8.mkv", &rename_codec);
+  if (name == "empty.mp4") {
+    return cached(name, "empty", [](const fs::path& tmp) { write_all(tmp, ""); });
+  }
+  if (name == "corrupt.mp4") {
+    return cached(name, "noise 64k seed 42", [](const fs::path& tmp) {
+      std::mt19937 rng(42);
+      std::string noise(64 * 1024, '\0');
+      for (auto& ch : noise) ch = static_cast<char>(rng() & 0xff);
+      write_all(tmp, noise);
+    });
+  }
+  if (name == "huge.y4m") {
     // A picture claimed to be 10000x10000 (a decompression bomb's header).
-    write_all(clip("huge.y4m"), "YUV4MPEG2 W10000 H10000 F25:1 C420jpeg\nFRAME\n" + std::string(4096, '\x10'));
-    // Unknown codec: the Matroska codec id of an H.264 stream renamed.
-    std::string mkv = read_all(clip("hevc8.mkv"));
-    const auto id = mkv.find("V_MPEGH/ISO/HEVC");
-    ASSERT_NE(id, std::string::npos);
-    mkv.replace(id, 16, "V_SIGNAGE/NOPE/X");
-    write_all(clip("unknown_codec.mkv"), mkv);
+    const std::string y4m = "YUV4MPEG2 W10000 H10000 F25:1 C420jpeg\nFRAME\n" + std::string(4096, '\x10');
+    return cached(name, y4m, [&](const fs::path& tmp) { write_all(tmp, y4m); });
   }
-  static void TearDownTestSuite() {
-    std::error_code ec;
-    fs::remove_all(g_dir, ec);
-  }
-};
+  return cache_dir() / name;  // not made: "missing"
+}
+
+class VideoTest : public ::testing::Test {};
 
 VideoOptions software() {
   VideoOptions o;

@@ -7,8 +7,9 @@
 // Usage (main thread):
 //   FolderWatcher watcher(options, [] { wake_display(); });
 //   ... every loop iteration:  while (auto u = watcher.poll()) { apply and journal *u; }
-// The first Update (initial = true) is the baseline from the files present at start:
-// files whose mtime is older than the settle interval count as settled at once.
+// The first Update with a set (initial = true) is the baseline from the files present
+// at start: files whose mtime is older than the settle interval count as settled at
+// once. (If the playlists folder cannot be read at start, a rejection comes first.)
 // Updates are deltas against the previous one: apply them all, in order.
 //
 // Ownership: the watcher owns its thread, inotify descriptor and stager; the

