@@ -2,11 +2,18 @@
 // (golden images of the sample playlists) and a short headless play.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fcntl.h>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -303,6 +310,94 @@ TEST(Play, CorruptMediaIsSkippedAndRecorded) {
   const std::string day = read_all(journal / "2024-06-16.jsonl");
   EXPECT_NE(day.find("\"type\":\"media_error\""), std::string::npos) << day;
   EXPECT_NE(day.find("\"outcome\":\"skipped\""), std::string::npos) << day;
+  EXPECT_EQ(cli({"verify", journal.string()}).code, 0);
+}
+
+// The real binary in the background, its output in a file; SIGTERM stops it.
+class Player {
+ public:
+  explicit Player(std::vector<std::string> args, const fs::path& log) : log_(log) {
+    args.insert(args.begin(), SIGNAGE_BINARY);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    EXPECT_EQ(posix_spawn(&pid_, SIGNAGE_BINARY, &fa, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+  }
+  ~Player() {
+    if (pid_ > 0) stop();
+  }
+  // Waits up to `timeout` for `text` to appear in the log after `from`; returns its offset.
+  std::optional<size_t> wait_for(const std::string& text, std::chrono::milliseconds timeout, size_t from = 0) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < end) {
+      std::ifstream in(log_);
+      const std::string s((std::istreambuf_iterator<char>(in)), {});
+      if (auto at = s.find(text, from); at != std::string::npos) return at;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return std::nullopt;
+  }
+  int stop() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  std::string log() const { return read_all(log_); }
+
+ private:
+  fs::path log_;
+  pid_t pid_ = -1;
+};
+
+// Issue "drop folder": files copied in while playing change what is on screen,
+// an emergency interrupts at once and the interrupted item comes back after it.
+TEST(DropFolder, LiveChangesEmergencyAndRefusalsEndInTheRightRecords) {
+  TempDir t;
+  const fs::path drop = t.path() / "drop";
+  const fs::path journal = t.path() / "journal";
+  fs::create_directories(drop);
+  std::ofstream(drop / "shop.toml") << "[campaign]\nid = \"shop\"\npriority = 5\n"
+                                       "[[item]]\nid = \"exits\"\ntype = \"slogan\"\n"
+                                       "text = \"安全出口 严禁堵塞\"\nduration = \"1h\"\n";
+  Player p({"play", "--headless", "--size", "320x180", "--playlists", drop.string(), "--journal",
+            journal.string(), "--clock", "2024-06-16T10:00:00+08:00"},
+           t.path() / "log");
+  ASSERT_TRUE(p.wait_for("show shop/exits", std::chrono::seconds(10))) << p.log();
+
+  // An emergency, copied under a temporary name and renamed into place.
+  std::ofstream(drop / ".fire.toml.part") << "[campaign]\nid = \"fire-drill\"\npriority = 900\n"
+                                              "[[item]]\nid = \"evacuate\"\ntype = \"slogan\"\n"
+                                              "text = \"消防演练进行中\\n请有序撤离\"\nduration = \"1h\"\n";
+  const auto dropped = std::chrono::steady_clock::now();
+  fs::rename(drop / ".fire.toml.part", drop / "fire.toml");
+  ASSERT_TRUE(p.wait_for("show fire-drill/evacuate", std::chrono::seconds(5))) << p.log();
+  const auto latency = std::chrono::steady_clock::now() - dropped;
+  EXPECT_LT(latency, std::chrono::milliseconds(1500)) << "settle (300 ms) + preemption";
+
+  // A broken file is refused with its position; the emergency keeps playing.
+  std::ofstream(drop / "broken.toml") << "[campaign]\nid = \"b\"\n[[item]]\nid = \"x\"\ntype = \"poster\"\n";
+  ASSERT_TRUE(p.wait_for("refused", std::chrono::seconds(5))) << p.log();
+
+  // The emergency file removed: the interrupted item comes back.
+  const size_t mark = p.log().size();
+  fs::remove(drop / "fire.toml");
+  ASSERT_TRUE(p.wait_for("show shop/exits", std::chrono::seconds(5), mark)) << p.log();
+  EXPECT_EQ(p.stop(), 0) << "SIGTERM stops it cleanly";
+  EXPECT_NE(p.log().find("signage: stopped"), std::string::npos);
+
+  const std::string day = read_all(journal / "2024-06-16.jsonl");
+  EXPECT_NE(day.find("interrupted by the emergency campaign 'fire-drill'"), std::string::npos) << day;
+  EXPECT_NE(day.find("\"type\":\"playlist_rejected\""), std::string::npos) << day;
+  EXPECT_NE(day.find("broken.toml:5:8: error: unsupported item type"), std::string::npos) << day;
+  EXPECT_NE(day.find("\"reason\":\"drop folder\""), std::string::npos) << day;
+  EXPECT_NE(day.find("\"item\":\"evacuate\""), std::string::npos) << day;
   EXPECT_EQ(cli({"verify", journal.string()}).code, 0);
 }
 

@@ -13,6 +13,7 @@
 #include "config/device_config.h"
 #include "journal/report.h"
 #include "journal/verify.h"
+#include "watch/drop_report.h"
 #include "playlist/loader.h"
 
 namespace signage {
@@ -61,13 +62,6 @@ bool parse_size(const std::string& s, int& w, int& h) {
   }
 }
 
-LoadOptions load_options(const DeviceConfig& c) {
-  LoadOptions o;
-  o.media_root = c.media_root();
-  o.default_duration = c.duration;
-  o.default_transition = c.transition;
-  return o;
-}
 
 // Loads the playlists folder for play and preview. Refused files are reported and
 // left out; the rest play.
@@ -134,35 +128,51 @@ int run_report(const std::vector<std::string>& dirs, const std::string& from, co
 int run_check(const std::vector<std::string>& paths, const std::string& media, std::ostream& out,
               std::ostream& err) {
   bool ok = true;
+  const auto zone = system_time_zone();
+  const Instant now = SystemClock().now();
   for (const auto& p : paths) {
     std::error_code ec;
     const bool is_dir = fs::is_directory(p, ec);
     LoadOptions o;
     o.media_root = !media.empty() ? fs::path(media) : (is_dir ? fs::path(p) : fs::path(p).parent_path());
     if (o.media_root.empty()) o.media_root = ".";
-    std::vector<Campaign> campaigns;
-    if (is_dir) {
-      auto r = load_playlist_folder(p, o);
-      print(err, r.diagnostics);
-      ok = ok && !has_errors(r.diagnostics);
-      campaigns = std::move(r.set.campaigns);
-      for (const auto& f : r.refused) out << f.string() << ": refused\n";
-    } else {
+    if (!is_dir) {
       auto r = load_playlist_file(p, o);
       print(err, r.diagnostics);
-      if (r.campaign) {
-        campaigns.push_back(std::move(*r.campaign));
-      } else {
+      if (!r.campaign) {
         ok = false;
         out << p << ": refused\n";
+        continue;
       }
-    }
-    for (const auto& c : campaigns) {
       std::size_t held = 0;
-      for (const auto& i : c.items) held += i.media_missing ? 1 : 0;
-      out << c.source.string() << ": ok: campaign '" << c.id << "', " << c.items.size() << " item(s)";
+      for (const auto& i : r.campaign->items) held += i.media_missing ? 1 : 0;
+      out << p << ": ok: campaign '" << r.campaign->id << "', " << r.campaign->items.size() << " item(s)";
       if (held > 0) out << ", " << held << " held back until their media arrives";
       out << "\n";
+      continue;
+    }
+    // A folder: exactly what would happen if it were the drop folder now.
+    const DropReport d = describe_drop(p, o, now, *zone);
+    print(err, d.folder_diagnostics);
+    ok = ok && !has_errors(d.folder_diagnostics);
+    for (const auto& f : d.files) {
+      print(err, f.diagnostics);
+      if (f.valid) {
+        out << f.file.string() << ": ok: campaign '" << f.campaign << "', priority " << f.priority << "\n";
+      } else {
+        ok = false;
+        out << f.file.string() << ": refused\n";
+      }
+    }
+    for (const auto& i : d.ignored) out << i.string() << ": ignored (temporary or hidden name)\n";
+    for (const auto& h : d.held_back) {
+      out << "held back: " << h.campaign << "/" << h.item << " (" << h.media.string() << "): " << h.reason << "\n";
+    }
+    out << "on screen now (" << format_iso8601(zone->to_local(now), false) << "): ";
+    if (d.on_screen_campaign && d.on_screen_item) {
+      out << *d.on_screen_campaign << "/" << *d.on_screen_item << "\n";
+    } else {
+      out << "the idle screen (no campaign is active)\n";
     }
   }
   return ok ? 0 : 1;

@@ -106,10 +106,9 @@ void Kiosk::on_skip(const Campaign& c, const Item& item, const Error& e, Instant
   record(play_record(p), now);
 }
 
-void Kiosk::finish(Instant now, PlayOutcome outcome, const std::string& reason) {
-  if (!has_play_) return;
-  has_play_ = false;
-  if (play_.idle || !play_.shown) return;  // a play counts once its first frame was seen
+std::optional<PlayRecord> Kiosk::current_record(Instant now, PlayOutcome outcome,
+                                                const std::string& reason) {
+  if (!has_play_ || play_.idle || !play_.shown) return std::nullopt;  // a play counts once seen
   const Campaign& c = rotation_->set().campaigns[play_.campaign];
   const Item& item = c.items[play_.item];
   PlayRecord p;
@@ -131,30 +130,61 @@ void Kiosk::finish(Instant now, PlayOutcome outcome, const std::string& reason) 
     p.outcome = PlayOutcome::interrupted;
   }
   if (p.outcome != PlayOutcome::complete) p.reason = reason;
-  p.decoder = item.type == ItemType::video ? "" : "none";
+  p.decoder = "none";
+  if (const auto stats = stage_->current() ? stage_->current()->play_stats() : std::nullopt) {
+    if (!stats->decoder.empty()) p.decoder = stats->decoder;
+  }
   p.playlist_sha256 = c.source_sha256;
   p.player_version = SIGNAGE_VERSION;
   p.clock_synced = clock_synchronised();
   p.evidence = play_.evidence;
   p.evidence_sha256 = play_.evidence_sha256;
-  record(play_record(p), now);
+  return p;
+}
+
+void Kiosk::finish(Instant now, PlayOutcome outcome, const std::string& reason) {
+  auto p = current_record(now, outcome, reason);
+  has_play_ = false;
+  if (p) record(play_record(*p), now);
+}
+
+bool Kiosk::is_emergency(std::size_t campaign) const {
+  return rotation_->set().campaigns[campaign].priority >= options_.config.emergency_priority;
 }
 
 void Kiosk::apply_schedule(Instant now) {
   auto next = rotation_->at(now);
+  // The emergency is over: show the item it interrupted again, then rotate on.
+  if (resume_ && has_play_ && !play_.idle && is_emergency(play_.campaign) &&
+      (!next.schedule.showing || !is_emergency(next.schedule.showing->campaign))) {
+    auto again = rotation_->replay(resume_->first, resume_->second, now);
+    resume_.reset();
+    if (again) next = std::move(*again);
+  }
+  show(std::move(next), now, "the schedule changed before the item's end");
+}
+
+void Kiosk::show(Rotation::Next next, Instant now, const std::string& reason) {
   const bool idle = !next.schedule.showing;
   const bool same = has_play_ && play_.idle == idle &&
                     (idle || (play_.campaign == next.schedule.showing->campaign &&
                               play_.item == next.schedule.showing->item &&
                               play_.start == next.schedule.showing->start));
   if (!same) {
-    finish(now, PlayOutcome::complete, "the schedule changed before the item's end");
-    const std::string what = idle ? "idle screen"
-                                   : rotation_->set().campaigns[next.schedule.showing->campaign].id + "/" +
-                                         rotation_->set()
-                                             .campaigns[next.schedule.showing->campaign]
-                                             .items[next.schedule.showing->item]
-                                             .id;
+    const bool emergency_now = !idle && is_emergency(next.schedule.showing->campaign);
+    std::string cut_reason = reason;
+    if (emergency_now && has_play_ && !play_.idle && !is_emergency(play_.campaign)) {
+      const Campaign& c = rotation_->set().campaigns[play_.campaign];
+      resume_ = std::make_pair(c.id, c.items[play_.item].id);
+      cut_reason = "interrupted by the emergency campaign '" +
+                   rotation_->set().campaigns[next.schedule.showing->campaign].id + "'";
+    }
+    finish(now, PlayOutcome::complete, cut_reason);
+    std::string what = "idle screen";
+    if (!idle) {
+      const Campaign& c = rotation_->set().campaigns[next.schedule.showing->campaign];
+      what = c.id + "/" + c.items[next.schedule.showing->item].id;
+    }
     log_ << format_iso8601(zone_.to_local(now)) << " show " << what << " until "
          << format_iso8601(zone_.to_local(next.schedule.until)) << "\n";
     service_.status("showing " + what);
@@ -165,8 +195,8 @@ void Kiosk::apply_schedule(Instant now) {
       play_.item = next.schedule.showing->item;
       play_.start = next.schedule.showing->start;
       play_.end = next.schedule.showing->end;
-      const std::string key = rotation_->set().campaigns[play_.campaign].id + "_" +
-                              rotation_->set().campaigns[play_.campaign].items[play_.item].id;
+      const Campaign& c = rotation_->set().campaigns[play_.campaign];
+      const std::string key = c.id + "_" + c.items[play_.item].id;
       play_.wants_evidence = evidence_ != nullptr && evidence_->due(key, now);
     } else {
       record(event_record("display_idle", zone_.to_local(now),
@@ -179,6 +209,112 @@ void Kiosk::apply_schedule(Instant now) {
     dirty_ = true;
   }
   sched_ = std::move(next.schedule);
+}
+
+void Kiosk::handle_update(Update u, Instant now) {
+  const LocalTime lt = zone_.to_local(now);
+  for (const auto& n : u.notices) log_ << "signage: drop folder: " << n << "\n";
+  // The baseline repeats what start-up loaded and recorded.
+  if (!u.initial) {
+    for (const auto& r : u.rejected) {
+      nlohmann::json errors = nlohmann::json::array();
+      for (const auto& d : r.diagnostics) {
+        errors.push_back(d.format());
+        log_ << d.format() << "\n";
+      }
+      log_ << "signage: refused " << r.file.string()
+           << (r.kept_campaign ? "; its last good version keeps playing" : "") << "\n";
+      nlohmann::json f = {{"file", r.file.filename().string()}, {"sha256", r.sha256}, {"errors", errors}};
+      if (r.kept_campaign) f["kept_campaign"] = *r.kept_campaign;
+      record(event_record("playlist_rejected", lt, f), now);
+    }
+    for (const auto& c : u.items) {
+      const char* type = c.kind == ItemChange::Kind::joined ? "item_joined"
+                         : c.kind == ItemChange::Kind::left ? "item_left"
+                                                            : "media_replaced";
+      nlohmann::json f = {{"campaign", c.campaign}, {"item", c.item}, {"reason", c.reason}};
+      if (!c.media.empty()) f["file"] = c.media.filename().string();
+      if (!c.media_sha256.empty()) f["media_sha256"] = c.media_sha256;
+      record(event_record(type, lt, f), now);
+    }
+  }
+  if (u.set) {
+    if (!pending_set_) pending_since_ = now;
+    pending_set_ = std::move(u.set);
+    pending_applied_ = std::move(u.applied);
+    pending_quiet_ = u.initial;
+    pending_urgent_ = pending_urgent_ || !u.emergency_started.empty();
+  }
+}
+
+bool Kiosk::swap_due(Instant now) const {
+  if (!pending_set_) return false;
+  if (pending_urgent_ || !has_play_ || play_.idle || !sched_ || now >= sched_->until) return true;
+  // Under a video, wait for its end; otherwise at most a second (in clock time).
+  const Item& item = rotation_->set().campaigns[play_.campaign].items[play_.item];
+  if (item.type == ItemType::video) return false;
+  return now - pending_since_ >= chr::milliseconds(1000);
+}
+
+void Kiosk::swap_set(Instant now) {
+  PlaylistSet set = std::move(*pending_set_);
+  pending_set_.reset();
+  const bool quiet = pending_quiet_;
+  pending_urgent_ = false;
+  pending_quiet_ = false;
+  if (!quiet) {
+    nlohmann::json files = nlohmann::json::array();
+    for (const auto& f : pending_applied_) {
+      nlohmann::json j = {{"file", f.file.filename().string()}, {"campaign", f.campaign}, {"sha256", f.sha256}};
+      if (f.kept_last_good) j["kept_last_good"] = true;
+      files.push_back(j);
+    }
+    record(event_record("playlist_applied", zone_.to_local(now), {{"reason", "drop folder"}, {"files", files}}),
+           now);
+    log_ << format_iso8601(zone_.to_local(now)) << " playlists applied: " << set.campaigns.size()
+         << " campaign(s)\n";
+  }
+  // What is on screen, by id and as a finished record: indices change with the set.
+  std::optional<std::pair<std::string, std::string>> on_screen;
+  bool on_screen_emergency = false;
+  if (has_play_ && !play_.idle) {
+    const Campaign& c = rotation_->set().campaigns[play_.campaign];
+    on_screen = std::make_pair(c.id, c.items[play_.item].id);
+    on_screen_emergency = is_emergency(play_.campaign);
+  }
+  auto old_record = current_record(now, PlayOutcome::interrupted, "the playlists changed");
+  rotation_ = std::make_unique<Rotation>(
+      std::move(set), *scene_, zone_, log_,
+      [this](const Campaign& c, const Item& i, const Error& e, Instant at) { on_skip(c, i, e, at); });
+  auto next = rotation_->at(now);
+  if (on_screen && next.schedule.showing) {
+    const Campaign& c = rotation_->set().campaigns[next.schedule.showing->campaign];
+    if (c.id == on_screen->first && c.items[next.schedule.showing->item].id == on_screen->second &&
+        next.schedule.showing->start == play_.start) {
+      // The same showing goes on in the new set: keep it on screen, re-index it.
+      play_.campaign = next.schedule.showing->campaign;
+      play_.item = next.schedule.showing->item;
+      sched_ = std::move(next.schedule);
+      return;
+    }
+  }
+  const bool emergency_next = next.schedule.showing && is_emergency(next.schedule.showing->campaign);
+  if (old_record) {
+    if (emergency_next && !on_screen_emergency) {
+      old_record->reason = "interrupted by the emergency campaign '" +
+                           rotation_->set().campaigns[next.schedule.showing->campaign].id + "'";
+      resume_ = on_screen;
+    }
+    record(play_record(*old_record), now);
+  }
+  // An emergency file removed: show again what it interrupted.
+  if (on_screen_emergency && !emergency_next && resume_) {
+    auto again = rotation_->replay(resume_->first, resume_->second, now);
+    resume_.reset();
+    if (again) next = std::move(*again);
+  }
+  has_play_ = false;  // recorded above, by the old set's indices
+  show(std::move(next), now, "the playlists changed");
 }
 
 void Kiosk::after_present(Instant now) {
@@ -212,6 +348,13 @@ int Kiosk::run(PlaylistSetResult loaded) {
       std::move(loaded.set), *scene_, zone_, log_,
       [this](const Campaign& c, const Item& i, const Error& e, Instant at) { on_skip(c, i, e, at); });
   stage_ = std::make_unique<Stage>(cfg.fade);
+  if (options_.watch) {
+    WatchOptions w;
+    w.playlists = cfg.playlists;
+    w.load = load_options(cfg);
+    w.emergency_level = cfg.emergency_priority;
+    watcher_ = std::make_unique<FolderWatcher>(std::move(w), [] { wake_display(); });
+  }
 
   const Instant start = clock_.now();
   log_ << "signage " << SIGNAGE_VERSION << ": screen '" << cfg.screen_id << "' on " << display_.describe()
@@ -252,6 +395,10 @@ int Kiosk::run(PlaylistSetResult loaded) {
   for (;;) {
     const Instant now = clock_.now();
     check_clock(now, chr::steady_clock::now());
+    if (watcher_) {
+      while (auto u = watcher_->poll()) handle_update(std::move(*u), now);
+    }
+    if (swap_due(now)) swap_set(now);
     if (!sched_ || now >= sched_->until) apply_schedule(now);
     if (view_change_ && now >= *view_change_) {
       view_change_ = stage_->current()->update(now);
@@ -289,6 +436,7 @@ int Kiosk::run(PlaylistSetResult loaded) {
     // Sleep until something can change: the schedule, the view, the fade, or exit.
     Instant deadline = sched_->until;
     if (view_change_) deadline = std::min(deadline, *view_change_);
+    if (pending_set_) deadline = std::min(deadline, pending_since_ + chr::milliseconds(1000));
     // Clock time to real time (a simulated clock may run faster).
     auto wait = chr::milliseconds(static_cast<long long>(
         std::ceil(static_cast<double>((deadline - now).count()) / clock_.rate())));

@@ -21,6 +21,7 @@
 #include "journal/evidence.h"
 #include "journal/journal.h"
 #include "playlist/loader.h"
+#include "watch/folder_watcher.h"
 
 namespace signage {
 
@@ -46,8 +47,17 @@ class Kiosk {
   };
 
   void apply_schedule(Instant now);
+  // Shows `next` if it is not what is on screen; `reason` goes into the record of an
+  // item cut short by it.
+  void show(Rotation::Next next, Instant now, const std::string& reason);
+  void handle_update(Update update, Instant now);
+  bool swap_due(Instant now) const;
+  void swap_set(Instant now);
+  bool is_emergency(std::size_t campaign) const;
   void on_skip(const Campaign& c, const Item& item, const Error& e, Instant now);
   void finish(Instant now, PlayOutcome outcome, const std::string& reason);
+  // The record of the play on screen if it ended at `now`; nullopt before its first frame.
+  std::optional<PlayRecord> current_record(Instant now, PlayOutcome outcome, const std::string& reason);
   void after_present(Instant now);
   void check_clock(Instant now, std::chrono::steady_clock::time_point real_now);
   void record(nlohmann::json rec, Instant at);
@@ -75,6 +85,18 @@ class Kiosk {
   std::map<std::string, std::string> media_hashes_;
   // For clock-jump detection: the last reading of both clocks.
   std::optional<std::pair<Instant, std::chrono::steady_clock::time_point>> last_tick_;
+
+  // Drop-folder updates (issue: drop folder). A valid new set waits in pending_set_
+  // for the next item boundary (at most 1 s, except under a video); an emergency
+  // swaps at once.
+  std::unique_ptr<FolderWatcher> watcher_;
+  std::optional<PlaylistSet> pending_set_;
+  std::vector<AppliedFile> pending_applied_;
+  bool pending_quiet_ = false;      // the watcher's baseline: no journal line
+  bool pending_urgent_ = false;     // an emergency campaign appeared
+  Instant pending_since_{};
+  // The item an emergency interrupted, shown again when the emergency is over.
+  std::optional<std::pair<std::string, std::string>> resume_;
 };
 
 // Whether the kernel says the system clock is synchronised (NTP/chrony/timesyncd).

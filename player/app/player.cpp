@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ostream>
 
+#include "app/host_info.h"
 #include "media/image.h"
 #include "text/text.h"
 
@@ -17,6 +18,9 @@ SceneOptions scene_options(const DeviceConfig& c) {
   o.idle_background = c.idle_background;
   o.idle_color = c.idle_color;
   o.idle_text = c.idle_text;
+  o.hwdec = c.hwdec;
+  // The installer's first sight of the box: where to drop files, how to reach it.
+  o.idle_details = [playlists = c.playlists] { return idle_details(playlists, interface_addresses()); };
   return o;
 }
 
@@ -47,6 +51,37 @@ Rotation::Next Rotation::at(Instant now) {
     if (on_skip_) on_skip_(set_.campaigns[s.campaign], item, view.error(), now);
     item.media_missing = true;
   }
+}
+
+std::optional<Rotation::Next> Rotation::replay(const std::string& campaign, const std::string& item,
+                                               Instant now) {
+  for (std::size_t ci = 0; ci < set_.campaigns.size(); ++ci) {
+    Campaign& c = set_.campaigns[ci];
+    if (c.id != campaign) continue;
+    for (std::size_t ii = 0; ii < c.items.size(); ++ii) {
+      Item& it = c.items[ii];
+      if (it.id != item || it.media_missing) continue;
+      auto view = scene_.prepare(it);
+      if (!view) return std::nullopt;
+      Next n;
+      n.schedule.showing = Showing{ci, ii, now, now + it.duration};
+      n.schedule.until = now + it.duration;
+      n.schedule.winners = {ci};
+      n.view = std::move(*view);
+      n.transition = it.transition;
+      n.start = now;
+      return n;
+    }
+  }
+  return std::nullopt;
+}
+
+LoadOptions load_options(const DeviceConfig& c) {
+  LoadOptions o;
+  o.media_root = c.media_root();
+  o.default_duration = c.duration;
+  o.default_transition = c.transition;
+  return o;
 }
 
 namespace {

@@ -38,6 +38,9 @@ class Rotation {
     Instant start;                // when this showing began
   };
   Next at(Instant now);
+  // The item `campaign`/`item` (ids) shown again from `now` for its duration, e.g.
+  // what an emergency interrupted; nullopt when it is gone or cannot be shown.
+  std::optional<Next> replay(const std::string& campaign, const std::string& item, Instant now);
   const PlaylistSet& set() const { return set_; }
 
  private:
@@ -49,12 +52,15 @@ class Rotation {
 };
 
 SceneOptions scene_options(const DeviceConfig& config);
+// How the device config says playlists load (media folder, item defaults).
+LoadOptions load_options(const DeviceConfig& config);
 
 struct PlayOptions {
   DeviceConfig config;
   std::optional<std::chrono::milliseconds> exit_after;   // stop after this long (tests, benchmarks)
   std::filesystem::path journal_dir;                     // empty: no journal
   std::chrono::hours evidence_retention{24 * 90};        // evidence pictures kept this long
+  bool watch = true;                                     // follow changes in the playlists folder
 };
 
 // Runs the kiosk (app/kiosk.h) until quit (Esc, q, window closed, SIGINT/SIGTERM)

@@ -16,8 +16,9 @@ namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 using namespace tomlcheck;
 
-constexpr std::string_view kTopKeys[] = {"screen", "paths", "display", "defaults",
-                                         "idle",   "limits", "video",  "uplink"};
+constexpr std::string_view kTopKeys[] = {"screen", "paths",  "display", "defaults", "idle",
+                                         "limits", "video",  "uplink",  "emergency"};
+constexpr std::string_view kEmergencyKeys[] = {"priority"};
 constexpr std::string_view kScreenKeys[] = {"id", "site"};
 constexpr std::string_view kPathsKeys[] = {"playlists", "media", "journal"};
 constexpr std::string_view kDisplayKeys[] = {"mode", "size", "font"};
@@ -124,6 +125,16 @@ class ConfigReader {
       if (auto v = get_colour(*t, "background", r_)) c.idle_background = *v;
       if (auto v = get_colour(*t, "color", r_)) c.idle_color = *v;
       if (auto v = get_string(*t, "text", r_)) c.idle_text = *v;
+    }
+    if (const toml::table* t = get_table(root, "emergency", r_)) {
+      check_keys(*t, "[emergency]", kEmergencyKeys, r_);
+      if (auto p = get_integer(*t, "priority", r_)) {
+        if (*p < 1 || *p > 1000) {
+          r_.error(*t->get("priority"), "'priority' must be between 1 and 1000, not " + std::to_string(*p));
+        } else {
+          c.emergency_priority = static_cast<int>(*p);
+        }
+      }
     }
     if (const toml::table* t = get_table(root, "limits", r_)) {
       check_keys(*t, "[limits]", kLimitsKeys, r_);

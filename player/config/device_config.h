@@ -37,6 +37,8 @@ struct DeviceConfig {
   Rgb idle_background{0x10, 0x2a, 0x43};
   Rgb idle_color{255, 255, 255};
   std::string idle_text;                 // shown under the clock; empty: the screen id
+  // [emergency] a campaign with at least this priority interrupts at once
+  int emergency_priority = 100;
   // [limits]
   std::int64_t max_image_pixels = 64'000'000;
   // [video]

@@ -110,6 +110,7 @@ class IdleView final : public View {
     clock_.draw(d, alpha);
     date_.draw(d, alpha);
     footer_.draw(d, alpha);
+    details_.draw(d, alpha);
   }
   std::string describe() const override { return "idle screen"; }
 
@@ -121,14 +122,18 @@ class IdleView final : public View {
     char clock[48];
     std::snprintf(clock, sizeof clock, "%02lld:%02lld", minutes_of_day / 60, minutes_of_day % 60);
     const std::string footer = options_.idle_text.empty() ? options_.screen_id : options_.idle_text;
+    const std::string details = options_.idle_details ? options_.idle_details() : std::string();
     // A failed text block leaves that line empty; the background still shows.
     auto make = [&](const std::string& text, Rect box) {
       auto b = TextBlock::make(display_, fonts_, text, box, options_.idle_color, box.h);
       return b ? std::move(*b) : TextBlock{};
     };
-    clock_ = make(clock, Rect{m, h * 22 / 100, w - 2 * m, h * 30 / 100});
-    date_ = make(chinese_date(lt), Rect{m, h * 55 / 100, w - 2 * m, h * 9 / 100});
-    footer_ = make(footer, Rect{m, h * 80 / 100, w - 2 * m, h * 6 / 100});
+    clock_ = make(clock, Rect{m, h * 16 / 100, w - 2 * m, h * 30 / 100});
+    date_ = make(chinese_date(lt), Rect{m, h * 48 / 100, w - 2 * m, h * 9 / 100});
+    footer_ = make(footer, Rect{m, h * 64 / 100, w - 2 * m, h * 6 / 100});
+    // Each detail line as tall as a line of the footer would be, at most.
+    const int lines = details.empty() ? 0 : 1 + static_cast<int>(std::count(details.begin(), details.end(), '\n'));
+    details_ = make(details, Rect{m, h * 74 / 100, w - 2 * m, std::min(h * 20 / 100, lines * h * 5 / 100)});
   }
 
   Display& display_;
@@ -136,7 +141,7 @@ class IdleView final : public View {
   const TimeZone& zone_;
   SceneOptions options_;
   std::optional<chr::sys_time<chr::minutes>> shown_minute_;
-  TextBlock clock_, date_, footer_;
+  TextBlock clock_, date_, footer_, details_;
 };
 
 }  // namespace

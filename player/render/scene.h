@@ -14,6 +14,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +56,9 @@ struct SceneOptions {
   Rgb idle_background{0x10, 0x2a, 0x43};
   Rgb idle_color{255, 255, 255};
   std::string idle_text;   // under the clock; empty: the screen id
+  // More lines for the idle screen, asked for at each minute's redraw (e.g. the drop
+  // folder and the box's IP addresses, which may arrive after boot). May be empty.
+  std::function<std::string()> idle_details;
   // Video: the device's hwdec ("auto" | "vaapi" | "vdpau" | "cuda" | "v4l2m2m" |
   // "none"; an item's own hwdec wins), global sound settings, and how long
   // prepare() waits for a video's first frame before it gives up on the file.
