@@ -16,6 +16,9 @@
 #include <fcntl.h>
 #include <fstream>
 #include <iterator>
+#include <set>
+
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -399,6 +402,49 @@ TEST(DropFolder, LiveChangesEmergencyAndRefusalsEndInTheRightRecords) {
   EXPECT_NE(day.find("\"reason\":\"drop folder\""), std::string::npos) << day;
   EXPECT_NE(day.find("\"item\":\"evacuate\""), std::string::npos) << day;
   EXPECT_EQ(cli({"verify", journal.string()}).code, 0);
+}
+
+// Issue "video": a rotation of videos, an image and slogans, with every switch read
+// back from the renderer: never a black frame, and the stats say what played.
+TEST(Play, MixedRotationHasNoBlackFrameAtAnySwitch) {
+  TempDir t;
+  fs::create_directories(t.path() / "media");
+  const std::string gen = "ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=30 -t 2 ";
+  ASSERT_EQ(std::system((gen + "-c:v libx264 -pix_fmt yuv420p " + (t.path() / "media/a.mp4").string()).c_str()), 0);
+  ASSERT_EQ(std::system((gen + "-c:v libvpx-vp9 -b:v 200k " + (t.path() / "media/b.webm").string()).c_str()), 0);
+  Image banner;
+  banner.width = 64;
+  banner.height = 36;
+  banner.rgba.assign(64 * 36 * 4, 200);
+  ASSERT_TRUE(write_png(banner, t.path() / "media/banner.png").ok());
+  t.write("mix.toml",
+          "[campaign]\nid = \"mix\"\n[defaults]\nduration = \"1s\"\ntransition = \"fade\"\n"
+          "[[item]]\nid = \"v1\"\ntype = \"video\"\nfile = \"media/a.mp4\"\nduration = \"2s\"\n"
+          "[[item]]\nid = \"img\"\ntype = \"image\"\nfile = \"media/banner.png\"\n"
+          "[[item]]\nid = \"s1\"\ntype = \"slogan\"\ntext = \"人人讲安全\"\n"
+          "[[item]]\nid = \"v2\"\ntype = \"video\"\nfile = \"media/b.webm\"\nduration = \"2s\"\n"
+          "[[item]]\nid = \"s2\"\ntype = \"slogan\"\ntext = \"个个会应急\"\nstyle = { background = \"#000000\" }\n");
+  const fs::path stats = t.path() / "stats.json";
+  auto r = cli({"play", "--headless", "--playlists", t.path().string(), "--size", "160x90", "--no-journal",
+                "--clock", "2024-06-16T10:00:00+08:00", "--exit-after", "7500ms", "--stats", stats.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(read_all(stats));
+  EXPECT_EQ(j["black_frames_at_switches"], 0) << j.dump(2);
+  EXPECT_GE(j["switch_frames_checked"].get<int>(), 12) << j.dump(2);
+  EXPECT_GE(j["frames_presented"].get<int>(), 60);
+  for (const char* key : {"frames_dropped", "longest_present_interval_ms", "longest_switch_interval_ms",
+                          "time_to_first_frame_ms", "cpu_seconds", "peak_rss_mb"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  std::set<std::string> seen;
+  for (const auto& item : j["items"]) {
+    seen.insert(item["id"].get<std::string>());
+    if (item["type"] == "video") {
+      EXPECT_NE(item["decoder"].get<std::string>().find("software"), std::string::npos) << item.dump();
+      EXPECT_GT(item["frames"].get<int>(), 20) << item.dump();
+    }
+  }
+  EXPECT_EQ(seen, (std::set<std::string>{"mix/v1", "mix/img", "mix/s1", "mix/v2", "mix/s2"})) << j.dump(2);
 }
 
 TEST(Play, BadConfigIsRefusedWithItsPosition) {

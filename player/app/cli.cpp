@@ -187,7 +187,8 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   app.add_flag("--version", version, "Print the version and exit");
 
   std::string config_path, playlists, media, exit_after, size, at, out_png, clock_at, journal_dir;
-  bool no_journal = false;
+  bool no_journal = false, null_output = false;
+  std::string stats_file;
   double speed = 1.0;
   bool headless = false, window = false;
 
@@ -201,6 +202,8 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   play_cmd->add_option("--exit-after", exit_after, "Stop after this long, e.g. 30s");
   play_cmd->add_option("--journal", journal_dir, "Journal folder (overrides the config)");
   play_cmd->add_flag("--no-journal", no_journal, "Keep no journal (demos)");
+  play_cmd->add_option("--stats", stats_file, "Write playback statistics (JSON) to this file at exit");
+  play_cmd->add_flag("--null-output", null_output, "Draw nothing: measure decoding and the loop alone");
   play_cmd->add_option("--clock", clock_at,
                        "Simulated clock: play as if the wall clock read this at start, e.g. 2024-06-16T07:30+08:00");
   play_cmd->add_option("--speed", speed, "Run the (simulated) clock this many times faster, e.g. 60")
@@ -270,6 +273,8 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
     PlayOptions po;
     po.config = *cfg;
+    po.stats_file = stats_file;
+    po.null_output = null_output;
     po.journal_dir = no_journal ? std::filesystem::path() : journal_dir.empty() ? cfg->journal : std::filesystem::path(journal_dir);
     if (!exit_after.empty()) {
       auto d = parse_duration(exit_after);

@@ -1,10 +1,12 @@
 #include "app/kiosk.h"
 
+#include <sys/resource.h>
 #include <sys/timex.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <ostream>
 
 #include "core/digest.h"
@@ -144,6 +146,17 @@ std::optional<PlayRecord> Kiosk::current_record(Instant now, PlayOutcome outcome
 
 void Kiosk::finish(Instant now, PlayOutcome outcome, const std::string& reason) {
   auto p = current_record(now, outcome, reason);
+  if (has_play_ && !play_.idle && !options_.stats_file.empty()) {
+    const Item& item = rotation_->set().campaigns[play_.campaign].items[play_.item];
+    ItemPlayStats st;
+    if (const auto v = stage_->current() ? stage_->current()->play_stats() : std::nullopt) st = *v;
+    st.id = rotation_->set().campaigns[play_.campaign].id + "/" + item.id;
+    st.type = std::string(to_string(item.type));
+    if (item.type != ItemType::video) st.frames_presented = stats_.frames_presented - presents_at_show_;
+    st.outcome = p ? to_string(p->outcome) : "not shown";
+    stats_.frames_dropped += st.frames_dropped;
+    stats_.items.push_back(std::move(st));
+  }
   has_play_ = false;
   if (p) record(play_record(*p), now);
 }
@@ -204,6 +217,9 @@ void Kiosk::show(Rotation::Next next, Instant now, const std::string& reason) {
              now);
     }
     has_play_ = true;
+    presents_at_show_ = stats_.frames_presented;
+    switch_pending_ = true;
+    check_frames_left_ = options_.stats_file.empty() ? 0 : 3;
     view_change_ = next.view->update(now);
     stage_->show(std::move(next.view), next.start, next.transition);
     dirty_ = true;
@@ -317,8 +333,62 @@ void Kiosk::swap_set(Instant now) {
   show(std::move(next), now, "the playlists changed");
 }
 
-void Kiosk::after_present(Instant now) {
+void Kiosk::after_present(Instant now, chr::steady_clock::time_point real) {
   if (has_play_ && !play_.idle && !play_.shown) play_.shown = now;
+  ++stats_.frames_presented;
+  if (last_present_) {
+    const double ms = chr::duration<double, std::milli>(real - *last_present_).count();
+    if (continuous_) stats_.longest_present_interval_ms = std::max(stats_.longest_present_interval_ms, ms);
+    if (switch_pending_) stats_.longest_switch_interval_ms = std::max(stats_.longest_switch_interval_ms, ms);
+  }
+  switch_pending_ = false;
+  last_present_ = real;
+}
+
+// A frame that is almost all black at an item switch is the gap a viewer would see.
+void Kiosk::check_black_frame() {
+  auto img = display_.read_pixels();
+  if (!img) return;  // the null display keeps no pixels
+  std::size_t dark = 0;
+  const std::size_t pixels = img->rgba.size() / 4;
+  for (std::size_t i = 0; i + 3 < img->rgba.size(); i += 4) {
+    if (img->rgba[i] < 8 && img->rgba[i + 1] < 8 && img->rgba[i + 2] < 8) ++dark;
+  }
+  ++switch_frames_checked_;
+  if (pixels > 0 && dark * 100 >= pixels * 99) ++black_frames_;
+}
+
+void Kiosk::write_stats(chr::steady_clock::time_point t0) const {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  const double cpu = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                     static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& i : stats_.items) {
+    items.push_back({{"id", i.id},
+                     {"type", i.type},
+                     {"decoder", i.decoder},
+                     {"hardware", i.hardware},
+                     {"frames", i.frames_presented},
+                     {"frames_dropped", i.frames_dropped},
+                     {"outcome", i.outcome}});
+  }
+  const nlohmann::json j = {
+      {"frames_presented", stats_.frames_presented},
+      {"frames_dropped", stats_.frames_dropped},
+      {"longest_present_interval_ms", stats_.longest_present_interval_ms},
+      {"longest_switch_interval_ms", stats_.longest_switch_interval_ms},
+      {"time_to_first_frame_ms", stats_.time_to_first_frame_ms},
+      {"black_frames_at_switches", black_frames_},
+      {"switch_frames_checked", switch_frames_checked_},
+      {"cpu_seconds", cpu},
+      {"peak_rss_mb", static_cast<double>(ru.ru_maxrss) / 1024.0},
+      {"wall_seconds", chr::duration<double>(chr::steady_clock::now() - t0).count()},
+      {"display", display_.describe()},
+      {"items", items}};
+  std::ofstream out(options_.stats_file);
+  out << j.dump(2) << "\n";
+  if (!out) log_ << "signage: cannot write " << options_.stats_file.string() << "\n";
 }
 
 void Kiosk::check_clock(Instant now, chr::steady_clock::time_point real_now) {
@@ -407,6 +477,10 @@ int Kiosk::run(PlaylistSetResult loaded) {
     const bool animating = stage_->animating(now);
     if (dirty_ || animating) {
       stage_->draw(display_, now);
+      if (check_frames_left_ > 0) {
+        --check_frames_left_;
+        check_black_frame();
+      }
       // The evidence picture is the item fully on screen: after its fade.
       if (has_play_ && play_.wants_evidence && !animating) {
         play_.wants_evidence = false;
@@ -423,11 +497,13 @@ int Kiosk::run(PlaylistSetResult loaded) {
         }
       }
       display_.present();
-      after_present(now);
+      const auto presented = chr::steady_clock::now();
+      after_present(now, presented);
       dirty_ = false;
       if (first_frame) {
         first_frame = false;
-        const auto ms = chr::duration<double, std::milli>(chr::steady_clock::now() - t0).count();
+        const auto ms = chr::duration<double, std::milli>(presented - t0).count();
+        stats_.time_to_first_frame_ms = ms;
         log_ << "first frame after " << ms << " ms\n";
         service_.ready();
       }
@@ -453,6 +529,8 @@ int Kiosk::run(PlaylistSetResult loaded) {
     // to feed systemd's watchdog.
     wait = std::clamp(wait, chr::milliseconds(0),
                       service_.watchdog_period().value_or(chr::milliseconds(60'000)));
+    // A frame is expected soon (a fade, a video): the next present interval counts.
+    continuous_ = wait <= chr::milliseconds(50);
     const InputEvent ev = display_.wait(wait);
     if (ev == InputEvent::quit) break;
     if (ev == InputEvent::redraw) dirty_ = true;
@@ -461,6 +539,7 @@ int Kiosk::run(PlaylistSetResult loaded) {
   const Instant end = clock_.now();
   finish(end, PlayOutcome::interrupted, "the player stopped (" + stop_reason + ")");
   record(event_record("stop", zone_.to_local(end), {{"reason", stop_reason}}), end);
+  if (!options_.stats_file.empty()) write_stats(t0);
   log_ << "signage: stopped\n";
   return 0;
 }
@@ -473,7 +552,9 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
   dopt.height = cfg.height;
   dopt.title = "signage - " + cfg.screen_id;
   dopt.mode = to_mode(cfg.mode);
-  auto display = open_sdl_display(dopt);
+  Result<std::unique_ptr<Display>> display =
+      options.null_output ? Result<std::unique_ptr<Display>>(open_null_display(cfg.width, cfg.height))
+                          : open_sdl_display(dopt);
   if (!display) {
     log << "signage: " << display.error().what() << "\n";
     return 1;

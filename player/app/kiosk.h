@@ -21,6 +21,7 @@
 #include "journal/evidence.h"
 #include "journal/journal.h"
 #include "playlist/loader.h"
+#include "video/stats.h"
 #include "watch/folder_watcher.h"
 
 namespace signage {
@@ -58,7 +59,9 @@ class Kiosk {
   void finish(Instant now, PlayOutcome outcome, const std::string& reason);
   // The record of the play on screen if it ended at `now`; nullopt before its first frame.
   std::optional<PlayRecord> current_record(Instant now, PlayOutcome outcome, const std::string& reason);
-  void after_present(Instant now);
+  void after_present(Instant now, std::chrono::steady_clock::time_point real);
+  void check_black_frame();
+  void write_stats(std::chrono::steady_clock::time_point t0) const;
   void check_clock(Instant now, std::chrono::steady_clock::time_point real_now);
   void record(nlohmann::json rec, Instant at);
   std::string media_sha256(const Item& item);
@@ -95,6 +98,16 @@ class Kiosk {
   bool pending_quiet_ = false;      // the watcher's baseline: no journal line
   bool pending_urgent_ = false;     // an emergency campaign appeared
   Instant pending_since_{};
+  // --stats: what a present log would show, gathered as the loop runs.
+  PlaybackStats stats_;
+  std::uint64_t black_frames_ = 0;           // read back at switches, nearly all black
+  std::uint64_t switch_frames_checked_ = 0;
+  int check_frames_left_ = 0;                // frames still to check after a switch
+  std::uint64_t presents_at_show_ = 0;       // stats_.frames_presented when the play began
+  bool switch_pending_ = false;              // a new view waits for its first present
+  bool continuous_ = false;                  // the next present is due within a frame or two
+  std::optional<std::chrono::steady_clock::time_point> last_present_;
+
   // The item an emergency interrupted, shown again when the emergency is over.
   std::optional<std::pair<std::string, std::string>> resume_;
 };

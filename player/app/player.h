@@ -61,6 +61,8 @@ struct PlayOptions {
   std::filesystem::path journal_dir;                     // empty: no journal
   std::chrono::hours evidence_retention{24 * 90};        // evidence pictures kept this long
   bool watch = true;                                     // follow changes in the playlists folder
+  bool null_output = false;                              // draw nothing (benchmarks of the core)
+  std::filesystem::path stats_file;                      // write playback statistics (JSON) at exit
 };
 
 // Runs the kiosk (app/kiosk.h) until quit (Esc, q, window closed, SIGINT/SIGTERM)

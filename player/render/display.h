@@ -101,6 +101,11 @@ struct DisplayOptions {
 // (file watcher, decoders) use it to say "something for you in the queue".
 void wake_display();
 
+// A display that draws nothing: no window, no upload, no present (as mpv's
+// --vo=null). Decoding, frame queues and the main loop run as usual, so benchmarks
+// can measure the playback core alone. read_pixels() fails. wait() sleeps.
+std::unique_ptr<Display> open_null_display(int width, int height);
+
 // Opens SDL's video (headless: the offscreen driver and a software renderer).
 Result<std::unique_ptr<Display>> open_sdl_display(const DisplayOptions& options);
 

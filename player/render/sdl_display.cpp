@@ -311,6 +311,39 @@ class SdlDisplay final : public Display {
 
 }  // namespace
 
+class NullDisplay final : public Display {
+ public:
+  NullDisplay(int w, int h) : w_(w), h_(h) {}
+  int width() const override { return w_; }
+  int height() const override { return h_; }
+  std::string describe() const override { return "null"; }
+  Result<Texture> upload(const Image& image) override { return make(image.width, image.height); }
+  void fill(const Rect&, Rgb, float) override {}
+  void draw(Texture&, const Rect&, float) override {}
+  Result<Image> read_pixels() override { return Error("the null display keeps no pixels"); }
+  Result<Texture> create_video_texture(int w, int h, PixelLayout) override { return make(w, h); }
+  Status update_video_texture(Texture&, const VideoPlanes&) override { return {}; }
+  void draw_rotated(Texture&, const Rect&, float, int) override {}
+  void present() override {}
+  InputEvent wait(std::chrono::milliseconds timeout) override {
+    std::this_thread::sleep_for(timeout);
+    return InputEvent::none;
+  }
+
+ private:
+  static Texture make(int w, int h) {
+    auto impl = std::make_unique<Texture::Impl>();
+    impl->w = w;
+    impl->h = h;
+    return Texture(std::move(impl));
+  }
+  int w_, h_;
+};
+
+std::unique_ptr<Display> open_null_display(int width, int height) {
+  return std::make_unique<NullDisplay>(width, height);
+}
+
 void wake_display() {
   SDL_Event ev{};
   ev.type = SDL_USEREVENT;
