@@ -24,6 +24,8 @@
 #include <vector>
 
 #include "app/cli.h"
+#include "app/player.h"
+#include "playlist/loader.h"
 #include "media/image.h"
 
 namespace signage {
@@ -445,6 +447,26 @@ TEST(Play, MixedRotationHasNoBlackFrameAtAnySwitch) {
     }
   }
   EXPECT_EQ(seen, (std::set<std::string>{"mix/v1", "mix/img", "mix/s1", "mix/v2", "mix/s2"})) << j.dump(2);
+}
+
+TEST(Play, VideoWithoutDurationPlaysForTheFilesLength) {
+  TempDir t;
+  fs::create_directories(t.path() / "media");
+  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=160x90:rate=25 -t 3 -c:v libx264 "
+                         "-pix_fmt yuv420p " + (t.path() / "media/psa.mp4").string()).c_str()), 0);
+  const auto f = t.write("v.toml",
+                         "[campaign]\nid = \"v\"\n[[item]]\nid = \"psa\"\ntype = \"video\"\n"
+                         "file = \"media/psa.mp4\"\n[[item]]\nid = \"cut\"\ntype = \"video\"\n"
+                         "file = \"media/psa.mp4\"\nduration = \"1s\"\n");
+  LoadOptions o;
+  o.media_root = t.path();
+  auto r = load_playlist_file(f, o);
+  ASSERT_TRUE(r.campaign.has_value());
+  PlaylistSet set;
+  set.campaigns.push_back(*r.campaign);
+  resolve_video_durations(set);
+  EXPECT_NEAR(double(set.campaigns[0].items[0].duration.count()), 3000.0, 100.0);
+  EXPECT_EQ(set.campaigns[0].items[1].duration, std::chrono::milliseconds(1000)) << "its own duration wins";
 }
 
 TEST(Play, BadConfigIsRefusedWithItsPosition) {

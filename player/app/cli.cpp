@@ -69,6 +69,7 @@ PlaylistSetResult load_set(const DeviceConfig& c, std::ostream& err) {
   auto r = load_playlist_folder(c.playlists, load_options(c));
   print(err, r.diagnostics);
   for (const auto& f : r.refused) err << "signage: refused " << f.string() << " (see errors above)\n";
+  resolve_video_durations(r.set);
   return r;
 }
 

@@ -275,6 +275,7 @@ bool Kiosk::swap_due(Instant now) const {
 void Kiosk::swap_set(Instant now) {
   PlaylistSet set = std::move(*pending_set_);
   pending_set_.reset();
+  resolve_video_durations(set);
   const bool quiet = pending_quiet_;
   pending_urgent_ = false;
   pending_quiet_ = false;

@@ -5,6 +5,7 @@
 
 #include "app/host_info.h"
 #include "media/image.h"
+#include "video/video.h"
 #include "text/text.h"
 
 namespace signage {
@@ -74,6 +75,15 @@ std::optional<Rotation::Next> Rotation::replay(const std::string& campaign, cons
     }
   }
   return std::nullopt;
+}
+
+void resolve_video_durations(PlaylistSet& set) {
+  for (auto& c : set.campaigns) {
+    for (auto& i : c.items) {
+      if (!i.duration_from_media || i.media_missing) continue;
+      if (auto d = probe_video_duration(i.path); d && *d >= std::chrono::milliseconds(100)) i.duration = *d;
+    }
+  }
 }
 
 LoadOptions load_options(const DeviceConfig& c) {

@@ -52,6 +52,9 @@ class Rotation {
 };
 
 SceneOptions scene_options(const DeviceConfig& config);
+// Videos without their own `duration` play for the file's length: reads it from each
+// such file (header only). A file that cannot tell keeps the default duration.
+void resolve_video_durations(PlaylistSet& set);
 // How the device config says playlists load (media folder, item defaults).
 LoadOptions load_options(const DeviceConfig& config);
 

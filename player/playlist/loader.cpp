@@ -268,6 +268,7 @@ class PlaylistReader {
     }
 
     item.duration = defaults.duration;
+    item.duration_from_media = item.type == ItemType::video && !t.contains("duration");
     if (auto v = get_duration(t, "duration", kMinDuration, kMaxDuration, r_)) item.duration = *v;
     item.transition = get_transition(t).value_or(defaults.transition);
     item.fit = get_fit(t).value_or(defaults.fit);

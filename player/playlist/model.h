@@ -60,6 +60,9 @@ struct Item {
   std::filesystem::path path;             // image/video: resolved inside the media folder
   bool media_missing = false;             // file absent when loaded: left out of the rotation
   std::chrono::milliseconds duration{12'000};
+  // Video without its own `duration`: plays for the file's length, which the player
+  // reads from the file (resolve_video_durations) into `duration`.
+  bool duration_from_media = false;
   Transition transition = Transition::fade;
   Fit fit = Fit::contain;
   int volume = 100;                       // video: sound level 0..100

@@ -784,3 +784,36 @@ std::optional<std::chrono::microseconds> VideoSource::first_pass_end() const {
 std::uint64_t VideoSource::frames_decoded() const { return impl_->frames_decoded.load(); }
 
 }  // namespace signage
+
+namespace signage {
+
+namespace {
+
+// Interrupt callback for probe_video_duration: gives up after its deadline.
+int probe_interrupt(void* opaque) {
+  const auto* deadline = static_cast<const std::chrono::steady_clock::time_point*>(opaque);
+  return std::chrono::steady_clock::now() > *deadline ? 1 : 0;
+}
+
+}  // namespace
+
+Result<std::chrono::milliseconds> probe_video_duration(const std::filesystem::path& file) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  AVFormatContext* raw = avformat_alloc_context();
+  if (!raw) return Error(file.string() + ": out of memory");
+  raw->interrupt_callback.callback = &probe_interrupt;
+  raw->interrupt_callback.opaque = const_cast<std::chrono::steady_clock::time_point*>(&deadline);
+  raw->probesize = 5'000'000;
+  const int ret = avformat_open_input(&raw, file.c_str(), nullptr, nullptr);  // frees raw on failure
+  if (ret < 0) return Error(file.string() + ": cannot read its length", Error(ffmpeg::error_string(ret)));
+  const ffmpeg::InputFormatContextPtr fmt(raw);
+  if (fmt->duration == AV_NOPTS_VALUE || fmt->duration <= 0) {
+    if (avformat_find_stream_info(fmt.get(), nullptr) < 0 || fmt->duration == AV_NOPTS_VALUE ||
+        fmt->duration <= 0) {
+      return Error(file.string() + ": the file does not say how long it is");
+    }
+  }
+  return std::chrono::milliseconds(fmt->duration / 1000);
+}
+
+}  // namespace signage

@@ -103,6 +103,10 @@ struct VideoInfo {
   std::vector<std::string> fallbacks;  // each method that failed, and why
 };
 
+// The container's claimed length of `file` (header only, bounded time). Errors name
+// the file. Thread: any.
+Result<std::chrono::milliseconds> probe_video_duration(const std::filesystem::path& file);
+
 class VideoSource {
  public:
   enum class State {

@@ -1,0 +1,299 @@
+#include "uplink/uplink.h"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <fstream>
+#include <random>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "journal/journal.h"
+#include "journal/journal_io.h"
+
+namespace signage {
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+
+std::chrono::milliseconds backoff_delay(int attempt, milliseconds initial, milliseconds max, double random01) {
+  const double cap = static_cast<double>(max.count());
+  const double exp = std::min(cap, static_cast<double>(initial.count()) * std::pow(2.0, std::max(0, attempt - 1)));
+  const double r = std::clamp(random01, 0.0, 1.0);
+  return milliseconds(std::max<long long>(1, static_cast<long long>(exp * r)));
+}
+
+Result<std::uint64_t> read_uplink_cursor(const fs::path& file) {
+  std::error_code ec;
+  if (!fs::exists(file, ec)) return std::uint64_t{0};
+  auto text = real_journal_io().read_file(file);
+  if (!text) return Error("cannot read the uplink cursor", text.error());
+  const std::string& s = *text;
+  constexpr std::string_view kKey = "acked_seq=";
+  std::uint64_t v = 0;
+  bool digits = false;
+  std::size_t i = kKey.size();
+  if (s.rfind(kKey, 0) == 0) {
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+      v = v * 10 + static_cast<std::uint64_t>(s[i] - '0');
+      digits = true;
+    }
+  }
+  if (!digits || i + 1 != s.size() || s[i] != '\n') {
+    return Error(file.string() + ":1:1: error: not an uplink cursor (expected \"acked_seq=<n>\"); delete the file "
+                 "to resend the whole journal");
+  }
+  return v;
+}
+
+Status write_uplink_cursor(const fs::path& file, std::uint64_t acked_seq) {
+  return real_journal_io().write_file_atomic(file, "acked_seq=" + std::to_string(acked_seq) + "\n");
+}
+
+// Reads complete journal lines after a seq, in file (= chain) order.
+struct Uplink::Reader {
+  fs::path dir;
+  std::string screen;
+  fs::path file;             // the day file being read; empty: not started
+  std::uint64_t offset = 0;  // bytes of `file` consumed
+  std::uint64_t last_seq = 0;
+
+  struct Item {
+    std::uint64_t seq;
+    std::string message;
+  };
+
+  static std::optional<std::uint64_t> first_seq(const fs::path& f) {
+    std::ifstream in(f, std::ios::binary);
+    std::string line;
+    if (!std::getline(in, line) || in.eof()) return std::nullopt;
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object() || !j.contains("seq") || !j["seq"].is_number_unsigned()) return std::nullopt;
+    return j["seq"].get<std::uint64_t>();
+  }
+
+  // Appends up to `max` items with seq > last_seq to `out`. Returns errors for lines
+  // that cannot be sent (they are skipped) as text, "" when none.
+  std::string read(std::size_t max, std::deque<Item>& out) {
+    auto files = list_journal_files(dir, real_journal_io());
+    if (!files) return files.error().what();
+    const auto& list = *files;
+    std::size_t i = 0;
+    if (file.empty()) {
+      // Skip whole files that end before last_seq + 1.
+      while (i + 1 < list.size()) {
+        const auto next = first_seq(list[i + 1].path);
+        if (!next || *next > last_seq + 1) break;
+        ++i;
+      }
+      if (i < list.size()) {
+        file = list[i].path;
+        offset = 0;
+      }
+    } else {
+      while (i < list.size() && list[i].path != file) ++i;
+      if (i == list.size()) {  // vanished: start over from the seq
+        file.clear();
+        return read(max, out);
+      }
+    }
+    std::string problems;
+    for (; i < list.size() && out.size() < max; ++i) {
+      if (list[i].path != file) {
+        file = list[i].path;
+        offset = 0;
+      }
+      std::ifstream in(file, std::ios::binary);
+      in.seekg(static_cast<std::streamoff>(offset));
+      std::string line;
+      while (out.size() < max && std::getline(in, line)) {
+        if (in.eof()) break;  // no '\n' yet: being written (or torn); not consumed
+        offset += line.size() + 1;
+        const auto j = nlohmann::json::parse(line, nullptr, false);
+        if (!j.is_object() || !j.contains("seq") || !j["seq"].is_number_unsigned()) {
+          problems = file.string() + ": a line without seq was skipped";
+          continue;
+        }
+        const auto seq = j["seq"].get<std::uint64_t>();
+        if (seq <= last_seq) continue;
+        auto msg = record_message(line, screen);
+        if (!msg) {
+          problems = file.string() + ": " + msg.error().what();
+          continue;
+        }
+        last_seq = seq;
+        out.push_back({seq, std::move(*msg)});
+      }
+      if (out.size() >= max) break;
+    }
+    return problems;
+  }
+};
+
+Result<std::unique_ptr<Uplink>> Uplink::start(fs::path journal_dir, UplinkTarget target, std::string screen,
+                                              milliseconds heartbeat_interval, UplinkOptions options) {
+  if (options.cursor_file.empty()) options.cursor_file = journal_dir / "uplink.cursor";
+  auto cursor = read_uplink_cursor(options.cursor_file);
+  if (!cursor) return cursor.error();
+  return std::unique_ptr<Uplink>(new Uplink(std::move(journal_dir), std::move(target), std::move(screen),
+                                            heartbeat_interval, std::move(options), *cursor));
+}
+
+Uplink::Uplink(fs::path journal_dir, UplinkTarget target, std::string screen, milliseconds heartbeat_interval,
+               UplinkOptions options, std::uint64_t cursor)
+    : dir_(std::move(journal_dir)), screen_(std::move(screen)), interval_(heartbeat_interval),
+      options_(std::move(options)) {
+  options_.transport.cancel = &stop_;
+  if (!options_.random01) {
+    options_.random01 = [rng = std::mt19937(std::random_device{}()),
+                         dist = std::uniform_real_distribution<double>(0.0, 1.0)]() mutable { return dist(rng); };
+  }
+  options_.batch = std::max<std::size_t>(1, options_.batch);
+  transport_ = make_transport(target, options_.transport);
+  reader_ = std::make_unique<Reader>();
+  reader_->dir = dir_;
+  reader_->screen = screen_;
+  reader_->last_seq = cursor;
+  status_.acked_seq = cursor;
+  status_.journal_seq = cursor;
+  thread_ = std::thread([this] { run(); });
+}
+
+Uplink::~Uplink() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void Uplink::notify_new_records() {
+  {
+    std::lock_guard lock(mu_);
+    wake_ = true;
+  }
+  cv_.notify_all();
+}
+
+void Uplink::submit_heartbeat(Heartbeat heartbeat) {
+  {
+    std::lock_guard lock(mu_);
+    heartbeat_ = std::move(heartbeat);
+    wake_ = true;
+  }
+  cv_.notify_all();
+}
+
+UplinkStatus Uplink::status() const {
+  std::lock_guard lock(mu_);
+  return status_;
+}
+
+void Uplink::run() {
+  using Steady = std::chrono::steady_clock;
+  std::deque<Reader::Item> pending;  // read, not yet acknowledged, in seq order
+  int attempt = 0;
+  std::optional<Steady::time_point> last_heartbeat;
+
+  auto set_error = [&](const std::string& what) {
+    std::lock_guard lock(mu_);
+    status_.connected = transport_->connected();
+    status_.last_error = what;
+  };
+  auto back_off = [&] {
+    ++attempt;
+    const auto delay = backoff_delay(attempt, options_.backoff_initial, options_.backoff_max, options_.random01());
+    if (options_.on_backoff) options_.on_backoff(delay);
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, delay, [&] { return stop_.load(); });
+  };
+
+  while (!stop_) {
+    if (!transport_->connected()) {
+      if (auto s = transport_->connect(); !s) {
+        set_error(s.error().what());
+        back_off();
+        continue;
+      }
+      std::lock_guard lock(mu_);
+      status_.connected = true;
+    }
+
+    // The latest heartbeat first, when one is due.
+    std::optional<Heartbeat> hb;
+    {
+      std::lock_guard lock(mu_);
+      if (heartbeat_ && (!last_heartbeat || Steady::now() - *last_heartbeat >= interval_)) {
+        hb = std::move(heartbeat_);
+        heartbeat_.reset();
+        hb->acked_seq = status_.acked_seq;
+      }
+    }
+    if (hb) {
+      if (hb->free_disk_bytes == 0) {
+        std::error_code ec;
+        const auto space = fs::space(dir_, ec);
+        if (!ec) hb->free_disk_bytes = space.available;
+      }
+      const auto out = transport_->send({heartbeat_message(*hb)});
+      if (out.error) {
+        {
+          std::lock_guard lock(mu_);
+          if (!heartbeat_) heartbeat_ = std::move(hb);  // unless a newer one came
+        }
+        set_error(out.error->what());
+        back_off();
+        continue;
+      }
+      last_heartbeat = Steady::now();
+      attempt = 0;
+      std::lock_guard lock(mu_);
+      ++status_.heartbeats_sent;
+    }
+
+    // Journal records after the cursor.
+    if (pending.size() < options_.batch) {
+      const std::string problem = reader_->read(options_.batch * 2 - pending.size(), pending);
+      std::lock_guard lock(mu_);
+      status_.journal_seq = std::max(status_.journal_seq, reader_->last_seq);
+      status_.backlog = status_.journal_seq - status_.acked_seq;
+      if (!problem.empty()) status_.last_error = problem;
+    }
+    if (pending.empty()) {
+      std::unique_lock lock(mu_);
+      auto timeout = options_.rescan;
+      if (heartbeat_ && last_heartbeat) {
+        const auto due = std::chrono::duration_cast<milliseconds>(*last_heartbeat + interval_ - Steady::now());
+        timeout = std::clamp(due, milliseconds(1), timeout);
+      }
+      cv_.wait_for(lock, timeout, [&] { return wake_ || stop_.load(); });
+      wake_ = false;
+      continue;
+    }
+
+    const std::size_t n = std::min(options_.batch, pending.size());
+    std::vector<std::string> batch;
+    batch.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) batch.push_back(pending[i].message);
+    const auto out = transport_->send(batch);
+    if (out.acked > 0) {
+      const std::uint64_t acked = pending[out.acked - 1].seq;
+      pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(out.acked));
+      const Status saved = write_uplink_cursor(options_.cursor_file, acked);
+      std::lock_guard lock(mu_);
+      status_.acked_seq = acked;
+      status_.backlog = status_.journal_seq - acked;
+      status_.last_error = saved ? std::string() : saved.error().what();
+      attempt = 0;
+    }
+    if (out.error) {
+      set_error(out.error->what());
+      back_off();
+    }
+  }
+  // Stopping: stop_ cancels every wait, so this close is quick and not a clean one.
+  transport_->close();
+}
+
+}  // namespace signage

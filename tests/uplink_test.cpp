@@ -1,0 +1,534 @@
+// Uplink: message formatting, targets, backoff, cursor; and against a real rsyslogd
+// (imrelp, imtcp, mmpstrucdata) on loopback: fields parsed, outage, restart.
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/time.h"
+#include "journal/journal.h"
+#include "journal/journal_io.h"
+#include "uplink/message.h"
+#include "uplink/transport.h"
+#include "uplink/uplink.h"
+
+extern char** environ;
+
+namespace signage {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+fs::path make_temp_dir() {
+  std::string templ = (fs::temp_directory_path() / "uplink_test.XXXXXX").string();
+  const char* made = ::mkdtemp(templ.data());
+  EXPECT_NE(made, nullptr);
+  return templ;
+}
+
+struct TempDir {
+  fs::path path = make_temp_dir();
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 20s) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (done()) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return done();
+}
+
+std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+bool port_open(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+std::string rsyslogd_path() {
+  for (const char* p : {"/usr/sbin/rsyslogd", "/sbin/rsyslogd", "/usr/local/sbin/rsyslogd"}) {
+    if (::access(p, X_OK) == 0) return p;
+  }
+  return {};
+}
+
+// One rsyslogd with imrelp (and imtcp) on loopback ports, parsing RFC 5424 structured
+// data with mmpstrucdata and writing one tab-separated line per message.
+class Rsyslog {
+ public:
+  explicit Rsyslog(fs::path dir) : dir_(std::move(dir)), relp_port_(free_port()), tcp_port_(free_port()) {
+    fs::create_directories(dir_ / "work");
+    std::ofstream conf(dir_ / "rsyslog.conf");
+    conf << "global(workDirectory=\"" << (dir_ / "work").string() << "\")\n"
+         << "module(load=\"imrelp\")\nmodule(load=\"imtcp\")\nmodule(load=\"mmpstrucdata\")\n"
+         << "template(name=\"t\" type=\"string\" string=\"%hostname%\\t%app-name%\\t%msgid%\\t"
+            "%$!rfc5424-sd!signage@32473!seq%\\t%$!rfc5424-sd!signage@32473!screen%\\t"
+            "%$!rfc5424-sd!signage@32473!type%\\t%$!rfc5424-sd!signage@32473!campaign_title%\\t"
+            "%$!rfc5424-sd!signage@32473!acked_seq%\\t%msg%\\n\")\n"
+         << "ruleset(name=\"in\") {\n  action(type=\"mmpstrucdata\")\n"
+         << "  action(type=\"omfile\" file=\"" << out().string() << "\" template=\"t\")\n}\n"
+         << "input(type=\"imrelp\" port=\"" << relp_port_ << "\" ruleset=\"in\")\n"
+         << "input(type=\"imtcp\" port=\"" << tcp_port_ << "\" ruleset=\"in\")\n";
+  }
+  ~Rsyslog() { stop(); }
+
+  bool start() {
+    const std::string exe = rsyslogd_path();
+    const std::string conf = (dir_ / "rsyslog.conf").string();
+    const std::string pid = (dir_ / "rsyslogd.pid").string();
+    std::vector<std::string> args{exe, "-n", "-f", conf, "-i", pid};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (::posix_spawn(&pid_, exe.c_str(), nullptr, nullptr, argv.data(), environ) != 0) return false;
+    return wait_until([&] { return port_open(relp_port_) && port_open(tcp_port_); }, 10s);
+  }
+  void stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    int st = 0;
+    ::waitpid(pid_, &st, 0);
+    pid_ = 0;
+  }
+
+  fs::path out() const { return dir_ / "out.log"; }
+  std::uint16_t relp_port() const { return relp_port_; }
+  std::uint16_t tcp_port() const { return tcp_port_; }
+
+  struct Line {
+    std::vector<std::string> f;  // hostname app msgid seq screen type title acked msg
+  };
+  std::vector<Line> lines() const {
+    std::vector<Line> out;
+    std::ifstream in(this->out());
+    std::string s;
+    while (std::getline(in, s)) {
+      Line l;
+      std::stringstream ss(s);
+      std::string part;
+      while (std::getline(ss, part, '\t')) l.f.push_back(part);
+      out.push_back(std::move(l));
+    }
+    return out;
+  }
+  // seq -> how many times a record (not heartbeat) message with it arrived.
+  std::map<std::uint64_t, int> seq_counts() const {
+    std::map<std::uint64_t, int> m;
+    for (const auto& l : lines()) {
+      if (l.f.size() >= 6 && l.f[5] != "heartbeat" && !l.f[3].empty()) ++m[std::stoull(l.f[3])];
+    }
+    return m;
+  }
+
+ private:
+  fs::path dir_;
+  std::uint16_t relp_port_;
+  std::uint16_t tcp_port_;
+  pid_t pid_ = 0;
+};
+
+// A journal folder written with the real Journal (without fdatasync, for speed).
+class TestJournal {
+ public:
+  explicit TestJournal(fs::path dir)
+      : zone_(fixed_offset_zone(8h)), journal_(open(dir)) {}
+
+  void add(int n, const std::string& title = "Safety \"first\" [a\\b] 安全") {
+    for (int i = 0; i < n; ++i) {
+      PlayRecord p;
+      p.screen = "lobby-1";
+      p.site = "plant 2";
+      p.campaign = "c" + std::to_string(i % 3);
+      p.campaign_title = title;
+      p.item = "slogan";
+      p.item_type = "slogan";
+      p.text = "戴好安全帽";
+      const LocalTime start = zone_->to_local(now_);
+      now_ += 12s;
+      p.start = format_iso8601(start);
+      p.end = format_iso8601(zone_->to_local(now_));
+      p.planned_s = p.shown_s = 12;
+      ASSERT_TRUE(journal_.append(play_record(p), now_).ok());
+    }
+  }
+  std::uint64_t last_seq() const { return journal_.next_seq() - 1; }
+
+ private:
+  Journal open(const fs::path& dir) {
+    auto j = Journal::open(dir, *zone_, io_, now_);
+    EXPECT_TRUE(j.ok());
+    return std::move(j).value();
+  }
+  PosixJournalIo io_{false};
+  std::unique_ptr<TimeZone> zone_;
+  Instant now_ = Instant(std::chrono::sys_days(std::chrono::year(2024) / 6 / 16).time_since_epoch()) + 2h;
+  Journal journal_;
+};
+
+UplinkOptions fast_options() {
+  UplinkOptions o;
+  o.backoff_initial = 20ms;
+  o.backoff_max = 200ms;
+  o.rescan = 100ms;
+  o.transport.timeout = 2s;
+  o.random01 = [] { return 1.0; };
+  return o;
+}
+
+UplinkTarget relp_target(std::uint16_t port) { return {UplinkTarget::Protocol::relp, "127.0.0.1", port}; }
+
+#define REQUIRE_RSYSLOGD()                                                                   \
+  if (rsyslogd_path().empty()) GTEST_SKIP() << "rsyslogd is not installed (apt-get install " \
+                                               "rsyslog rsyslog-relp; scripts/setup does)"
+
+// ---------------------------------------------------------------- messages
+
+TEST(UplinkMessage, EscapesSdValues) {
+  EXPECT_EQ(sd_escape(R"(a"b\c]d[e)"), R"(a\"b\\c\]d[e)");
+  EXPECT_EQ(sd_escape(""), "");
+  EXPECT_EQ(header_field("a b\xe5", 10), "a_b_");
+  EXPECT_EQ(header_field("", 10), "-");
+  EXPECT_EQ(header_field("abcdef", 3), "abc");
+}
+
+TEST(UplinkMessage, RecordMessageCarriesEveryField) {
+  const std::string line =
+      R"({"seq":812,"type":"play","campaign":"c1","campaign_title":"say \"hi\" ]","end":"2024-06-16T10:02:03.120+08:00","shown_s":12.5,"prev":"ab"})";
+  auto m = record_message(line, "lobby 1");
+  ASSERT_TRUE(m.ok()) << m.error().what();
+  EXPECT_EQ(*m,
+            "<134>1 2024-06-16T10:02:03.120+08:00 lobby_1 signage - play [signage@32473 seq=\"812\" "
+            "type=\"play\" screen=\"lobby 1\" campaign=\"c1\" campaign_title=\"say \\\"hi\\\" \\]\" "
+            "end=\"2024-06-16T10:02:03.120+08:00\" shown_s=\"12.5\" prev=\"ab\"] " + line);
+}
+
+TEST(UplinkMessage, EventUsesTimeAndKeepsOwnScreen) {
+  const std::string line =
+      R"({"seq":3,"type":"playlist_rejected","errors":["a.toml:1:2: error: x"],"screen":"s9","time":"2024-06-16T10:00:00.000+08:00","prev":"p"})";
+  auto m = record_message(line, "lobby-1");
+  ASSERT_TRUE(m.ok());
+  EXPECT_NE(m->find(" 2024-06-16T10:00:00.000+08:00 lobby-1 signage - playlist_rejected [signage@32473 seq=\"3\""),
+            std::string::npos)
+      << *m;
+  EXPECT_EQ(m->find("screen=\"lobby-1\""), std::string::npos) << "the record's own screen is kept";
+  EXPECT_NE(m->find("screen=\"s9\""), std::string::npos);
+  EXPECT_NE(m->find(R"(errors="[\"a.toml:1:2: error: x\"\]")"), std::string::npos) << *m;
+}
+
+TEST(UplinkMessage, RejectsLinesWithoutSeqOrType) {
+  EXPECT_FALSE(record_message("not json", "s").ok());
+  EXPECT_FALSE(record_message(R"({"type":"play"})", "s").ok());
+  EXPECT_FALSE(record_message(R"({"seq":-1,"type":"play"})", "s").ok());
+  EXPECT_FALSE(record_message(R"({"seq":1})", "s").ok());
+}
+
+TEST(UplinkMessage, HeartbeatHasEveryField) {
+  Heartbeat hb;
+  hb.time = "2024-06-16T10:00:00.000+08:00";
+  hb.screen = "lobby-1";
+  hb.site = "plant \"2\"";
+  hb.version = "0.1.0";
+  hb.uptime_s = 61.5;
+  hb.showing = "c1/slogan";
+  hb.campaigns = {{"c1", "aa"}, {"c2", "bb"}};
+  hb.last_rejected_playlist = "bad.toml";
+  hb.last_rejected_reason = "bad.toml:3:1: error: unknown key";
+  hb.decoder = "h264 (vaapi)";
+  hb.hw_decode = true;
+  hb.frames_dropped = 4;
+  hb.journal_seq = 99;
+  hb.journal_hash = "ff";
+  hb.acked_seq = 98;
+  hb.free_disk_bytes = 12345;
+  hb.clock_synced = true;
+  const std::string m = heartbeat_message(hb);
+  EXPECT_EQ(m.rfind("<134>1 2024-06-16T10:00:00.000+08:00 lobby-1 signage - heartbeat [signage@32473 type=\"heartbeat\"", 0),
+            0u)
+      << m;
+  for (const char* part :
+       {"site=\"plant \\\"2\\\"\"", "version=\"0.1.0\"", "uptime_s=\"61.500\"", "showing=\"c1/slogan\"",
+        "campaigns=\"c1:aa,c2:bb\"", "last_rejected_playlist=\"bad.toml\"",
+        "last_rejected_reason=\"bad.toml:3:1: error: unknown key\"", "decoder=\"h264 (vaapi)\"",
+        "hw_decode=\"true\"", "frames_dropped=\"4\"", "journal_seq=\"99\"", "journal_hash=\"ff\"",
+        "acked_seq=\"98\"", "free_disk_bytes=\"12345\"", "clock_synced=\"true\""}) {
+    EXPECT_NE(m.find(part), std::string::npos) << part << " in " << m;
+  }
+  const auto body = nlohmann::json::parse(m.substr(m.find("] ") + 2));
+  EXPECT_EQ(body["campaigns"][1]["playlist_sha256"], "bb");
+  EXPECT_EQ(body["frames_dropped"], 4);
+}
+
+// ---------------------------------------------------------------- targets, backoff, cursor
+
+TEST(UplinkTarget, Parses) {
+  auto t = parse_uplink_target("relp://logs.example:2514");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->protocol, UplinkTarget::Protocol::relp);
+  EXPECT_EQ(t->host, "logs.example");
+  EXPECT_EQ(t->port, 2514);
+  t = parse_uplink_target("tcp://[::1]:514");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->protocol, UplinkTarget::Protocol::tcp);
+  EXPECT_EQ(t->host, "::1");
+  EXPECT_EQ(to_string(*t), "tcp://[::1]:514");
+  for (const char* bad : {"udp://h:1", "relp://h", "relp://h:0", "relp://h:70000", "relp://:1", "relp://::1:5", "h:1"}) {
+    auto r = parse_uplink_target(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) EXPECT_NE(r.error().what().find("relp://host:port"), std::string::npos);
+  }
+}
+
+TEST(UplinkBackoff, DoublesUpToTheCapWithJitter) {
+  EXPECT_EQ(backoff_delay(1, 100ms, 1000ms, 1.0), 100ms);
+  EXPECT_EQ(backoff_delay(2, 100ms, 1000ms, 1.0), 200ms);
+  EXPECT_EQ(backoff_delay(4, 100ms, 1000ms, 1.0), 800ms);
+  EXPECT_EQ(backoff_delay(5, 100ms, 1000ms, 1.0), 1000ms);
+  EXPECT_EQ(backoff_delay(60, 100ms, 1000ms, 1.0), 1000ms);
+  EXPECT_EQ(backoff_delay(3, 100ms, 1000ms, 0.5), 200ms);
+  EXPECT_EQ(backoff_delay(3, 100ms, 1000ms, 0.0), 1ms);
+}
+
+TEST(UplinkCursor, RoundTripsAndNamesABadFile) {
+  TempDir d;
+  const auto f = d.path / "uplink.cursor";
+  auto c = read_uplink_cursor(f);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(*c, 0u);
+  ASSERT_TRUE(write_uplink_cursor(f, 4711).ok());
+  c = read_uplink_cursor(f);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(*c, 4711u);
+  EXPECT_FALSE(fs::exists(d.path / "uplink.cursor.tmp"));
+  std::ofstream(f) << "garbage";
+  c = read_uplink_cursor(f);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().what().find(f.string()), std::string::npos);
+  auto u = Uplink::start(d.path, relp_target(1), "s", 1s, fast_options());
+  EXPECT_FALSE(u.ok());
+}
+
+TEST(Uplink, BacksOffWhileNobodyListensAndStopsQuickly) {
+  TempDir d;
+  TestJournal j(d.path);
+  j.add(3);
+  std::mutex mu;
+  std::vector<std::chrono::milliseconds> delays;
+  auto o = fast_options();
+  o.on_backoff = [&](std::chrono::milliseconds ms) {
+    std::lock_guard lock(mu);
+    delays.push_back(ms);
+  };
+  auto u = Uplink::start(d.path, relp_target(free_port()), "lobby-1", 1s, o);
+  ASSERT_TRUE(u.ok());
+  ASSERT_TRUE(wait_until([&] {
+    std::lock_guard lock(mu);
+    return delays.size() >= 5;
+  }));
+  {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(delays[0], 20ms);
+    EXPECT_EQ(delays[1], 40ms);
+    EXPECT_EQ(delays[2], 80ms);
+    EXPECT_EQ(delays[3], 160ms);
+    EXPECT_EQ(delays[4], 200ms);
+  }
+  const auto st = (*u)->status();
+  EXPECT_FALSE(st.connected);
+  EXPECT_EQ(st.acked_seq, 0u);
+  EXPECT_NE(st.last_error.find("cannot connect"), std::string::npos) << st.last_error;
+  const auto t0 = std::chrono::steady_clock::now();
+  (*u)->submit_heartbeat(Heartbeat{});  // never blocks
+  (*u)->notify_new_records();
+  u->reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
+  EXPECT_FALSE(fs::exists(d.path / "uplink.cursor"));
+}
+
+// ---------------------------------------------------------------- against rsyslogd
+
+TEST(UplinkRsyslog, RecordsAndHeartbeatArriveParsed) {
+  REQUIRE_RSYSLOGD();
+  TempDir d;
+  Rsyslog rs(d.path / "rs");
+  ASSERT_TRUE(rs.start());
+  TestJournal j(d.path / "journal");
+  j.add(20);
+  auto u = Uplink::start(d.path / "journal", relp_target(rs.relp_port()), "lobby-1", 1s, fast_options());
+  ASSERT_TRUE(u.ok()) << u.error().what();
+  ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 20; })) << (*u)->status().last_error;
+  Heartbeat hb;
+  hb.screen = "lobby-1";
+  hb.time = "2024-06-16T10:05:00.000+08:00";
+  hb.journal_seq = 20;
+  (*u)->submit_heartbeat(hb);
+  ASSERT_TRUE(wait_until([&] { return (*u)->status().heartbeats_sent == 1; }));
+  const auto st = (*u)->status();
+  EXPECT_TRUE(st.connected);
+  EXPECT_EQ(st.backlog, 0u);
+  auto c = read_uplink_cursor(d.path / "journal" / "uplink.cursor");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(*c, 20u);
+  u->reset();
+  rs.stop();  // flushes
+
+  const auto lines = rs.lines();
+  ASSERT_EQ(lines.size(), 21u);
+  std::uint64_t expect = 1;
+  for (const auto& l : lines) {
+    ASSERT_EQ(l.f.size(), 9u);
+    EXPECT_EQ(l.f[0], "lobby-1");
+    EXPECT_EQ(l.f[1], "signage");
+    EXPECT_EQ(l.f[4], "lobby-1");
+    if (l.f[2] == "heartbeat") {
+      EXPECT_EQ(l.f[5], "heartbeat");
+      EXPECT_EQ(l.f[7], "20") << "acked_seq parsed from the structured data";
+      continue;
+    }
+    // Parsed by rsyslog's RFC 5424 parser and mmpstrucdata, unescaped again.
+    EXPECT_EQ(l.f[2], "play");
+    EXPECT_EQ(l.f[3], std::to_string(expect));
+    EXPECT_EQ(l.f[5], "play");
+    EXPECT_EQ(l.f[6], "Safety \"first\" [a\\b] 安全");
+    const auto body = nlohmann::json::parse(l.f[8], nullptr, false);
+    ASSERT_TRUE(body.is_object()) << l.f[8];
+    EXPECT_EQ(body["seq"], expect);
+    EXPECT_EQ(body["campaign_title"], "Safety \"first\" [a\\b] 安全");
+    ++expect;
+  }
+  EXPECT_EQ(expect, 21u);
+}
+
+TEST(UplinkRsyslog, OutageThenRestartLosesNothing) {
+  REQUIRE_RSYSLOGD();
+  TempDir d;
+  Rsyslog rs(d.path / "rs");
+  ASSERT_TRUE(rs.start());
+  TestJournal j(d.path / "journal");
+  j.add(50);
+  auto u = Uplink::start(d.path / "journal", relp_target(rs.relp_port()), "lobby-1", 1s, fast_options());
+  ASSERT_TRUE(u.ok());
+  ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 50; })) << (*u)->status().last_error;
+  rs.stop();
+  for (int round = 0; round < 5; ++round) {
+    j.add(10);
+    (*u)->notify_new_records();
+    std::this_thread::sleep_for(60ms);
+  }
+  ASSERT_TRUE(wait_until([&] { return !(*u)->status().connected; }));
+  EXPECT_LE((*u)->status().acked_seq, 100u);
+  ASSERT_TRUE(rs.start());
+  j.add(20);
+  (*u)->notify_new_records();
+  ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 120; })) << (*u)->status().last_error;
+  EXPECT_EQ((*u)->status().backlog, 0u);
+  u->reset();
+  rs.stop();
+  const auto counts = rs.seq_counts();
+  ASSERT_EQ(counts.size(), 120u) << "after dedupe by seq, each seq exactly once";
+  EXPECT_EQ(counts.begin()->first, 1u);
+  EXPECT_EQ(counts.rbegin()->first, 120u);
+}
+
+TEST(UplinkRsyslog, DestroyedMidStreamResumesFromTheCursor) {
+  REQUIRE_RSYSLOGD();
+  TempDir d;
+  Rsyslog rs(d.path / "rs");
+  ASSERT_TRUE(rs.start());
+  TestJournal j(d.path / "journal");
+  j.add(3000);
+  auto o = fast_options();
+  o.batch = 16;
+  auto u = Uplink::start(d.path / "journal", relp_target(rs.relp_port()), "lobby-1", 1s, o);
+  ASSERT_TRUE(u.ok());
+  ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq > 0; }));
+  u->reset();  // no clean close: whatever was in flight is not acknowledged
+  auto c = read_uplink_cursor(d.path / "journal" / "uplink.cursor");
+  ASSERT_TRUE(c.ok());
+  EXPECT_GT(*c, 0u);
+  EXPECT_LT(*c, 3000u) << "stopped mid-stream";
+  j.add(10);
+  auto u2 = Uplink::start(d.path / "journal", relp_target(rs.relp_port()), "lobby-1", 1s, o);
+  ASSERT_TRUE(u2.ok());
+  EXPECT_EQ((*u2)->status().acked_seq, *c);
+  ASSERT_TRUE(wait_until([&] { return (*u2)->status().acked_seq == 3010; })) << (*u2)->status().last_error;
+  u2->reset();
+  rs.stop();
+  const auto counts = rs.seq_counts();
+  ASSERT_EQ(counts.size(), 3010u);
+  EXPECT_EQ(counts.rbegin()->first, 3010u);
+}
+
+TEST(UplinkRsyslog, PlainTcpWithOctetCounting) {
+  REQUIRE_RSYSLOGD();
+  TempDir d;
+  Rsyslog rs(d.path / "rs");
+  ASSERT_TRUE(rs.start());
+  TestJournal j(d.path / "journal");
+  j.add(10, "line\nbreak");
+  auto u = Uplink::start(d.path / "journal", {UplinkTarget::Protocol::tcp, "127.0.0.1", rs.tcp_port()}, "lobby-1",
+                         1s, fast_options());
+  ASSERT_TRUE(u.ok());
+  ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 10; }));
+  u->reset();
+  ASSERT_TRUE(wait_until([&] { return rs.seq_counts().size() == 10; }, 5s));
+  rs.stop();
+  for (const auto& l : rs.lines()) {
+    ASSERT_GE(l.f.size(), 6u);
+    EXPECT_EQ(l.f[2], "play");
+    EXPECT_EQ(l.f[5], "play");
+  }
+}
+
+TEST(UplinkRsyslog, CentralConfigurationIsValid) {
+  REQUIRE_RSYSLOGD();
+  const fs::path conf = fs::path(SIGNAGE_SOURCE_DIR) / "packaging/rsyslog/signage-central.conf";
+  ASSERT_TRUE(fs::exists(conf));
+  const std::string cmd = rsyslogd_path() + " -N1 -f " + conf.string() + " > /dev/null 2>&1";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << "rsyslogd -N1 -f " << conf;
+}
+
+}  // namespace
+}  // namespace signage
