@@ -83,11 +83,7 @@ std::string Kiosk::media_sha256(const Item& item) {
   return *h;
 }
 
-void Kiosk::on_skip(const Campaign& c, const Item& item, const Error& e, Instant now) {
-  const LocalTime lt = zone_.to_local(now);
-  record(event_record("media_error", lt,
-                      {{"campaign", c.id}, {"item", item.id}, {"file", item.file}, {"error", e.what()}}),
-         now);
+PlayRecord Kiosk::base_record(const Campaign& c, const Item& item) const {
   PlayRecord p;
   p.screen = options_.config.screen_id;
   p.site = options_.config.site;
@@ -97,14 +93,23 @@ void Kiosk::on_skip(const Campaign& c, const Item& item, const Error& e, Instant
   p.item_type = std::string(to_string(item.type));
   p.media = item.file;
   p.text = item.text;
+  p.playlist_sha256 = c.source_sha256;
+  p.player_version = SIGNAGE_VERSION;
+  p.clock_synced = clock_synchronised();
+  return p;
+}
+
+void Kiosk::on_skip(const Campaign& c, const Item& item, const Error& e, Instant now) {
+  const LocalTime lt = zone_.to_local(now);
+  record(event_record("media_error", lt,
+                      {{"campaign", c.id}, {"item", item.id}, {"file", item.file}, {"error", e.what()}}),
+         now);
+  PlayRecord p = base_record(c, item);
   p.start = p.end = format_iso8601(lt);
   p.planned_s = seconds(item.duration);
   p.shown_s = 0;
   p.outcome = PlayOutcome::skipped;
   p.reason = e.what();
-  p.playlist_sha256 = c.source_sha256;
-  p.player_version = SIGNAGE_VERSION;
-  p.clock_synced = clock_synchronised();
   record(play_record(p), now);
 }
 
@@ -113,16 +118,8 @@ std::optional<PlayRecord> Kiosk::current_record(Instant now, PlayOutcome outcome
   if (!has_play_ || play_.idle || !play_.shown) return std::nullopt;  // a play counts once seen
   const Campaign& c = rotation_->set().campaigns[play_.campaign];
   const Item& item = c.items[play_.item];
-  PlayRecord p;
-  p.screen = options_.config.screen_id;
-  p.site = options_.config.site;
-  p.campaign = c.id;
-  p.campaign_title = c.title;
-  p.item = item.id;
-  p.item_type = std::string(to_string(item.type));
-  p.media = item.file;
+  PlayRecord p = base_record(c, item);
   p.media_sha256 = media_sha256(item);
-  p.text = item.text;
   p.start = format_iso8601(zone_.to_local(*play_.shown));
   p.end = format_iso8601(zone_.to_local(now));
   p.planned_s = seconds(chr::duration_cast<chr::milliseconds>(play_.end - play_.start));
@@ -136,9 +133,6 @@ std::optional<PlayRecord> Kiosk::current_record(Instant now, PlayOutcome outcome
   if (const auto stats = stage_->current() ? stage_->current()->play_stats() : std::nullopt) {
     if (!stats->decoder.empty()) p.decoder = stats->decoder;
   }
-  p.playlist_sha256 = c.source_sha256;
-  p.player_version = SIGNAGE_VERSION;
-  p.clock_synced = clock_synchronised();
   p.evidence = play_.evidence;
   p.evidence_sha256 = play_.evidence_sha256;
   return p;

@@ -55,6 +55,8 @@ class Kiosk {
   bool swap_due(Instant now) const;
   void swap_set(Instant now);
   bool is_emergency(std::size_t campaign) const;
+  // The fields every play record of `item` shares.
+  PlayRecord base_record(const Campaign& c, const Item& item) const;
   void on_skip(const Campaign& c, const Item& item, const Error& e, Instant now);
   void finish(Instant now, PlayOutcome outcome, const std::string& reason);
   // The record of the play on screen if it ended at `now`; nullopt before its first frame.

@@ -149,16 +149,7 @@ class ConfigReader {
     }
     if (const toml::table* t = get_table(root, "video", r_)) {
       check_keys(*t, "[video]", kVideoKeys, r_);
-      if (auto h = get_choice<std::string_view>(*t, "hwdec",
-                                                {{"auto", "auto"},
-                                                 {"vaapi", "vaapi"},
-                                                 {"vdpau", "vdpau"},
-                                                 {"cuda", "cuda"},
-                                                 {"v4l2m2m", "v4l2m2m"},
-                                                 {"none", "none"}},
-                                                "bad hwdec", r_)) {
-        c.hwdec = std::string(*h);
-      }
+      if (auto h = get_hwdec(*t, r_)) c.hwdec = *h;
     }
     if (const toml::table* t = get_table(root, "uplink", r_)) {
       check_keys(*t, "[uplink]", kUplinkKeys, r_);

@@ -134,16 +134,7 @@ class PlaylistReader {
         r_.error(*n, "'mute' must be true or false");
       }
     }
-    if (auto h = get_choice<std::string_view>(t, "hwdec",
-                                              {{"auto", "auto"},
-                                               {"vaapi", "vaapi"},
-                                               {"vdpau", "vdpau"},
-                                               {"cuda", "cuda"},
-                                               {"v4l2m2m", "v4l2m2m"},
-                                               {"none", "none"}},
-                                              "bad hwdec", r_)) {
-      hwdec = std::string(*h);
-    }
+    if (auto h = get_hwdec(t, r_)) hwdec = *h;
   }
 
   std::optional<Transition> get_transition(const toml::table& t) {

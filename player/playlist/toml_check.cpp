@@ -571,4 +571,17 @@ std::optional<MediaPath> check_media_path(const std::string& relative, const Med
   return out;
 }
 
+std::optional<std::string> get_hwdec(const toml::table& t, Reporter& r) {
+  auto h = get_choice<std::string_view>(t, "hwdec",
+                                        {{"auto", "auto"},
+                                         {"vaapi", "vaapi"},
+                                         {"vdpau", "vdpau"},
+                                         {"cuda", "cuda"},
+                                         {"v4l2m2m", "v4l2m2m"},
+                                         {"none", "none"}},
+                                        "bad hwdec", r);
+  if (!h) return std::nullopt;
+  return std::string(*h);
+}
+
 }  // namespace signage::tomlcheck

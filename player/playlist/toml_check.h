@@ -174,4 +174,8 @@ std::optional<E> get_choice(const toml::table& t, std::string_view key,
   return std::nullopt;
 }
 
+// `hwdec` ("auto" | "vaapi" | "vdpau" | "cuda" | "v4l2m2m" | "none"), shared by the
+// device config's [video] and playlists' [defaults] / [[item]].
+std::optional<std::string> get_hwdec(const toml::table& t, Reporter& r);
+
 }  // namespace signage::tomlcheck
