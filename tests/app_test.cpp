@@ -301,18 +301,34 @@ TEST(Play, UnwritableJournalStillPlays) {
 TEST(Play, CorruptMediaIsSkippedAndRecorded) {
   TempDir t;
   fs::create_directories(t.path() / "media");
-  t.write("media/broken.png", "\x89PNG\r\n\x1a\n but not really");
+  // A header that lies (held back before it is ever tried) ...
+  t.write("media/truncated.png", "\x89PNG\r\n\x1a\n but not really");
+  // ... and a good header over corrupt pixel data (fails when decoded: skipped).
+  Image img;
+  img.width = img.height = 64;
+  img.rgba.assign(64 * 64 * 4, 90);
+  for (size_t i = 0; i < img.rgba.size(); ++i) img.rgba[i] = static_cast<std::uint8_t>(i * 7 % 251);
+  ASSERT_TRUE(write_png(img, t.path() / "media/corrupt.png").ok());
+  {
+    std::fstream f(t.path() / "media/corrupt.png", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(60);
+    const std::string junk(200, '\x5a');
+    f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
   t.write("one.toml",
           "[campaign]\nid = \"c\"\n"
-          "[[item]]\nid = \"broken\"\ntype = \"image\"\nfile = \"media/broken.png\"\n"
+          "[[item]]\nid = \"truncated\"\ntype = \"image\"\nfile = \"media/truncated.png\"\n"
+          "[[item]]\nid = \"broken\"\ntype = \"image\"\nfile = \"media/corrupt.png\"\n"
           "[[item]]\nid = \"ok\"\ntype = \"slogan\"\ntext = \"安全第一\"\n");
   const fs::path journal = t.path() / "journal";
   auto r = cli({"play", "--headless", "--playlists", t.path().string(), "--size", "320x180", "--journal",
-                journal.string(), "--clock", "2024-06-16T10:00:00+08:00", "--exit-after", "700ms"});
+                journal.string(), "--clock", "2024-06-16T10:00:00+08:00", "--exit-after", "1500ms"});
   ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("held back c/truncated"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("skip c/broken"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("show c/ok"), std::string::npos) << r.err;
   const std::string day = read_all(journal / "2024-06-16.jsonl");
+  EXPECT_NE(day.find("\"held_back\":true"), std::string::npos) << day;
   EXPECT_NE(day.find("\"type\":\"media_error\""), std::string::npos) << day;
   EXPECT_NE(day.find("\"outcome\":\"skipped\""), std::string::npos) << day;
   EXPECT_EQ(cli({"verify", journal.string()}).code, 0);

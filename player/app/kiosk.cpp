@@ -248,6 +248,20 @@ void Kiosk::handle_update(Update u, Instant now) {
       record(event_record(type, lt, f), now);
     }
   }
+  // Items the start-up load took as playable but whose media the watcher found
+  // unusable (truncated, undecodable header): reported once, then held back.
+  if (u.initial && u.set) {
+    for (const auto& h : u.held_back) {
+      log_ << "signage: held back " << h.campaign << "/" << h.item << ": " << h.reason << "\n";
+      record(event_record("media_error", lt,
+                          {{"campaign", h.campaign},
+                           {"item", h.item},
+                           {"file", h.media.filename().string()},
+                           {"error", h.reason},
+                           {"held_back", true}}),
+             now);
+    }
+  }
   if (u.set) {
     if (!pending_set_) pending_since_ = now;
     pending_set_ = std::move(u.set);
