@@ -96,6 +96,7 @@ TEST(ChineseDate, FormatsWithWeekday) {
 std::unique_ptr<Display> headless(int w, int h) {
   DisplayOptions o;
   o.mode = DisplayOptions::Mode::headless;
+  o.software = true;
   o.width = w;
   o.height = h;
   auto d = open_sdl_display(o);

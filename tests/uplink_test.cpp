@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
@@ -123,7 +124,15 @@ class Rsyslog {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    if (::posix_spawn(&pid_, exe.c_str(), nullptr, nullptr, argv.data(), environ) != 0) return false;
+    // rsyslogd's own complaints (e.g. about the readiness probe) go to a file.
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    const std::string log = (dir_ / "rsyslogd.stderr").string();
+    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    const int rc = ::posix_spawn(&pid_, exe.c_str(), &fa, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) return false;
     return wait_until([&] { return port_open(relp_port_) && port_open(tcp_port_); }, 10s);
   }
   void stop() {
@@ -204,7 +213,8 @@ class TestJournal {
   }
   PosixJournalIo io_{false};
   std::unique_ptr<TimeZone> zone_;
-  Instant now_ = Instant(std::chrono::sys_days(std::chrono::year(2024) / 6 / 16).time_since_epoch()) + 2h;
+  Instant now_ = Instant(std::chrono::sys_days(std::chrono::year(2024) / 6 / 16).time_since_epoch()) +
+                 15h + 50min;  // 23:50 local: the 51st record starts a new day file
   Journal journal_;
 };
 
@@ -317,7 +327,9 @@ TEST(UplinkTarget, Parses) {
   for (const char* bad : {"udp://h:1", "relp://h", "relp://h:0", "relp://h:70000", "relp://:1", "relp://::1:5", "h:1"}) {
     auto r = parse_uplink_target(bad);
     EXPECT_FALSE(r.ok()) << bad;
-    if (!r.ok()) EXPECT_NE(r.error().what().find("relp://host:port"), std::string::npos);
+    if (!r.ok()) {
+      EXPECT_NE(r.error().what().find("relp://host:port"), std::string::npos);
+    }
   }
 }
 
@@ -387,6 +399,36 @@ TEST(Uplink, BacksOffWhileNobodyListensAndStopsQuickly) {
   EXPECT_FALSE(fs::exists(d.path / "uplink.cursor"));
 }
 
+TEST(Uplink, SilentReceiverBlocksNobody) {
+  TempDir d;
+  TestJournal j(d.path);
+  j.add(5);
+  // Listens (the kernel completes the handshake) but never answers a RELP frame.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(fd, 4), 0);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  auto o = fast_options();
+  o.transport.timeout = 30s;
+  auto u = Uplink::start(d.path, relp_target(ntohs(a.sin_port)), "lobby-1", 1s, o);
+  ASSERT_TRUE(u.ok());
+  std::this_thread::sleep_for(200ms);
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 1000; ++i) {
+    (*u)->submit_heartbeat(Heartbeat{});
+    (*u)->notify_new_records();
+    EXPECT_EQ((*u)->status().acked_seq, 0u);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 200ms);
+  u->reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s) << "the destructor cancels the wait for an answer";
+  ::close(fd);
+}
+
 // ---------------------------------------------------------------- against rsyslogd
 
 TEST(UplinkRsyslog, RecordsAndHeartbeatArriveParsed) {
@@ -401,7 +443,7 @@ TEST(UplinkRsyslog, RecordsAndHeartbeatArriveParsed) {
   ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 20; })) << (*u)->status().last_error;
   Heartbeat hb;
   hb.screen = "lobby-1";
-  hb.time = "2024-06-16T10:05:00.000+08:00";
+  hb.time = "2024-06-16T23:55:00.000+08:00";
   hb.journal_seq = 20;
   (*u)->submit_heartbeat(hb);
   ASSERT_TRUE(wait_until([&] { return (*u)->status().heartbeats_sent == 1; }));
@@ -441,6 +483,39 @@ TEST(UplinkRsyslog, RecordsAndHeartbeatArriveParsed) {
   EXPECT_EQ(expect, 21u);
 }
 
+TEST(UplinkRsyslog, HeartbeatsLatestWinsAtMostOnePerInterval) {
+  REQUIRE_RSYSLOGD();
+  TempDir d;
+  Rsyslog rs(d.path / "rs");
+  ASSERT_TRUE(rs.start());
+  fs::create_directories(d.path / "journal");
+  auto u = Uplink::start(d.path / "journal", relp_target(rs.relp_port()), "lobby-1", 400ms, fast_options());
+  ASSERT_TRUE(u.ok());
+  Heartbeat hb;
+  hb.screen = "lobby-1";
+  hb.uptime_s = 1;
+  (*u)->submit_heartbeat(hb);
+  ASSERT_TRUE(wait_until([&] { return (*u)->status().heartbeats_sent == 1; }));
+  const auto first = std::chrono::steady_clock::now();
+  for (int i = 2; i <= 50; ++i) {
+    hb.uptime_s = i;
+    (*u)->submit_heartbeat(hb);
+  }
+  ASSERT_TRUE(wait_until([&] { return (*u)->status().heartbeats_sent == 2; }));
+  EXPECT_GE(std::chrono::steady_clock::now() - first, 350ms) << "not before the interval";
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ((*u)->status().heartbeats_sent, 2u) << "nothing new was submitted";
+  u->reset();
+  rs.stop();
+  std::vector<double> uptimes;
+  for (const auto& l : rs.lines()) {
+    ASSERT_EQ(l.f.size(), 9u);
+    EXPECT_EQ(l.f[2], "heartbeat");
+    uptimes.push_back(nlohmann::json::parse(l.f[8])["uptime_s"].get<double>());
+  }
+  EXPECT_EQ(uptimes, (std::vector<double>{1, 50}));
+}
+
 TEST(UplinkRsyslog, OutageThenRestartLosesNothing) {
   REQUIRE_RSYSLOGD();
   TempDir d;
@@ -457,11 +532,13 @@ TEST(UplinkRsyslog, OutageThenRestartLosesNothing) {
     (*u)->notify_new_records();
     std::this_thread::sleep_for(60ms);
   }
-  ASSERT_TRUE(wait_until([&] { return !(*u)->status().connected; }));
-  EXPECT_LE((*u)->status().acked_seq, 100u);
+  ASSERT_TRUE(wait_until([&] { return !(*u)->status().connected && (*u)->status().journal_seq == 100; }));
+  EXPECT_EQ((*u)->status().acked_seq, 50u);
+  EXPECT_EQ((*u)->status().backlog, 50u);
   ASSERT_TRUE(rs.start());
   j.add(20);
   (*u)->notify_new_records();
+  EXPECT_TRUE(fs::exists(d.path / "journal" / "2024-06-17.jsonl")) << "the backlog spans two day files";
   ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 120; })) << (*u)->status().last_error;
   EXPECT_EQ((*u)->status().backlog, 0u);
   u->reset();
@@ -478,7 +555,7 @@ TEST(UplinkRsyslog, DestroyedMidStreamResumesFromTheCursor) {
   Rsyslog rs(d.path / "rs");
   ASSERT_TRUE(rs.start());
   TestJournal j(d.path / "journal");
-  j.add(3000);
+  j.add(4000);
   auto o = fast_options();
   o.batch = 16;
   auto u = Uplink::start(d.path / "journal", relp_target(rs.relp_port()), "lobby-1", 1s, o);
@@ -493,12 +570,12 @@ TEST(UplinkRsyslog, DestroyedMidStreamResumesFromTheCursor) {
   auto u2 = Uplink::start(d.path / "journal", relp_target(rs.relp_port()), "lobby-1", 1s, o);
   ASSERT_TRUE(u2.ok());
   EXPECT_EQ((*u2)->status().acked_seq, *c);
-  ASSERT_TRUE(wait_until([&] { return (*u2)->status().acked_seq == 3010; })) << (*u2)->status().last_error;
+  ASSERT_TRUE(wait_until([&] { return (*u2)->status().acked_seq == 4010; })) << (*u2)->status().last_error;
   u2->reset();
   rs.stop();
   const auto counts = rs.seq_counts();
-  ASSERT_EQ(counts.size(), 3010u);
-  EXPECT_EQ(counts.rbegin()->first, 3010u);
+  ASSERT_EQ(counts.size(), 4010u);
+  EXPECT_EQ(counts.rbegin()->first, 4010u);
 }
 
 TEST(UplinkRsyslog, PlainTcpWithOctetCounting) {

@@ -30,6 +30,23 @@ namespace {
 constexpr chr::milliseconds kCompleteSlack{250};
 // A wall clock that moves this much more or less than the monotonic clock jumped.
 constexpr chr::milliseconds kJumpThreshold{2000};
+// The next item is prepared (decoded, laid out, uploaded) this long before it is due,
+// so the switch itself only swaps textures.
+constexpr chr::milliseconds kPreroll{1500};
+
+// Same files (by hash) with the same items held back.
+bool same_content(const PlaylistSet& a, const PlaylistSet& b) {
+  if (a.campaigns.size() != b.campaigns.size()) return false;
+  for (std::size_t i = 0; i < a.campaigns.size(); ++i) {
+    const Campaign& x = a.campaigns[i];
+    const Campaign& y = b.campaigns[i];
+    if (x.id != y.id || x.source_sha256 != y.source_sha256 || x.items.size() != y.items.size()) return false;
+    for (std::size_t k = 0; k < x.items.size(); ++k) {
+      if (x.items[k].media_missing != y.items[k].media_missing) return false;
+    }
+  }
+  return true;
+}
 
 double seconds(chr::milliseconds d) { return static_cast<double>(d.count()) / 1000.0; }
 
@@ -159,8 +176,32 @@ bool Kiosk::is_emergency(std::size_t campaign) const {
   return rotation_->set().campaigns[campaign].priority >= options_.config.emergency_priority;
 }
 
+Rotation::Next Kiosk::next_at(Instant now) {
+  // The view prepared ahead of this instant, if the schedule still agrees with it.
+  if (preroll_ && preroll_for_ <= now) {
+    Rotation::Next p = std::move(*preroll_);
+    preroll_.reset();
+    ScheduleResult fresh = schedule_at(rotation_->set(), now, zone_);
+    const bool same = (!fresh.showing && !p.schedule.showing) ||
+                      (fresh.showing && p.schedule.showing && fresh.showing->campaign == p.schedule.showing->campaign &&
+                       fresh.showing->item == p.schedule.showing->item && fresh.showing->start == p.schedule.showing->start);
+    if (same) {
+      p.schedule = std::move(fresh);
+      return p;
+    }
+  }
+  preroll_.reset();
+  return rotation_->at(now);
+}
+
+void Kiosk::maybe_preroll(Instant now) {
+  if (preroll_ || !sched_ || sched_->until <= now || sched_->until - now > kPreroll) return;
+  preroll_ = rotation_->at(sched_->until);
+  preroll_for_ = sched_->until;
+}
+
 void Kiosk::apply_schedule(Instant now) {
-  auto next = rotation_->at(now);
+  auto next = next_at(now);
   // The emergency is over: show the item it interrupted again, then rotate on.
   if (resume_ && has_play_ && !play_.idle && is_emergency(play_.campaign) &&
       (!next.schedule.showing || !is_emergency(next.schedule.showing->campaign))) {
@@ -262,6 +303,8 @@ void Kiosk::handle_update(Update u, Instant now) {
              now);
     }
   }
+  // The baseline usually repeats what start-up loaded: nothing to swap then.
+  if (u.initial && u.set && same_content(*u.set, rotation_->set())) u.set.reset();
   if (u.set) {
     if (!pending_set_) pending_since_ = now;
     pending_set_ = std::move(u.set);
@@ -271,18 +314,23 @@ void Kiosk::handle_update(Update u, Instant now) {
   }
 }
 
+bool Kiosk::playing_video() const {
+  return has_play_ && !play_.idle &&
+         rotation_->set().campaigns[play_.campaign].items[play_.item].type == ItemType::video;
+}
+
 bool Kiosk::swap_due(Instant now) const {
   if (!pending_set_) return false;
   if (pending_urgent_ || !has_play_ || play_.idle || !sched_ || now >= sched_->until) return true;
   // Under a video, wait for its end; otherwise at most a second (in clock time).
-  const Item& item = rotation_->set().campaigns[play_.campaign].items[play_.item];
-  if (item.type == ItemType::video) return false;
+  if (playing_video()) return false;
   return now - pending_since_ >= chr::milliseconds(1000);
 }
 
 void Kiosk::swap_set(Instant now) {
   PlaylistSet set = std::move(*pending_set_);
   pending_set_.reset();
+  preroll_.reset();  // prepared from the old set
   resolve_video_durations(set);
   const bool quiet = pending_quiet_;
   pending_urgent_ = false;
@@ -414,6 +462,7 @@ void Kiosk::check_clock(Instant now, chr::steady_clock::time_point real_now) {
                           {{"from", format_iso8601(zone_.to_local(from))}, {"jump_s", seconds(diff)}}),
              now);
       sched_.reset();  // `until` was computed on the old time line
+      preroll_.reset();
     }
   }
   last_tick_ = std::make_pair(now, real_now);
@@ -518,10 +567,13 @@ int Kiosk::run(PlaylistSetResult loaded) {
       }
     }
     service_.watchdog();
+    maybe_preroll(clock_.now());
     // Sleep until something can change: the schedule, the view, the fade, or exit.
     Instant deadline = sched_->until;
     if (view_change_) deadline = std::min(deadline, *view_change_);
-    if (pending_set_) deadline = std::min(deadline, pending_since_ + chr::milliseconds(1000));
+    // A waiting playlist swap is due a second after it arrived, except under a video
+    // (then at the video's end, which `until` already is).
+    if (pending_set_ && !playing_video()) deadline = std::min(deadline, pending_since_ + chr::milliseconds(1000));
     // Clock time to real time (a simulated clock may run faster).
     auto wait = chr::milliseconds(static_cast<long long>(
         std::ceil(static_cast<double>((deadline - now).count()) / clock_.rate())));

@@ -48,11 +48,16 @@ class Kiosk {
   };
 
   void apply_schedule(Instant now);
+  // What to show at `now`: the prerolled view when it still fits, else a fresh one.
+  Rotation::Next next_at(Instant now);
+  // Prepares the next showing ahead of its start (kPreroll before).
+  void maybe_preroll(Instant now);
   // Shows `next` if it is not what is on screen; `reason` goes into the record of an
   // item cut short by it.
   void show(Rotation::Next next, Instant now, const std::string& reason);
   void handle_update(Update update, Instant now);
   bool swap_due(Instant now) const;
+  bool playing_video() const;
   void swap_set(Instant now);
   bool is_emergency(std::size_t campaign) const;
   // The fields every play record of `item` shares.
@@ -109,6 +114,10 @@ class Kiosk {
   bool switch_pending_ = false;              // a new view waits for its first present
   bool continuous_ = false;                  // the next present is due within a frame or two
   std::optional<std::chrono::steady_clock::time_point> last_present_;
+
+  // The next showing, prepared before it is due.
+  std::optional<Rotation::Next> preroll_;
+  Instant preroll_for_{};
 
   // The item an emergency interrupted, shown again when the emergency is over.
   std::optional<std::pair<std::string, std::string>> resume_;

@@ -122,6 +122,7 @@ Status preview(const PreviewOptions& options, const PlaylistSet& set, const Time
                std::ostream& log) {
   DisplayOptions dopt;
   dopt.mode = DisplayOptions::Mode::headless;
+  dopt.software = true;
   dopt.width = options.width;
   dopt.height = options.height;
   auto display = open_sdl_display(dopt);

@@ -94,6 +94,9 @@ struct DisplayOptions {
   int width = 1920;   // window and headless size; fullscreen uses the screen's
   int height = 1080;
   std::string title = "signage";
+  // Use SDL's software renderer even where an accelerated one exists: the same
+  // pixels on every machine (previews, golden images).
+  bool software = false;
 };
 
 // Wakes a Display::wait() in progress (or makes the next one return at once) with

@@ -111,7 +111,9 @@ class SdlDisplay final : public Display {
     if (!window_) return sdl_error("cannot open a " + std::to_string(w) + "x" + std::to_string(h) + " window");
     if (o.mode == DisplayOptions::Mode::fullscreen) SDL_ShowCursor(SDL_DISABLE);
     const bool headless = o.mode == DisplayOptions::Mode::headless;
-    if (!headless) {
+    // Off screen, SDL's software renderer: measured cheaper here than its GL
+    // renderer on a software GL (docs/benchmarks.md), and the same pixels everywhere.
+    if (!o.software && !headless) {
       renderer_.reset(SDL_CreateRenderer(window_.get(), -1,
                                          SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC));
     }
@@ -201,8 +203,7 @@ class SdlDisplay final : public Display {
       return;
     }
     SDL_Texture* tex = t.impl().tex.get();
-    if (t.impl().video) SDL_SetYUVConversionMode(t.impl().yuv_mode);
-    SDL_SetTextureAlphaMod(tex, to_byte(alpha));
+    set_blend(t.impl(), alpha);
     // SDL turns the rectangle about its centre: give it the unturned shape.
     const bool quarter = rotation == 90 || rotation == 270;
     const int w = quarter ? dst.h : dst.w, h = quarter ? dst.w : dst.h;
@@ -212,6 +213,8 @@ class SdlDisplay final : public Display {
 
   void fill(const Rect& r, Rgb c, float alpha) override {
     check_thread();
+    // Opaque fills need no blending (much cheaper in the software renderer).
+    SDL_SetRenderDrawBlendMode(renderer_.get(), alpha >= 1.0f ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(renderer_.get(), c.r, c.g, c.b, to_byte(alpha));
     const SDL_Rect sr{r.x, r.y, r.w, r.h};
     SDL_RenderFillRect(renderer_.get(), &sr);
@@ -220,8 +223,7 @@ class SdlDisplay final : public Display {
   void draw(Texture& t, const Rect& dst, float alpha) override {
     check_thread();
     SDL_Texture* tex = t.impl().tex.get();
-    if (t.impl().video) SDL_SetYUVConversionMode(t.impl().yuv_mode);
-    SDL_SetTextureAlphaMod(tex, to_byte(alpha));
+    set_blend(t.impl(), alpha);
     const SDL_Rect sr{dst.x, dst.y, dst.w, dst.h};
     SDL_RenderCopy(renderer_.get(), tex, nullptr, &sr);
   }
@@ -291,6 +293,14 @@ class SdlDisplay final : public Display {
       default:
         return InputEvent::none;
     }
+  }
+  // Video frames are opaque: drawn fully they are copied, not blended.
+  static void set_blend(Texture::Impl& t, float alpha) {
+    if (t.video) {
+      SDL_SetYUVConversionMode(t.yuv_mode);
+      SDL_SetTextureBlendMode(t.tex.get(), alpha >= 1.0f ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    }
+    SDL_SetTextureAlphaMod(t.tex.get(), to_byte(alpha));
   }
   static Uint8 to_byte(float a) {
     return static_cast<Uint8>(std::lround(std::clamp(a, 0.0f, 1.0f) * 255.0f));

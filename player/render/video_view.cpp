@@ -81,8 +81,10 @@ class VideoView final : public View {
 
   void draw(Display& d, float alpha) override {
     const Rect screen{0, 0, d.width(), d.height()};
-    d.fill(screen, bg_, alpha);
-    if (!tex_) return;
+    if (!tex_) {
+      d.fill(screen, bg_, alpha);
+      return;
+    }
     // The picture's shape on screen: pixel aspect, then rotation.
     int w = tex_->width(), h = tex_->height();
     if (info_.sar_num != info_.sar_den && info_.sar_den > 0) {
@@ -90,7 +92,17 @@ class VideoView final : public View {
     }
     const bool quarter = info_.rotation == 90 || info_.rotation == 270;
     if (quarter) std::swap(w, h);
-    d.draw_rotated(*tex_, fit_rect(w, h, screen, fit_), alpha, info_.rotation);
+    const Rect pic = fit_rect(w, h, screen, fit_);
+    if (alpha < 1.0f) {
+      d.fill(screen, bg_, alpha);
+    } else {
+      // Opaque: only the bars around the picture need the background.
+      if (pic.y > 0) d.fill(Rect{0, 0, screen.w, pic.y}, bg_, alpha);
+      if (pic.y + pic.h < screen.h) d.fill(Rect{0, pic.y + pic.h, screen.w, screen.h - pic.y - pic.h}, bg_, alpha);
+      if (pic.x > 0) d.fill(Rect{0, pic.y, pic.x, pic.h}, bg_, alpha);
+      if (pic.x + pic.w < screen.w) d.fill(Rect{pic.x + pic.w, pic.y, screen.w - pic.x - pic.w, pic.h}, bg_, alpha);
+    }
+    d.draw_rotated(*tex_, pic, alpha, info_.rotation);
   }
 
   std::string describe() const override { return "video '" + id_ + "' (" + src_->info().decoder + ")"; }

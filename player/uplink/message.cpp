@@ -18,11 +18,11 @@ std::string sd_name(std::string_view key) {
   return out.empty() ? std::string("_") : out;
 }
 
-std::string value_text(const nlohmann::json& v) {
+std::string value_text(const nlohmann::ordered_json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
   if (v.is_null()) return "";
-  return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return v.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 void add_param(std::string& sd, std::string_view name, std::string_view value) {
@@ -75,7 +75,8 @@ std::string header_field(std::string_view value, std::size_t max) {
 }
 
 Result<std::string> record_message(std::string_view line, std::string_view screen) {
-  nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+  // ordered_json: the parameters come in the line's own key order.
+  nlohmann::ordered_json j = nlohmann::ordered_json::parse(line, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return Error("journal line is not a JSON object");
   const auto seq = j.find("seq");
   if (seq == j.end() || !seq->is_number_unsigned()) return Error("journal line has no unsigned \"seq\"");

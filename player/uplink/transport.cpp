@@ -6,6 +6,8 @@
 
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -87,7 +89,12 @@ class StreamTransport : public Transport {
         int err = 0;
         socklen_t len = sizeof err;
         ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
-        if (err == 0) break;
+        if (err == 0) {
+          // Small frames answered one by one: do not let Nagle hold them back.
+          const int one = 1;
+          ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+          break;
+        }
         why = os_reason(err);
       }
       sock_.reset();
@@ -136,6 +143,11 @@ class StreamTransport : public Transport {
     }
     char buf[4096];
     const ssize_t n = ::recv(sock_.fd(), buf, sizeof buf, 0);
+    // The receiver writes its answers one small frame at a time; with Nagle on its
+    // side each waits for our ACK, so do not let the kernel delay it (it resets
+    // after every read).
+    const int one = 1;
+    ::setsockopt(sock_.fd(), IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
     if (n == 0) return fail("the receiver closed the connection");
     if (n < 0) {
       if (errno == EAGAIN || errno == EINTR) return {};

@@ -72,12 +72,36 @@ struct Uplink::Reader {
     return j["seq"].get<std::uint64_t>();
   }
 
+  // The seq of the last complete line of `f` (looked for in its last 64 KiB).
+  static std::optional<std::uint64_t> last_seq_in(const fs::path& f) {
+    std::ifstream in(f, std::ios::binary | std::ios::ate);
+    if (!in) return std::nullopt;
+    const std::streamoff size = in.tellg();
+    const std::streamoff from = std::max<std::streamoff>(0, size - 65536);
+    std::string tail(static_cast<std::size_t>(size - from), '\0');
+    in.seekg(from);
+    if (!in.read(tail.data(), static_cast<std::streamsize>(tail.size()))) return std::nullopt;
+    const auto end = tail.rfind('\n');
+    if (end == std::string::npos) return std::nullopt;
+    const auto begin = tail.rfind('\n', end == 0 ? 0 : end - 1);
+    const std::size_t at = (begin == std::string::npos || end == 0) ? 0 : begin + 1;
+    if (at == 0 && from > 0) return std::nullopt;  // the line is longer than the tail
+    const auto j = nlohmann::json::parse(tail.substr(at, end - at), nullptr, false);
+    if (!j.is_object() || !j.contains("seq") || !j["seq"].is_number_unsigned()) return std::nullopt;
+    return j["seq"].get<std::uint64_t>();
+  }
+
+  std::uint64_t head_seq = 0;  // seq of the newest complete line in the journal
+
   // Appends up to `max` items with seq > last_seq to `out`. Returns errors for lines
   // that cannot be sent (they are skipped) as text, "" when none.
   std::string read(std::size_t max, std::deque<Item>& out) {
     auto files = list_journal_files(dir, real_journal_io());
     if (!files) return files.error().what();
     const auto& list = *files;
+    if (!list.empty()) {
+      if (auto head = last_seq_in(list.back().path)) head_seq = std::max(head_seq, *head);
+    }
     std::size_t i = 0;
     if (file.empty()) {
       // Skip whole files that end before last_seq + 1.
@@ -195,6 +219,18 @@ void Uplink::run() {
   std::deque<Reader::Item> pending;  // read, not yet acknowledged, in seq order
   int attempt = 0;
   std::optional<Steady::time_point> last_heartbeat;
+  Steady::time_point last_cursor_write{};
+  std::uint64_t saved_cursor = 0;
+  {
+    std::lock_guard lock(mu_);
+    saved_cursor = status_.acked_seq;
+  }
+  auto save_cursor = [&](std::uint64_t acked) -> std::string {
+    const Status s = write_uplink_cursor(options_.cursor_file, acked);
+    if (!s) return s.error().what();
+    saved_cursor = acked;
+    return {};
+  };
 
   auto set_error = [&](const std::string& what) {
     std::lock_guard lock(mu_);
@@ -210,6 +246,14 @@ void Uplink::run() {
   };
 
   while (!stop_) {
+    // Journal records after the cursor (also while disconnected, for status()).
+    if (pending.size() < options_.batch) {
+      const std::string problem = reader_->read(options_.batch * 2 - pending.size(), pending);
+      std::lock_guard lock(mu_);
+      status_.journal_seq = std::max({status_.journal_seq, reader_->last_seq, reader_->head_seq});
+      status_.backlog = status_.journal_seq - status_.acked_seq;
+      if (!problem.empty()) status_.last_error = problem;
+    }
     if (!transport_->connected()) {
       if (auto s = transport_->connect(); !s) {
         set_error(s.error().what());
@@ -252,14 +296,6 @@ void Uplink::run() {
       ++status_.heartbeats_sent;
     }
 
-    // Journal records after the cursor.
-    if (pending.size() < options_.batch) {
-      const std::string problem = reader_->read(options_.batch * 2 - pending.size(), pending);
-      std::lock_guard lock(mu_);
-      status_.journal_seq = std::max(status_.journal_seq, reader_->last_seq);
-      status_.backlog = status_.journal_seq - status_.acked_seq;
-      if (!problem.empty()) status_.last_error = problem;
-    }
     if (pending.empty()) {
       std::unique_lock lock(mu_);
       auto timeout = options_.rescan;
@@ -280,11 +316,15 @@ void Uplink::run() {
     if (out.acked > 0) {
       const std::uint64_t acked = pending[out.acked - 1].seq;
       pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(out.acked));
-      const Status saved = write_uplink_cursor(options_.cursor_file, acked);
+      std::string problem;
+      if (pending.empty() || Steady::now() - last_cursor_write >= options_.cursor_interval) {
+        problem = save_cursor(acked);
+        last_cursor_write = Steady::now();
+      }
       std::lock_guard lock(mu_);
       status_.acked_seq = acked;
       status_.backlog = status_.journal_seq - acked;
-      status_.last_error = saved ? std::string() : saved.error().what();
+      status_.last_error = problem;
       attempt = 0;
     }
     if (out.error) {
@@ -294,6 +334,12 @@ void Uplink::run() {
   }
   // Stopping: stop_ cancels every wait, so this close is quick and not a clean one.
   transport_->close();
+  std::uint64_t acked = 0;
+  {
+    std::lock_guard lock(mu_);
+    acked = status_.acked_seq;
+  }
+  if (acked != saved_cursor) save_cursor(acked);
 }
 
 }  // namespace signage

@@ -9,7 +9,8 @@
 //
 // Cursor file (default <journal dir>/uplink.cursor, which list_journal_files()
 // ignores): one line "acked_seq=<n>\n", replaced atomically (temporary file, fsync,
-// rename, fsync of the folder) after every acknowledged batch. A missing file means 0.
+// rename, fsync of the folder) after acknowledged batches (see cursor_interval). A
+// missing file means 0.
 //
 // Heartbeats: the main thread calls submit_heartbeat() whenever it likes (e.g. every
 // DeviceConfig::heartbeat); the latest one wins and is sent before journal records,
@@ -58,6 +59,10 @@ struct UplinkOptions {
   std::chrono::milliseconds backoff_max{60'000};
   std::chrono::milliseconds rescan{5'000};            // journal re-read without notify
   std::size_t batch = 256;                            // messages per send
+  // The cursor file is rewritten (with fsync) at most this often while a backlog is
+  // being sent, and always when it is drained and when the Uplink stops. A crash
+  // in between only means a few records are sent twice.
+  std::chrono::milliseconds cursor_interval{250};
   TransportOptions transport;                         // `cancel` is set by the Uplink
   // Random numbers in [0, 1) for the jitter; empty: a std::mt19937 seeded by the OS.
   std::function<double()> random01;
@@ -69,7 +74,7 @@ struct UplinkOptions {
 struct UplinkStatus {
   bool connected = false;
   std::uint64_t acked_seq = 0;     // highest seq the receiver acknowledged (the cursor)
-  std::uint64_t journal_seq = 0;   // highest seq the uplink has seen in the journal
+  std::uint64_t journal_seq = 0;   // newest seq in the journal when the uplink last looked
   std::uint64_t backlog = 0;       // journal_seq - acked_seq
   std::uint64_t heartbeats_sent = 0;
   std::string last_error;          // empty once a send succeeded again
