@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <iterator>
+#include <algorithm>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -25,6 +26,7 @@
 
 #include "app/cli.h"
 #include "app/player.h"
+#include "journal/journal_io.h"
 #include "playlist/loader.h"
 #include "media/image.h"
 
@@ -285,6 +287,63 @@ TEST(Play, SimulatedDayLeavesAVerifiableJournalAndReport) {
   auto broken = cli({"verify", journal.string()});
   EXPECT_EQ(broken.code, 1);
   EXPECT_NE(broken.err.find("2024-06-16.jsonl"), std::string::npos) << broken.err;
+}
+
+// The disk fills up in the middle of playing: the error is said once, the screen
+// goes on, and once there is room again the journal goes on, still verifiable.
+TEST(Play, FullDiskMidRunKeepsPlayingAndRecovers) {
+  TempDir t;
+  const fs::path journal = t.path() / "journal";
+  FaultyJournalIo io(real_journal_io());
+  io.fail_appends_after(1500);  // start records fit, the plays do not
+  t.write("p.toml", "[campaign]\nid = \"c\"\n[defaults]\nduration = \"1s\"\ntransition = \"cut\"\n"
+                    "[[item]]\nid = \"a\"\ntype = \"slogan\"\ntext = \"安全第一\"\n"
+                    "[[item]]\nid = \"b\"\ntype = \"slogan\"\ntext = \"预防为主\"\n");
+  PlayOptions o;
+  o.config.mode = DisplayMode::headless;
+  o.config.width = 160;
+  o.config.height = 90;
+  o.config.playlists = t.path();
+  o.journal_dir = journal;
+  o.journal_io = &io;
+  o.watch = false;
+  o.exit_after = std::chrono::milliseconds(2500);
+  auto zone = fixed_offset_zone(std::chrono::hours(8));
+  const SystemClock real;
+  const SimulatedClock clock(real, *parse_iso8601("2024-06-16T10:00:00+08:00", *zone), 4.0);  // 10 s in 2.5 s
+  LoadOptions lo;
+  lo.media_root = t.path();
+  std::ostringstream log;
+  // Room again half way through.
+  std::thread fix([&io] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    io.clear_faults();
+  });
+  const int code = play(o, load_playlist_folder(t.path(), lo), clock, *zone, log);
+  fix.join();
+  EXPECT_EQ(code, 0);
+  const std::string text = log.str();
+  EXPECT_NE(text.find("No space left on device"), std::string::npos) << text;
+  EXPECT_NE(text.find("journal: writing again"), std::string::npos) << text;
+  EXPECT_GT(std::count(text.begin(), text.end(), '\n'), 8) << "items kept switching: " << text;
+  EXPECT_EQ(cli({"verify", journal.string()}).code, 0);
+  EXPECT_NE(read_all(journal / "2024-06-16.jsonl").find("\"type\":\"stop\""), std::string::npos);
+}
+
+// Across midnight: two day files, one chain.
+TEST(Play, SimulatedMidnightChainsTwoDays) {
+  TempDir t;
+  const fs::path journal = t.path() / "journal";
+  auto r = cli({"play", "--headless", "--playlists", (kSource / "playlists").string(), "--media",
+                (kSource / "assets").string(), "--size", "160x90", "--journal", journal.string(),
+                "--clock", "2024-06-16T23:59:30+08:00", "--speed", "60", "--exit-after", "4s"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("T00:0"), std::string::npos) << "past midnight: " << r.err;
+  ASSERT_TRUE(fs::exists(journal / "2024-06-16.jsonl"));
+  ASSERT_TRUE(fs::exists(journal / "2024-06-17.jsonl")) << r.err;
+  auto v = cli({"verify", journal.string()});
+  EXPECT_EQ(v.code, 0) << v.out << v.err;
+  EXPECT_NE(v.out.find("2 day files"), std::string::npos) << v.out;
 }
 
 TEST(Play, UnwritableJournalStillPlays) {

@@ -629,7 +629,8 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
   std::optional<Journal> journal;
   std::optional<EvidenceStore> evidence;
   if (!options.journal_dir.empty()) {
-    auto j = Journal::open(options.journal_dir, zone, real_journal_io(), clock.now());
+    JournalIo& io = options.journal_io != nullptr ? *options.journal_io : real_journal_io();
+    auto j = Journal::open(options.journal_dir, zone, io, clock.now());
     if (j) {
       journal.emplace(std::move(*j));
       evidence.emplace(options.journal_dir, zone);

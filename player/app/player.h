@@ -13,6 +13,7 @@
 #include "config/device_config.h"
 #include "core/error.h"
 #include "core/time.h"
+#include "journal/journal_io.h"
 #include "playlist/loader.h"
 #include "playlist/model.h"
 #include "render/display.h"
@@ -66,6 +67,7 @@ struct PlayOptions {
   bool watch = true;                                     // follow changes in the playlists folder
   bool null_output = false;                              // draw nothing (benchmarks of the core)
   std::filesystem::path stats_file;                      // write playback statistics (JSON) at exit
+  JournalIo* journal_io = nullptr;                       // null: the real file system (tests inject faults)
 };
 
 // Runs the kiosk (app/kiosk.h) until quit (Esc, q, window closed, SIGINT/SIGTERM)
