@@ -33,6 +33,9 @@ constexpr chr::milliseconds kJumpThreshold{2000};
 // The next item is prepared (decoded, laid out, uploaded) this long before it is due,
 // so the switch itself only swaps textures.
 constexpr chr::milliseconds kPreroll{1500};
+// A valid new playlist set waits at most this long for the item on screen to end
+// (not under a video), so a dropped file is on screen within a second of settling.
+constexpr chr::milliseconds kMaxSwapWait{500};
 
 // Same files (by hash) with the same items held back.
 bool same_content(const PlaylistSet& a, const PlaylistSet& b) {
@@ -322,9 +325,9 @@ bool Kiosk::playing_video() const {
 bool Kiosk::swap_due(Instant now) const {
   if (!pending_set_) return false;
   if (pending_urgent_ || !has_play_ || play_.idle || !sched_ || now >= sched_->until) return true;
-  // Under a video, wait for its end; otherwise at most a second (in clock time).
+  // Under a video, wait for its end; otherwise at most kMaxSwapWait (clock time).
   if (playing_video()) return false;
-  return now - pending_since_ >= chr::milliseconds(1000);
+  return now - pending_since_ >= kMaxSwapWait;
 }
 
 void Kiosk::swap_set(Instant now) {
@@ -571,9 +574,9 @@ int Kiosk::run(PlaylistSetResult loaded) {
     // Sleep until something can change: the schedule, the view, the fade, or exit.
     Instant deadline = sched_->until;
     if (view_change_) deadline = std::min(deadline, *view_change_);
-    // A waiting playlist swap is due a second after it arrived, except under a video
+    // A waiting playlist swap is due kMaxSwapWait after it arrived, except under a video
     // (then at the video's end, which `until` already is).
-    if (pending_set_ && !playing_video()) deadline = std::min(deadline, pending_since_ + chr::milliseconds(1000));
+    if (pending_set_ && !playing_video()) deadline = std::min(deadline, pending_since_ + kMaxSwapWait);
     // Clock time to real time (a simulated clock may run faster).
     auto wait = chr::milliseconds(static_cast<long long>(
         std::ceil(static_cast<double>((deadline - now).count()) / clock_.rate())));

@@ -97,7 +97,7 @@ class Kiosk {
   std::optional<std::pair<Instant, std::chrono::steady_clock::time_point>> last_tick_;
 
   // Drop-folder updates (issue: drop folder). A valid new set waits in pending_set_
-  // for the next item boundary (at most 1 s, except under a video); an emergency
+  // for the next item boundary (at most 500 ms, except under a video); an emergency
   // swaps at once.
   std::unique_ptr<FolderWatcher> watcher_;
   std::optional<PlaylistSet> pending_set_;
