@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -51,6 +54,17 @@ void Display::draw_rotated(Texture& t, const Rect& dst, float alpha, int /*rotat
 namespace {
 
 Error sdl_error(const std::string& what) { return Error(what, Error(SDL_GetError())); }
+
+// wake_display() for displays that cannot block in SDL (see SdlDisplay::wait).
+struct Wakeup {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool pending = false;
+};
+Wakeup& wakeup() {
+  static Wakeup w;
+  return w;
+}
 
 // SDL_Init/SDL_QuitSubSystem for video, owned by the display.
 class SdlVideo {
@@ -125,6 +139,8 @@ class SdlDisplay final : public Display {
     SDL_RendererInfo info;
     SDL_GetRendererInfo(renderer_.get(), &info);
     describe_ = std::string(SDL_GetCurrentVideoDriver()) + "/" + info.name;
+    const char* driver = SDL_GetCurrentVideoDriver();
+    blocking_wait_ = driver != nullptr && (std::strcmp(driver, "x11") == 0 || std::strcmp(driver, "wayland") == 0);
     return {};
   }
 
@@ -249,19 +265,42 @@ class SdlDisplay final : public Display {
 
   InputEvent wait(std::chrono::milliseconds timeout) override {
     check_thread();
-    SDL_Event ev;
-    const int ms = static_cast<int>(std::clamp<long long>(timeout.count(), 0, 1'000'000));
-    if (SDL_WaitEventTimeout(&ev, ms) == 0) return InputEvent::none;
-    InputEvent result = InputEvent::none;
-    do {
-      result = std::max(result, classify(ev), [](InputEvent a, InputEvent b) {
-        return rank(a) < rank(b);
-      });
-    } while (SDL_PollEvent(&ev) != 0);
-    return result;
+    timeout = std::clamp(timeout, std::chrono::milliseconds(0), std::chrono::milliseconds(1'000'000));
+    if (blocking_wait_) {
+      SDL_Event ev;
+      if (SDL_WaitEventTimeout(&ev, static_cast<int>(timeout.count())) == 0) return InputEvent::none;
+      return drain(classify(ev));
+    }
+    // SDL 2.26 has no blocking wait on the offscreen and KMSDRM drivers: there
+    // SDL_WaitEventTimeout polls every millisecond, a few percent of a core for a
+    // static slogan. Sleep on our own wake-up instead, looking at input every 100 ms
+    // (Esc and signals are seen within that).
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      if (const InputEvent e = drain(InputEvent::none); e != InputEvent::none) return e;
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) return InputEvent::none;
+      Wakeup& w = wakeup();
+      std::unique_lock lock(w.mu);
+      w.cv.wait_for(lock, std::min<std::chrono::steady_clock::duration>(deadline - now, std::chrono::milliseconds(100)),
+                    [&] { return w.pending; });
+      if (w.pending) {
+        w.pending = false;
+        return InputEvent::redraw;
+      }
+    }
   }
 
  private:
+  // Takes every queued event; returns the most important of them and `first`.
+  static InputEvent drain(InputEvent first) {
+    InputEvent result = first;
+    SDL_Event ev;
+    while (SDL_PollEvent(&ev) != 0) {
+      result = std::max(result, classify(ev), [](InputEvent a, InputEvent b) { return rank(a) < rank(b); });
+    }
+    return result;
+  }
   static int rank(InputEvent e) {
     switch (e) {
       case InputEvent::quit: return 2;
@@ -317,6 +356,7 @@ class SdlDisplay final : public Display {
   std::unique_ptr<SDL_Window, WindowDeleter> window_;
   std::unique_ptr<SDL_Renderer, RendererDeleter> renderer_;
   std::string describe_;
+  bool blocking_wait_ = false;  // SDL_WaitEventTimeout really blocks on this driver
 };
 
 }  // namespace
@@ -358,6 +398,12 @@ void wake_display() {
   SDL_Event ev{};
   ev.type = SDL_USEREVENT;
   SDL_PushEvent(&ev);  // thread-safe; fails harmlessly when video is not up
+  Wakeup& w = wakeup();
+  {
+    std::lock_guard lock(w.mu);
+    w.pending = true;
+  }
+  w.cv.notify_all();
 }
 
 Result<std::unique_ptr<Display>> open_sdl_display(const DisplayOptions& options) {
