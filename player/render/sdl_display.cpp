@@ -103,6 +103,10 @@ class SdlDisplay final : public Display {
   Status open(const DisplayOptions& o) {
     if (o.mode == DisplayOptions::Mode::headless) {
       SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+      // Keep the window surface a plain framebuffer: otherwise SDL backs it with an
+      // OpenGL texture, loading a software GL (Mesa llvmpipe) that costs memory and
+      // a texture upload per present, for nothing off screen.
+      SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     }
     // Do not let the screen blank or a screensaver start on a signage screen.
     SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
