@@ -302,6 +302,38 @@ std::string report_csv(const Report& r) {
   return out;
 }
 
+namespace {
+
+// The per-campaign, per-item and per-screen tables, shared by the Markdown and HTML
+// renderers: a title, the key column heads, and each row's keys with its totals.
+using TotalsRows = std::vector<std::pair<std::vector<std::string>, const PlayTotals*>>;
+struct BreakdownTable {
+  std::string title;
+  std::vector<std::string> heads;
+  TotalsRows rows;
+};
+
+std::vector<BreakdownTable> breakdown_tables(const Report& r) {
+  std::vector<BreakdownTable> t(3);
+  t[0] = {"按活动 By campaign", {"活动 Campaign", "活动名称 Title"}, {}};
+  for (const auto& x : r.by_campaign) t[0].rows.push_back({{x.campaign, x.campaign_title}, &x.totals});
+  t[1] = {"按内容 By item", {"活动 Campaign", "内容 Item", "类型 Type"}, {}};
+  for (const auto& x : r.by_item) t[1].rows.push_back({{x.campaign, x.item, x.item_type}, &x.totals});
+  t[2] = {"按屏幕 By screen", {"屏幕 Screen", "场所 Site", "活动 Campaign"}, {}};
+  for (const auto& x : r.by_screen) t[2].rows.push_back({{x.screen, x.site, x.campaign}, &x.totals});
+  return t;
+}
+
+// Per day, every date of the range, then the grand total.
+BreakdownTable day_table(const Report& r) {
+  BreakdownTable t{"按日 By day", {"日期 Date"}, {}};
+  for (const auto& d : r.by_day) t.rows.push_back({{format_date(d.date)}, &d.totals});
+  t.rows.push_back({{"合计 Total"}, &r.total});
+  return t;
+}
+
+}  // namespace
+
 std::string report_markdown(const Report& r) {
   std::string out = "# 播放统计表 Play statistics\n\n";
   out += "- 活动 Campaigns: " + md_escape(titles(r)) + "\n";
@@ -326,19 +358,9 @@ std::string report_markdown(const Report& r) {
       out += "\n";
     }
   };
-  std::vector<std::pair<std::vector<std::string>, const PlayTotals*>> rows;
-  for (const auto& x : r.by_campaign) rows.push_back({{x.campaign, x.campaign_title}, &x.totals});
-  table("按活动 By campaign", {"活动 Campaign", "活动名称 Title"}, rows);
-  rows.clear();
-  for (const auto& x : r.by_item) rows.push_back({{x.campaign, x.item, x.item_type}, &x.totals});
-  table("按内容 By item", {"活动 Campaign", "内容 Item", "类型 Type"}, rows);
-  rows.clear();
-  for (const auto& x : r.by_screen) rows.push_back({{x.screen, x.site, x.campaign}, &x.totals});
-  table("按屏幕 By screen", {"屏幕 Screen", "场所 Site", "活动 Campaign"}, rows);
-  rows.clear();
-  for (const auto& d : r.by_day) rows.push_back({{format_date(d.date)}, &d.totals});
-  rows.push_back({{"合计 Total"}, &r.total});
-  table("按日 By day", {"日期 Date"}, rows);
+  for (const auto& t : breakdown_tables(r)) table(t.title, t.heads, t.rows);
+  const BreakdownTable days = day_table(r);
+  table(days.title, days.heads, days.rows);
   return out;
 }
 
@@ -437,15 +459,7 @@ std::string report_html(const Report& r) {
     }
     o += "</table>\n";
   };
-  std::vector<std::pair<std::vector<std::string>, const PlayTotals*>> rows;
-  for (const auto& x : r.by_campaign) rows.push_back({{x.campaign, x.campaign_title}, &x.totals});
-  table("按活动 By campaign", {"活动 Campaign", "活动名称 Title"}, rows);
-  rows.clear();
-  for (const auto& x : r.by_item) rows.push_back({{x.campaign, x.item, x.item_type}, &x.totals});
-  table("按内容 By item", {"活动 Campaign", "内容 Item", "类型 Type"}, rows);
-  rows.clear();
-  for (const auto& x : r.by_screen) rows.push_back({{x.screen, x.site, x.campaign}, &x.totals});
-  table("按屏幕 By screen", {"屏幕 Screen", "场所 Site", "活动 Campaign"}, rows);
+  for (const auto& t : breakdown_tables(r)) table(t.title, t.heads, t.rows);
 
   o += "<h2>每日播放分钟 Minutes shown per day</h2>\n";
   std::vector<std::pair<std::string, double>> bars;
@@ -456,10 +470,8 @@ std::string report_html(const Report& r) {
   for (const auto& x : r.by_item) bars.push_back({x.campaign + " / " + x.item, x.totals.minutes});
   o += (bars.empty() ? std::string("<p>—</p>") : svg_rows(bars, "Minutes shown per item")) + "\n";
 
-  rows.clear();
-  for (const auto& d : r.by_day) rows.push_back({{format_date(d.date)}, &d.totals});
-  rows.push_back({{"合计 Total"}, &r.total});
-  table("按日 By day", {"日期 Date"}, rows);
+  const BreakdownTable days = day_table(r);
+  table(days.title, days.heads, days.rows);
 
   o += "<h2>播放画面截图 Evidence pictures</h2>\n";
   if (r.evidence.empty()) o += "<p>—</p>\n";
