@@ -185,10 +185,7 @@ Rotation::Next Kiosk::next_at(Instant now) {
     Rotation::Next p = std::move(*preroll_);
     preroll_.reset();
     ScheduleResult fresh = schedule_at(rotation_->set(), now, zone_);
-    const bool same = (!fresh.showing && !p.schedule.showing) ||
-                      (fresh.showing && p.schedule.showing && fresh.showing->campaign == p.schedule.showing->campaign &&
-                       fresh.showing->item == p.schedule.showing->item && fresh.showing->start == p.schedule.showing->start);
-    if (same) {
+    if (key_of(fresh) == key_of(p.schedule)) {
       p.schedule = std::move(fresh);
       return p;
     }
@@ -217,11 +214,9 @@ void Kiosk::apply_schedule(Instant now) {
 
 void Kiosk::show(Rotation::Next next, Instant now, const std::string& reason) {
   const bool idle = !next.schedule.showing;
-  const bool same = has_play_ && play_.idle == idle &&
-                    (idle || (play_.campaign == next.schedule.showing->campaign &&
-                              play_.item == next.schedule.showing->item &&
-                              play_.start == next.schedule.showing->start));
-  if (!same) {
+  const ShowKey on_screen{play_.idle, play_.idle ? 0 : play_.campaign, play_.idle ? 0 : play_.item,
+                         play_.idle ? Instant{} : play_.start};
+  if (!has_play_ || !(on_screen == key_of(next.schedule))) {
     const bool emergency_now = !idle && is_emergency(next.schedule.showing->campaign);
     std::string cut_reason = reason;
     if (emergency_now && has_play_ && !play_.idle && !is_emergency(play_.campaign)) {

@@ -86,6 +86,11 @@ void resolve_video_durations(PlaylistSet& set) {
   }
 }
 
+ShowKey key_of(const ScheduleResult& r) {
+  if (!r.showing) return ShowKey{};
+  return ShowKey{false, r.showing->campaign, r.showing->item, r.showing->start};
+}
+
 LoadOptions load_options(const DeviceConfig& c) {
   LoadOptions o;
   o.media_root = c.media_root();
@@ -101,19 +106,6 @@ std::string describe_showing(const PlaylistSet& set, const Rotation::Next& n) {
   const Campaign& c = set.campaigns[n.schedule.showing->campaign];
   const Item& i = c.items[n.schedule.showing->item];
   return c.id + "/" + i.id + " (" + std::string(to_string(i.type)) + ")";
-}
-
-// Identity of what is on screen, to tell a real switch from a re-evaluation.
-struct ShowKey {
-  bool idle = true;
-  std::size_t campaign = 0, item = 0;
-  Instant start{};
-  friend bool operator==(const ShowKey&, const ShowKey&) = default;
-};
-
-ShowKey key_of(const ScheduleResult& r) {
-  if (!r.showing) return ShowKey{};
-  return ShowKey{false, r.showing->campaign, r.showing->item, r.showing->start};
 }
 
 }  // namespace

@@ -53,6 +53,16 @@ class Rotation {
 };
 
 SceneOptions scene_options(const DeviceConfig& config);
+
+// Identity of a showing (or the idle screen), to tell a real switch from the same
+// showing evaluated again.
+struct ShowKey {
+  bool idle = true;
+  std::size_t campaign = 0, item = 0;
+  Instant start{};
+  friend bool operator==(const ShowKey&, const ShowKey&) = default;
+};
+ShowKey key_of(const ScheduleResult& r);
 // Videos without their own `duration` play for the file's length: reads it from each
 // such file (header only). A file that cannot tell keeps the default duration.
 void resolve_video_durations(PlaylistSet& set);
