@@ -393,6 +393,45 @@ TEST(Play, CorruptMediaIsSkippedAndRecorded) {
   EXPECT_EQ(cli({"verify", journal.string()}).code, 0);
 }
 
+// The next item is prepared while the current one shows; a video that turns out to
+// be damaged is found out then, so the item after it still starts on time.
+TEST(Play, DamagedVideoPreparedAheadDoesNotDelayTheNextItem) {
+  TempDir t;
+  fs::create_directories(t.path() / "media");
+  const fs::path bad = t.path() / "media/bad.mp4";
+  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=30 -t 2 -c:v libx264 "
+                         "-pix_fmt yuv420p -movflags +faststart " + bad.string()).c_str()), 0);
+  {
+    // A good header, then junk where every picture should be.
+    std::string bytes = read_all(bad);
+    const auto mdat = bytes.find("mdat");
+    ASSERT_NE(mdat, std::string::npos);
+    std::fill(bytes.begin() + static_cast<std::ptrdiff_t>(mdat + 8), bytes.end(), '\x5a');
+    std::ofstream(bad, std::ios::binary | std::ios::trunc) << bytes;
+  }
+  t.write("p.toml",
+          "[campaign]\nid = \"c\"\n[defaults]\nduration = \"1s\"\n"
+          "[[item]]\nid = \"first\"\ntype = \"slogan\"\ntext = \"人人讲安全\"\n"
+          "[[item]]\nid = \"broken\"\ntype = \"video\"\nfile = \"media/bad.mp4\"\n"
+          "[[item]]\nid = \"after\"\ntype = \"slogan\"\ntext = \"个个会应急\"\n");
+  const fs::path journal = t.path() / "journal";
+  auto r = cli({"play", "--headless", "--playlists", t.path().string(), "--size", "160x90", "--journal",
+                journal.string(), "--clock", "2024-06-16T10:00:00+08:00", "--exit-after", "1800ms"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto skip = r.err.find("skip c/broken: ");
+  const auto after = r.err.find("show c/after");
+  ASSERT_NE(skip, std::string::npos) << r.err;
+  ASSERT_NE(after, std::string::npos) << r.err;
+  EXPECT_LT(skip, after) << r.err;
+  EXPECT_NE(r.err.find("bad.mp4", skip), std::string::npos) << r.err;
+  // Found out while "first" was on screen: "after" starts at the boundary, not after
+  // a wait for the damaged file.
+  const auto line = r.err.rfind('\n', after);
+  EXPECT_NE(r.err.substr(line + 1, 24).find("2024-06-16T10:00:01.0"), std::string::npos) << r.err;
+  const std::string day = read_all(journal / "2024-06-16.jsonl");
+  EXPECT_NE(day.find("\"type\":\"media_error\""), std::string::npos) << day;
+}
+
 // The real binary in the background, its output in a file; SIGTERM stops it.
 class Player {
  public:

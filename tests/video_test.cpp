@@ -583,5 +583,43 @@ TEST_F(VideoTest, SceneMakesVideoViewsAndSkipsBadFilesQuickly) {
   EXPECT_LT(chr::steady_clock::now() - t0, 2s);
 }
 
+// The next item is prepared while a video plays: a video prepared ahead must not
+// hold up the main thread, and its errors come later from ready().
+TEST_F(VideoTest, VideoPreparedAheadOpensOnItsOwnThread) {
+  Headless h;
+  ASSERT_TRUE(h.display);
+  auto fonts = FontSet::open("");
+  ASSERT_TRUE(fonts) << fonts.error().what();
+  const auto zone = fixed_offset_zone(chr::hours(8));
+  SceneOptions so;
+  so.hwdec = "none";
+  so.video_ready_timeout = 3s;
+  Scene scene(*h.display, *fonts, *zone, so);
+
+  auto good = scene.prepare(video_item("surround.mkv", Rgb{}), PrepareMode::ahead);
+  ASSERT_TRUE(good) << good.error().what();
+  View& v = **good;
+  auto r = v.ready(0ms);  // only looks: true or false, not an error
+  ASSERT_TRUE(r) << r.error().what();
+  r = v.ready(chr::milliseconds::max());
+  ASSERT_TRUE(r) << r.error().what();
+  EXPECT_TRUE(*r);
+  EXPECT_TRUE(*v.ready(0ms));  // stays ready
+  const Instant t0 = Instant{} + chr::hours(1);
+  ASSERT_TRUE(v.update(t0));
+  v.draw(*h.display, 1.0f);
+  EXPECT_EQ(v.play_stats()->frames_presented, 1u);  // the first frame, uploaded by ready()
+
+  // A damaged file is accepted ahead and refused by ready(), with file and reason.
+  auto bad = scene.prepare(video_item("corrupt.mp4", Rgb{}), PrepareMode::ahead);
+  ASSERT_TRUE(bad) << bad.error().what();
+  const auto t1 = chr::steady_clock::now();
+  auto rb = (*bad)->ready(chr::milliseconds::max());
+  ASSERT_FALSE(rb);
+  EXPECT_NE(rb.error().what().find("corrupt.mp4"), std::string::npos) << rb.error().what();
+  EXPECT_LT(chr::steady_clock::now() - t1, 3s);
+  ASSERT_FALSE((*bad)->ready(0ms));  // the same answer again
+}
+
 }  // namespace
 }  // namespace signage

@@ -186,8 +186,14 @@ Rotation::Next Kiosk::next_at(Instant now) {
     preroll_.reset();
     ScheduleResult fresh = schedule_at(rotation_->set(), now, zone_);
     if (key_of(fresh) == key_of(p.schedule)) {
-      p.schedule = std::move(fresh);
-      return p;
+      // Normally ready long ago; a video still opening gets the rest of its own
+      // time limit (the view bounds the wait).
+      auto r = p.view->ready(chr::milliseconds::max());
+      if (r && *r) {
+        p.schedule = std::move(fresh);
+        return p;
+      }
+      rotation_->drop(p.schedule, r ? Error("not ready in time") : r.error(), now);
     }
   }
   preroll_.reset();
@@ -195,8 +201,17 @@ Rotation::Next Kiosk::next_at(Instant now) {
 }
 
 void Kiosk::maybe_preroll(Instant now) {
-  if (preroll_ || !sched_ || sched_->until <= now || sched_->until - now > kPreroll) return;
-  preroll_ = rotation_->at(sched_->until);
+  if (preroll_) {
+    // A video prepared ahead opens on its own thread, so that the frames on screen
+    // go on meanwhile: look (without waiting) whether its first frame is in, and
+    // prepare another item in its place if it cannot be shown.
+    auto r = preroll_->view->ready(chr::milliseconds(0));
+    if (r) return;
+    rotation_->drop(preroll_->schedule, r.error(), now);
+    preroll_.reset();
+  }
+  if (!sched_ || sched_->until <= now || sched_->until - now > kPreroll) return;
+  preroll_ = rotation_->at(sched_->until, PrepareMode::ahead);
   preroll_for_ = sched_->until;
 }
 

@@ -28,7 +28,7 @@ SceneOptions scene_options(const DeviceConfig& c) {
 Rotation::Rotation(PlaylistSet set, Scene& scene, const TimeZone& zone, std::ostream& log, SkipFn on_skip)
     : set_(std::move(set)), scene_(scene), zone_(zone), log_(log), on_skip_(std::move(on_skip)) {}
 
-Rotation::Next Rotation::at(Instant now) {
+Rotation::Next Rotation::at(Instant now, PrepareMode mode) {
   // Each failure takes one item out for good, so this ends.
   for (;;) {
     Next n;
@@ -40,18 +40,25 @@ Rotation::Next Rotation::at(Instant now) {
     }
     const Showing& s = *n.schedule.showing;
     Item& item = set_.campaigns[s.campaign].items[s.item];
-    auto view = scene_.prepare(item);
+    auto view = scene_.prepare(item, mode);
     if (view) {
       n.view = std::move(*view);
       n.transition = item.transition;
       n.start = s.start;
       return n;
     }
-    log_ << format_iso8601(zone_.to_local(now)) << " skip " << set_.campaigns[s.campaign].id << "/"
-         << item.id << ": " << view.error().what() << "\n";
-    if (on_skip_) on_skip_(set_.campaigns[s.campaign], item, view.error(), now);
-    item.media_missing = true;
+    drop(n.schedule, view.error(), now);
   }
+}
+
+void Rotation::drop(const ScheduleResult& showing, const Error& why, Instant now) {
+  if (!showing.showing) return;
+  const Campaign& c = set_.campaigns[showing.showing->campaign];
+  Item& item = set_.campaigns[showing.showing->campaign].items[showing.showing->item];
+  log_ << format_iso8601(zone_.to_local(now)) << " skip " << c.id << "/" << item.id << ": " << why.what()
+       << "\n";
+  if (on_skip_) on_skip_(c, item, why, now);
+  item.media_missing = true;
 }
 
 std::optional<Rotation::Next> Rotation::replay(const std::string& campaign, const std::string& item,

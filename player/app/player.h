@@ -38,7 +38,12 @@ class Rotation {
     Transition transition = Transition::cut;
     Instant start;                // when this showing began
   };
-  Next at(Instant now);
+  // With PrepareMode::ahead a video is still opening when this returns: its
+  // View::ready says when it can be shown, or why not (then call drop()).
+  Next at(Instant now, PrepareMode mode = PrepareMode::ready);
+  // Takes the item of `showing` out of the rotation because `why` (logged, and
+  // passed to the SkipFn) until the playlists are loaded again.
+  void drop(const ScheduleResult& showing, const Error& why, Instant now);
   // The item `campaign`/`item` (ids) shown again from `now` for its duration, e.g.
   // what an emergency interrupted; nullopt when it is gone or cannot be shown.
   std::optional<Next> replay(const std::string& campaign, const std::string& item, Instant now);

@@ -155,7 +155,7 @@ Scene::Scene(Display& display, FontSet& fonts, const TimeZone& zone, SceneOption
 
 Scene::~Scene() = default;
 
-Result<std::unique_ptr<View>> Scene::prepare(const Item& item) {
+Result<std::unique_ptr<View>> Scene::prepare(const Item& item, PrepareMode mode) {
   const std::string what = std::string(to_string(item.type)) + " '" + item.id + "'";
   switch (item.type) {
     case ItemType::slogan: {
@@ -201,6 +201,7 @@ Result<std::unique_ptr<View>> Scene::prepare(const Item& item) {
         }
       }
       setup.audio = audio_.get();
+      setup.wait = mode == PrepareMode::ready;
       auto view = make_video_view(display_, item, setup);
       if (!view) return Error("cannot show " + what, view.error());
       return view;

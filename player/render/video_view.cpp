@@ -1,6 +1,7 @@
 #include "render/video_view.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 
 namespace signage {
@@ -30,27 +31,32 @@ chr::milliseconds ceil_ms(microseconds d) { return chr::ceil<chr::milliseconds>(
 class VideoView final : public View {
  public:
   VideoView(Display& d, const Item& item, std::unique_ptr<VideoSource> src,
-            std::shared_ptr<AudioStream> audio, AudioOutput* out, VideoInfo info)
+            std::shared_ptr<AudioStream> audio, AudioOutput* out, chr::milliseconds ready_timeout,
+            std::shared_ptr<std::atomic<bool>> waking)
       : display_(d),
         id_(item.id),
+        path_(item.path.string()),
         bg_(item.style.background),
         fit_(item.fit),
         src_(std::move(src)),
         audio_(std::move(audio)),
         out_(out),
-        info_(std::move(info)) {}
+        ready_timeout_(ready_timeout),
+        ready_deadline_(chr::steady_clock::now() + ready_timeout),
+        waking_(std::move(waking)) {}
 
   ~VideoView() override {
     if (out_ && audio_) out_->stop(audio_.get());
     src_.reset();  // joins the decode thread
   }
 
-  // Uploads the first frame so that the view can be drawn before it starts.
-  Status preroll() {
-    auto f = src_->pop();
-    if (!f) return Error("no first frame");
-    first_pts_ = f->pts();
-    return show(*f);
+  // Real time, not the player's clock: it bounds how long the decoder may take.
+  Result<bool> ready(chr::milliseconds timeout) override {
+    if (prerolled_) return true;
+    if (failure_) return *failure_;
+    auto r = get_ready(timeout);
+    if (waking_ && (!r || *r)) waking_->store(false);
+    return r;
   }
 
   std::optional<Instant> update(Instant now) override {
@@ -153,6 +159,33 @@ class VideoView final : public View {
     return wall + audio_offset_;
   }
 
+  Result<bool> get_ready(chr::milliseconds timeout) {
+    const auto left = chr::ceil<chr::milliseconds>(ready_deadline_ - chr::steady_clock::now());
+    auto info = src_->wait_ready(std::clamp(timeout, chr::milliseconds(0), std::max(left, chr::milliseconds(0))));
+    if (!info) {
+      if (src_->state() != VideoSource::State::opening) {
+        failure_ = info.error();
+      } else if (chr::steady_clock::now() < ready_deadline_) {
+        return false;  // still opening or decoding its first frame
+      } else {
+        failure_ = Error(path_ + ": no picture after " + std::to_string(ready_timeout_.count()) +
+                         " ms (file too slow to open or decode)");
+      }
+      return *failure_;
+    }
+    info_ = std::move(*info);
+    // The first frame goes up now, so that the view can be drawn before it starts.
+    auto f = src_->pop();
+    Status up = f ? show(*f) : Status(Error("no first frame"));
+    if (!up) {
+      failure_ = Error(path_ + ": cannot upload the first frame", up.error());
+      return *failure_;
+    }
+    first_pts_ = f->pts();
+    prerolled_ = true;
+    return true;
+  }
+
   Status show(const VideoFrame& f) {
     if (!tex_ || tex_->width() != f.width() || tex_->height() != f.height() || layout_ != f.layout()) {
       auto t = display_.create_video_texture(f.width(), f.height(), f.layout());
@@ -168,12 +201,18 @@ class VideoView final : public View {
 
   Display& display_;
   std::string id_;
+  std::string path_;
   Rgb bg_;
   Fit fit_;
   std::unique_ptr<VideoSource> src_;
   std::shared_ptr<AudioStream> audio_;
   AudioOutput* out_;
-  VideoInfo info_;
+  chr::milliseconds ready_timeout_;
+  chr::steady_clock::time_point ready_deadline_;
+  std::shared_ptr<std::atomic<bool>> waking_;  // prepared ahead: wake the main loop
+  bool prerolled_ = false;
+  std::optional<Error> failure_;
+  VideoInfo info_;  // from the source once ready
   std::optional<Texture> tex_;
   PixelLayout layout_ = PixelLayout::yuv420p;
   std::optional<Instant> start_;
@@ -199,12 +238,24 @@ Result<std::unique_ptr<View>> make_video_view(Display& display, const Item& item
     audio->set_volume(item.volume);
     o.audio = audio;
   }
-  auto src = VideoSource::open(item.path, std::move(o));
-  auto info = src->wait_ready(setup.ready_timeout);
-  if (!info) return info.error();
-  auto view = std::make_unique<VideoView>(display, item, std::move(src), std::move(audio), setup.audio,
-                                          std::move(*info));
-  if (auto s = view->preroll(); !s) return Error(item.path.string() + ": cannot upload the first frame", s.error());
+  // Prepared ahead: the main loop sleeps until something is due, so the decode
+  // thread wakes it when the first frame is in or the file fails (then no more).
+  std::shared_ptr<std::atomic<bool>> waking;
+  if (!setup.wait) {
+    waking = std::make_shared<std::atomic<bool>>(true);
+    o.notify = [waking] {
+      if (waking->load()) wake_display();
+    };
+  }
+  auto view = std::make_unique<VideoView>(display, item, VideoSource::open(item.path, std::move(o)),
+                                          std::move(audio), setup.audio, setup.ready_timeout, waking);
+  if (setup.wait) {
+    for (;;) {  // ends: ready() fails once its deadline has passed
+      auto r = view->ready(setup.ready_timeout);
+      if (!r) return r.error();
+      if (*r) break;
+    }
+  }
   return std::unique_ptr<View>(std::move(view));
 }
 

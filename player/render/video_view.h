@@ -23,10 +23,14 @@ struct VideoViewSetup {
   AudioOutput* audio = nullptr;  // null: silent; must outlive the view
   std::int64_t max_pixels = 64'000'000;
   std::chrono::milliseconds ready_timeout{2000};
+  // true: wait here for the first frame; false: return at once, View::ready tells.
+  bool wait = true;
 };
 
-// Opens the item's file and waits (at most setup.ready_timeout) for its first
-// frame, which is uploaded at once: the view is ready to draw when this returns.
+// Opens the item's file. With setup.wait, waits (at most setup.ready_timeout) for
+// its first frame, which is uploaded at once: the view is ready to draw when this
+// returns. Without, the file opens on the decode thread and View::ready (within
+// ready_timeout of this call) uploads the first frame or says why there is none.
 Result<std::unique_ptr<View>> make_video_view(Display& display, const Item& item,
                                               const VideoViewSetup& setup);
 

@@ -343,7 +343,9 @@ struct VideoSource::Impl {
       // is copied to system memory at once, so one in flight.
       d.ctx->extra_hw_frames = 1;
     } else if (method == HwDec::none) {
-      d.ctx->thread_count = 0;  // one per core
+      // One thread per core. FFmpeg's own choice (0) is one more than that: on a
+      // two-core box it cost about 5 % more CPU and a 1080p frame more per thread.
+      d.ctx->thread_count = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 16u));
       d.ctx->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
     }
     ret = avcodec_open2(d.ctx.get(), codec, nullptr);
