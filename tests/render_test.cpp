@@ -219,6 +219,15 @@ TEST_F(SceneTest, ImageIsLetterboxedOnTheStyleBackground) {
   expect_colour(img, 160, 90, Rgb{0, 200, 0});
   expect_colour(img, 10, 90, Rgb{11, 78, 162});   // left bar
   expect_colour(img, 310, 90, Rgb{11, 78, 162});  // right bar
+
+  // Prepared ahead (decoded on another thread while something else plays): the
+  // same picture once ready() has uploaded it.
+  auto ahead = scene_->prepare(item, PrepareMode::ahead);
+  ASSERT_TRUE(ahead.ok()) << ahead.error().what();
+  auto r = (*ahead)->ready(std::chrono::milliseconds(5000));
+  ASSERT_TRUE(r.ok()) << r.error().what();
+  ASSERT_TRUE(*r);
+  EXPECT_EQ(render(**ahead).rgba, img.rgba);
   std::filesystem::remove_all(dir);
 }
 
@@ -231,6 +240,14 @@ TEST_F(SceneTest, UndecodableImageIsAnErrorNamingTheItem) {
   auto v = scene_->prepare(item);
   ASSERT_FALSE(v.ok());
   EXPECT_NE(v.error().what().find("image 'broken'"), std::string::npos) << v.error().what();
+  // Prepared ahead, the same error comes from ready(), and stays.
+  auto ahead = scene_->prepare(item, PrepareMode::ahead);
+  ASSERT_TRUE(ahead.ok());
+  auto r = (*ahead)->ready(std::chrono::milliseconds(5000));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().what().find("image 'broken'"), std::string::npos) << r.error().what();
+  EXPECT_NE(r.error().what().find("missing.png"), std::string::npos) << r.error().what();
+  EXPECT_FALSE((*ahead)->ready(std::chrono::milliseconds(0)).ok());
 }
 
 TEST_F(SceneTest, IdleScreenIsNeverBlackAndTicksEachMinute) {

@@ -267,6 +267,13 @@ void Kiosk::show(Rotation::Next next, Instant now, const std::string& reason) {
     has_play_ = true;
     presents_at_show_ = stats_.frames_presented;
     switch_pending_ = true;
+    {
+      // When this switch was due, in real time: the end of the showing before it,
+      // or now for a switch the schedule did not plan (a swap, an emergency).
+      const Instant due = sched_ && sched_->until <= now ? sched_->until : now;
+      const auto late = chr::duration<double>(clock_.now() - due) / clock_.rate();
+      switch_due_ = chr::steady_clock::now() - chr::duration_cast<chr::steady_clock::duration>(late);
+    }
     check_frames_left_ = options_.stats_file.empty() ? 0 : 3;
     view_change_ = next.view->update(now);
     stage_->show(std::move(next.view), next.start, next.transition);
@@ -409,7 +416,10 @@ void Kiosk::after_present(Instant now, chr::steady_clock::time_point real) {
   if (last_present_) {
     const double ms = chr::duration<double, std::milli>(real - *last_present_).count();
     if (continuous_) stats_.longest_present_interval_ms = std::max(stats_.longest_present_interval_ms, ms);
-    if (switch_pending_) stats_.longest_switch_interval_ms = std::max(stats_.longest_switch_interval_ms, ms);
+    if (switch_pending_) {
+      const double from_due = chr::duration<double, std::milli>(real - std::max(*last_present_, switch_due_)).count();
+      stats_.longest_switch_interval_ms = std::max(stats_.longest_switch_interval_ms, from_due);
+    }
   }
   switch_pending_ = false;
   last_present_ = real;
@@ -582,6 +592,8 @@ int Kiosk::run(PlaylistSetResult loaded) {
     service_.watchdog();
     maybe_preroll(clock_.now());
     // Sleep until something can change: the schedule, the view, the fade, or exit.
+    // From the clock read again: drawing and preparing the next item took time.
+    const Instant before_sleep = clock_.now();
     Instant deadline = sched_->until;
     if (view_change_) deadline = std::min(deadline, *view_change_);
     // A waiting playlist swap is due kMaxSwapWait after it arrived, except under a video
@@ -589,7 +601,7 @@ int Kiosk::run(PlaylistSetResult loaded) {
     if (pending_set_ && !playing_video()) deadline = std::min(deadline, pending_since_ + kMaxSwapWait);
     // Clock time to real time (a simulated clock may run faster).
     auto wait = chr::milliseconds(static_cast<long long>(
-        std::ceil(static_cast<double>((deadline - now).count()) / clock_.rate())));
+        std::ceil(static_cast<double>((deadline - before_sleep).count()) / clock_.rate())));
     if (stage_->animating(now)) wait = std::min(wait, chr::milliseconds(16));
     if (has_stop) {
       const auto left = chr::duration_cast<chr::milliseconds>(stop_at - chr::steady_clock::now());

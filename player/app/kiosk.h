@@ -112,6 +112,7 @@ class Kiosk {
   int check_frames_left_ = 0;                // frames still to check after a switch
   std::uint64_t presents_at_show_ = 0;       // stats_.frames_presented when the play began
   bool switch_pending_ = false;              // a new view waits for its first present
+  std::chrono::steady_clock::time_point switch_due_{};  // when that switch was due, real time
   bool continuous_ = false;                  // the next present is due within a frame or two
   std::optional<std::chrono::steady_clock::time_point> last_present_;
 

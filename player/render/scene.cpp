@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <future>
 
 #include "media/image.h"
 #include "render/video_view.h"
@@ -74,19 +75,50 @@ class SloganView final : public View {
 
 class ImageView final : public View {
  public:
+  // Ready: the picture is uploaded.
   ImageView(std::string id, Rgb bg, Texture image, Fit fit)
       : id_(std::move(id)), bg_(bg), image_(std::move(image)), fit_(fit) {}
+  // Prepared ahead: `decoding` gives the picture on another thread (a big PNG takes
+  // tens of milliseconds, too long for the main thread while a video plays);
+  // ready() uploads it. `what` names the item in errors.
+  ImageView(Display& d, std::string id, Rgb bg, std::future<Result<Image>> decoding, Fit fit, std::string what)
+      : display_(&d), id_(std::move(id)), bg_(bg), fit_(fit), decoding_(std::move(decoding)), what_(std::move(what)) {}
+
+  Result<bool> ready(chr::milliseconds timeout) override {
+    if (image_) return true;
+    if (failure_) return *failure_;
+    // Decoding is bounded by the pixel limit; the cap only keeps the wait representable.
+    if (decoding_.wait_for(std::min(timeout, chr::milliseconds(60'000))) != std::future_status::ready) {
+      return false;
+    }
+    auto img = decoding_.get();
+    if (!img) {
+      failure_ = Error("cannot show " + what_, img.error());
+      return *failure_;
+    }
+    auto tex = display_->upload(*img);
+    if (!tex) {
+      failure_ = Error("cannot show " + what_, tex.error());
+      return *failure_;
+    }
+    image_.emplace(std::move(*tex));
+    return true;
+  }
   void draw(Display& d, float alpha) override {
     d.fill(full(d), bg_, alpha);
-    d.draw(image_, fit_rect(image_.width(), image_.height(), full(d), fit_), alpha);
+    if (image_) d.draw(*image_, fit_rect(image_->width(), image_->height(), full(d), fit_), alpha);
   }
   std::string describe() const override { return "image '" + id_ + "'"; }
 
  private:
+  Display* display_ = nullptr;
   std::string id_;
   Rgb bg_;
-  Texture image_;
+  std::optional<Texture> image_;
   Fit fit_;
+  std::future<Result<Image>> decoding_;
+  std::string what_;
+  std::optional<Error> failure_;
 };
 
 class IdleView final : public View {
@@ -177,6 +209,15 @@ Result<std::unique_ptr<View>> Scene::prepare(const Item& item, PrepareMode mode)
           std::make_unique<SloganView>(item.id, item.style.background, std::move(bg), std::move(*text)));
     }
     case ItemType::image: {
+      if (mode == PrepareMode::ahead) {
+        auto decoding = std::async(std::launch::async, [path = item.path, max = options_.max_image_pixels] {
+          auto img = decode_image(path, max);
+          wake_display();  // the main loop sleeps until something is due
+          return img;
+        });
+        return std::unique_ptr<View>(std::make_unique<ImageView>(display_, item.id, item.style.background,
+                                                                 std::move(decoding), item.fit, what));
+      }
       auto img = decode_image(item.path, options_.max_image_pixels);
       if (!img) return Error("cannot show " + what, img.error());
       auto tex = display_.upload(*img);

@@ -49,19 +49,22 @@ class View {
   // --stats; nullopt for views that keep no figures.
   virtual std::optional<ItemPlayStats> play_stats() const { return std::nullopt; }
   // For a view prepared ahead (Scene::prepare with PrepareMode::ahead: a video whose
-  // file still opens on its decode thread). Waits at most `timeout`, and never past
-  // the view's own limit (SceneOptions::video_ready_timeout from its preparation):
+  // file still opens on its decode thread, a picture still decoding). Waits at most
+  // `timeout`, and for a video never past its own limit (SceneOptions::
+  // video_ready_timeout from its preparation):
   // true once the view can be drawn (its first frame uploaded), false while it is
   // still on its way, an Error (file and reason) when the item cannot be shown after
   // all. A timeout of zero only looks. Views prepared ready are always ready.
   virtual Result<bool> ready(std::chrono::milliseconds /*timeout*/) { return true; }
 };
 
-// How Scene::prepare treats an item that takes time to open (a video):
-//  ready - wait for its first frame: the view can be drawn when prepare returns;
-//  ahead - return at once and let it open on its own thread: call View::ready
+// How Scene::prepare treats an item that takes time to open (a video, a picture):
+//  ready - wait for it (a video's first frame, a picture's decoding): the view can
+//          be drawn when prepare returns;
+//  ahead - return at once and let it open on another thread: call View::ready
 //          before showing it. For preparing the next item while one still plays,
-//          without stalling the frames of the one on screen.
+//          without stalling the frames of the one on screen. (A slogan is laid out
+//          at once either way: fonts belong to the main thread.)
 enum class PrepareMode { ready, ahead };
 
 struct SceneOptions {
@@ -96,7 +99,7 @@ class Scene {
   // (undecodable image, oversized image, bad or unsupported video). For a video,
   // PrepareMode::ready waits for the first frame, at most video_ready_timeout (bad
   // files usually fail within milliseconds); PrepareMode::ahead returns at once and
-  // the video's errors come from View::ready.
+  // the errors of a video or picture come from View::ready.
   Result<std::unique_ptr<View>> prepare(const Item& item, PrepareMode mode = PrepareMode::ready);
   // The idle screen: clock, date and screen id; never black.
   std::unique_ptr<View> prepare_idle(Instant now);
