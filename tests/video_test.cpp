@@ -8,6 +8,7 @@
 // files are made from good ones by the byte edits below.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -20,6 +21,10 @@
 #include <thread>
 
 #include <unistd.h>
+
+extern "C" {
+#include <libavutil/log.h>
+}
 
 #include "render/display.h"
 #include "render/scene.h"
@@ -330,6 +335,36 @@ TEST_F(VideoTest, AutoHwdecWithoutGpuFallsBackToSoftwareAndSaysSo) {
     EXPECT_EQ(info->fallbacks[1].rfind("vaapi: ", 0), 0u) << info->fallbacks[1];
   }
   EXPECT_EQ(drain(*src, 320, 240).frames, 25);
+}
+
+TEST_F(VideoTest, MethodsThatFailedAreRememberedAcrossSources) {
+  if (fs::exists("/dev/dri") || fs::exists("/dev/nvidiactl")) GTEST_SKIP() << "this machine may have a GPU";
+  VideoOptions o;
+  o.hwdec = HwDec::auto_select;
+  o.loop = false;
+  o.devices = std::make_shared<HwDevices>();
+  // Each try of a v4l2m2m decoder logs through FFmpeg: count the tries.
+  static std::atomic<int> v4l2_tries{0};
+  v4l2_tries = 0;
+  av_log_set_callback([](void* avcl, int, const char*, va_list) {
+    const AVClass* c = avcl ? *static_cast<const AVClass* const*>(avcl) : nullptr;
+    if (c && c->item_name && std::string(c->item_name(avcl)).find("v4l2m2m") != std::string::npos) ++v4l2_tries;
+  });
+  auto first = VideoSource::open(clip("h264.mp4"), o);
+  auto a = first->wait_ready(5s);
+  ASSERT_TRUE(a) << a.error().what();
+  const int tries_first = v4l2_tries.load();
+  auto second = VideoSource::open(clip("h264.mp4"), o);
+  auto b = second->wait_ready(5s);
+  av_log_set_callback(av_log_default_callback);
+  ASSERT_TRUE(b) << b.error().what();
+  EXPECT_GT(tries_first, 0) << "the first source tries the v4l2m2m decoder";
+  EXPECT_EQ(v4l2_tries.load(), tries_first) << "the second does not try it again";
+  // The same reasons (devices and v4l2m2m decoders that could not open), told again.
+  EXPECT_EQ(a->fallbacks, b->fallbacks);
+  ASSERT_EQ(b->fallbacks.size(), 4u);
+  EXPECT_EQ(b->fallbacks[3].rfind("v4l2m2m: ", 0), 0u) << b->fallbacks[3];
+  EXPECT_EQ(b->decoder, "h264 (software)");
 }
 
 TEST_F(VideoTest, ExplicitHwdecFallsBackToSoftware) {

@@ -54,4 +54,15 @@ Result<BufferRefPtr> HwDevices::Impl::get(AVHWDeviceType type) {
   return ref;
 }
 
+std::optional<std::string> HwDevices::Impl::decoder_failed(const std::string& name) {
+  std::lock_guard lock(mu);
+  if (auto f = decoder_failures.find(name); f != decoder_failures.end()) return f->second;
+  return std::nullopt;
+}
+
+void HwDevices::Impl::note_decoder_failure(const std::string& name, const std::string& why) {
+  std::lock_guard lock(mu);
+  decoder_failures.emplace(name, why);
+}
+
 }  // namespace signage

@@ -10,6 +10,7 @@ extern "C" {
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "media/ffmpeg_ptr.h"
@@ -39,6 +40,11 @@ struct HwDevices::Impl {
   // A new reference to the device of `type`, made on first use. A type that failed
   // once fails again at once with the same reason.
   Result<BufferRefPtr> get(AVHWDeviceType type);
+  // Decoders without a device context (v4l2m2m: "h264_v4l2m2m") that failed to open:
+  // each try scans /dev/video* and logs, so one that failed is not tried again.
+  std::map<std::string, std::string> decoder_failures;
+  std::optional<std::string> decoder_failed(const std::string& name);
+  void note_decoder_failure(const std::string& name, const std::string& why);
 };
 
 }  // namespace signage

@@ -305,6 +305,7 @@ struct VideoSource::Impl {
     if (method == HwDec::v4l2m2m) {
       codec = avcodec_find_decoder_by_name((std::string(codec_name) + "_v4l2m2m").c_str());
       if (!codec) return Error(std::string("no v4l2m2m decoder for ") + codec_name);
+      if (auto failed = devices->impl().decoder_failed(codec->name)) return Error(*failed);
     } else {
       codec = avcodec_find_decoder(id);
       if (!codec) return Error(std::string("no decoder for ") + codec_name);
@@ -349,7 +350,11 @@ struct VideoSource::Impl {
       d.ctx->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
     }
     ret = avcodec_open2(d.ctx.get(), codec, nullptr);
-    if (ret < 0) return Error("cannot open the decoder: " + ffmpeg::error_string(ret));
+    if (ret < 0) {
+      const std::string why = "cannot open the decoder: " + ffmpeg::error_string(ret);
+      if (method == HwDec::v4l2m2m) devices->impl().note_decoder_failure(codec->name, why);
+      return Error(why);
+    }
     d.label = std::string(codec_name) + " (" +
               (method == HwDec::none ? std::string("software") : std::string(to_string(method))) + ")";
     return d;
