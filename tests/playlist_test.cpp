@@ -111,7 +111,11 @@ TEST_F(ValidPlaylist, CampaignKeysParse) {
   EXPECT_EQ(c.when.weekdays, 0b111'1110);
   EXPECT_TRUE(c.when.dates.empty());
   EXPECT_EQ(c.when.except, std::vector<Date>{date(2024, June, 10)});
-  EXPECT_EQ(c.ticker, "发现安全生产风险隐患，请拨打举报电话 12350");
+  EXPECT_EQ(c.ticker.texts, std::vector<std::string>{"发现安全生产风险隐患，请拨打举报电话 12350"});
+  EXPECT_EQ(c.ticker.id, "ticker");
+  EXPECT_EQ(c.ticker.style, *builtin_style("red-banner"));
+  EXPECT_FALSE(c.layout.header);
+  EXPECT_FALSE(c.header.present);
   EXPECT_EQ(c.source, kData / "valid/safety-month.toml");
   EXPECT_EQ(c.source_sha256.size(), 64u);
   EXPECT_TRUE(std::all_of(c.source_sha256.begin(), c.source_sha256.end(),

@@ -83,10 +83,15 @@ class Scene {
   // this waits for the first frame, at most video_ready_timeout (bad files usually
   // fail within milliseconds).
   Result<std::unique_ptr<View>> prepare(const Item& item);
+  // The same in `zone` of the display (the main zone of a layout): the view is laid
+  // out for the zone's size and drawn there, clipped to it.
+  Result<std::unique_ptr<View>> prepare(const Item& item, const Rect& zone);
   // The idle screen: clock, date and screen id; never black.
   std::unique_ptr<View> prepare_idle(Instant now);
 
  private:
+  Result<std::unique_ptr<View>> prepare_on(Display& target, const Item& item);
+
   Display& display_;
   FontSet& fonts_;
   const TimeZone& zone_;

@@ -50,6 +50,9 @@ Status Display::update_video_texture(Texture&, const VideoPlanes&) {
 void Display::draw_rotated(Texture& t, const Rect& dst, float alpha, int /*rotation*/) {
   draw(t, dst, alpha);
 }
+void Display::draw_at(Texture& t, double x, double y, float alpha) {
+  draw(t, Rect{static_cast<int>(std::lround(x)), static_cast<int>(std::lround(y)), t.width(), t.height()}, alpha);
+}
 
 namespace {
 
@@ -142,6 +145,7 @@ class SdlDisplay final : public Display {
     SDL_SetRenderDrawBlendMode(renderer_.get(), SDL_BLENDMODE_BLEND);
     SDL_RendererInfo info;
     SDL_GetRendererInfo(renderer_.get(), &info);
+    software_ = (info.flags & SDL_RENDERER_SOFTWARE) != 0;
     describe_ = std::string(SDL_GetCurrentVideoDriver()) + "/" + info.name;
     const char* driver = SDL_GetCurrentVideoDriver();
     blocking_wait_ = driver != nullptr && (std::strcmp(driver, "x11") == 0 || std::strcmp(driver, "wayland") == 0);
@@ -230,6 +234,32 @@ class SdlDisplay final : public Display {
     const SDL_Rect sr{dst.x + (dst.w - w) / 2, dst.y + (dst.h - h) / 2, w, h};
     SDL_RenderCopyEx(renderer_.get(), tex, nullptr, &sr, rotation, nullptr, SDL_FLIP_NONE);
   }
+
+  void draw_at(Texture& t, double x, double y, float alpha) override {
+    check_thread();
+    set_blend(t.impl(), alpha);
+    if (software_) {
+      // The software renderer truncates float positions: round instead.
+      const SDL_Rect sr{static_cast<int>(std::lround(x)), static_cast<int>(std::lround(y)), t.width(), t.height()};
+      SDL_RenderCopy(renderer_.get(), t.impl().tex.get(), nullptr, &sr);
+      return;
+    }
+    const SDL_FRect fr{static_cast<float>(x), static_cast<float>(y), static_cast<float>(t.width()),
+                       static_cast<float>(t.height())};
+    SDL_RenderCopyF(renderer_.get(), t.impl().tex.get(), nullptr, &fr);
+  }
+
+  void set_clip(const Rect* r) override {
+    check_thread();
+    if (r == nullptr) {
+      SDL_RenderSetClipRect(renderer_.get(), nullptr);
+      return;
+    }
+    const SDL_Rect sr{r->x, r->y, r->w, r->h};
+    SDL_RenderSetClipRect(renderer_.get(), &sr);
+  }
+
+  bool keeps_frame() const override { return software_; }
 
   void fill(const Rect& r, Rgb c, float alpha) override {
     check_thread();
@@ -361,6 +391,7 @@ class SdlDisplay final : public Display {
   std::unique_ptr<SDL_Renderer, RendererDeleter> renderer_;
   std::string describe_;
   bool blocking_wait_ = false;  // SDL_WaitEventTimeout really blocks on this driver
+  bool software_ = false;       // SDL's software renderer (keeps its frame)
 };
 
 }  // namespace
@@ -378,6 +409,8 @@ class NullDisplay final : public Display {
   Result<Texture> create_video_texture(int w, int h, PixelLayout) override { return make(w, h); }
   Status update_video_texture(Texture&, const VideoPlanes&) override { return {}; }
   void draw_rotated(Texture&, const Rect&, float, int) override {}
+  void draw_at(Texture&, double, double, float) override {}
+  void set_clip(const Rect*) override {}
   void present() override {}
   InputEvent wait(std::chrono::milliseconds timeout) override {
     std::this_thread::sleep_for(timeout);
