@@ -29,6 +29,7 @@
 #include "journal/journal_io.h"
 #include "playlist/loader.h"
 #include "media/image.h"
+#include "golden.h"
 
 namespace signage {
 namespace {
@@ -138,55 +139,28 @@ TEST(Cli, CheckRefusesEveryInvalidFixture) {
   EXPECT_GE(n, 8);
 }
 
-// Mean absolute difference per channel, and the share of pixels off by more than 48.
-struct Diff {
-  double mean = 0;
-  double bad_share = 0;
-};
-
-Diff compare(const Image& a, const Image& b) {
-  Diff d;
-  if (a.width != b.width || a.height != b.height) return Diff{255, 1};
-  double sum = 0;
-  size_t bad = 0;
-  for (size_t i = 0; i + 3 < a.rgba.size(); i += 4) {
-    int worst = 0;
-    for (size_t c = 0; c < 3; ++c) {
-      const int diff = std::abs(int(a.rgba[i + c]) - int(b.rgba[i + c]));
-      sum += diff;
-      worst = std::max(worst, diff);
-    }
-    if (worst > 48) ++bad;
-  }
-  const double pixels = double(a.rgba.size() / 4);
-  d.mean = sum / (pixels * 3);
-  d.bad_share = double(bad) / pixels;
-  return d;
-}
-
-// Renders a preview and compares it with tests/golden/NAME.png.
-// SIGNAGE_UPDATE_GOLDENS=1 rewrites the golden instead.
-void expect_golden_preview(const std::string& at, const std::string& name, const std::string& expect_log) {
+// Renders a preview and compares it with tests/golden/NAME.png (tests/golden.h).
+// `config`: a device config to preview with (its rotation, layout); empty: none.
+void expect_golden_preview(const std::string& at, const std::string& name, const std::string& expect_log,
+                           const std::string& config = "") {
   TempDir t;
   const fs::path out = t.path() / (name + ".png");
-  auto r = cli({"preview", "--playlists", (kSource / "playlists").string(), "--media",
-                (kSource / "assets").string(), "--at", at, "--out", out.string(), "--size", "960x540"});
+  std::vector<std::string> args = {"preview", "--playlists", (kSource / "playlists").string(), "--media",
+                                   (kSource / "assets").string(), "--at", at, "--out", out.string(), "--size",
+                                   "960x540"};
+  if (!config.empty()) {
+    args.push_back("--config");
+    args.push_back(t.write("signage.toml", config).string());
+  }
+  auto r = cli(args);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find(expect_log), std::string::npos) << r.err;
   auto got = decode_image(out, 64'000'000);
   ASSERT_TRUE(got.ok()) << got.error().what();
-  EXPECT_EQ(got->width, 960);
-  EXPECT_EQ(got->height, 540);
-  const fs::path golden = kSource / "tests" / "golden" / (name + ".png");
-  if (std::getenv("SIGNAGE_UPDATE_GOLDENS") != nullptr) {
-    fs::copy_file(out, golden, fs::copy_options::overwrite_existing);
-    GTEST_SKIP() << "golden rewritten: " << golden;
-  }
-  auto want = decode_image(golden, 64'000'000);
-  ASSERT_TRUE(want.ok()) << want.error().what();
-  const Diff d = compare(*got, *want);
-  EXPECT_LT(d.mean, 2.0) << name;
-  EXPECT_LT(d.bad_share, 0.005) << name;
+  const bool portrait = config.find("rotation = 90") != std::string::npos;
+  EXPECT_EQ(got->width, portrait ? 540 : 960);
+  EXPECT_EQ(got->height, portrait ? 960 : 540);
+  testing::expect_golden(*got, name);
 }
 
 TEST(Preview, ConsultationDayShowsItsBanner) {
@@ -208,6 +182,14 @@ TEST(Preview, ThemeSloganOpensAnOrdinaryCampaignDay) {
 // Half way through the 500 ms fade from the theme slogan to the e-bike banner.
 TEST(Preview, MidFadeShowsBothItems) {
   expect_golden_preview("2024-06-10T08:00:15.250+08:00", "2024-06-10T080015.250", "2024-safety-month/e-bike (image)");
+}
+
+// A screen mounted on its side: the same campaign laid out upright in portrait,
+// header, slogan and ticker (at its position for that instant).
+TEST(Preview, PortraitScreenShowsTheLayoutUpright) {
+  expect_golden_preview("2024-06-10T08:00:05+08:00", "layout-portrait-2024-06-10T080005",
+                        "2024-safety-month/theme (slogan)",
+                        "[screen]\nid = \"luojiang-wanda-lobby-01\"\n[display]\nrotation = 90\n");
 }
 
 TEST(Preview, NothingToPlayShowsTheIdleScreenNotBlack) {

@@ -359,7 +359,13 @@ std::optional<Instant> HeaderBand::update(Instant now, bool* changed) {
   const auto minute = chr::floor<chr::minutes>(lt.wall());
   if (!shown_minute_ || *shown_minute_ != minute) {
     shown_minute_ = minute;
-    auto t = text_texture(*display_, *fonts_, chinese_date_time(lt), clock_box_.w, clock_box_.h, spec_.style);
+    // A narrow box (portrait) gets the date over the weekday and time.
+    std::string text = chinese_date_time(lt);
+    if (clock_box_.w < clock_box_.h * 6) {
+      const auto space = text.find(' ');
+      if (space != std::string::npos) text[space] = '\n';
+    }
+    auto t = text_texture(*display_, *fonts_, text, clock_box_.w, clock_box_.h, spec_.style);
     if (t) {
       clock_.emplace(std::move(*t));
     } else {
