@@ -375,6 +375,50 @@ TEST(Play, CorruptMediaIsSkippedAndRecorded) {
   EXPECT_EQ(cli({"verify", journal.string()}).code, 0);
 }
 
+// The ticker runs on across item switches (items of 1 s, a pass takes about 2 s of
+// clock time) and each complete pass of each text is a play record of the ticker.
+TEST(Play, EachTickerPassIsAPlayRecordAcrossItemSwitches) {
+  TempDir t;
+  t.write("month.toml",
+          "[campaign]\nid = \"2024-safety-month\"\ntitle = \"2024年安全生产月\"\n"
+          "[defaults]\nduration = \"1s\"\ntransition = \"cut\"\n"
+          "[[item]]\nid = \"theme\"\ntype = \"slogan\"\ntext = \"人人讲安全、个个会应急\"\n"
+          "[[item]]\nid = \"exits\"\ntype = \"slogan\"\ntext = \"畅通生命通道\"\n"
+          "[ticker]\nid = \"hotlines\"\nspeed = 200\n"
+          "text = [\"举报电话 12350\", \"火警 119\"]\n");
+  const fs::path journal = t.path() / "journal";
+  auto r = cli({"play", "--headless", "--playlists", t.path().string(), "--size", "320x180", "--journal",
+                journal.string(), "--clock", "2024-06-16T10:00:00+08:00", "--speed", "10", "--exit-after",
+                "2500ms"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream in(journal / "2024-06-16.jsonl");
+  int passes = 0, item_plays = 0;
+  std::set<std::string> texts;
+  std::string line, last_end;
+  for (std::string l; std::getline(in, l);) {
+    const auto j = nlohmann::json::parse(l);
+    if (j["type"] != "play") continue;
+    if (j["item_type"] != "ticker") {
+      ++item_plays;
+      continue;
+    }
+    ++passes;
+    EXPECT_EQ(j["item"], "hotlines");
+    EXPECT_EQ(j["campaign"], "2024-safety-month");
+    EXPECT_EQ(j["outcome"], "complete");
+    EXPECT_GT(j["shown_s"].get<double>(), 1.0);
+    EXPECT_EQ(j["shown_s"], j["planned_s"]);
+    texts.insert(j["text"].get<std::string>());
+    // In the order they ended.
+    EXPECT_LE(last_end, j["end"].get<std::string>());
+    last_end = j["end"].get<std::string>();
+  }
+  EXPECT_GE(item_plays, 5) << "items switched under the ticker";
+  EXPECT_GE(passes, 4);
+  EXPECT_EQ(texts, (std::set<std::string>{"举报电话 12350", "火警 119"}));
+  EXPECT_EQ(cli({"verify", journal.string()}).code, 0);
+}
+
 // The real binary in the background, its output in a file; SIGTERM stops it.
 class Player {
  public:
