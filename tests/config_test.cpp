@@ -222,17 +222,19 @@ TEST(DeviceConfig, UplinkTargets) {
 TEST(DeviceConfig, RotationFpsAndLayout) {
   TempDir t;
   const auto ok = load_device_config(t.write("portrait.toml",
-                                             "[display]\nrotation = 90\nfps = 30\n"
+                                             "[display]\nrotation = 90\nfps = 30\nrenderer = \"software\"\n"
                                              "[layout]\nheader = 12\nticker = 7\n"));
   ASSERT_TRUE(ok.config) << dump(ok.diagnostics);
   EXPECT_EQ(ok.config->rotation, 90);
   EXPECT_EQ(ok.config->fps, 30);
+  EXPECT_TRUE(ok.config->software_renderer);
   EXPECT_EQ(ok.config->layout.header, 12);
   EXPECT_EQ(ok.config->layout.ticker, 7);
   const auto defaults = load_device_config(t.write("empty.toml", ""));
   ASSERT_TRUE(defaults.config);
   EXPECT_EQ(defaults.config->rotation, 0);
   EXPECT_EQ(defaults.config->fps, 60);
+  EXPECT_FALSE(defaults.config->software_renderer);
   EXPECT_FALSE(defaults.config->layout.header);
   EXPECT_FALSE(defaults.config->layout.ticker);
 

@@ -588,12 +588,22 @@ int Kiosk::run(PlaylistSetResult loaded) {
     // textures made once).
     const bool full = dirty_ || animating || ((ticking || header_changed) && !display_.keeps_frame());
     if (full || ticking || header_changed) {
+      // What changed, when not the whole frame: the ticker band, and the header at a
+      // new minute (then both, as one rectangle spanning them).
+      std::optional<Rect> changed;
       if (full) {
         stage_->draw(display_, now);
         bands_->draw(now);
       } else {
-        if (header_changed) bands_->draw_header();
-        if (ticking) bands_->draw_ticker(now);
+        if (header_changed) {
+          bands_->draw_header();
+          changed = bands_->header_area();
+        }
+        if (ticking) {
+          bands_->draw_ticker(now);
+          const Rect t = bands_->ticker_area();
+          changed = changed ? Rect{0, 0, display_.width(), display_.height()} : t;
+        }
       }
       if (check_frames_left_ > 0) {
         --check_frames_left_;
@@ -614,7 +624,11 @@ int Kiosk::run(PlaylistSetResult loaded) {
           }
         }
       }
-      display_.present();
+      if (changed) {
+        display_.present_area(*changed);
+      } else {
+        display_.present();
+      }
       const auto presented = chr::steady_clock::now();
       after_present(now, presented);
       if (ticking) {
@@ -687,6 +701,7 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
   dopt.height = cfg.height;
   dopt.title = "signage - " + cfg.screen_id;
   dopt.mode = to_mode(cfg.mode);
+  dopt.software = cfg.software_renderer;
   Result<std::unique_ptr<Display>> display =
       options.null_output ? Result<std::unique_ptr<Display>>(open_null_display(cfg.width, cfg.height))
                           : open_sdl_display(dopt);

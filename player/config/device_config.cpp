@@ -21,7 +21,7 @@ constexpr std::string_view kTopKeys[] = {"screen", "paths",  "display", "default
 constexpr std::string_view kEmergencyKeys[] = {"priority"};
 constexpr std::string_view kScreenKeys[] = {"id", "site"};
 constexpr std::string_view kPathsKeys[] = {"playlists", "media", "journal"};
-constexpr std::string_view kDisplayKeys[] = {"mode", "size", "font", "rotation", "fps"};
+constexpr std::string_view kDisplayKeys[] = {"mode", "size", "font", "rotation", "fps", "renderer"};
 constexpr std::string_view kDefaultsKeys[] = {"duration", "transition", "fade"};
 constexpr std::string_view kIdleKeys[] = {"background", "color", "text"};
 constexpr std::string_view kLimitsKeys[] = {"max_image_megapixels"};
@@ -109,6 +109,9 @@ class ConfigReader {
           r_.error(*t->get("rotation"), "bad rotation " + std::to_string(*rot) +
                                             "; use 0, 90, 180 or 270 (degrees clockwise, 90 or 270 for a screen on its side)");
         }
+      }
+      if (auto sw = get_choice<bool>(*t, "renderer", {{"auto", false}, {"software", true}}, "bad renderer", r_)) {
+        c.software_renderer = *sw;
       }
       if (auto fps = get_integer(*t, "fps", r_)) {
         if (*fps < 1 || *fps > 240) {

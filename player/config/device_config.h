@@ -31,6 +31,7 @@ struct DeviceConfig {
   std::filesystem::path font;            // empty: found through fontconfig
   int rotation = 0;                      // 0 | 90 | 180 | 270: the whole picture turned clockwise
   int fps = 60;                          // presents per second while something moves (ticker)
+  bool software_renderer = false;        // renderer = "software": SDL's, even where a GPU one exists
   // [layout] band sizes for playlists that do not set them
   Layout layout;
   // [defaults] for items that say nothing

@@ -96,6 +96,11 @@ class Display {
   // surface, which persists; accelerated renderers' back buffers do not).
   virtual bool keeps_frame() const { return false; }
   virtual void present() = 0;
+  // present() where only `changed` differs from the frame presented last (the rest
+  // was left as it was: only for displays that keep_frame()). A display that can
+  // sends only that rectangle to the screen (SDL's software renderer on X11 pushes
+  // the whole window surface otherwise); others present the whole frame.
+  virtual void present_area(const Rect& /*changed*/) { present(); }
   // Sleeps until an input event arrives or `timeout` passes. No busy waiting.
   virtual InputEvent wait(std::chrono::milliseconds timeout) = 0;
 };

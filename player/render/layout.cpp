@@ -85,6 +85,7 @@ class TurnedDisplay final : public Display {
     return base_.update_video_texture(t, planes);
   }
   void present() override { base_.present(); }
+  void present_area(const Rect& r) override { base_.present_area(map(r)); }
   InputEvent wait(chr::milliseconds timeout) override { return base_.wait(timeout); }
 
  private:

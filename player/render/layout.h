@@ -68,6 +68,7 @@ class ZoneDisplay final : public Display {
     return base_.update_video_texture(t, planes);
   }
   void present() override { base_.present(); }
+  void present_area(const Rect& r) override { base_.present_area(moved(r)); }
   InputEvent wait(std::chrono::milliseconds timeout) override { return base_.wait(timeout); }
 
  private:
@@ -188,6 +189,9 @@ class ScreenBands {
   void draw(Instant now);          // both bands
   void draw_ticker(Instant now);   // the ticker band only
   void draw_header();              // the header band only
+  // The rectangle (screen coordinates) that draw_ticker / draw_header change.
+  Rect ticker_area() const { return zones_.ticker; }
+  Rect header_area() const { return zones_.header; }
   // Complete ticker passes ended in (from, to].
   std::vector<TickerPass> ticker_passes(Instant from, Instant to) const;
   const Ticker* ticker() const { return ticker_ ? &ticker_->spec() : nullptr; }

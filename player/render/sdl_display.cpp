@@ -104,6 +104,12 @@ class SdlDisplay final : public Display {
   }
 
   Status open(const DisplayOptions& o) {
+    if (o.software) {
+      // The software renderer's frames go to the screen as they are (X11: shared
+      // memory), not through an OpenGL texture SDL would otherwise put behind the
+      // window (on a box without a GPU that is Mesa's llvmpipe, a core per frame).
+      SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    }
     if (o.mode == DisplayOptions::Mode::headless) {
       SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
       // Keep the window surface a plain framebuffer: otherwise SDL backs it with an
@@ -297,6 +303,19 @@ class SdlDisplay final : public Display {
     SDL_RenderPresent(renderer_.get());
   }
 
+  void present_area(const Rect& r) override {
+    check_thread();
+    if (!software_) {
+      SDL_RenderPresent(renderer_.get());
+      return;
+    }
+    // The software renderer draws into the window surface: run what is queued,
+    // then send only the changed rectangle to the screen.
+    SDL_RenderFlush(renderer_.get());
+    const SDL_Rect sr{r.x, r.y, r.w, r.h};
+    if (SDL_UpdateWindowSurfaceRects(window_.get(), &sr, 1) != 0) SDL_RenderPresent(renderer_.get());
+  }
+
   InputEvent wait(std::chrono::milliseconds timeout) override {
     check_thread();
     timeout = std::clamp(timeout, std::chrono::milliseconds(0), std::chrono::milliseconds(1'000'000));
@@ -412,6 +431,7 @@ class NullDisplay final : public Display {
   void draw_at(Texture&, double, double, float) override {}
   void set_clip(const Rect*) override {}
   void present() override {}
+  void present_area(const Rect&) override {}
   InputEvent wait(std::chrono::milliseconds timeout) override {
     std::this_thread::sleep_for(timeout);
     return InputEvent::none;
