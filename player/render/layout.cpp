@@ -416,6 +416,7 @@ Status ScreenBands::set(const Campaign* c, Instant now) {
     header_.reset();
   }
   if (zones_.ticker.h > 0) {
+    ticker_background_ = c->ticker.style.background;
     const bool same = ticker_ && ticker_->spec() == c->ticker;
     if (!same || ticker_->width() != zones_.ticker.w || ticker_->height() != zones_.ticker.h) {
       ticker_.reset();
@@ -443,12 +444,21 @@ void ScreenBands::draw(Instant now) {
   draw_ticker(now);
 }
 
+// A band that could not be made still covers its place, in its background colour.
 void ScreenBands::draw_ticker(Instant now) {
-  if (ticker_) ticker_->draw(ticker_display_, now);
+  if (ticker_) {
+    ticker_->draw(ticker_display_, now);
+  } else if (zones_.ticker.h > 0) {
+    ticker_display_.fill(Rect{0, 0, zones_.ticker.w, zones_.ticker.h}, ticker_background_, 1.0f);
+  }
 }
 
 void ScreenBands::draw_header() {
-  if (header_) header_->draw(header_display_);
+  if (header_) {
+    header_->draw(header_display_);
+  } else if (zones_.header.h > 0) {
+    header_display_.fill(Rect{0, 0, zones_.header.w, zones_.header.h}, header_spec_.style.background, 1.0f);
+  }
 }
 
 std::vector<TickerPass> ScreenBands::ticker_passes(Instant from, Instant to) const {

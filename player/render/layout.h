@@ -210,6 +210,7 @@ class ScreenBands {
   Header header_spec_;
   std::string header_title_;
   std::optional<TickerBand> ticker_;
+  Rgb ticker_background_;
   std::string campaign_id_;
 };
 

@@ -95,6 +95,27 @@ struct RendererDeleter {
   void operator()(SDL_Renderer* r) const { SDL_DestroyRenderer(r); }
 };
 
+// The GL_RENDERER string of an OpenGL (ES) renderer whose GL rasterises on the CPU
+// (Mesa's llvmpipe, softpipe, swrast), else "".
+std::string software_gl(SDL_Renderer* r) {
+  if (r == nullptr) return {};
+  SDL_RendererInfo info;
+  if (SDL_GetRendererInfo(r, &info) != 0 || std::strncmp(info.name, "opengl", 6) != 0) return {};
+  using GetString = const unsigned char* (*)(unsigned int);
+  void* sym = SDL_GL_GetProcAddress("glGetString");
+  if (sym == nullptr) return {};
+  GetString get_string = nullptr;
+  static_assert(sizeof get_string == sizeof sym);
+  std::memcpy(&get_string, &sym, sizeof sym);
+  const unsigned char* name = get_string(0x1F01);  // GL_RENDERER; the renderer's context is current
+  if (name == nullptr) return {};
+  const std::string s(reinterpret_cast<const char*>(name));
+  for (const char* soft : {"llvmpipe", "softpipe", "Software Rasterizer", "swrast"}) {
+    if (s.find(soft) != std::string::npos) return s;
+  }
+  return {};
+}
+
 class SdlDisplay final : public Display {
  public:
   SdlDisplay() : owner_(std::this_thread::get_id()) {}
@@ -140,9 +161,18 @@ class SdlDisplay final : public Display {
     const bool headless = o.mode == DisplayOptions::Mode::headless;
     // Off screen, SDL's software renderer: measured cheaper here than its GL
     // renderer on a software GL (docs/benchmarks.md), and the same pixels everywhere.
+    std::string note;
     if (!o.software && !headless) {
       renderer_.reset(SDL_CreateRenderer(window_.get(), -1,
                                          SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC));
+      // An "accelerated" renderer on a software GL (a box without a GPU) redraws
+      // every frame on the CPU: SDL's own software renderer is far cheaper there
+      // (docs/benchmarks.md, layout), with frames sent to the window directly.
+      if (const std::string gl = software_gl(renderer_.get()); !gl.empty()) {
+        renderer_.reset();
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        note = " (OpenGL is " + gl + ", a software rasteriser)";
+      }
     }
     if (!renderer_) {
       renderer_.reset(SDL_CreateRenderer(window_.get(), -1, SDL_RENDERER_SOFTWARE));
@@ -152,7 +182,7 @@ class SdlDisplay final : public Display {
     SDL_RendererInfo info;
     SDL_GetRendererInfo(renderer_.get(), &info);
     software_ = (info.flags & SDL_RENDERER_SOFTWARE) != 0;
-    describe_ = std::string(SDL_GetCurrentVideoDriver()) + "/" + info.name;
+    describe_ = std::string(SDL_GetCurrentVideoDriver()) + "/" + info.name + note;
     const char* driver = SDL_GetCurrentVideoDriver();
     blocking_wait_ = driver != nullptr && (std::strcmp(driver, "x11") == 0 || std::strcmp(driver, "wayland") == 0);
     return {};
