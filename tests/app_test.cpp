@@ -419,6 +419,31 @@ TEST(Play, EachTickerPassIsAPlayRecordAcrossItemSwitches) {
   EXPECT_EQ(cli({"verify", journal.string()}).code, 0);
 }
 
+// A running ticker presents continuously at [display] fps, no faster; without one a
+// static slogan presents once and sleeps.
+TEST(Play, TickerPresentsAtTheConfiguredRateAndAStaticScreenSleeps) {
+  TempDir t;
+  const std::string slogan =
+      "[campaign]\nid = \"c\"\n[[item]]\nid = \"theme\"\ntype = \"slogan\"\n"
+      "text = \"人人讲安全、个个会应急\"\nduration = \"1h\"\n";
+  fs::create_directories(t.path() / "static");
+  fs::create_directories(t.path() / "ticker");
+  t.write("static/c.toml", slogan);
+  t.write("ticker/c.toml", slogan + "[ticker]\ntext = \"举报电话 12350\"\n");
+  const fs::path cfg = t.write("signage.toml", "[display]\nmode = \"headless\"\nsize = \"320x180\"\nfps = 30\n");
+  auto frames = [&](const std::string& folder) {
+    const fs::path stats = t.path() / (folder + ".json");
+    auto r = cli({"play", "--config", cfg.string(), "--playlists", (t.path() / folder).string(), "--no-journal",
+                  "--exit-after", "2s", "--stats", stats.string()});
+    EXPECT_EQ(r.code, 0) << r.err;
+    return nlohmann::json::parse(read_all(stats))["frames_presented"].get<int>();
+  };
+  const int moving = frames("ticker");
+  EXPECT_GE(moving, 20) << "about 60 in 2 s at 30 fps; fewer on a loaded machine";
+  EXPECT_LE(moving, 66) << "not faster than the configured 30 fps";
+  EXPECT_LE(frames("static"), 3) << "a static slogan presents once, then sleeps";
+}
+
 // The real binary in the background, its output in a file; SIGTERM stops it.
 class Player {
  public:

@@ -511,6 +511,36 @@ TEST_F(LayoutTest, TickerPositionFollowsElapsedTimeAt30And60Fps) {
   }
 }
 
+// A playlist swap or another campaign with the same ticker: the texts are where
+// they would have been without the change (no jump); a different ticker is new.
+TEST_F(LayoutTest, SameTickerRunsOnAcrossCampaignChanges) {
+  auto out = headless(320, 180);
+  ASSERT_TRUE(out);
+  ScreenBands bands(*out, *fonts_, *zone_, Layout{}, 64'000'000);
+  auto ticker_pixels = [&](Instant t) {
+    bands.draw_ticker(t);
+    auto img = out->read_pixels();
+    EXPECT_TRUE(img.ok());
+    return img ? img->rgba : std::vector<std::uint8_t>{};
+  };
+  ASSERT_TRUE(bands.set(&campaign_, at_).ok());
+  ASSERT_NE(bands.ticker(), nullptr);
+  const auto t = at_ + milliseconds(1500);
+  const auto pixels = ticker_pixels(t);
+  Campaign swapped = campaign_;  // the file changed, its ticker did not
+  swapped.items.push_back(item_);
+  swapped.source_sha256 = "changed";
+  ASSERT_TRUE(bands.set(&swapped, at_ + seconds(1)).ok());
+  EXPECT_EQ(ticker_pixels(t), pixels);
+  Campaign other = campaign_;
+  other.ticker.texts = {"火警 119"};
+  ASSERT_TRUE(bands.set(&other, at_ + seconds(1)).ok());
+  EXPECT_NE(ticker_pixels(t), pixels);
+  ASSERT_TRUE(bands.set(nullptr, at_ + seconds(2)).ok());
+  EXPECT_EQ(bands.ticker(), nullptr) << "the idle screen has no bands";
+  EXPECT_EQ(bands.zones().main, (Rect{0, 0, 320, 180}));
+}
+
 TEST_F(LayoutTest, EachCompletePassOfEachTextIsReportedOnce) {
   auto out = headless(400, 40);
   ASSERT_TRUE(out);
