@@ -218,5 +218,45 @@ TEST(DeviceConfig, UplinkTargets) {
   EXPECT_FALSE(target_ok("relp://[::1:2514"));
 }
 
+// A screen mounted on its side, with a default layout for playlists that set none.
+TEST(DeviceConfig, RotationFpsAndLayout) {
+  TempDir t;
+  const auto ok = load_device_config(t.write("portrait.toml",
+                                             "[display]\nrotation = 90\nfps = 30\nrenderer = \"software\"\n"
+                                             "[layout]\nheader = 12\nticker = 7\n"));
+  ASSERT_TRUE(ok.config) << dump(ok.diagnostics);
+  EXPECT_EQ(ok.config->rotation, 90);
+  EXPECT_EQ(ok.config->fps, 30);
+  EXPECT_TRUE(ok.config->software_renderer);
+  EXPECT_EQ(ok.config->layout.header, 12);
+  EXPECT_EQ(ok.config->layout.ticker, 7);
+  const auto defaults = load_device_config(t.write("empty.toml", ""));
+  ASSERT_TRUE(defaults.config);
+  EXPECT_EQ(defaults.config->rotation, 0);
+  EXPECT_EQ(defaults.config->fps, 60);
+  EXPECT_FALSE(defaults.config->software_renderer);
+  EXPECT_FALSE(defaults.config->layout.header);
+  EXPECT_FALSE(defaults.config->layout.ticker);
+
+  const fs::path bad = t.write("bad.toml",
+                               "[display]\nrotation = 45\nfps = 0\n"
+                               "[layout]\nticker = -1\nfooter = 5\n");
+  const auto r = load_device_config(bad);
+  EXPECT_FALSE(r.config);
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"2:12", "bad rotation 45; use 0, 90, 180 or 270"},
+      {"3:7", "'fps' must be from 1 to 240 frames per second, not 0"},
+      {"5:10", "'ticker' must be a percentage of the screen's height from 0 to 40 (0: no band), not -1"},
+      {"6:1", "unknown key 'footer' in [layout]"},
+  };
+  ASSERT_EQ(r.diagnostics.size(), expected.size()) << dump(r.diagnostics);
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const std::string text = r.diagnostics[i].format();
+    const std::string prefix = bad.string() + ":" + expected[i].first + ": error: ";
+    EXPECT_EQ(text.substr(0, prefix.size()), prefix) << text;
+    EXPECT_NE(text.find(expected[i].second), std::string::npos) << text;
+  }
+}
+
 }  // namespace
 }  // namespace signage

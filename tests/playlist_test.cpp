@@ -111,7 +111,11 @@ TEST_F(ValidPlaylist, CampaignKeysParse) {
   EXPECT_EQ(c.when.weekdays, 0b111'1110);
   EXPECT_TRUE(c.when.dates.empty());
   EXPECT_EQ(c.when.except, std::vector<Date>{date(2024, June, 10)});
-  EXPECT_EQ(c.ticker, "发现安全生产风险隐患，请拨打举报电话 12350");
+  EXPECT_EQ(c.ticker.texts, std::vector<std::string>{"发现安全生产风险隐患，请拨打举报电话 12350"});
+  EXPECT_EQ(c.ticker.id, "ticker");
+  EXPECT_EQ(c.ticker.style, *builtin_style("red-banner"));
+  EXPECT_FALSE(c.layout.header);
+  EXPECT_FALSE(c.header.present);
   EXPECT_EQ(c.source, kData / "valid/safety-month.toml");
   EXPECT_EQ(c.source_sha256.size(), 64u);
   EXPECT_TRUE(std::all_of(c.source_sha256.begin(), c.source_sha256.end(),
@@ -215,6 +219,48 @@ TEST(Playlist, VideoSoundAndDecoderKeys) {
   EXPECT_EQ(m.campaign->items[0].volume, 100);
   EXPECT_FALSE(m.campaign->items[0].mute);
   EXPECT_TRUE(m.campaign->items[0].hwdec.empty());
+}
+
+TEST(Playlist, LayoutHeaderTickerAndNamedStyles) {
+  TempDir media;
+  std::ofstream(media.path() / "logo.png", std::ios::binary) << "png";
+  LoadOptions options;
+  options.media_root = media.path();
+  const std::string text =
+      "[campaign]\nid = \"2024-safety-month\"\ntitle = \"2024年安全生产月\"\n"
+      "[styles.hotline]\nbackground = \"#004ea2\"\ncolor = \"#ffffff\"\nweight = \"bold\"\nmargin = 4\n"
+      "[defaults]\nstyle = \"blue-banner\"\n"
+      "[layout]\nheader = 12\nticker = 0\n"
+      "[header]\ntitle = \"洛江区安全生产月\"\nlogo = \"logo.png\"\nclock = false\nstyle = { background = \"#102a43\" }\n"
+      "[ticker]\nid = \"hotlines\"\ntext = [\"举报电话 12350\", \"火警 119\\n急救 120\"]\nspeed = 90.5\nstyle = \"hotline\"\n"
+      "[[item]]\nid = \"a\"\ntype = \"slogan\"\ntext = \"人人讲安全\"\n"
+      "[[item]]\nid = \"b\"\ntype = \"slogan\"\ntext = \"个个会应急\"\nstyle = \"red-banner\"\n"
+      "[[item]]\nid = \"c\"\ntype = \"slogan\"\ntext = \"畅通生命通道\"\nstyle = { color = \"#ffe100\", margin = 10 }\n";
+  const auto r = load_playlist_text(text, "layout.toml", options);
+  ASSERT_TRUE(r.campaign) << dump(r.diagnostics);
+  EXPECT_TRUE(r.diagnostics.empty()) << dump(r.diagnostics);
+  const Campaign& c = *r.campaign;
+  EXPECT_EQ(c.layout.header, 12);
+  EXPECT_EQ(c.layout.ticker, 0);
+  EXPECT_TRUE(c.header.present);
+  EXPECT_EQ(c.header.title, "洛江区安全生产月");
+  EXPECT_EQ(c.header.logo, (media.path() / "logo.png").lexically_normal());
+  EXPECT_FALSE(c.header.clock);
+  EXPECT_EQ(c.header.style.background, (Rgb{0x10, 0x2a, 0x43}));
+  EXPECT_EQ(c.header.style.weight, FontWeight::bold) << "the rest of blue-banner, the header's default";
+  EXPECT_EQ(c.ticker.id, "hotlines");
+  // One line each: a break in a ticker text becomes a space.
+  EXPECT_EQ(c.ticker.texts, (std::vector<std::string>{"举报电话 12350", "火警 119 急救 120"}));
+  EXPECT_DOUBLE_EQ(c.ticker.speed, 90.5);
+  EXPECT_EQ(c.ticker.style.background, (Rgb{0x00, 0x4e, 0xa2}));
+  EXPECT_EQ(c.ticker.style.margin, 4);
+  ASSERT_EQ(c.items.size(), 3u);
+  EXPECT_EQ(c.items[0].style, *builtin_style("blue-banner")) << "[defaults] names a style";
+  EXPECT_EQ(c.items[1].style, *builtin_style("red-banner"));
+  Style third = *builtin_style("blue-banner");
+  third.color = Rgb{0xff, 0xe1, 0x00};
+  third.margin = 10;
+  EXPECT_EQ(c.items[2].style, third) << "an inline table overrides the defaults key by key";
 }
 
 TEST(Playlist, BadVideoKeysAreRefusedAtTheirPosition) {
@@ -324,6 +370,12 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidCase{"missing-campaign.toml", 1, 1, "missing required table [campaign]"},
         InvalidCase{"empty-item-list.toml", 1, 1, "no items; add at least one [[item]]"},
         InvalidCase{"item-not-array.toml", 4, 1, "'item' must be an array of tables"},
+        InvalidCase{"bad-ticker-speed.toml", 11, 9, "'speed' is in pixels per second, from 10 to 2000, not 0"},
+        InvalidCase{"unknown-style.toml", 8, 9, "unknown style 'green-banner'; use red-banner, blue-banner or define it in [styles.green-banner]"},
+        InvalidCase{"bad-layout.toml", 5, 10, "'header' must be a percentage of the screen's height from 0 to 40 (0: no band), not 60"},
+        InvalidCase{"redefined-builtin-style.toml", 4, 9, "style 'red-banner' is built in and cannot be redefined"},
+        InvalidCase{"bad-weight.toml", 5, 10, "bad font weight 'heavy'; use regular or bold"},
+        InvalidCase{"ticker-text-number.toml", 10, 17, "ticker text must be a string, not an integer"},
         InvalidCase{"text-on-image.toml", 8, 8, "'text' is only for slogan items"},
         InvalidCase{"file-on-slogan.toml", 8, 8, "'file' is only for image and video items"},
         InvalidCase{"empty-text.toml", 7, 8, "'text' is empty"},

@@ -3,18 +3,23 @@
 #include <unistd.h>
 
 #include <array>
+#include <cmath>
+#include <filesystem>
 #include <cstdlib>
 #include <optional>
 #include <vector>
 
 #include "media/image.h"
+#include "golden.h"
 #include "render/display.h"
+#include "render/layout.h"
 #include "render/scene.h"
 
 namespace signage {
 namespace {
 
 using namespace std::chrono;
+namespace fs = std::filesystem;
 
 TEST(FitRect, ContainLetterboxesAndCoverCrops) {
   const Rect box{0, 0, 1920, 1080};
@@ -259,6 +264,336 @@ TEST_F(SceneTest, IdleScreenIsNeverBlackAndTicksEachMinute) {
   const auto next = v->update(t);
   ASSERT_TRUE(next.has_value());
   EXPECT_EQ(*next, *parse_iso8601("2024-07-02T10:03:00+08:00", *zone_));
+}
+
+
+// ---- layout ----
+
+TEST(Layout, BandSizesComeFromThePlaylistThenTheDeviceThenTheContent) {
+  Campaign c;
+  EXPECT_EQ(band_sizes(&c, Layout{}), (BandSizes{0, 0})) << "nothing to show in bands: full screen";
+  EXPECT_EQ(band_sizes(nullptr, Layout{12, 9}), (BandSizes{0, 0})) << "the idle screen is full screen";
+  c.ticker.texts = {"发现安全生产风险隐患，请拨打举报电话 12350"};
+  EXPECT_EQ(band_sizes(&c, Layout{}), (BandSizes{0, 8}));
+  c.header.present = true;
+  EXPECT_EQ(band_sizes(&c, Layout{}), (BandSizes{10, 8}));
+  EXPECT_EQ(band_sizes(&c, Layout{12, 6}), (BandSizes{12, 6})) << "the device's default";
+  c.layout.header = 0;
+  c.layout.ticker = 15;
+  EXPECT_EQ(band_sizes(&c, Layout{12, 6}), (BandSizes{0, 15})) << "the playlist's own";
+  c.ticker.texts.clear();
+  EXPECT_EQ(band_sizes(&c, Layout{12, 6}), (BandSizes{0, 0})) << "no ticker text, no ticker band";
+}
+
+TEST(Layout, ZonesSplitTheScreenWithoutGapOrOverlap) {
+  const Zones z = layout_zones(BandSizes{10, 8}, 1920, 1080);
+  EXPECT_EQ(z.header, (Rect{0, 0, 1920, 108}));
+  EXPECT_EQ(z.main, (Rect{0, 108, 1920, 1080 - 108 - 86}));
+  EXPECT_EQ(z.ticker, (Rect{0, 1080 - 86, 1920, 86}));
+  const Zones full = layout_zones(BandSizes{0, 0}, 1080, 1920);
+  EXPECT_EQ(full.main, (Rect{0, 0, 1080, 1920}));
+  EXPECT_EQ(full.header.h, 0);
+  EXPECT_EQ(full.ticker.h, 0);
+}
+
+TEST(TurnedDisplay, DrawsUprightOntoAnOutputTurnedEachWay) {
+  auto out = headless(64, 48);
+  ASSERT_TRUE(out);
+  for (const int rot : {0, 90, 180, 270}) {
+    auto screen = turn_display(*out, rot);
+    const bool quarter = rot == 90 || rot == 270;
+    EXPECT_EQ(screen->width(), quarter ? 48 : 64) << rot;
+    EXPECT_EQ(screen->height(), quarter ? 64 : 48) << rot;
+    screen->fill(Rect{0, 0, screen->width(), screen->height()}, Rgb{0, 0, 0}, 1.0f);
+    // A red block at the upright top-left corner, a 2x2 picture at the bottom-right.
+    screen->fill(Rect{0, 0, 10, 6}, Rgb{255, 0, 0}, 1.0f);
+    Image quad;
+    quad.width = 2;
+    quad.height = 2;
+    quad.rgba = {0, 255, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 0, 0, 255, 255};  // green row, blue row
+    auto t = screen->upload(quad);
+    ASSERT_TRUE(t.ok());
+    screen->draw(*t, Rect{screen->width() - 8, screen->height() - 8, 8, 8}, 1.0f);
+    auto upright = screen->read_pixels();
+    ASSERT_TRUE(upright.ok());
+    EXPECT_EQ(upright->width, screen->width());
+    expect_colour(*upright, 1, 1, Rgb{255, 0, 0});
+    expect_colour(*upright, 9, 5, Rgb{255, 0, 0});
+    expect_colour(*upright, 11, 7, Rgb{0, 0, 0});
+    // The picture keeps its orientation: green on top, blue underneath.
+    expect_colour(*upright, screen->width() - 4, screen->height() - 7, Rgb{0, 255, 0}, 40);
+    expect_colour(*upright, screen->width() - 4, screen->height() - 2, Rgb{0, 0, 255}, 40);
+    // On the output itself the block is where a turned screen shows it upright.
+    auto phys = out->read_pixels();
+    ASSERT_TRUE(phys.ok());
+    const int px = rot == 90 ? 63 - 1 : rot == 180 ? 63 - 1 : 1;
+    const int py = rot == 180 ? 47 - 1 : rot == 270 ? 47 - 1 : 1;
+    expect_colour(*phys, px, py, Rgb{255, 0, 0});
+  }
+}
+
+TEST(ZoneDisplay, MovesAndClipsToItsArea) {
+  auto out = headless(40, 30);
+  ASSERT_TRUE(out);
+  out->fill(Rect{0, 0, 40, 30}, Rgb{0, 0, 0}, 1.0f);
+  ZoneDisplay zone(*out, Rect{10, 5, 20, 10});
+  EXPECT_EQ(zone.width(), 20);
+  zone.fill(Rect{-5, -5, 100, 100}, Rgb{255, 255, 255}, 1.0f);
+  auto img = out->read_pixels();
+  ASSERT_TRUE(img.ok());
+  expect_colour(*img, 10, 5, Rgb{255, 255, 255});
+  expect_colour(*img, 29, 14, Rgb{255, 255, 255});
+  expect_colour(*img, 9, 5, Rgb{0, 0, 0});
+  expect_colour(*img, 30, 14, Rgb{0, 0, 0});
+  expect_colour(*img, 10, 15, Rgb{0, 0, 0});
+}
+
+class LayoutTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto f = FontSet::open("");
+    ASSERT_TRUE(f.ok()) << f.error().what();
+    fonts_.emplace(std::move(*f));
+    zone_ = fixed_offset_zone(hours(8));
+    at_ = *parse_iso8601("2024-06-16T10:02:03+08:00", *zone_);
+    campaign_.id = "2024-safety-month";
+    campaign_.title = "2024年安全生产月";
+    campaign_.header.title = "2024年“安全生产月”";
+    campaign_.ticker.id = "hotlines";
+    campaign_.ticker.texts = {"发现安全生产风险隐患，请拨打举报电话 12350", "便民服务热线 12345　火警 119　急救 120"};
+    item_.id = "theme";
+    item_.type = ItemType::slogan;
+    item_.text = "人人讲安全、个个会应急\n畅通生命通道";
+    item_.style.background = Rgb{0xf4, 0xf1, 0xe8};
+    item_.style.color = Rgb{0xc8, 0x10, 0x2e};
+  }
+
+  // What the screen shows (physical output w x h turned `rotation`), upright.
+  Image screen(int w, int h, int rotation, const Campaign& c, const Item& item) {
+    auto out = headless(w, h);
+    if (!out) return {};
+    auto scr = turn_display(*out, rotation);
+    SceneOptions o;
+    Scene scene(*scr, *fonts_, *zone_, o);
+    ScreenBands bands(*scr, *fonts_, *zone_, Layout{}, 64'000'000);
+    auto v = scene.prepare(item, bands.main_zone(&c));
+    EXPECT_TRUE(v.ok()) << v.error().what();
+    if (!v) return {};
+    EXPECT_TRUE(bands.set(&c, at_).ok());
+    bands.update(at_);
+    (*v)->draw(*scr, 1.0f);
+    bands.draw(at_);
+    auto img = scr->read_pixels();
+    EXPECT_TRUE(img.ok());
+    return img ? *img : Image{};
+  }
+
+  std::optional<FontSet> fonts_;
+  std::unique_ptr<TimeZone> zone_;
+  Instant at_;
+  Campaign campaign_;
+  Item item_;
+};
+
+// Each layout, landscape (480x270) and on a screen mounted on its side (the same
+// output turned 90 degrees: 270x480 upright).
+TEST_F(LayoutTest, EachLayoutLandscapeAndPortraitMatchesItsGolden) {
+  struct Case {
+    const char* name;
+    bool header, ticker;
+  };
+  for (const Case& k : {Case{"full", false, false}, Case{"header", true, false}, Case{"ticker", false, true},
+                        Case{"header-ticker", true, true}}) {
+    Campaign c = campaign_;
+    c.header.present = k.header;
+    if (!k.ticker) c.ticker.texts.clear();
+    for (const int rot : {0, 90}) {
+      SCOPED_TRACE(std::string(k.name) + " " + std::to_string(rot));
+      const Image img = screen(480, 270, rot, c, item_);
+      ASSERT_EQ(img.width, rot == 0 ? 480 : 270);
+      const int h = img.height;
+      // The bands are where the layout puts them, in their styles' colours.
+      if (k.header) expect_colour(img, 1, 1, builtin_style("blue-banner")->background);
+      if (k.ticker) expect_colour(img, 1, h - 2, builtin_style("red-banner")->background);
+      if (!k.header) expect_colour(img, 1, 1, item_.style.background);
+      if (!k.ticker) expect_colour(img, 1, h - 2, item_.style.background);
+      expect_colour(img, 1, h / 2, item_.style.background);
+      testing::expect_golden(img, std::string("layout-") + k.name + (rot == 0 ? "-landscape" : "-portrait"));
+    }
+  }
+}
+
+TEST_F(LayoutTest, SloganInEachBuiltInStyleMatchesItsGolden) {
+  for (const std::string name : {"red-banner", "blue-banner"}) {
+    Item item = item_;
+    item.style = *builtin_style(name);
+    Campaign full;  // no bands
+    const Image img = screen(480, 270, 0, full, item);
+    expect_colour(img, 2, 2, item.style.background);
+    testing::expect_golden(img, "style-" + name);
+  }
+}
+
+TEST_F(LayoutTest, HeaderShowsLogoTitleAndChineseClock) {
+  auto out = headless(640, 64);
+  ASSERT_TRUE(out);
+  // A round red-and-white badge as the logo.
+  Image logo;
+  logo.width = logo.height = 64;
+  logo.rgba.assign(64 * 64 * 4, 0);
+  for (int y = 0; y < 64; ++y) {
+    for (int x = 0; x < 64; ++x) {
+      const int d2 = (x - 32) * (x - 32) + (y - 32) * (y - 32);
+      if (d2 > 31 * 31) continue;
+      auto* p = &logo.rgba[(static_cast<size_t>(y) * 64 + static_cast<size_t>(x)) * 4];
+      const bool ring = d2 > 22 * 22;
+      p[0] = ring ? 0xc8 : 255;
+      p[1] = ring ? 0x10 : 255;
+      p[2] = ring ? 0x2e : 255;
+      p[3] = 255;
+    }
+  }
+  const fs::path logo_file = fs::temp_directory_path() / ("signage_render_logo_" + std::to_string(getpid()) + ".png");
+  ASSERT_TRUE(write_png(logo, logo_file).ok());
+  Header spec;
+  spec.present = true;
+  spec.logo = logo_file;
+  auto band = HeaderBand::make(*out, *fonts_, *zone_, spec, "2024年“安全生产月”", 640, 64, 64'000'000);
+  fs::remove(logo_file);
+  ASSERT_TRUE(band.ok()) << band.error().what();
+  bool changed = false;
+  const auto next = band->update(at_, &changed);
+  EXPECT_TRUE(changed);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(*next, *parse_iso8601("2024-06-16T10:03:00+08:00", *zone_)) << "redrawn at the next minute";
+  band->update(at_ + seconds(30), &changed);
+  EXPECT_FALSE(changed) << "same minute: nothing to redraw";
+  band->update(*next, &changed);
+  EXPECT_TRUE(changed);
+  band->update(at_, &changed);  // back to 10:02 for the picture
+  band->draw(*out);
+  auto img = out->read_pixels();
+  ASSERT_TRUE(img.ok());
+  expect_colour(*img, 2, 2, spec.style.background);
+  testing::expect_golden(*img, "header");
+}
+
+TEST(ChineseDate, ClockAddsHoursAndMinutes) {
+  auto zone = fixed_offset_zone(hours(8));
+  const auto t = *parse_iso8601("2024-06-16T10:02:59+08:00", *zone);
+  EXPECT_EQ(chinese_date_time(zone->to_local(t)), "2024年6月16日 星期日 10:02");
+}
+
+// The leftmost column of the band showing text (yellow on the red banner), or -1.
+int leading_edge(const Image& img) {
+  for (int x = 0; x < img.width; ++x) {
+    for (int y = 0; y < img.height; ++y) {
+      const auto p = pixel(img, x, y);
+      if (p[0] > 200 && p[1] > 150 && p[2] < 100) return x;
+    }
+  }
+  return -1;
+}
+
+// The ticker moves by elapsed time, not by frames: drawn at 30 and at 60 frames per
+// second its text is where speed x elapsed time puts it, within one pixel.
+TEST_F(LayoutTest, TickerPositionFollowsElapsedTimeAt30And60Fps) {
+  auto out = headless(400, 40);
+  ASSERT_TRUE(out);
+  Ticker spec;
+  spec.texts = {"发现安全生产风险隐患，请拨打举报电话 12350"};
+  spec.speed = 90;
+  // Origin at `at_`: the text enters at the right edge then.
+  auto band = TickerBand::make(*out, *fonts_, spec, 400, 40, at_);
+  ASSERT_TRUE(band.ok()) << band.error().what();
+  for (const int fps : {30, 60}) {
+    SCOPED_TRACE(std::to_string(fps) + " fps");
+    std::optional<int> first;
+    int frames = 0;
+    // 0.4 s in (the text well inside) to 3.4 s: the text's leading edge.
+    for (int n = fps * 2 / 5; n <= fps * 17 / 5; ++n, ++frames) {
+      const Instant t = at_ + milliseconds(n * 1000 / fps);
+      band->draw(*out, t);
+      auto img = out->read_pixels();
+      ASSERT_TRUE(img.ok());
+      const int edge = leading_edge(*img);
+      ASSERT_GE(edge, 0) << "frame " << n;
+      // Where the texture's left edge is (sub-pixel), and the ink's offset in it.
+      const double x = band->text_x(0, 0, t);
+      EXPECT_NEAR(x, 400.0 - spec.speed * duration<double>(t - at_).count(), 1e-6);
+      if (!first) first = edge - static_cast<int>(std::lround(x));
+      EXPECT_NEAR(edge - x, *first, 1.0) << "frame " << n;
+    }
+    EXPECT_EQ(frames, fps * 3 + 1);
+  }
+}
+
+// A playlist swap or another campaign with the same ticker: the texts are where
+// they would have been without the change (no jump); a different ticker is new.
+TEST_F(LayoutTest, SameTickerRunsOnAcrossCampaignChanges) {
+  auto out = headless(320, 180);
+  ASSERT_TRUE(out);
+  ScreenBands bands(*out, *fonts_, *zone_, Layout{}, 64'000'000);
+  auto ticker_pixels = [&](Instant t) {
+    bands.draw_ticker(t);
+    auto img = out->read_pixels();
+    EXPECT_TRUE(img.ok());
+    return img ? img->rgba : std::vector<std::uint8_t>{};
+  };
+  ASSERT_TRUE(bands.set(&campaign_, at_).ok());
+  ASSERT_NE(bands.ticker(), nullptr);
+  const auto t = at_ + milliseconds(1500);
+  const auto pixels = ticker_pixels(t);
+  Campaign swapped = campaign_;  // the file changed, its ticker did not
+  swapped.items.push_back(item_);
+  swapped.source_sha256 = "changed";
+  ASSERT_TRUE(bands.set(&swapped, at_ + seconds(1)).ok());
+  EXPECT_EQ(ticker_pixels(t), pixels);
+  Campaign other = campaign_;
+  other.ticker.texts = {"火警 119"};
+  ASSERT_TRUE(bands.set(&other, at_ + seconds(1)).ok());
+  EXPECT_NE(ticker_pixels(t), pixels);
+  ASSERT_TRUE(bands.set(nullptr, at_ + seconds(2)).ok());
+  EXPECT_EQ(bands.ticker(), nullptr) << "the idle screen has no bands";
+  EXPECT_EQ(bands.zones().main, (Rect{0, 0, 320, 180}));
+}
+
+TEST_F(LayoutTest, EachCompletePassOfEachTextIsReportedOnce) {
+  auto out = headless(400, 40);
+  ASSERT_TRUE(out);
+  Ticker spec;
+  spec.id = "hotlines";
+  spec.texts = {"举报电话 12350", "便民服务热线 12345"};
+  spec.speed = 200;
+  auto band = TickerBand::make(*out, *fonts_, spec, 400, 40, at_);
+  ASSERT_TRUE(band.ok());
+  // Collected in uneven slices: the same passes as in one go.
+  std::vector<TickerPass> sliced;
+  Instant from = at_;
+  for (const int step : {7, 1000, 33, 2500, 16, 6444}) {
+    const Instant to = from + milliseconds(step);
+    for (const auto& p : band->passes_between(from, to)) sliced.push_back(p);
+    from = to;
+  }
+  const auto whole = band->passes_between(at_, from);
+  ASSERT_EQ(sliced.size(), whole.size());
+  ASSERT_GE(whole.size(), 4u) << "10 s at 200 px/s";
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    EXPECT_EQ(sliced[i].text, whole[i].text);
+    EXPECT_EQ(sliced[i].end, whole[i].end);
+    // A pass takes (band width + text width) / speed.
+    EXPECT_GT(whole[i].end - whole[i].start, milliseconds(2000));
+    EXPECT_LE(whole[i].end, from);
+    if (i > 0) {
+      EXPECT_LE(whole[i - 1].end, whole[i].end);
+    }
+  }
+  EXPECT_EQ(whole[0].text, 0u);
+  EXPECT_EQ(whole[0].start, at_) << "the first text enters at the origin";
+  EXPECT_EQ(whole[1].text, 1u);
+  // The loop is seamless: each text comes round again one period later.
+  const auto period = milliseconds(std::llround(band->period() / spec.speed * 1000));
+  EXPECT_NEAR(static_cast<double>((whole[2].start - whole[0].start).count()), static_cast<double>(period.count()), 1.0);
 }
 
 }  // namespace

@@ -119,6 +119,48 @@ PlayRecord Kiosk::base_record(const Campaign& c, const Item& item) const {
   return p;
 }
 
+void Kiosk::set_bands(const Campaign* c, Instant now) {
+  record_ticker_passes(now);
+  const Ticker* before = bands_->ticker();
+  const std::optional<Ticker> old = before ? std::optional<Ticker>(*before) : std::nullopt;
+  if (auto s = bands_->set(c, now); !s) log_ << "signage: layout: " << s.error().what() << "\n";
+  bool header_changed = false;
+  bands_change_ = bands_->update(now, &header_changed);
+  const Ticker* after = bands_->ticker();
+  // A ticker that stays the same runs on; passes of a new one count from now.
+  if (after && !(old && *old == *after)) ticker_since_ = now;
+  if (after && c) {
+    ticker_base_ = PlayRecord{};
+    ticker_base_.screen = options_.config.screen_id;
+    ticker_base_.site = options_.config.site;
+    ticker_base_.campaign = c->id;
+    ticker_base_.campaign_title = c->title;
+    ticker_base_.item = after->id;
+    ticker_base_.item_type = "ticker";
+    ticker_base_.playlist_sha256 = c->source_sha256;
+    ticker_base_.player_version = SIGNAGE_VERSION;
+    ticker_base_.decoder = "none";
+  }
+  ticker_checked_ = now;
+}
+
+void Kiosk::record_ticker_passes(Instant now) {
+  const Ticker* t = bands_ ? bands_->ticker() : nullptr;
+  if (t == nullptr || now <= ticker_checked_) return;
+  for (const TickerPass& pass : bands_->ticker_passes(ticker_checked_, now)) {
+    if (pass.start < ticker_since_) continue;  // began before the ticker was up
+    PlayRecord p = ticker_base_;
+    p.text = t->texts[pass.text];
+    p.start = format_iso8601(zone_.to_local(pass.start));
+    p.end = format_iso8601(zone_.to_local(pass.end));
+    p.planned_s = p.shown_s = seconds(chr::duration_cast<chr::milliseconds>(pass.end - pass.start));
+    p.outcome = PlayOutcome::complete;
+    p.clock_synced = clock_synchronised();
+    record(play_record(p), pass.end);
+  }
+  ticker_checked_ = now;
+}
+
 void Kiosk::on_skip(const Campaign& c, const Item& item, const Error& e, Instant now) {
   const LocalTime lt = zone_.to_local(now);
   record(event_record("media_error", lt,
@@ -277,6 +319,7 @@ void Kiosk::show(Rotation::Next next, Instant now, const std::string& reason) {
     check_frames_left_ = options_.stats_file.empty() ? 0 : 3;
     view_change_ = next.view->update(now);
     stage_->show(std::move(next.view), next.start, next.transition);
+    set_bands(idle ? nullptr : &rotation_->set().campaigns[play_.campaign], now);
     dirty_ = true;
   }
   sched_ = std::move(next.schedule);
@@ -378,7 +421,8 @@ void Kiosk::swap_set(Instant now) {
   auto old_record = current_record(now, PlayOutcome::interrupted, "the playlists changed");
   rotation_ = std::make_unique<Rotation>(
       std::move(set), *scene_, zone_, log_,
-      [this](const Campaign& c, const Item& i, const Error& e, Instant at) { on_skip(c, i, e, at); });
+      [this](const Campaign& c, const Item& i, const Error& e, Instant at) { on_skip(c, i, e, at); },
+      [this](const Campaign& c) { return bands_->main_zone(&c); });
   auto next = rotation_->at(now);
   if (on_screen && next.schedule.showing) {
     const Campaign& c = rotation_->set().campaigns[next.schedule.showing->campaign];
@@ -388,6 +432,8 @@ void Kiosk::swap_set(Instant now) {
       play_.campaign = next.schedule.showing->campaign;
       play_.item = next.schedule.showing->item;
       sched_ = std::move(next.schedule);
+      set_bands(&c, now);  // the new file's ticker or header, if they changed
+      dirty_ = true;
       return;
     }
   }
@@ -495,9 +541,11 @@ int Kiosk::run(PlaylistSetResult loaded) {
   const DeviceConfig& cfg = options_.config;
   const auto t0 = chr::steady_clock::now();
   scene_ = std::make_unique<Scene>(display_, fonts_, zone_, scene_options(cfg));
+  bands_ = std::make_unique<ScreenBands>(display_, fonts_, zone_, cfg.layout, cfg.max_image_pixels);
   rotation_ = std::make_unique<Rotation>(
       std::move(loaded.set), *scene_, zone_, log_,
-      [this](const Campaign& c, const Item& i, const Error& e, Instant at) { on_skip(c, i, e, at); });
+      [this](const Campaign& c, const Item& i, const Error& e, Instant at) { on_skip(c, i, e, at); },
+      [this](const Campaign& c) { return bands_->main_zone(&c); });
   stage_ = std::make_unique<Stage>(cfg.fade);
   if (options_.watch) {
     WatchOptions w;
@@ -555,9 +603,33 @@ int Kiosk::run(PlaylistSetResult loaded) {
       view_change_ = stage_->current()->update(now);
       dirty_ = true;
     }
+    bool header_changed = false;
+    if (bands_change_ && now >= *bands_change_) bands_change_ = bands_->update(now, &header_changed);
+    const bool ticking = bands_->ticker_running();
+    record_ticker_passes(now);
     const bool animating = stage_->animating(now);
-    if (dirty_ || animating) {
-      stage_->draw(display_, now);
+    // Redraw everything when the item changed; otherwise only the bands that moved
+    // (where the display keeps its frame; elsewhere the whole frame again, from
+    // textures made once).
+    const bool full = dirty_ || animating || ((ticking || header_changed) && !display_.keeps_frame());
+    if (full || ticking || header_changed) {
+      // What changed, when not the whole frame: the ticker band, and the header at a
+      // new minute (then both, as one rectangle spanning them).
+      std::optional<Rect> changed;
+      if (full) {
+        stage_->draw(display_, now);
+        bands_->draw(now);
+      } else {
+        if (header_changed) {
+          bands_->draw_header();
+          changed = bands_->header_area();
+        }
+        if (ticking) {
+          bands_->draw_ticker(now);
+          const Rect t = bands_->ticker_area();
+          changed = changed ? Rect{0, 0, display_.width(), display_.height()} : t;
+        }
+      }
       if (check_frames_left_ > 0) {
         --check_frames_left_;
         check_black_frame();
@@ -577,9 +649,20 @@ int Kiosk::run(PlaylistSetResult loaded) {
           }
         }
       }
-      display_.present();
+      if (changed) {
+        display_.present_area(*changed);
+      } else {
+        display_.present();
+      }
       const auto presented = chr::steady_clock::now();
       after_present(now, presented);
+      if (ticking) {
+        // Frames at the configured rate, paced by deadline: under vsync present()
+        // has already waited and the next deadline is due at once.
+        const auto period = chr::duration_cast<chr::steady_clock::duration>(chr::duration<double>(1.0 / cfg.fps));
+        next_frame_ += period;
+        if (next_frame_ + period < presented) next_frame_ = presented + period;
+      }
       dirty_ = false;
       if (first_frame) {
         first_frame = false;
@@ -596,6 +679,7 @@ int Kiosk::run(PlaylistSetResult loaded) {
     const Instant before_sleep = clock_.now();
     Instant deadline = sched_->until;
     if (view_change_) deadline = std::min(deadline, *view_change_);
+    if (bands_change_) deadline = std::min(deadline, *bands_change_);
     // A waiting playlist swap is due kMaxSwapWait after it arrived, except under a video
     // (then at the video's end, which `until` already is).
     if (pending_set_ && !playing_video()) deadline = std::min(deadline, pending_since_ + kMaxSwapWait);
@@ -603,6 +687,11 @@ int Kiosk::run(PlaylistSetResult loaded) {
     auto wait = chr::milliseconds(static_cast<long long>(
         std::ceil(static_cast<double>((deadline - before_sleep).count()) / clock_.rate())));
     if (stage_->animating(now)) wait = std::min(wait, chr::milliseconds(16));
+    if (bands_->ticker_running()) {
+      // A moving ticker: the next frame at its deadline (set at each present).
+      wait = std::min(wait, std::max(chr::milliseconds(0),
+                                     chr::ceil<chr::milliseconds>(next_frame_ - chr::steady_clock::now())));
+    }
     if (has_stop) {
       const auto left = chr::duration_cast<chr::milliseconds>(stop_at - chr::steady_clock::now());
       if (left <= chr::milliseconds(0)) {
@@ -623,6 +712,7 @@ int Kiosk::run(PlaylistSetResult loaded) {
   }
   service_.stopping();
   const Instant end = clock_.now();
+  record_ticker_passes(end);
   finish(end, PlayOutcome::interrupted, "the player stopped (" + stop_reason + ")");
   record(event_record("stop", zone_.to_local(end), {{"reason", stop_reason}}), end);
   if (!options_.stats_file.empty()) write_stats(t0);
@@ -638,6 +728,7 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
   dopt.height = cfg.height;
   dopt.title = "signage - " + cfg.screen_id;
   dopt.mode = to_mode(cfg.mode);
+  dopt.software = cfg.software_renderer;
   Result<std::unique_ptr<Display>> display =
       options.null_output ? Result<std::unique_ptr<Display>>(open_null_display(cfg.width, cfg.height))
                           : open_sdl_display(dopt);
@@ -666,7 +757,9 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
       log << "signage: journal unavailable, playing without proof of play: " << j.error().what() << "\n";
     }
   }
-  Kiosk kiosk(options, **display, *fonts, clock, zone, journal ? &*journal : nullptr,
+  // [display] rotation: everything draws upright onto the output turned.
+  const std::unique_ptr<Display> screen = turn_display(**display, cfg.rotation);
+  Kiosk kiosk(options, *screen, *fonts, clock, zone, journal ? &*journal : nullptr,
               evidence ? &*evidence : nullptr, log);
   return kiosk.run(std::move(loaded));
 }

@@ -21,6 +21,7 @@
 #include "journal/evidence.h"
 #include "journal/journal.h"
 #include "playlist/loader.h"
+#include "render/layout.h"
 #include "video/stats.h"
 #include "watch/folder_watcher.h"
 
@@ -71,6 +72,10 @@ class Kiosk {
   void write_stats(std::chrono::steady_clock::time_point t0) const;
   void check_clock(Instant now, std::chrono::steady_clock::time_point real_now);
   void record(nlohmann::json rec, Instant at);
+  // Layout bands (header, ticker) for the campaign on screen (nullptr: none).
+  void set_bands(const Campaign* campaign, Instant now);
+  // A play record for each ticker pass completed since the last call.
+  void record_ticker_passes(Instant now);
   std::string media_sha256(const Item& item);
 
   const PlayOptions& options_;
@@ -119,6 +124,14 @@ class Kiosk {
   // The next showing, prepared before it is due.
   std::optional<Rotation::Next> preroll_;
   Instant preroll_for_{};
+
+  // Layout: header and ticker bands around the main zone (issue: screen layout).
+  std::unique_ptr<ScreenBands> bands_;
+  std::optional<Instant> bands_change_;       // the header clock's next minute
+  Instant ticker_checked_{};                  // passes recorded up to here
+  Instant ticker_since_{};                    // the running ticker went up here
+  PlayRecord ticker_base_;                    // the record fields its passes share
+  std::chrono::steady_clock::time_point next_frame_{};  // pacing while the ticker moves
 
   // The item an emergency interrupted, shown again when the emergency is over.
   std::optional<std::pair<std::string, std::string>> resume_;

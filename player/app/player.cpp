@@ -5,6 +5,7 @@
 
 #include "app/host_info.h"
 #include "media/image.h"
+#include "render/layout.h"
 #include "video/video.h"
 #include "text/text.h"
 
@@ -25,8 +26,14 @@ SceneOptions scene_options(const DeviceConfig& c) {
   return o;
 }
 
-Rotation::Rotation(PlaylistSet set, Scene& scene, const TimeZone& zone, std::ostream& log, SkipFn on_skip)
-    : set_(std::move(set)), scene_(scene), zone_(zone), log_(log), on_skip_(std::move(on_skip)) {}
+Rotation::Rotation(PlaylistSet set, Scene& scene, const TimeZone& zone, std::ostream& log, SkipFn on_skip,
+                   ZoneFn zones)
+    : set_(std::move(set)),
+      scene_(scene),
+      zone_(zone),
+      log_(log),
+      on_skip_(std::move(on_skip)),
+      zones_(std::move(zones)) {}
 
 Rotation::Next Rotation::at(Instant now, PrepareMode mode) {
   // Each failure takes one item out for good, so this ends.
@@ -40,7 +47,7 @@ Rotation::Next Rotation::at(Instant now, PrepareMode mode) {
     }
     const Showing& s = *n.schedule.showing;
     Item& item = set_.campaigns[s.campaign].items[s.item];
-    auto view = scene_.prepare(item, mode);
+    auto view = zones_ ? scene_.prepare(item, zones_(set_.campaigns[s.campaign]), mode) : scene_.prepare(item, mode);
     if (view) {
       n.view = std::move(*view);
       n.transition = item.transition;
@@ -69,7 +76,7 @@ std::optional<Rotation::Next> Rotation::replay(const std::string& campaign, cons
     for (std::size_t ii = 0; ii < c.items.size(); ++ii) {
       Item& it = c.items[ii];
       if (it.id != item || it.media_missing) continue;
-      auto view = scene_.prepare(it);
+      auto view = zones_ ? scene_.prepare(it, zones_(c)) : scene_.prepare(it);
       if (!view) return std::nullopt;
       Next n;
       n.schedule.showing = Showing{ci, ii, now, now + it.duration};
@@ -124,13 +131,19 @@ Status preview(const PreviewOptions& options, const PlaylistSet& set, const Time
   dopt.software = true;
   dopt.width = options.width;
   dopt.height = options.height;
-  auto display = open_sdl_display(dopt);
-  if (!display) return display.error();
+  // The output is width x height as the device drives it; with the device's
+  // rotation the picture written is upright, as viewers see it (90 and 270:
+  // height x width).
+  auto output = open_sdl_display(dopt);
+  if (!output) return output.error();
+  auto screen = turn_display(**output, options.config.rotation);
   auto fonts = FontSet::open(options.config.font);
   if (!fonts) return fonts.error();
-  Scene scene(**display, *fonts, zone, scene_options(options.config));
-  Rotation rotation(set, scene, zone, log);
+  Scene scene(*screen, *fonts, zone, scene_options(options.config));
+  ScreenBands bands(*screen, *fonts, zone, options.config.layout, options.config.max_image_pixels);
+  Rotation rotation(set, scene, zone, log, {}, [&bands](const Campaign& c) { return bands.main_zone(&c); });
   Stage stage(options.config.fade);
+  Display* const display = screen.get();
 
   auto next = rotation.at(options.at);
   // Mid-fade, the previous showing is still underneath.
@@ -144,9 +157,14 @@ Status preview(const PreviewOptions& options, const PlaylistSet& set, const Time
   log << "preview at " << format_iso8601(zone.to_local(options.at)) << ": "
       << describe_showing(rotation.set(), next) << "\n";
   next.view->update(options.at);
+  const Campaign* campaign =
+      next.schedule.showing ? &rotation.set().campaigns[next.schedule.showing->campaign] : nullptr;
   stage.show(std::move(next.view), next.start, next.transition);
-  stage.draw(**display, options.at);
-  auto img = (*display)->read_pixels();
+  if (auto s = bands.set(campaign, options.at); !s) log << "preview: " << s.error().what() << "\n";
+  bands.update(options.at);
+  stage.draw(*display, options.at);
+  bands.draw(options.at);
+  auto img = display->read_pixels();
   if (!img) return img.error();
   return write_png(*img, options.out);
 }

@@ -30,7 +30,11 @@ class Rotation {
  public:
   // Called for each item that cannot be shown, before it is taken out.
   using SkipFn = std::function<void(const Campaign&, const Item&, const Error&, Instant)>;
-  Rotation(PlaylistSet set, Scene& scene, const TimeZone& zone, std::ostream& log, SkipFn on_skip = {});
+  // Where a campaign's items go on the screen (its layout's main zone); empty: the
+  // whole screen.
+  using ZoneFn = std::function<Rect(const Campaign&)>;
+  Rotation(PlaylistSet set, Scene& scene, const TimeZone& zone, std::ostream& log, SkipFn on_skip = {},
+           ZoneFn zones = {});
 
   struct Next {
     ScheduleResult schedule;
@@ -55,6 +59,7 @@ class Rotation {
   const TimeZone& zone_;
   std::ostream& log_;
   SkipFn on_skip_;
+  ZoneFn zones_;
 };
 
 SceneOptions scene_options(const DeviceConfig& config);
@@ -93,12 +98,13 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
 struct PreviewOptions {
   DeviceConfig config;
   Instant at;
-  int width = 1920;
+  int width = 1920;    // the output as the device drives it (before config.rotation)
   int height = 1080;
   std::filesystem::path out;
 };
 
-// Renders exactly what the screen shows at `at` (mid-fade included) to a PNG.
+// Renders exactly what the screen shows at `at` (mid-fade included; layout bands,
+// the ticker where it is at that instant, the header clock) to a PNG, upright.
 Status preview(const PreviewOptions& options, const PlaylistSet& set, const TimeZone& zone,
                std::ostream& log);
 

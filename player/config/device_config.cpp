@@ -17,11 +17,11 @@ using std::chrono::milliseconds;
 using namespace tomlcheck;
 
 constexpr std::string_view kTopKeys[] = {"screen", "paths",  "display", "defaults", "idle",
-                                         "limits", "video",  "uplink",  "emergency"};
+                                         "limits", "video",  "uplink",  "emergency", "layout"};
 constexpr std::string_view kEmergencyKeys[] = {"priority"};
 constexpr std::string_view kScreenKeys[] = {"id", "site"};
 constexpr std::string_view kPathsKeys[] = {"playlists", "media", "journal"};
-constexpr std::string_view kDisplayKeys[] = {"mode", "size", "font"};
+constexpr std::string_view kDisplayKeys[] = {"mode", "size", "font", "rotation", "fps", "renderer"};
 constexpr std::string_view kDefaultsKeys[] = {"duration", "transition", "fade"};
 constexpr std::string_view kIdleKeys[] = {"background", "color", "text"};
 constexpr std::string_view kLimitsKeys[] = {"max_image_megapixels"};
@@ -102,6 +102,24 @@ class ConfigReader {
           r_.error(*t->get("size"), "bad size " + quote(*size) + "; write it like 1920x1080 (each side 16 to 16384)");
         }
       }
+      if (auto rot = get_integer(*t, "rotation", r_)) {
+        if (*rot == 0 || *rot == 90 || *rot == 180 || *rot == 270) {
+          c.rotation = static_cast<int>(*rot);
+        } else {
+          r_.error(*t->get("rotation"), "bad rotation " + std::to_string(*rot) +
+                                            "; use 0, 90, 180 or 270 (degrees clockwise, 90 or 270 for a screen on its side)");
+        }
+      }
+      if (auto sw = get_choice<bool>(*t, "renderer", {{"auto", false}, {"software", true}}, "bad renderer", r_)) {
+        c.software_renderer = *sw;
+      }
+      if (auto fps = get_integer(*t, "fps", r_)) {
+        if (*fps < 1 || *fps > 240) {
+          r_.error(*t->get("fps"), "'fps' must be from 1 to 240 frames per second, not " + std::to_string(*fps));
+        } else {
+          c.fps = static_cast<int>(*fps);
+        }
+      }
       if (auto font = get_path(*t, "font", true)) {
         c.font = *font;
         std::error_code ec;
@@ -111,6 +129,7 @@ class ConfigReader {
         }
       }
     }
+    if (const toml::table* t = get_table(root, "layout", r_)) c.layout = get_layout(*t, "[layout]", r_);
     if (const toml::table* t = get_table(root, "defaults", r_)) {
       check_keys(*t, "[defaults]", kDefaultsKeys, r_);
       if (auto d = get_duration(*t, "duration", milliseconds(1'000), milliseconds(24 * 3'600'000), r_)) c.duration = *d;

@@ -29,6 +29,11 @@ struct DeviceConfig {
   int width = 1920;                      // window and headless size
   int height = 1080;
   std::filesystem::path font;            // empty: found through fontconfig
+  int rotation = 0;                      // 0 | 90 | 180 | 270: the whole picture turned clockwise
+  int fps = 60;                          // presents per second while something moves (ticker)
+  bool software_renderer = false;        // renderer = "software": SDL's, even where a GPU one exists
+  // [layout] band sizes for playlists that do not set them
+  Layout layout;
   // [defaults] for items that say nothing
   std::chrono::milliseconds duration{12'000};
   Transition transition = Transition::fade;

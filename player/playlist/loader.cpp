@@ -4,6 +4,7 @@
 
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <system_error>
 #include <utility>
@@ -19,17 +20,21 @@ namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 using namespace tomlcheck;
 
-constexpr std::string_view kTopKeys[] = {"campaign", "defaults", "item", "ticker"};
+constexpr std::string_view kTopKeys[] = {"campaign", "defaults", "item", "ticker", "layout", "header", "styles"};
 constexpr std::string_view kCampaignKeys[] = {"id",    "title",    "priority", "starts", "ends",
                                               "hours", "weekdays", "dates",    "except"};
 constexpr std::string_view kDefaultsKeys[] = {"duration", "transition", "fit",   "style",
                                               "volume",   "mute",       "hwdec"};
-constexpr std::string_view kStyleKeys[] = {"background", "color", "background_image"};
+constexpr std::string_view kStyleKeys[] = {"background", "color", "background_image", "weight", "margin"};
 constexpr std::string_view kItemKeys[] = {"id",    "type",       "text",   "file",   "duration",
                                           "transition", "fit",   "style",  "starts", "ends",
                                           "hours", "weekdays",   "dates",  "except", "volume",
                                           "mute",  "hwdec"};
-constexpr std::string_view kTickerKeys[] = {"text"};
+constexpr std::string_view kTickerKeys[] = {"text", "id", "speed", "style"};
+constexpr std::string_view kHeaderKeys[] = {"title", "logo", "clock", "style"};
+constexpr double kMinTickerSpeed = 10;    // px/s
+constexpr double kMaxTickerSpeed = 2000;
+constexpr std::int64_t kMaxMargin = 30;   // percent
 
 constexpr milliseconds kMinDuration{1'000};
 constexpr milliseconds kMaxDuration{24 * 3'600'000};
@@ -41,11 +46,18 @@ struct StyleOverride {
   std::optional<Rgb> background;
   std::optional<Rgb> color;
   std::optional<fs::path> background_image;  // empty path: explicitly none
+  std::optional<FontWeight> weight;
+  std::optional<int> margin;
 
+  static StyleOverride whole(const Style& s) {
+    return StyleOverride{s.background, s.color, s.background_image, s.weight, s.margin};
+  }
   void apply_to(Style& s) const {
     if (background) s.background = *background;
     if (color) s.color = *color;
     if (background_image) s.background_image = *background_image;
+    if (weight) s.weight = *weight;
+    if (margin) s.margin = *margin;
   }
 };
 
@@ -68,6 +80,7 @@ class PlaylistReader {
   Campaign read(const toml::table& root) {
     check_keys(root, "the top level of the file", kTopKeys, r_);
     Campaign c;
+    if (const toml::table* styles = get_table(root, "styles", r_)) read_styles(*styles);
     const toml::table* campaign = get_table(root, "campaign", r_);
     if (campaign == nullptr && !root.contains("campaign")) {
       r_.error(SourcePos{r_.file(), 1, 1}, "missing required table [campaign]; start the file with [campaign] and its id");
@@ -79,12 +92,9 @@ class PlaylistReader {
 
     read_items(root, campaign, defaults, c);
 
-    if (const toml::table* ticker = get_table(root, "ticker", r_)) {
-      check_keys(*ticker, "[ticker]", kTickerKeys, r_);
-      if (require(*ticker, "text", "[ticker]", r_)) {
-        if (auto text = get_string(*ticker, "text", r_)) c.ticker = *text;
-      }
-    }
+    if (const toml::table* ticker = get_table(root, "ticker", r_)) read_ticker(*ticker, c.ticker);
+    if (const toml::table* header = get_table(root, "header", r_)) read_header(*header, c.header);
+    if (const toml::table* layout = get_table(root, "layout", r_)) c.layout = get_layout(*layout, "[layout]", r_);
     return c;
   }
 
@@ -145,12 +155,61 @@ class PlaylistReader {
     return get_choice<Fit>(t, "fit", {{"contain", Fit::contain}, {"cover", Fit::cover}}, "bad fit", r_);
   }
 
-  // The `style` table of `parent` (inline or not), if any.
-  StyleOverride read_style(const toml::table& parent, std::string_view where) {
+  // [styles.NAME] tables: named styles for `style = "NAME"`.
+  void read_styles(const toml::table& styles) {
+    for (const auto& [key, node] : styles) {
+      const std::string name(key.str());
+      const toml::table* t = node.as_table();
+      if (t == nullptr) {
+        r_.error(node, "[styles." + name + "] must be a table of style keys, not " + std::string(type_name(node.type())));
+        continue;
+      }
+      if (!is_valid_id(name)) {
+        r_.error(key, "bad style name " + quote(name) + "; use letters, digits, '.', '_' and '-'");
+        continue;
+      }
+      if (builtin_style(name)) {
+        r_.error(key, "style " + quote(name) + " is built in and cannot be redefined; give yours another name");
+        continue;
+      }
+      Style st;
+      style_keys(*t, "[styles." + name + "]").apply_to(st);
+      styles_.emplace(name, st);
+    }
+  }
+
+  // The style `key` of `parent`, if any: the name of a style (built in or from
+  // [styles]) or a table of style keys (inline or not).
+  StyleOverride read_style(const toml::table& parent, std::string_view where, std::string_view key = "style") {
+    const toml::node* node = parent.get(key);
+    if (node == nullptr) return {};
+    if (const auto* name = node->as_string()) {
+      if (auto it = styles_.find(name->get()); it != styles_.end()) return StyleOverride::whole(it->second);
+      if (auto b = builtin_style(name->get())) return StyleOverride::whole(*b);
+      std::string known;
+      for (const auto& [n, st] : styles_) known += ", " + n;
+      r_.error(*node, "unknown style " + quote(name->get()) + "; use red-banner, blue-banner" + known +
+                          " or define it in [styles." + name->get() + "]");
+      return {};
+    }
+    const toml::table* t = get_table(parent, key, r_);
+    if (t == nullptr) return {};
+    return style_keys(*t, where);
+  }
+
+  StyleOverride style_keys(const toml::table& t0, std::string_view where) {
     StyleOverride s;
-    const toml::table* t = get_table(parent, "style", r_);
-    if (t == nullptr) return s;
+    const toml::table* t = &t0;
     check_keys(*t, where, kStyleKeys, r_);
+    s.weight = get_weight(*t, r_);
+    if (auto m = get_integer(*t, "margin", r_)) {
+      if (*m < 0 || *m > kMaxMargin) {
+        r_.error(*t->get("margin"), "'margin' must be a percentage from 0 to " + std::to_string(kMaxMargin) +
+                                        " of the area's shorter side, not " + std::to_string(*m));
+      } else {
+        s.margin = static_cast<int>(*m);
+      }
+    }
     s.background = get_colour(*t, "background", r_);
     s.color = get_colour(*t, "color", r_);
     if (auto file = get_string(*t, "background_image", r_)) {
@@ -168,6 +227,76 @@ class PlaylistReader {
       }
     }
     return s;
+  }
+
+  void read_ticker(const toml::table& t, Ticker& ticker) {
+    check_keys(t, "[ticker]", kTickerKeys, r_);
+    if (auto id = get_id(t, "id", r_)) ticker.id = *id;
+    if (const toml::node* n = t.get("speed")) {
+      if (auto v = get_number(t, "speed", r_)) {
+        if (*v < kMinTickerSpeed || *v > kMaxTickerSpeed) {
+          char shown[32];
+          std::snprintf(shown, sizeof shown, "%g", *v);
+          r_.error(*n, std::string("'speed' is in pixels per second, from 10 to 2000, not ") + shown);
+        } else {
+          ticker.speed = *v;
+        }
+      }
+    }
+    read_style(t, "[ticker.style]").apply_to(ticker.style);
+    if (!require(t, "text", "[ticker]", r_)) return;
+    const toml::node& n = *t.get("text");
+    auto add = [&](const toml::node& e) {
+      const auto* s = e.as_string();
+      if (s == nullptr) {
+        r_.error(e, "ticker text must be a string, not " + std::string(type_name(e.type())));
+        return;
+      }
+      std::string text = s->get();
+      if (!is_valid_utf8(text)) {
+        r_.error(e, "ticker text is not valid UTF-8; save the file as UTF-8");
+        return;
+      }
+      // One line: breaks become spaces.
+      std::replace_if(text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
+      if (text.find_first_not_of(' ') == std::string::npos) {
+        r_.error(e, "ticker text is empty; write something to scroll or remove it");
+        return;
+      }
+      ticker.texts.push_back(std::move(text));
+    };
+    if (const auto* a = n.as_array()) {
+      if (a->empty()) r_.error(n, "'text' is an empty list; give at least one text to scroll");
+      for (const toml::node& e : *a) add(e);
+    } else if (n.is_string()) {
+      add(n);
+    } else {
+      r_.error(n, "'text' must be a string or a list of strings, not " + std::string(type_name(n.type())));
+    }
+  }
+
+  void read_header(const toml::table& t, Header& h) {
+    check_keys(t, "[header]", kHeaderKeys, r_);
+    h.present = true;
+    if (auto title = get_string(t, "title", r_)) h.title = *title;
+    if (const toml::node* n = t.get("clock")) {
+      if (const auto* b = n->as_boolean()) {
+        h.clock = b->get();
+      } else {
+        r_.error(*n, "'clock' must be true or false");
+      }
+    }
+    if (auto file = get_string(t, "logo", r_)) {
+      if (auto media = check_media_path(*file, media_, *t.get("logo"), r_)) {
+        if (media->missing) {
+          r_.warning(*t.get("logo"), "logo " + quote(*file) + " not found in " + media_.shown() +
+                                         "; the header is shown without it until it appears");
+        } else {
+          h.logo = media->resolved;
+        }
+      }
+    }
+    read_style(t, "[header.style]").apply_to(h.style);
   }
 
   void read_items(const toml::table& root, const toml::table* campaign, const Defaults& defaults, Campaign& c) {
@@ -278,6 +407,7 @@ class PlaylistReader {
   const LoadOptions& options_;
   const MediaRoot media_;
   SourcePos id_pos_;
+  std::map<std::string, Style, std::less<>> styles_;  // [styles.NAME]
 };
 
 struct Loaded {

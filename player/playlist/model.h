@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/diagnostic.h"
@@ -46,10 +47,54 @@ enum class ItemType { slogan, image, video };
 enum class Transition { cut, fade };
 enum class Fit { contain, cover };  // contain: whole picture, letterboxed; cover: fill, cropped
 
+enum class FontWeight { regular, bold };
+
+// How text and its background look: on a slogan, the header band or the ticker band.
 struct Style {
   Rgb background{0, 0, 0};
   Rgb color{255, 255, 255};
   std::filesystem::path background_image;  // resolved; empty: none
+  FontWeight weight = FontWeight::regular;
+  int margin = -1;                          // percent of the area's shorter side; -1: the default
+  friend bool operator==(const Style&, const Style&) = default;
+};
+
+// The named styles every playlist can use without defining them: the red and the
+// blue banners of Chinese workplaces (bold yellow on red, bold white on blue).
+// Playlists may define more in [styles.NAME] (and may not redefine these two).
+inline constexpr std::string_view kBuiltinStyles[] = {"red-banner", "blue-banner"};
+std::optional<Style> builtin_style(std::string_view name);
+
+// How the screen is divided (in its turned, upright orientation): a header band at
+// the top and a ticker band at the bottom, each in percent of the screen's height;
+// the main zone (items) gets the rest. Unset: the device config's value, else the
+// default (header 10 when the playlist has a [header], ticker 8 when it has ticker
+// text, otherwise 0). A band of 0 is not there; both 0 is full screen.
+struct Layout {
+  std::optional<int> header;
+  std::optional<int> ticker;
+  friend bool operator==(const Layout&, const Layout&) = default;
+};
+inline constexpr int kMaxBandPercent = 40;
+
+// The header band: campaign title, an optional logo and a clock/date.
+struct Header {
+  bool present = false;                   // the playlist has a [header]
+  std::string title;                      // empty: the campaign title
+  std::filesystem::path logo;             // resolved inside the media folder; empty: none
+  bool clock = true;                      // "2024年6月16日 星期日 10:02" at the right
+  Style style = *builtin_style("blue-banner");
+  friend bool operator==(const Header&, const Header&) = default;
+};
+
+// Texts scrolling right to left across the ticker band, one after the other, looping.
+struct Ticker {
+  std::string id = "ticker";              // the journal's item id for each pass
+  std::vector<std::string> texts;         // empty: no ticker
+  double speed = 120;                     // pixels per second
+  Style style = *builtin_style("red-banner");
+  bool empty() const { return texts.empty(); }
+  friend bool operator==(const Ticker&, const Ticker&) = default;
 };
 
 struct Item {
@@ -79,7 +124,9 @@ struct Campaign {
   int priority = 0;
   When when;
   std::vector<Item> items;
-  std::string ticker;                     // scrolling text, may be empty
+  Layout layout;                          // [layout]
+  Header header;                          // [header]
+  Ticker ticker;                          // [ticker]; empty() when there is none
   std::filesystem::path source;           // the playlist file
   std::string source_sha256;              // hex digest of the file's bytes
 };

@@ -584,4 +584,28 @@ std::optional<std::string> get_hwdec(const toml::table& t, Reporter& r) {
   return std::string(*h);
 }
 
+Layout get_layout(const toml::table& t, std::string_view where, Reporter& r) {
+  static constexpr std::string_view kKeys[] = {"header", "ticker"};
+  check_keys(t, where, kKeys, r);
+  Layout l;
+  auto band = [&](std::string_view key) -> std::optional<int> {
+    auto v = get_integer(t, key, r);
+    if (!v) return std::nullopt;
+    if (*v < 0 || *v > kMaxBandPercent) {
+      r.error(*t.get(key), "'" + std::string(key) + "' must be a percentage of the screen's height from 0 to " +
+                               std::to_string(kMaxBandPercent) + " (0: no band), not " + std::to_string(*v));
+      return std::nullopt;
+    }
+    return static_cast<int>(*v);
+  };
+  l.header = band("header");
+  l.ticker = band("ticker");
+  return l;
+}
+
+std::optional<FontWeight> get_weight(const toml::table& t, Reporter& r) {
+  return get_choice<FontWeight>(t, "weight", {{"regular", FontWeight::regular}, {"bold", FontWeight::bold}},
+                                "bad font weight", r);
+}
+
 }  // namespace signage::tomlcheck

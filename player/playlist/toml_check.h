@@ -174,6 +174,13 @@ std::optional<E> get_choice(const toml::table& t, std::string_view key,
   return std::nullopt;
 }
 
+// The band sizes of a [layout] table ("header", "ticker": integer percent of the
+// screen's height, 0..kMaxBandPercent), shared by the device config and playlists.
+// Checks the keys of `t`; `where` reads like "[layout]".
+Layout get_layout(const toml::table& t, std::string_view where, Reporter& r);
+// `weight` ("regular" | "bold").
+std::optional<FontWeight> get_weight(const toml::table& t, Reporter& r);
+
 // `hwdec` ("auto" | "vaapi" | "vdpau" | "cuda" | "v4l2m2m" | "none"), shared by the
 // device config's [video] and playlists' [defaults] / [[item]].
 std::optional<std::string> get_hwdec(const toml::table& t, Reporter& r);

@@ -84,7 +84,23 @@ class Display {
   // draw() turned `rotation` degrees clockwise (0, 90, 180, 270); `dst` is where
   // the turned picture goes (for 90 and 270 its width is the texture's height).
   virtual void draw_rotated(Texture& t, const Rect& dst, float alpha, int rotation);
+  // draw() at the texture's own size with its top-left corner at a sub-pixel
+  // position (a moving ticker): renderers that filter place it between pixels, the
+  // software renderer rounds.
+  virtual void draw_at(Texture& t, double x, double y, float alpha);
+  // Limits every following draw and fill to `r` (nullptr: the whole screen).
+  // Displays that keep no pixels (test doubles) may ignore it.
+  virtual void set_clip(const Rect* /*r*/) {}
+  // Whether what was drawn stays in the frame after present(), so the next frame
+  // may redraw only what moved (SDL's software renderer draws into the window
+  // surface, which persists; accelerated renderers' back buffers do not).
+  virtual bool keeps_frame() const { return false; }
   virtual void present() = 0;
+  // present() where only `changed` differs from the frame presented last (the rest
+  // was left as it was: only for displays that keep_frame()). A display that can
+  // sends only that rectangle to the screen (SDL's software renderer on X11 pushes
+  // the whole window surface otherwise); others present the whole frame.
+  virtual void present_area(const Rect& /*changed*/) { present(); }
   // Sleeps until an input event arrives or `timeout` passes. No busy waiting.
   virtual InputEvent wait(std::chrono::milliseconds timeout) = 0;
 };

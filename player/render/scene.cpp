@@ -6,6 +6,7 @@
 #include <future>
 
 #include "media/image.h"
+#include "render/layout.h"
 #include "render/video_view.h"
 #include "video/audio.h"
 #include "video/video.h"
@@ -27,8 +28,11 @@ namespace {
 
 Rect full(const Display& d) { return Rect{0, 0, d.width(), d.height()}; }
 
-// Margin around text: 6 % of the shorter side.
-int margin_for(int w, int h) { return std::max(8, std::min(w, h) * 6 / 100); }
+// Margin around text: 6 % of the shorter side, or the style's percentage.
+int margin_for(int w, int h, int percent = -1) {
+  if (percent >= 0) return std::min(w, h) * percent / 100;
+  return std::max(8, std::min(w, h) * 6 / 100);
+}
 
 // A text block rendered once into a texture, placed in `box`.
 struct TextBlock {
@@ -36,12 +40,13 @@ struct TextBlock {
   Rect box;
 
   static Result<TextBlock> make(Display& display, FontSet& fonts, const std::string& text,
-                                const Rect& box, Rgb colour, int max_size_px) {
+                                const Rect& box, Rgb colour, int max_size_px,
+                                FontWeight weight = FontWeight::regular) {
     TextBlock b;
     b.box = box;
     if (text.empty() || box.w <= 0 || box.h <= 0) return b;
-    const TextLayout layout = fit_text(fonts, text, box.w, box.h, max_size_px);
-    auto img = draw_text(fonts, layout, box.w, box.h, colour);
+    const TextLayout layout = fit_text(fonts, text, box.w, box.h, max_size_px, weight);
+    auto img = draw_text(fonts, layout, box.w, box.h, colour, weight);
     if (!img) return img.error();
     auto tex = display.upload(*img);
     if (!tex) return tex.error();
@@ -71,6 +76,24 @@ class SloganView final : public View {
   Rgb bg_;
   std::optional<Texture> bg_image_;
   TextBlock text_;
+};
+
+// A view laid out for a zone of the screen, drawn there through its own
+// ZoneDisplay (which the inner view holds on to).
+class ZonedView final : public View {
+ public:
+  ZonedView(std::unique_ptr<ZoneDisplay> zone, std::unique_ptr<View> inner)
+      : zone_(std::move(zone)), inner_(std::move(inner)) {}
+  void draw(Display& /*screen: the zone's base*/, float alpha) override { inner_->draw(*zone_, alpha); }
+  std::optional<Instant> update(Instant now) override { return inner_->update(now); }
+  std::string describe() const override { return inner_->describe(); }
+  std::optional<Instant> ends_at() const override { return inner_->ends_at(); }
+  std::optional<ItemPlayStats> play_stats() const override { return inner_->play_stats(); }
+  Result<bool> ready(std::chrono::milliseconds timeout) override { return inner_->ready(timeout); }
+
+ private:
+  std::unique_ptr<ZoneDisplay> zone_;  // before inner_: the inner view borrows it
+  std::unique_ptr<View> inner_;
 };
 
 class ImageView final : public View {
@@ -188,6 +211,18 @@ Scene::Scene(Display& display, FontSet& fonts, const TimeZone& zone, SceneOption
 Scene::~Scene() = default;
 
 Result<std::unique_ptr<View>> Scene::prepare(const Item& item, PrepareMode mode) {
+  return prepare_on(display_, item, mode);
+}
+
+Result<std::unique_ptr<View>> Scene::prepare(const Item& item, const Rect& zone, PrepareMode mode) {
+  if (zone == Rect{0, 0, display_.width(), display_.height()}) return prepare_on(display_, item, mode);
+  auto zd = std::make_unique<ZoneDisplay>(display_, zone);
+  auto view = prepare_on(*zd, item, mode);
+  if (!view) return view;
+  return std::unique_ptr<View>(std::make_unique<ZonedView>(std::move(zd), std::move(*view)));
+}
+
+Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& item, PrepareMode mode) {
   const std::string what = std::string(to_string(item.type)) + " '" + item.id + "'";
   switch (item.type) {
     case ItemType::slogan: {
@@ -196,14 +231,14 @@ Result<std::unique_ptr<View>> Scene::prepare(const Item& item, PrepareMode mode)
         // A broken background picture is not worth losing the slogan for.
         auto img = decode_image(item.style.background_image, options_.max_image_pixels);
         if (img) {
-          auto t = display_.upload(*img);
+          auto t = target.upload(*img);
           if (t) bg.emplace(std::move(*t));
         }
       }
-      const int w = display_.width(), h = display_.height();
-      const int m = margin_for(w, h);
+      const int w = target.width(), h = target.height();
+      const int m = margin_for(w, h, item.style.margin);
       const Rect box{m, m, w - 2 * m, h - 2 * m};
-      auto text = TextBlock::make(display_, fonts_, item.text, box, item.style.color, box.h);
+      auto text = TextBlock::make(target, fonts_, item.text, box, item.style.color, box.h, item.style.weight);
       if (!text) return Error("cannot show " + what, text.error());
       return std::unique_ptr<View>(
           std::make_unique<SloganView>(item.id, item.style.background, std::move(bg), std::move(*text)));
@@ -215,12 +250,12 @@ Result<std::unique_ptr<View>> Scene::prepare(const Item& item, PrepareMode mode)
           wake_display();  // the main loop sleeps until something is due
           return img;
         });
-        return std::unique_ptr<View>(std::make_unique<ImageView>(display_, item.id, item.style.background,
+        return std::unique_ptr<View>(std::make_unique<ImageView>(target, item.id, item.style.background,
                                                                  std::move(decoding), item.fit, what));
       }
       auto img = decode_image(item.path, options_.max_image_pixels);
       if (!img) return Error("cannot show " + what, img.error());
-      auto tex = display_.upload(*img);
+      auto tex = target.upload(*img);
       if (!tex) return Error("cannot show " + what, tex.error());
       return std::unique_ptr<View>(
           std::make_unique<ImageView>(item.id, item.style.background, std::move(*tex), item.fit));
@@ -243,7 +278,7 @@ Result<std::unique_ptr<View>> Scene::prepare(const Item& item, PrepareMode mode)
       }
       setup.audio = audio_.get();
       setup.wait = mode == PrepareMode::ready;
-      auto view = make_video_view(display_, item, setup);
+      auto view = make_video_view(target, item, setup);
       if (!view) return Error("cannot show " + what, view.error());
       return view;
     }

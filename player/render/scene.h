@@ -101,10 +101,15 @@ class Scene {
   // files usually fail within milliseconds); PrepareMode::ahead returns at once and
   // the errors of a video or picture come from View::ready.
   Result<std::unique_ptr<View>> prepare(const Item& item, PrepareMode mode = PrepareMode::ready);
+  // The same in `zone` of the display (the main zone of a layout): the view is laid
+  // out for the zone's size and drawn there, clipped to it.
+  Result<std::unique_ptr<View>> prepare(const Item& item, const Rect& zone, PrepareMode mode = PrepareMode::ready);
   // The idle screen: clock, date and screen id; never black.
   std::unique_ptr<View> prepare_idle(Instant now);
 
  private:
+  Result<std::unique_ptr<View>> prepare_on(Display& target, const Item& item, PrepareMode mode);
+
   Display& display_;
   FontSet& fonts_;
   const TimeZone& zone_;

@@ -50,6 +50,9 @@ Status Display::update_video_texture(Texture&, const VideoPlanes&) {
 void Display::draw_rotated(Texture& t, const Rect& dst, float alpha, int /*rotation*/) {
   draw(t, dst, alpha);
 }
+void Display::draw_at(Texture& t, double x, double y, float alpha) {
+  draw(t, Rect{static_cast<int>(std::lround(x)), static_cast<int>(std::lround(y)), t.width(), t.height()}, alpha);
+}
 
 namespace {
 
@@ -92,6 +95,27 @@ struct RendererDeleter {
   void operator()(SDL_Renderer* r) const { SDL_DestroyRenderer(r); }
 };
 
+// The GL_RENDERER string of an OpenGL (ES) renderer whose GL rasterises on the CPU
+// (Mesa's llvmpipe, softpipe, swrast), else "".
+std::string software_gl(SDL_Renderer* r) {
+  if (r == nullptr) return {};
+  SDL_RendererInfo info;
+  if (SDL_GetRendererInfo(r, &info) != 0 || std::strncmp(info.name, "opengl", 6) != 0) return {};
+  using GetString = const unsigned char* (*)(unsigned int);
+  void* sym = SDL_GL_GetProcAddress("glGetString");
+  if (sym == nullptr) return {};
+  GetString get_string = nullptr;
+  static_assert(sizeof get_string == sizeof sym);
+  std::memcpy(&get_string, &sym, sizeof sym);
+  const unsigned char* name = get_string(0x1F01);  // GL_RENDERER; the renderer's context is current
+  if (name == nullptr) return {};
+  const std::string s(reinterpret_cast<const char*>(name));
+  for (const char* soft : {"llvmpipe", "softpipe", "Software Rasterizer", "swrast"}) {
+    if (s.find(soft) != std::string::npos) return s;
+  }
+  return {};
+}
+
 class SdlDisplay final : public Display {
  public:
   SdlDisplay() : owner_(std::this_thread::get_id()) {}
@@ -101,6 +125,12 @@ class SdlDisplay final : public Display {
   }
 
   Status open(const DisplayOptions& o) {
+    if (o.software) {
+      // The software renderer's frames go to the screen as they are (X11: shared
+      // memory), not through an OpenGL texture SDL would otherwise put behind the
+      // window (on a box without a GPU that is Mesa's llvmpipe, a core per frame).
+      SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    }
     if (o.mode == DisplayOptions::Mode::headless) {
       SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
       // Keep the window surface a plain framebuffer: otherwise SDL backs it with an
@@ -131,9 +161,18 @@ class SdlDisplay final : public Display {
     const bool headless = o.mode == DisplayOptions::Mode::headless;
     // Off screen, SDL's software renderer: measured cheaper here than its GL
     // renderer on a software GL (docs/benchmarks.md), and the same pixels everywhere.
+    std::string note;
     if (!o.software && !headless) {
       renderer_.reset(SDL_CreateRenderer(window_.get(), -1,
                                          SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC));
+      // An "accelerated" renderer on a software GL (a box without a GPU) redraws
+      // every frame on the CPU: SDL's own software renderer is far cheaper there
+      // (docs/benchmarks.md, layout), with frames sent to the window directly.
+      if (const std::string gl = software_gl(renderer_.get()); !gl.empty()) {
+        renderer_.reset();
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        note = " (OpenGL is " + gl + ", a software rasteriser)";
+      }
     }
     if (!renderer_) {
       renderer_.reset(SDL_CreateRenderer(window_.get(), -1, SDL_RENDERER_SOFTWARE));
@@ -142,7 +181,8 @@ class SdlDisplay final : public Display {
     SDL_SetRenderDrawBlendMode(renderer_.get(), SDL_BLENDMODE_BLEND);
     SDL_RendererInfo info;
     SDL_GetRendererInfo(renderer_.get(), &info);
-    describe_ = std::string(SDL_GetCurrentVideoDriver()) + "/" + info.name;
+    software_ = (info.flags & SDL_RENDERER_SOFTWARE) != 0;
+    describe_ = std::string(SDL_GetCurrentVideoDriver()) + "/" + info.name + note;
     const char* driver = SDL_GetCurrentVideoDriver();
     blocking_wait_ = driver != nullptr && (std::strcmp(driver, "x11") == 0 || std::strcmp(driver, "wayland") == 0);
     return {};
@@ -231,6 +271,32 @@ class SdlDisplay final : public Display {
     SDL_RenderCopyEx(renderer_.get(), tex, nullptr, &sr, rotation, nullptr, SDL_FLIP_NONE);
   }
 
+  void draw_at(Texture& t, double x, double y, float alpha) override {
+    check_thread();
+    set_blend(t.impl(), alpha);
+    if (software_) {
+      // The software renderer truncates float positions: round instead.
+      const SDL_Rect sr{static_cast<int>(std::lround(x)), static_cast<int>(std::lround(y)), t.width(), t.height()};
+      SDL_RenderCopy(renderer_.get(), t.impl().tex.get(), nullptr, &sr);
+      return;
+    }
+    const SDL_FRect fr{static_cast<float>(x), static_cast<float>(y), static_cast<float>(t.width()),
+                       static_cast<float>(t.height())};
+    SDL_RenderCopyF(renderer_.get(), t.impl().tex.get(), nullptr, &fr);
+  }
+
+  void set_clip(const Rect* r) override {
+    check_thread();
+    if (r == nullptr) {
+      SDL_RenderSetClipRect(renderer_.get(), nullptr);
+      return;
+    }
+    const SDL_Rect sr{r->x, r->y, r->w, r->h};
+    SDL_RenderSetClipRect(renderer_.get(), &sr);
+  }
+
+  bool keeps_frame() const override { return software_; }
+
   void fill(const Rect& r, Rgb c, float alpha) override {
     check_thread();
     // Opaque fills need no blending (much cheaper in the software renderer).
@@ -265,6 +331,19 @@ class SdlDisplay final : public Display {
   void present() override {
     check_thread();
     SDL_RenderPresent(renderer_.get());
+  }
+
+  void present_area(const Rect& r) override {
+    check_thread();
+    if (!software_) {
+      SDL_RenderPresent(renderer_.get());
+      return;
+    }
+    // The software renderer draws into the window surface: run what is queued,
+    // then send only the changed rectangle to the screen.
+    SDL_RenderFlush(renderer_.get());
+    const SDL_Rect sr{r.x, r.y, r.w, r.h};
+    if (SDL_UpdateWindowSurfaceRects(window_.get(), &sr, 1) != 0) SDL_RenderPresent(renderer_.get());
   }
 
   InputEvent wait(std::chrono::milliseconds timeout) override {
@@ -361,6 +440,7 @@ class SdlDisplay final : public Display {
   std::unique_ptr<SDL_Renderer, RendererDeleter> renderer_;
   std::string describe_;
   bool blocking_wait_ = false;  // SDL_WaitEventTimeout really blocks on this driver
+  bool software_ = false;       // SDL's software renderer (keeps its frame)
 };
 
 }  // namespace
@@ -378,7 +458,10 @@ class NullDisplay final : public Display {
   Result<Texture> create_video_texture(int w, int h, PixelLayout) override { return make(w, h); }
   Status update_video_texture(Texture&, const VideoPlanes&) override { return {}; }
   void draw_rotated(Texture&, const Rect&, float, int) override {}
+  void draw_at(Texture&, double, double, float) override {}
+  void set_clip(const Rect*) override {}
   void present() override {}
+  void present_area(const Rect&) override {}
   InputEvent wait(std::chrono::milliseconds timeout) override {
     std::this_thread::sleep_for(timeout);
     return InputEvent::none;

@@ -132,6 +132,7 @@ struct FontSet::Impl {
   TtfLibrary ttf;  // first member, so it is destroyed last
   std::vector<Face> faces;
   std::thread::id owner = std::this_thread::get_id();
+  int style = TTF_STYLE_NORMAL;  // TTF_STYLE_BOLD while a bold text is laid out or drawn
 
   // Open fonts by (face, size); least recently used goes first when full.
   struct Cached {
@@ -152,11 +153,13 @@ struct FontSet::Impl {
     for (Cached& c : cache) {
       if (c.face == face && c.size == size) {
         c.used = ++clock;
+        if (TTF_GetFontStyle(c.font.get()) != style) TTF_SetFontStyle(c.font.get(), style);
         return c.font.get();
       }
     }
     TtfFontPtr opened(TTF_OpenFontIndex(faces[face].file.c_str(), size, faces[face].index));
     if (!opened) return nullptr;
+    TTF_SetFontStyle(opened.get(), style);
     if (cache.size() >= cache_limit()) {
       auto oldest = std::min_element(cache.begin(), cache.end(),
                                      [](const Cached& a, const Cached& b) { return a.used < b.used; });
@@ -312,11 +315,26 @@ void composite(Image& dst, SDL_Surface* src, int x0, int y0) {
   if (lock) SDL_UnlockSurface(src);
 }
 
+// Sets the weight for the length of one fit_text or draw_text call.
+class WeightScope {
+ public:
+  WeightScope(FontSet::Impl& impl, FontWeight w) : impl_(impl) {
+    impl_.style = w == FontWeight::bold ? TTF_STYLE_BOLD : TTF_STYLE_NORMAL;
+  }
+  WeightScope(const WeightScope&) = delete;
+  WeightScope& operator=(const WeightScope&) = delete;
+  ~WeightScope() { impl_.style = TTF_STYLE_NORMAL; }
+
+ private:
+  FontSet::Impl& impl_;
+};
+
 }  // namespace
 
 TextLayout fit_text(FontSet& fonts, std::string_view utf8_text, int box_w, int box_h,
-                    int max_size_px) {
+                    int max_size_px, FontWeight weight) {
   FontSet::Impl& impl = fonts.impl();
+  const WeightScope scope(impl, weight);
   const std::u32string text = utf8_to_u32(utf8_text);
   auto fits = [&](const TextLayout& l) { return l.width <= box_w && l.height <= box_h; };
 
@@ -338,7 +356,8 @@ TextLayout fit_text(FontSet& fonts, std::string_view utf8_text, int box_w, int b
   return best;
 }
 
-Result<Image> draw_text(FontSet& fonts, const TextLayout& layout, int box_w, int box_h, Rgb color) {
+Result<Image> draw_text(FontSet& fonts, const TextLayout& layout, int box_w, int box_h, Rgb color,
+                        FontWeight weight) {
   if (box_w <= 0 || box_h <= 0) {
     return Error("cannot draw text into a " + std::to_string(box_w) + "x" + std::to_string(box_h) + " box");
   }
@@ -349,6 +368,7 @@ Result<Image> draw_text(FontSet& fonts, const TextLayout& layout, int box_w, int
   if (layout.lines.empty()) return image;
 
   FontSet::Impl& impl = fonts.impl();
+  const WeightScope scope(impl, weight);
   const int size = layout.size_px;
   const Metrics m = impl.metrics(layout.lines, size);
   const int block_h = static_cast<int>(layout.lines.size()) * m.line_skip;

@@ -77,10 +77,13 @@ struct TextLayout {
 };
 
 // The largest size (up to `max_size_px`) at which `text` fits `box_w` x `box_h`.
+// `weight` bold: SDL_ttf's emboldened glyphs (slightly wider, so fitted with them).
 TextLayout fit_text(FontSet& fonts, std::string_view utf8_text, int box_w, int box_h,
-                    int max_size_px);
+                    int max_size_px, FontWeight weight = FontWeight::regular);
 
 // Draws a layout centred, each line centred, onto a transparent image of box size.
-Result<Image> draw_text(FontSet& fonts, const TextLayout& layout, int box_w, int box_h, Rgb color);
+// `weight` must be the one the layout was fitted with.
+Result<Image> draw_text(FontSet& fonts, const TextLayout& layout, int box_w, int box_h, Rgb color,
+                        FontWeight weight = FontWeight::regular);
 
 }  // namespace signage

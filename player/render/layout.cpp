@@ -1,0 +1,469 @@
+#include "render/layout.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "media/image.h"
+#include "render/scene.h"
+
+namespace signage {
+
+namespace chr = std::chrono;
+
+namespace {
+
+// ---- the output turned ----
+
+class TurnedDisplay final : public Display {
+ public:
+  TurnedDisplay(Display& base, int rotation) : base_(base), rotation_(((rotation % 360) + 360) % 360) {}
+
+  int width() const override { return quarter() ? base_.height() : base_.width(); }
+  int height() const override { return quarter() ? base_.width() : base_.height(); }
+  std::string describe() const override {
+    return rotation_ == 0 ? base_.describe() : base_.describe() + " turned " + std::to_string(rotation_);
+  }
+  Result<Texture> upload(const Image& image) override { return base_.upload(image); }
+  void fill(const Rect& r, Rgb colour, float alpha) override { base_.fill(map(r), colour, alpha); }
+  void draw(Texture& t, const Rect& dst, float alpha) override {
+    if (rotation_ == 0) {
+      base_.draw(t, dst, alpha);
+    } else {
+      base_.draw_rotated(t, map(dst), alpha, rotation_);
+    }
+  }
+  void draw_rotated(Texture& t, const Rect& dst, float alpha, int rotation) override {
+    base_.draw_rotated(t, map(dst), alpha, rotation + rotation_);
+  }
+  void draw_at(Texture& t, double x, double y, float alpha) override {
+    if (rotation_ == 0) {
+      base_.draw_at(t, x, y, alpha);
+      return;
+    }
+    draw(t, Rect{static_cast<int>(std::lround(x)), static_cast<int>(std::lround(y)), t.width(), t.height()}, alpha);
+  }
+  void set_clip(const Rect* r) override {
+    if (r == nullptr) {
+      base_.set_clip(nullptr);
+    } else {
+      const Rect m = map(*r);
+      base_.set_clip(&m);
+    }
+  }
+  bool keeps_frame() const override { return base_.keeps_frame(); }
+  Result<Image> read_pixels() override {
+    auto phys = base_.read_pixels();
+    if (!phys || rotation_ == 0) return phys;
+    Image out;
+    out.width = width();
+    out.height = height();
+    out.rgba.resize(static_cast<std::size_t>(out.width) * static_cast<std::size_t>(out.height) * 4);
+    const int pw = phys->width, ph = phys->height;
+    for (int y = 0; y < out.height; ++y) {
+      for (int x = 0; x < out.width; ++x) {
+        int px = x, py = y;
+        switch (rotation_) {
+          case 90: px = pw - 1 - y; py = x; break;
+          case 180: px = pw - 1 - x; py = ph - 1 - y; break;
+          case 270: px = y; py = ph - 1 - x; break;
+          default: break;
+        }
+        const std::size_t src = (static_cast<std::size_t>(py) * static_cast<std::size_t>(pw) +
+                                 static_cast<std::size_t>(px)) * 4;
+        const std::size_t dst = (static_cast<std::size_t>(y) * static_cast<std::size_t>(out.width) +
+                                 static_cast<std::size_t>(x)) * 4;
+        std::copy_n(&phys->rgba[src], 4, &out.rgba[dst]);
+      }
+    }
+    return out;
+  }
+  Result<Texture> create_video_texture(int w, int h, PixelLayout layout) override {
+    return base_.create_video_texture(w, h, layout);
+  }
+  Status update_video_texture(Texture& t, const VideoPlanes& planes) override {
+    return base_.update_video_texture(t, planes);
+  }
+  void present() override { base_.present(); }
+  void present_area(const Rect& r) override { base_.present_area(map(r)); }
+  InputEvent wait(chr::milliseconds timeout) override { return base_.wait(timeout); }
+
+ private:
+  bool quarter() const { return rotation_ == 90 || rotation_ == 270; }
+  // An upright rectangle -> where it lies on the output (turned clockwise).
+  Rect map(const Rect& r) const {
+    const int pw = base_.width(), ph = base_.height();
+    switch (rotation_) {
+      case 90: return Rect{pw - r.y - r.h, r.x, r.h, r.w};
+      case 180: return Rect{pw - r.x - r.w, ph - r.y - r.h, r.w, r.h};
+      case 270: return Rect{r.y, ph - r.x - r.w, r.h, r.w};
+      default: return r;
+    }
+  }
+
+  Display& base_;
+  int rotation_;
+};
+
+Rect intersect(const Rect& a, const Rect& b) {
+  const int x0 = std::max(a.x, b.x), y0 = std::max(a.y, b.y);
+  const int x1 = std::min(a.x + a.w, b.x + b.w), y1 = std::min(a.y + a.h, b.y + b.h);
+  return Rect{x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
+}
+
+int percent_of(int v, int pct) { return static_cast<int>(std::lround(static_cast<double>(v) * pct / 100.0)); }
+
+Result<Texture> text_texture(Display& d, FontSet& fonts, const std::string& text, int box_w, int box_h,
+                             const Style& style) {
+  const TextLayout layout = fit_text(fonts, text, box_w, box_h, box_h, style.weight);
+  auto img = draw_text(fonts, layout, box_w, box_h, style.color, style.weight);
+  if (!img) return img.error();
+  return d.upload(*img);
+}
+
+// The style's background picture, if it has one that decodes (a broken one is not
+// worth losing the band for).
+std::optional<Texture> background_of(Display& d, const Style& style, std::int64_t max_pixels) {
+  if (style.background_image.empty()) return std::nullopt;
+  auto img = decode_image(style.background_image, max_pixels);
+  if (!img) return std::nullopt;
+  auto t = d.upload(*img);
+  if (!t) return std::nullopt;
+  return std::move(*t);
+}
+
+void draw_background(Display& d, const Style& style, std::optional<Texture>& image) {
+  const Rect all{0, 0, d.width(), d.height()};
+  d.fill(all, style.background, 1.0f);
+  if (image) d.draw(*image, fit_rect(image->width(), image->height(), all, Fit::cover), 1.0f);
+}
+
+// Band margin: the style's, else 12 % of the band's height.
+int band_margin(const Style& style, int h) { return percent_of(h, style.margin >= 0 ? style.margin : 12); }
+
+Instant at_scrolled(Instant origin, double px, double speed) {
+  return origin + chr::milliseconds(static_cast<long long>(std::llround(px / speed * 1000.0)));
+}
+
+}  // namespace
+
+std::unique_ptr<Display> turn_display(Display& base, int rotation) {
+  return std::make_unique<TurnedDisplay>(base, rotation);
+}
+
+// ---- ZoneDisplay ----
+
+void ZoneDisplay::clip_on() {
+  Rect c = area_;
+  if (clip_) c = intersect(c, moved(*clip_));
+  base_.set_clip(&c);
+}
+
+void ZoneDisplay::fill(const Rect& r, Rgb colour, float alpha) {
+  clip_on();
+  base_.fill(moved(r), colour, alpha);
+  clip_off();
+}
+
+void ZoneDisplay::draw(Texture& t, const Rect& dst, float alpha) {
+  clip_on();
+  base_.draw(t, moved(dst), alpha);
+  clip_off();
+}
+
+void ZoneDisplay::draw_rotated(Texture& t, const Rect& dst, float alpha, int rotation) {
+  clip_on();
+  base_.draw_rotated(t, moved(dst), alpha, rotation);
+  clip_off();
+}
+
+void ZoneDisplay::draw_at(Texture& t, double x, double y, float alpha) {
+  clip_on();
+  base_.draw_at(t, x + area_.x, y + area_.y, alpha);
+  clip_off();
+}
+
+void ZoneDisplay::set_clip(const Rect* r) {
+  if (r == nullptr) {
+    clip_.reset();
+  } else {
+    clip_ = *r;
+  }
+}
+
+Result<Image> ZoneDisplay::read_pixels() {
+  auto all = base_.read_pixels();
+  if (!all) return all;
+  const Rect a = intersect(area_, Rect{0, 0, all->width, all->height});
+  Image out;
+  out.width = a.w;
+  out.height = a.h;
+  out.rgba.resize(static_cast<std::size_t>(a.w) * static_cast<std::size_t>(a.h) * 4);
+  for (int y = 0; y < a.h; ++y) {
+    const auto* src = &all->rgba[(static_cast<std::size_t>(a.y + y) * static_cast<std::size_t>(all->width) +
+                                  static_cast<std::size_t>(a.x)) * 4];
+    std::copy_n(src, static_cast<std::size_t>(a.w) * 4,
+                &out.rgba[static_cast<std::size_t>(y) * static_cast<std::size_t>(a.w) * 4]);
+  }
+  return out;
+}
+
+// ---- zones ----
+
+BandSizes band_sizes(const Campaign* c, const Layout& device) {
+  BandSizes b;
+  if (c == nullptr) return b;
+  b.header = c->layout.header.value_or(device.header.value_or(c->header.present ? 10 : 0));
+  b.ticker = c->ticker.empty() ? 0 : c->layout.ticker.value_or(device.ticker.value_or(8));
+  return b;
+}
+
+Zones layout_zones(const BandSizes& bands, int width, int height) {
+  Zones z;
+  const int hh = percent_of(height, std::clamp(bands.header, 0, kMaxBandPercent));
+  const int th = percent_of(height, std::clamp(bands.ticker, 0, kMaxBandPercent));
+  z.header = Rect{0, 0, hh > 0 ? width : 0, hh};
+  z.ticker = Rect{0, height - th, th > 0 ? width : 0, th};
+  z.main = Rect{0, hh, width, height - hh - th};
+  return z;
+}
+
+// ---- TickerBand ----
+
+Result<TickerBand> TickerBand::make(Display& display, FontSet& fonts, const Ticker& spec, int w, int h,
+                                    Instant origin) {
+  TickerBand t;
+  t.spec_ = spec;
+  t.w_ = w;
+  t.h_ = h;
+  t.origin_ = origin;
+  if (w <= 0 || h <= 0) return Error("no room for a ticker band of " + std::to_string(w) + "x" + std::to_string(h));
+  const int m = band_margin(spec.style, h);
+  const int box_h = std::max(1, h - 2 * m);
+  // Between two texts (and between the last and the first again): twice the band's height.
+  const int gap = 2 * h;
+  double offset = 0;
+  for (const std::string& text : spec.texts) {
+    // One line: laid out in a box far wider than any text.
+    const TextLayout layout = fit_text(fonts, text, 1 << 20, box_h, box_h, spec.style.weight);
+    const int tw = std::max(1, layout.width);
+    auto img = draw_text(fonts, layout, tw, box_h, spec.style.color, spec.style.weight);
+    if (!img) return Error("cannot draw ticker text " + text, img.error());
+    auto tex = display.upload(*img);
+    if (!tex) return Error("cannot draw ticker text " + text, tex.error());
+    Text tx;
+    tx.texture.emplace(std::move(*tex));
+    tx.offset = offset;
+    tx.width = tw;
+    tx.y = m;
+    t.texts_.push_back(std::move(tx));
+    offset += tw + gap;
+  }
+  t.period_ = std::max(1.0, offset);
+  t.background_ = background_of(display, spec.style, 64'000'000);
+  return t;
+}
+
+double TickerBand::scrolled(Instant now) const {
+  if (now <= origin_) return 0;
+  return spec_.speed * chr::duration<double>(now - origin_).count();
+}
+
+double TickerBand::text_x(std::size_t i, long long k, Instant now) const {
+  return w_ - scrolled(now) + static_cast<double>(k) * period_ + texts_[i].offset;
+}
+
+void TickerBand::draw(Display& band, Instant now) {
+  draw_background(band, spec_.style, background_);
+  const double p = scrolled(now);
+  for (std::size_t i = 0; i < texts_.size(); ++i) {
+    Text& t = texts_[i];
+    // The first copy whose right edge is still in the band.
+    long long k = std::max(0LL, static_cast<long long>(std::floor((p - w_ - t.offset - t.width) / period_)));
+    for (;; ++k) {
+      const double x = text_x(i, k, now);
+      if (x >= w_) break;
+      if (x + t.width > 0) band.draw_at(*t.texture, x, t.y, 1.0f);
+    }
+  }
+}
+
+std::vector<TickerPass> TickerBand::passes_between(Instant from, Instant to) const {
+  std::vector<TickerPass> out;
+  const double p0 = scrolled(from), p1 = scrolled(to);
+  if (p1 <= p0) return out;
+  for (std::size_t i = 0; i < texts_.size(); ++i) {
+    const Text& t = texts_[i];
+    // Pass k ends when scrolled = w + k*period + offset + width.
+    const double base = w_ + t.offset + t.width;
+    long long k = std::max(0LL, static_cast<long long>(std::floor((p0 - base) / period_)));
+    for (;; ++k) {
+      const double end_px = base + static_cast<double>(k) * period_;
+      if (end_px > p1) break;
+      if (end_px <= p0) continue;
+      const double start_px = static_cast<double>(k) * period_ + t.offset;
+      out.push_back(TickerPass{i, at_scrolled(origin_, start_px, spec_.speed), at_scrolled(origin_, end_px, spec_.speed)});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const TickerPass& a, const TickerPass& b) { return a.end < b.end; });
+  return out;
+}
+
+// ---- HeaderBand ----
+
+std::string chinese_date_time(const LocalTime& t) {
+  const long long minutes = chr::duration_cast<chr::minutes>(t.time_of_day).count();
+  char hm[48];
+  std::snprintf(hm, sizeof hm, " %02lld:%02lld", minutes / 60, minutes % 60);
+  return chinese_date(t) + hm;
+}
+
+Result<HeaderBand> HeaderBand::make(Display& display, FontSet& fonts, const TimeZone& zone, const Header& spec,
+                                    const std::string& title, int w, int h, std::int64_t max_image_pixels) {
+  HeaderBand b(display, fonts, zone);
+  b.spec_ = spec;
+  b.w_ = w;
+  b.h_ = h;
+  if (w <= 0 || h <= 0) return Error("no room for a header band of " + std::to_string(w) + "x" + std::to_string(h));
+  const int m = band_margin(spec.style, h);
+  const int ih = std::max(1, h - 2 * m);
+  b.background_ = background_of(display, spec.style, max_image_pixels);
+  int x = m;
+  if (!spec.logo.empty()) {
+    // A logo that cannot be shown leaves its place to the title.
+    if (auto img = decode_image(spec.logo, max_image_pixels)) {
+      if (auto tex = display.upload(*img)) {
+        b.logo_box_ = fit_rect(tex->width(), tex->height(), Rect{m, m, std::min(w / 4, 3 * ih), ih}, Fit::contain);
+        b.logo_box_.x = m;
+        b.logo_.emplace(std::move(*tex));
+        x = b.logo_box_.x + b.logo_box_.w + m;
+      }
+    }
+  }
+  // The clock takes 45 % of the band's width.
+  const int clock_w = spec.clock ? w * 45 / 100 : 0;
+  b.clock_box_ = Rect{w - m - clock_w, m, clock_w, ih};
+  const int title_right = spec.clock ? b.clock_box_.x - m : w - m;
+  b.title_box_ = Rect{x, m, std::max(1, title_right - x), ih};
+  if (!title.empty()) {
+    auto t = text_texture(display, fonts, title, b.title_box_.w, b.title_box_.h, spec.style);
+    if (!t) return Error("cannot draw the header title", t.error());
+    b.title_.emplace(std::move(*t));
+  }
+  return b;
+}
+
+std::optional<Instant> HeaderBand::update(Instant now, bool* changed) {
+  if (changed != nullptr) *changed = false;
+  if (!spec_.clock) return std::nullopt;
+  const LocalTime lt = zone_->to_local(now);
+  const auto minute = chr::floor<chr::minutes>(lt.wall());
+  if (!shown_minute_ || *shown_minute_ != minute) {
+    shown_minute_ = minute;
+    // A narrow box (portrait) gets the date over the weekday and time.
+    std::string text = chinese_date_time(lt);
+    if (clock_box_.w < clock_box_.h * 6) {
+      const auto space = text.find(' ');
+      if (space != std::string::npos) text[space] = '\n';
+    }
+    auto t = text_texture(*display_, *fonts_, text, clock_box_.w, clock_box_.h, spec_.style);
+    if (t) {
+      clock_.emplace(std::move(*t));
+    } else {
+      clock_.reset();
+    }
+    if (changed != nullptr) *changed = true;
+  }
+  return now + (minute + chr::minutes(1) - lt.wall());
+}
+
+void HeaderBand::draw(Display& band) {
+  draw_background(band, spec_.style, background_);
+  if (logo_) band.draw(*logo_, logo_box_, 1.0f);
+  if (title_) band.draw(*title_, title_box_, 1.0f);
+  if (clock_) band.draw(*clock_, clock_box_, 1.0f);
+}
+
+// ---- ScreenBands ----
+
+Rect ScreenBands::main_zone(const Campaign* campaign) const {
+  return layout_zones(band_sizes(campaign, device_), screen_.width(), screen_.height()).main;
+}
+
+Status ScreenBands::set(const Campaign* c, Instant now) {
+  campaign_id_ = c != nullptr ? c->id : std::string();
+  const Zones old = zones_;
+  zones_ = layout_zones(band_sizes(c, device_), screen_.width(), screen_.height());
+  header_display_.set_area(zones_.header);
+  ticker_display_.set_area(zones_.ticker);
+  Status result;
+  if (zones_.header.h > 0) {
+    const std::string title = c->header.title.empty() ? c->title : c->header.title;
+    if (!header_ || !(header_spec_ == c->header) || header_title_ != title || !(old.header == zones_.header)) {
+      header_.reset();
+      header_spec_ = c->header;
+      header_title_ = title;
+      auto h = HeaderBand::make(screen_, fonts_, zone_, c->header, title, zones_.header.w, zones_.header.h,
+                                max_pixels_);
+      if (h) {
+        header_.emplace(std::move(*h));
+        header_->update(now);
+      } else {
+        result = h.error();
+      }
+    }
+  } else {
+    header_.reset();
+  }
+  if (zones_.ticker.h > 0) {
+    ticker_background_ = c->ticker.style.background;
+    const bool same = ticker_ && ticker_->spec() == c->ticker;
+    if (!same || ticker_->width() != zones_.ticker.w || ticker_->height() != zones_.ticker.h) {
+      ticker_.reset();
+      auto t = TickerBand::make(screen_, fonts_, c->ticker, zones_.ticker.w, zones_.ticker.h, Instant{});
+      if (t) {
+        ticker_.emplace(std::move(*t));
+      } else if (result) {
+        result = t.error();
+      }
+    }
+  } else {
+    ticker_.reset();
+  }
+  return result;
+}
+
+std::optional<Instant> ScreenBands::update(Instant now, bool* changed) {
+  if (changed != nullptr) *changed = false;
+  if (!header_) return std::nullopt;
+  return header_->update(now, changed);
+}
+
+void ScreenBands::draw(Instant now) {
+  draw_header();
+  draw_ticker(now);
+}
+
+// A band that could not be made still covers its place, in its background colour.
+void ScreenBands::draw_ticker(Instant now) {
+  if (ticker_) {
+    ticker_->draw(ticker_display_, now);
+  } else if (zones_.ticker.h > 0) {
+    ticker_display_.fill(Rect{0, 0, zones_.ticker.w, zones_.ticker.h}, ticker_background_, 1.0f);
+  }
+}
+
+void ScreenBands::draw_header() {
+  if (header_) {
+    header_->draw(header_display_);
+  } else if (zones_.header.h > 0) {
+    header_display_.fill(Rect{0, 0, zones_.header.w, zones_.header.h}, header_spec_.style.background, 1.0f);
+  }
+}
+
+std::vector<TickerPass> ScreenBands::ticker_passes(Instant from, Instant to) const {
+  if (!ticker_) return {};
+  return ticker_->passes_between(from, to);
+}
+
+}  // namespace signage

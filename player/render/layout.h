@@ -1,0 +1,217 @@
+// The screen's layout: the whole output turned for a screen mounted on its side,
+// the main zone where items play, and the bands around it (a header with title,
+// logo and clock at the top, a scrolling ticker at the bottom).
+//
+//  turn_display  - a Display seen upright: draws are mapped onto the real output
+//                  turned 90/180/270 degrees clockwise; read_pixels gives the
+//                  upright picture (what viewers see).
+//  ZoneDisplay   - a rectangle of another Display as a Display of its own: views
+//                  drawn into it are moved there and clipped to it.
+//  layout_zones  - percentages -> rectangles.
+//  TickerBand    - ticker texts rendered to textures once; the position is a pure
+//                  function of clock time (speed x time since a fixed origin,
+//                  sub-pixel), so it is the same at any frame rate, the same in a
+//                  preview, and each complete pass of a text has an exact start and
+//                  end for the journal.
+//  HeaderBand    - title, logo and a Chinese clock/date re-rendered once a minute.
+//  ScreenBands   - both bands for the campaign on screen. The ticker's origin is
+//                  the Unix epoch, so a ticker that stays the same runs on with no
+//                  jump across item switches and playlist swaps.
+//
+// Ownership: each borrows the Display and FontSet it is given, which must outlive
+// it; textures are its own.
+// Thread: the main thread (Display and FontSet).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/time.h"
+#include "playlist/model.h"
+#include "render/display.h"
+#include "text/text.h"
+
+namespace signage {
+
+// `base` seen turned `rotation` degrees (0, 90, 180, 270) counter to the way the
+// screen is mounted: for 90 and 270 width() and height() are swapped. With 0 it
+// still forwards every call. `base` must outlive it.
+std::unique_ptr<Display> turn_display(Display& base, int rotation);
+
+// A w x h Display standing for `area` of `base` (which must outlive it).
+class ZoneDisplay final : public Display {
+ public:
+  ZoneDisplay(Display& base, Rect area) : base_(base), area_(area) {}
+  void set_area(Rect area) { area_ = area; }
+  const Rect& area() const { return area_; }
+
+  int width() const override { return area_.w; }
+  int height() const override { return area_.h; }
+  std::string describe() const override { return base_.describe(); }
+  Result<Texture> upload(const Image& image) override { return base_.upload(image); }
+  void fill(const Rect& r, Rgb colour, float alpha) override;
+  void draw(Texture& t, const Rect& dst, float alpha) override;
+  void draw_rotated(Texture& t, const Rect& dst, float alpha, int rotation) override;
+  void draw_at(Texture& t, double x, double y, float alpha) override;
+  void set_clip(const Rect* r) override;
+  bool keeps_frame() const override { return base_.keeps_frame(); }
+  Result<Image> read_pixels() override;  // the area's pixels
+  Result<Texture> create_video_texture(int w, int h, PixelLayout layout) override {
+    return base_.create_video_texture(w, h, layout);
+  }
+  Status update_video_texture(Texture& t, const VideoPlanes& planes) override {
+    return base_.update_video_texture(t, planes);
+  }
+  void present() override { base_.present(); }
+  void present_area(const Rect& r) override { base_.present_area(moved(r)); }
+  InputEvent wait(std::chrono::milliseconds timeout) override { return base_.wait(timeout); }
+
+ private:
+  Rect moved(const Rect& r) const { return Rect{r.x + area_.x, r.y + area_.y, r.w, r.h}; }
+  // Clips the base to the area (and the caller's clip inside it) for one call.
+  void clip_on();
+  void clip_off() { base_.set_clip(nullptr); }
+
+  Display& base_;
+  Rect area_;
+  std::optional<Rect> clip_;  // in the zone's coordinates
+};
+
+// The band sizes a campaign gets (nullptr: the idle screen, full screen): its own
+// [layout], else `device`, else 10 % for a header when it has a [header] and 8 % for
+// a ticker when it has ticker text. A ticker without text gets no band.
+struct BandSizes {
+  int header = 0;  // percent of the screen's height
+  int ticker = 0;
+  friend bool operator==(const BandSizes&, const BandSizes&) = default;
+};
+BandSizes band_sizes(const Campaign* campaign, const Layout& device);
+
+struct Zones {
+  Rect main, header, ticker;  // header/ticker: empty (h = 0) when absent
+};
+Zones layout_zones(const BandSizes& bands, int width, int height);
+
+// One complete pass of a ticker text: its left edge entered the band at `start`,
+// its right edge left it at `end`.
+struct TickerPass {
+  std::size_t text = 0;  // index into Ticker::texts
+  Instant start, end;
+};
+
+class TickerBand {
+ public:
+  // Renders each text of `spec` once, as one line fitted to a band of w x h, the
+  // scroll starting at `origin` (the first text enters at the right edge then).
+  static Result<TickerBand> make(Display& display, FontSet& fonts, const Ticker& spec, int w, int h,
+                                 Instant origin);
+
+  const Ticker& spec() const { return spec_; }
+  Instant origin() const { return origin_; }
+  int width() const { return w_; }
+  int height() const { return h_; }
+  // Pixels scrolled at `now` (speed x elapsed time; 0 before the origin).
+  double scrolled(Instant now) const;
+  // Where copy `k` of text `i` has its left edge at `now`, in band coordinates.
+  double text_x(std::size_t i, long long k, Instant now) const;
+  // The texts' period: all texts with their gaps, in pixels.
+  double period() const { return period_; }
+  // Draws the band (background and the texts where they are at `now`) onto `band`,
+  // a w x h display.
+  void draw(Display& band, Instant now);
+  // The passes that ended in (from, to], in order of their end.
+  std::vector<TickerPass> passes_between(Instant from, Instant to) const;
+
+ private:
+  TickerBand() = default;
+  struct Text {
+    std::optional<Texture> texture;
+    double offset = 0;  // from the start of the period
+    int width = 0;
+    int y = 0;
+  };
+  Ticker spec_;
+  int w_ = 0, h_ = 0;
+  Instant origin_{};
+  std::optional<Texture> background_;
+  std::vector<Text> texts_;
+  double period_ = 1;
+};
+
+class HeaderBand {
+ public:
+  // `title`: shown at the left after the logo (if any); the clock at the right.
+  static Result<HeaderBand> make(Display& display, FontSet& fonts, const TimeZone& zone, const Header& spec,
+                                 const std::string& title, int w, int h, std::int64_t max_image_pixels);
+  // Re-renders the clock when the minute changed; returns the next minute (nullopt
+  // without a clock). Returns whether the picture changed through `changed`.
+  std::optional<Instant> update(Instant now, bool* changed = nullptr);
+  void draw(Display& band);
+
+ private:
+  HeaderBand(Display& display, FontSet& fonts, const TimeZone& zone) : display_(&display), fonts_(&fonts), zone_(&zone) {}
+  Display* display_;
+  FontSet* fonts_;
+  const TimeZone* zone_;
+  Header spec_;
+  int w_ = 0, h_ = 0;
+  std::optional<Texture> background_, logo_, title_, clock_;
+  Rect logo_box_, title_box_, clock_box_;
+  std::optional<std::chrono::sys_time<std::chrono::minutes>> shown_minute_;
+};
+
+// "2024年6月16日 星期日 10:02"
+std::string chinese_date_time(const LocalTime& t);
+
+class ScreenBands {
+ public:
+  ScreenBands(Display& screen, FontSet& fonts, const TimeZone& zone, Layout device_layout,
+              std::int64_t max_image_pixels)
+      : screen_(screen), fonts_(fonts), zone_(zone), device_(device_layout), max_pixels_(max_image_pixels),
+        header_display_(screen, {}), ticker_display_(screen, {}) {}
+
+  // Where the main zone is for `campaign` (nullptr: the idle screen).
+  Rect main_zone(const Campaign* campaign) const;
+  // Puts up the bands of `campaign` (nullptr: none) at `now`. A ticker equal to the
+  // one running is kept as it is; a band that cannot be made is left out and the
+  // error returned (the rest still shows).
+  Status set(const Campaign* campaign, Instant now);
+  bool ticker_running() const { return ticker_.has_value(); }
+  const Zones& zones() const { return zones_; }
+  // The header clock: re-renders at a new minute; the next minute, if any.
+  // `changed` says whether the header must be drawn again.
+  std::optional<Instant> update(Instant now, bool* changed = nullptr);
+  void draw(Instant now);          // both bands
+  void draw_ticker(Instant now);   // the ticker band only
+  void draw_header();              // the header band only
+  // The rectangle (screen coordinates) that draw_ticker / draw_header change.
+  Rect ticker_area() const { return zones_.ticker; }
+  Rect header_area() const { return zones_.header; }
+  // Complete ticker passes ended in (from, to].
+  std::vector<TickerPass> ticker_passes(Instant from, Instant to) const;
+  const Ticker* ticker() const { return ticker_ ? &ticker_->spec() : nullptr; }
+  // The campaign whose bands are up (its id; empty: none).
+  const std::string& campaign_id() const { return campaign_id_; }
+
+ private:
+  Display& screen_;
+  FontSet& fonts_;
+  const TimeZone& zone_;
+  Layout device_;
+  std::int64_t max_pixels_;
+  Zones zones_;
+  ZoneDisplay header_display_, ticker_display_;
+  std::optional<HeaderBand> header_;
+  Header header_spec_;
+  std::string header_title_;
+  std::optional<TickerBand> ticker_;
+  Rgb ticker_background_;
+  std::string campaign_id_;
+};
+
+}  // namespace signage
