@@ -17,6 +17,7 @@
 #include <functional>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -599,15 +600,28 @@ TEST_F(VideoTest, ViewShowsFramesOnTimeDropsLateOnesAndReportsItsEnd) {
   EXPECT_EQ(s->outcome, "complete");
 }
 
-TEST_F(VideoTest, SceneMakesVideoViewsAndSkipsBadFilesQuickly) {
+// A Scene on a headless display, software decoding, for the video views it makes.
+struct SceneRig {
+  explicit SceneRig(chr::milliseconds ready_timeout = 2000ms) {
+    if (!h.display) return;
+    auto f = FontSet::open("");
+    if (!f) return;
+    fonts.emplace(std::move(*f));
+    SceneOptions so;
+    so.hwdec = "none";
+    so.video_ready_timeout = ready_timeout;
+    scene.emplace(*h.display, *fonts, *zone, so);
+  }
   Headless h;
-  ASSERT_TRUE(h.display);
-  auto fonts = FontSet::open("");
-  ASSERT_TRUE(fonts) << fonts.error().what();
-  const auto zone = fixed_offset_zone(chr::hours(8));
-  SceneOptions so;
-  so.hwdec = "none";
-  Scene scene(*h.display, *fonts, *zone, so);
+  std::optional<FontSet> fonts;
+  std::unique_ptr<TimeZone> zone = fixed_offset_zone(chr::hours(8));
+  std::optional<Scene> scene;  // empty when the display or the fonts did not open
+};
+
+TEST_F(VideoTest, SceneMakesVideoViewsAndSkipsBadFilesQuickly) {
+  SceneRig rig;
+  ASSERT_TRUE(rig.scene);
+  Scene& scene = *rig.scene;
   auto good = scene.prepare(video_item("surround.mkv", Rgb{}));
   ASSERT_TRUE(good) << good.error().what();
   EXPECT_NE((*good)->describe().find("h264 (software)"), std::string::npos);
@@ -621,15 +635,9 @@ TEST_F(VideoTest, SceneMakesVideoViewsAndSkipsBadFilesQuickly) {
 // The next item is prepared while a video plays: a video prepared ahead must not
 // hold up the main thread, and its errors come later from ready().
 TEST_F(VideoTest, VideoPreparedAheadOpensOnItsOwnThread) {
-  Headless h;
-  ASSERT_TRUE(h.display);
-  auto fonts = FontSet::open("");
-  ASSERT_TRUE(fonts) << fonts.error().what();
-  const auto zone = fixed_offset_zone(chr::hours(8));
-  SceneOptions so;
-  so.hwdec = "none";
-  so.video_ready_timeout = 3s;
-  Scene scene(*h.display, *fonts, *zone, so);
+  SceneRig rig(3s);
+  ASSERT_TRUE(rig.scene);
+  Scene& scene = *rig.scene;
 
   auto good = scene.prepare(video_item("surround.mkv", Rgb{}), PrepareMode::ahead);
   ASSERT_TRUE(good) << good.error().what();
@@ -642,7 +650,7 @@ TEST_F(VideoTest, VideoPreparedAheadOpensOnItsOwnThread) {
   EXPECT_TRUE(*v.ready(0ms));  // stays ready
   const Instant t0 = Instant{} + chr::hours(1);
   ASSERT_TRUE(v.update(t0));
-  v.draw(*h.display, 1.0f);
+  v.draw(*rig.h.display, 1.0f);
   EXPECT_EQ(v.play_stats()->frames_presented, 1u);  // the first frame, uploaded by ready()
 
   // A damaged file is accepted ahead and refused by ready(), with file and reason.
