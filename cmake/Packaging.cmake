@@ -48,9 +48,11 @@ install(FILES ${_signage_sample_media} DESTINATION share/signage/samples/playlis
 
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/deploy.md
               ${PROJECT_SOURCE_DIR}/docs/admin-guide.zh-CN.md ${PROJECT_SOURCE_DIR}/docs/playlist-format.md
-              ${PROJECT_SOURCE_DIR}/docs/journal-format.md
+              ${PROJECT_SOURCE_DIR}/docs/journal-format.md ${PROJECT_SOURCE_DIR}/docs/central-log.md
               ${SIGNAGE_PKG_DIR}/debian/copyright ${SIGNAGE_PKG_OUT}/changelog.gz
         DESTINATION share/doc/signage)
+# The log host's side of the central log (docs/central-log.md).
+install(FILES ${SIGNAGE_PKG_DIR}/rsyslog/signage-central.conf DESTINATION share/doc/signage/examples)
 install(FILES ${SIGNAGE_PKG_OUT}/signage.1.gz DESTINATION share/man/man1)
 
 set(SIGNAGE_DEB_MAINTAINER "signage maintainers <signage-maintainers@example.org>"

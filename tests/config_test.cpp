@@ -216,6 +216,37 @@ TEST(DeviceConfig, UplinkTargets) {
   EXPECT_FALSE(target_ok("logs.corp.example:2514"));
   EXPECT_FALSE(target_ok("relp://logs.corp.example:25x4"));
   EXPECT_FALSE(target_ok("relp://[::1:2514"));
+  EXPECT_TRUE(target_ok("relp+tls://logs.corp.example:2515"));
+  EXPECT_TRUE(target_ok("tcp+tls://[::1]:6514"));
+  EXPECT_FALSE(target_ok("tls://logs:6514"));
+  EXPECT_FALSE(target_ok("relp+ssl://logs:6514"));
+}
+
+TEST(DeviceConfig, UplinkTlsFiles) {
+  TempDir dir;
+  auto r = load_device_config(dir.write("t.toml",
+                                        "[uplink]\ntarget = \"relp+tls://logs:2515\"\ntls_ca = \"pki/ca.pem\"\n"
+                                        "tls_cert = \"/etc/signage/screen.pem\"\ntls_key = \"pki/screen.key\"\n"));
+  ASSERT_TRUE(r.config.has_value()) << dump(r.diagnostics);
+  EXPECT_TRUE(r.diagnostics.empty()) << dump(r.diagnostics);
+  EXPECT_EQ(r.config->uplink_target, "relp+tls://logs:2515");
+  EXPECT_EQ(r.config->uplink_tls_ca, dir.path() / "pki/ca.pem") << "relative to the config's folder";
+  EXPECT_EQ(r.config->uplink_tls_cert, fs::path("/etc/signage/screen.pem"));
+  EXPECT_EQ(r.config->uplink_tls_key, dir.path() / "pki/screen.key");
+
+  // A certificate without its key.
+  r = load_device_config(dir.write("t.toml", "[uplink]\ntarget = \"tcp+tls://logs:6514\"\ntls_cert = \"c.pem\"\n"));
+  EXPECT_FALSE(r.config.has_value());
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_NE(r.diagnostics[0].format().find(":3:12: error: 'tls_cert' needs its partner"), std::string::npos)
+      << dump(r.diagnostics);
+
+  // TLS files for a plain target: accepted, with a warning.
+  r = load_device_config(dir.write("t.toml", "[uplink]\ntarget = \"relp://logs:2514\"\ntls_ca = \"ca.pem\"\n"));
+  ASSERT_TRUE(r.config.has_value());
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_NE(r.diagnostics[0].format().find(": warning: 'tls_ca' is not used"), std::string::npos)
+      << dump(r.diagnostics);
 }
 
 // A screen mounted on its side, with a default layout for playlists that set none.

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -15,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/digest.h"
+#include "journal/central.h"
 #include "journal/evidence.h"
 #include "journal/journal.h"
 #include "journal/report.h"
@@ -853,6 +856,237 @@ TEST_F(ReportTest, HtmlAndMarkdownHaveTheTablesChartsAndPictures) {
   const std::string md = report_markdown(r);
   EXPECT_NE(md.find("| 2024-safety-month | 2024年安全生产月 | 14 | 13 | 1 | 3.37 | 2 |"), std::string::npos) << md;
   EXPECT_NE(md.find("| fire-week | 消防\"宣传\",周 |"), std::string::npos);
+}
+
+// ---------------------------------------------------------------- the central log
+
+// Central log files as packaging/rsyslog/signage-central.conf writes them, made from
+// a screen's journal lines (`pick` chooses which seqs, each as many times as listed).
+class CentralTest : public ReportTest {
+ protected:
+  TempDir central;
+
+  static std::map<std::uint64_t, std::string> lines_by_seq(const fs::path& dir) {
+    std::map<std::uint64_t, std::string> out;
+    for (const auto& e : fs::directory_iterator(dir)) {
+      if (e.path().extension() != ".jsonl") continue;
+      for (auto line : lines_of(slurp(e.path()))) {
+        line.pop_back();
+        out[json::parse(line)["seq"].get<std::uint64_t>()] = line;
+      }
+    }
+    return out;
+  }
+  static std::string record_message(const std::string& screen, const std::string& line) {
+    const json rec = json::parse(line);
+    json sd = json::object();
+    for (auto it = rec.begin(); it != rec.end(); ++it) sd[it.key()] = it->is_string() ? it->get<std::string>() : it->dump();
+    return json{{"received", "2024-06-16T12:00:00.000000+08:00"}, {"from", "10.0.0.7"}, {"screen", screen},
+                {"msgid", rec["type"]}, {"timestamp", "2024-06-16T12:00:00.000+08:00"}, {"sd", sd}, {"msg", line}}
+               .dump() + "\n";
+  }
+  static std::string heartbeat_message(const std::string& screen, const std::string& time, std::uint64_t seq,
+                                       const std::string& hash, double interval_s = 60) {
+    const json hb = {{"type", "heartbeat"}, {"time", time}, {"screen", screen}, {"site", "plant"},
+                     {"journal_seq", seq}, {"journal_hash", hash}, {"acked_seq", seq}, {"interval_s", interval_s}};
+    json sd = json::object();
+    for (auto it = hb.begin(); it != hb.end(); ++it) sd[it.key()] = it->is_string() ? it->get<std::string>() : it->dump();
+    return json{{"received", time}, {"from", "10.0.0.7"}, {"screen", screen}, {"msgid", "heartbeat"},
+                {"timestamp", time}, {"sd", sd}, {"msg", hb.dump()}}
+               .dump() + "\n";
+  }
+  // Appends to <central>/<screen>/<day>.jsonl.
+  void append(const std::string& screen, const std::string& text, const std::string& day = "2024-06-16") {
+    fs::create_directories(central.path() / screen);
+    std::ofstream(central.path() / screen / (day + ".jsonl"), std::ios::binary | std::ios::app) << text;
+  }
+  std::string hash_of(const std::string& line) { return sha256_hex(line + "\n"); }
+  Instant utc(const char* iso) { return at(iso); }
+};
+
+TEST_F(CentralTest, TellsCentralFilesFromJournals) {
+  const auto a = lines_by_seq(tmp.path());
+  append("lobby-a", record_message("lobby-a", a.at(1)));
+  EXPECT_TRUE(is_central_log(central.path()));                                // the root
+  EXPECT_TRUE(is_central_log(central.path() / "lobby-a"));                    // one screen
+  EXPECT_TRUE(is_central_log(central.path() / "lobby-a" / "2024-06-16.jsonl"));  // one file
+  EXPECT_FALSE(is_central_log(tmp.path()));                                   // a journal
+  EXPECT_FALSE(is_central_log(tmp.path() / "2024-06-14.jsonl"));
+  TempDir empty;
+  EXPECT_FALSE(is_central_log(empty.path()));
+}
+
+TEST_F(CentralTest, DuplicatesGapsChainAndAnchors) {
+  const auto a = lines_by_seq(tmp.path());
+  ASSERT_EQ(a.size(), 11u);
+  // 1..11 without 5 and 6; 2, 3 and 9 twice (an outage's resend).
+  for (std::uint64_t seq : {1u, 2u, 3u, 2u, 3u, 4u, 7u, 8u, 9u, 9u, 10u, 11u}) append("lobby-a", record_message("lobby-a", a.at(seq)));
+  append("lobby-a", heartbeat_message("lobby-a", "2024-06-16T12:00:00.000+08:00", 11, hash_of(a.at(11))));
+  append("lobby-a", heartbeat_message("lobby-a", "2024-06-16T12:01:00.000+08:00", 4, hash_of(a.at(3))));  // wrong
+  append("lobby-a", heartbeat_message("lobby-a", "2024-06-16T12:02:00.000+08:00", 12, "ab"));  // not here yet
+  std::map<std::uint64_t, int> passed;  // what the report would count
+  auto log = read_central_log({central.path()}, utc("2024-06-16T12:03:00+08:00"),
+                              [&](const std::string& screen, std::uint64_t seq, const json& record) {
+                                EXPECT_EQ(screen, "lobby-a");
+                                EXPECT_EQ(record["seq"], seq);
+                                ++passed[seq];
+                              });
+  ASSERT_TRUE(log.ok()) << log.error().what();
+  ASSERT_EQ(log->screens.size(), 1u);
+  const CentralScreen& c = log->screens[0];
+  EXPECT_EQ(c.screen, "lobby-a");
+  EXPECT_EQ(c.site, "洛江万达广场");
+  EXPECT_EQ(c.messages, 12u);
+  EXPECT_EQ(c.duplicates, 3u);
+  EXPECT_EQ(c.records, 9u);
+  EXPECT_EQ(c.first_seq, 1u);
+  EXPECT_EQ(c.last_seq, 11u);
+  ASSERT_EQ(c.gaps.size(), 1u);
+  EXPECT_EQ(c.gaps[0].first, 5u);
+  EXPECT_EQ(c.gaps[0].last, 6u);
+  EXPECT_TRUE(c.conflicts.empty());
+  EXPECT_EQ(c.links_checked, 7u);  // 1-2 2-3 3-4 7-8 8-9 9-10 10-11
+  EXPECT_TRUE(c.broken_links.empty());
+  EXPECT_EQ(c.heartbeats, 3u);
+  EXPECT_EQ(c.anchors_checked, 1u);
+  EXPECT_EQ(c.anchors_pending, 1u);
+  ASSERT_EQ(c.anchor_problems.size(), 1u);
+  EXPECT_NE(c.anchor_problems[0].find("anchors seq 4"), std::string::npos) << c.anchor_problems[0];
+  EXPECT_FALSE(c.intact());
+  EXPECT_NE(c.summary().find("MISSING 2 (seq 5-6)"), std::string::npos) << c.summary();
+  EXPECT_NE(c.summary().find("3 duplicates removed"), std::string::npos) << c.summary();
+  EXPECT_EQ(passed.size(), 9u);
+  for (const auto& [seq, n] : passed) EXPECT_EQ(n, 1) << "seq " << seq << " passed on once";
+  EXPECT_FALSE(c.dark);  // the last heartbeat, 12:02, is a minute old; 3 intervals are 3 minutes
+}
+
+TEST_F(CentralTest, ConflictingCopyAndEditedLineBreakTheChain) {
+  const auto a = lines_by_seq(tmp.path());
+  for (std::uint64_t seq = 1; seq <= 11; ++seq) {
+    std::string line = a.at(seq);
+    if (seq == 6) line.replace(line.find("\"item\":\"psa\""), 12, "\"item\":\"psb\"");  // edited on the way
+    append("lobby-a", record_message("lobby-a", line));
+  }
+  std::string other = a.at(3);
+  other.replace(other.find("09:10"), 5, "09:11");
+  append("lobby-a", record_message("lobby-a", other), "2024-06-17");  // the same seq, other bytes
+  auto log = read_central_log({central.path()}, utc("2024-06-16T12:00:00+08:00"));
+  ASSERT_TRUE(log.ok());
+  const CentralScreen& c = log->screens.at(0);
+  EXPECT_TRUE(c.gaps.empty());
+  ASSERT_EQ(c.conflicts.size(), 1u);
+  EXPECT_EQ(c.conflicts[0], 3u);
+  ASSERT_EQ(c.broken_links.size(), 1u);
+  EXPECT_EQ(c.broken_links[0], 7u) << "seq 7's prev is the hash of the original line 6";
+  EXPECT_FALSE(c.intact());
+}
+
+// rsyslog cut a message longer than its maxMessageSize: the record is there (no
+// gap), but neither counted nor used for the chain.
+TEST_F(CentralTest, CutLineIsPresentButUnverifiable) {
+  const auto a = lines_by_seq(tmp.path());
+  for (std::uint64_t seq = 1; seq <= 5; ++seq) {
+    std::string m = record_message("lobby-a", a.at(seq));
+    if (seq == 3) {
+      json j = json::parse(m);
+      j["msg"] = a.at(3).substr(0, 100);
+      m = j.dump() + "\n";
+    }
+    append("lobby-a", m);
+  }
+  int counted = 0;
+  auto log = read_central_log({central.path()}, utc("2024-06-16T12:00:00+08:00"),
+                              [&](const std::string&, std::uint64_t seq, const json&) {
+                                EXPECT_NE(seq, 3u);
+                                ++counted;
+                              });
+  ASSERT_TRUE(log.ok());
+  const CentralScreen& c = log->screens.at(0);
+  EXPECT_EQ(counted, 4);
+  EXPECT_EQ(c.records, 5u);
+  EXPECT_TRUE(c.gaps.empty());
+  EXPECT_EQ(c.unverifiable, 1u);
+  EXPECT_EQ(c.links_checked, 2u);  // 1-2 and 4-5; 2-3 and 3-4 cannot be checked
+  EXPECT_TRUE(c.intact());
+}
+
+TEST_F(CentralTest, DarkScreensAreThoseSilentForThreeIntervals) {
+  const auto a = lines_by_seq(tmp.path());
+  append("lobby-a", record_message("lobby-a", a.at(1)));
+  append("alive", heartbeat_message("alive", "2024-06-16T11:58:00.000+08:00", 0, ""));
+  append("alive", heartbeat_message("alive", "2024-06-16T12:30:00.000+08:00", 0, ""));  // after as_of: not seen
+  append("dark", heartbeat_message("dark", "2024-06-16T11:56:59.000+08:00", 0, ""));
+  append("fast", heartbeat_message("fast", "2024-06-16T11:59:56.000+08:00", 0, "", 1));  // every second
+  auto log = read_central_log({central.path()}, utc("2024-06-16T12:00:00+08:00"));
+  ASSERT_TRUE(log.ok());
+  ASSERT_EQ(log->screens.size(), 4u);
+  std::map<std::string, const CentralScreen*> by;
+  for (const auto& c : log->screens) by[c.screen] = &c;
+  EXPECT_FALSE(by.at("alive")->dark);
+  EXPECT_EQ(by.at("alive")->last_heartbeat->time, "2024-06-16T11:58:00.000+08:00");
+  EXPECT_TRUE(by.at("dark")->dark);  // 3 min 1 s > 3 x 60 s
+  EXPECT_TRUE(by.at("fast")->dark);  // 4 s > 3 x 1 s
+  EXPECT_TRUE(by.at("lobby-a")->dark) << "never sent a heartbeat";
+  EXPECT_EQ(by.at("lobby-a")->heartbeat_summary(), "DARK: no heartbeat");
+  EXPECT_EQ(by.at("dark")->heartbeat_summary(), "DARK: last heartbeat 2024-06-16T11:56:59.000+08:00 (every 60 s)");
+}
+
+TEST_F(CentralTest, ReportCountsTheCentralCopyOnceAndListsDarkScreens) {
+  const auto a = lines_by_seq(tmp.path());
+  const auto b = lines_by_seq(screen_b.path());
+  for (const auto& [seq, line] : a) append("lobby-a", record_message("lobby-a", line));
+  for (const auto& [seq, line] : b) append("station-b", record_message("station-b", line));
+  for (const auto& [seq, line] : b) append("station-b", record_message("station-b", line));  // all twice
+  append("lobby-a", heartbeat_message("lobby-a", "2024-06-16T23:59:00.000+08:00", a.rbegin()->first,
+                                      hash_of(a.rbegin()->second)));
+  const Date from{2024y / 6 / 15}, to{2024y / 6 / 16};
+  const Instant as_of = default_as_of(to, utc("2030-01-01T00:00+08:00"), *zone);
+  EXPECT_EQ(as_of, utc("2024-06-17T00:00+08:00"));
+  auto journals = build_report({tmp.path(), screen_b.path()}, from, to, std::nullopt, as_of);
+  auto centrals = build_report({central.path()}, from, to, std::nullopt, as_of);
+  auto both = build_report({central.path(), tmp.path(), screen_b.path()}, from, to, std::nullopt, as_of);
+  ASSERT_TRUE(journals.ok() && centrals.ok() && both.ok());
+  EXPECT_EQ(centrals->total.plays, journals->total.plays);
+  EXPECT_EQ(both->total.plays, journals->total.plays) << "journal and central copy count once";
+  EXPECT_NEAR(centrals->total.minutes, journals->total.minutes, 1e-9);
+  ASSERT_EQ(centrals->screens.size(), 2u);
+  EXPECT_TRUE(centrals->has_central());
+  EXPECT_TRUE(centrals->all_chains_intact());
+  EXPECT_EQ(centrals->screens[0].screen, "lobby-a");
+  EXPECT_EQ(centrals->screens[0].site, "洛江万达广场");
+  EXPECT_EQ(centrals->screens[0].central->anchors_checked, 1u);
+  EXPECT_EQ(centrals->screens[1].central->duplicates, b.size());
+  ASSERT_EQ(centrals->dark_screens().size(), 1u);
+  EXPECT_EQ(centrals->dark_screens()[0]->screen, "station-b");
+
+  const std::string md = report_markdown(*centrals);
+  EXPECT_NE(md.find("- 离线屏幕 Dark screens: station-b"), std::string::npos) << md;
+  EXPECT_NE(md.find("| lobby-a | 洛江万达广场 | 中央日志 central log | 完整 intact (central copy: 11 records, seq 1-11"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("在线 online: last heartbeat 2024-06-16T23:59:00.000+08:00 (every 60 s)"), std::string::npos) << md;
+  EXPECT_NE(md.find("离线 DARK: no heartbeat"), std::string::npos) << md;
+  EXPECT_NE(report_html(*centrals).find("离线屏幕 Dark screens: <span class=\"bad\">station-b</span>"),
+            std::string::npos);
+  const auto rows = parse_csv(report_csv(*centrals).substr(3));
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows[0].back(), "心跳 Heartbeat");
+  for (const auto& row : rows) ASSERT_EQ(row.size(), rows[0].size());
+  EXPECT_EQ(rows.back().back(), "1 离线 dark");
+  // Journals alone: no heartbeat column, as before.
+  EXPECT_EQ(parse_csv(report_csv(*journals).substr(3))[0].back(), "日志校验 Journal chain");
+
+  // A missing record is a gap, flagged like a broken chain.
+  fs::remove_all(central.path() / "lobby-a");
+  for (const auto& [seq, line] : a) {
+    if (seq != 4) append("lobby-a", record_message("lobby-a", line));
+  }
+  auto gap = build_report({central.path()}, from, to, std::nullopt, as_of);
+  ASSERT_TRUE(gap.ok());
+  EXPECT_FALSE(gap->all_chains_intact());
+  EXPECT_NE(report_markdown(*gap).find("已损坏 BROKEN (central copy: 10 records, seq 1-11; MISSING 1 (seq 4)"),
+            std::string::npos)
+      << report_markdown(*gap);
 }
 
 }  // namespace

@@ -2,15 +2,6 @@
 // (imrelp, imtcp, mmpstrucdata) on loopback: fields parsed, outage, restart.
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -29,119 +20,48 @@
 #include "core/time.h"
 #include "journal/journal.h"
 #include "journal/journal_io.h"
+#include "rsyslog_fixture.h"
 #include "uplink/message.h"
 #include "uplink/transport.h"
 #include "uplink/uplink.h"
-
-extern char** environ;
 
 namespace signage {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using testing::free_port;
+using testing::rsyslogd_path;
+using testing::wait_until;
 
-fs::path make_temp_dir() {
-  std::string templ = (fs::temp_directory_path() / "uplink_test.XXXXXX").string();
-  const char* made = ::mkdtemp(templ.data());
-  EXPECT_NE(made, nullptr);
-  return templ;
-}
-
-struct TempDir {
-  fs::path path = make_temp_dir();
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
+struct TempDir : testing::TempDir {
+  TempDir() : testing::TempDir("uplink_test") {}
 };
 
-bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 20s) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (done()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return done();
-}
-
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-bool port_open(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
-
-std::string rsyslogd_path() {
-  for (const char* p : {"/usr/sbin/rsyslogd", "/sbin/rsyslogd", "/usr/local/sbin/rsyslogd"}) {
-    if (::access(p, X_OK) == 0) return p;
-  }
-  return {};
+// The test template: one tab-separated line per message with the fields rsyslog's
+// RFC 5424 parser and mmpstrucdata found.
+std::string tab_template(const fs::path& out) {
+  return "template(name=\"t\" type=\"string\" string=\"%hostname%\\t%app-name%\\t%msgid%\\t"
+         "%$!rfc5424-sd!signage@32473!seq%\\t%$!rfc5424-sd!signage@32473!screen%\\t"
+         "%$!rfc5424-sd!signage@32473!type%\\t%$!rfc5424-sd!signage@32473!campaign_title%\\t"
+         "%$!rfc5424-sd!signage@32473!acked_seq%\\t%msg%\\n\")\n"
+         "ruleset(name=\"in\") {\n  action(type=\"mmpstrucdata\")\n"
+         "  action(type=\"omfile\" file=\"" + out.string() + "\" template=\"t\")\n}\n";
 }
 
 // One rsyslogd with imrelp (and imtcp) on loopback ports, parsing RFC 5424 structured
-// data with mmpstrucdata and writing one tab-separated line per message.
+// data with mmpstrucdata and writing one tab-separated line per message. With a PKI,
+// both inputs speak TLS only (imrelp through librelp's OpenSSL, imtcp through the ossl
+// stream driver) and want a client certificate named lobby-1.screens.test.
 class Rsyslog {
  public:
-  explicit Rsyslog(fs::path dir) : dir_(std::move(dir)), relp_port_(free_port()), tcp_port_(free_port()) {
-    fs::create_directories(dir_ / "work");
-    std::ofstream conf(dir_ / "rsyslog.conf");
-    conf << "global(workDirectory=\"" << (dir_ / "work").string() << "\")\n"
-         << "module(load=\"imrelp\")\nmodule(load=\"imtcp\")\nmodule(load=\"mmpstrucdata\")\n"
-         << "template(name=\"t\" type=\"string\" string=\"%hostname%\\t%app-name%\\t%msgid%\\t"
-            "%$!rfc5424-sd!signage@32473!seq%\\t%$!rfc5424-sd!signage@32473!screen%\\t"
-            "%$!rfc5424-sd!signage@32473!type%\\t%$!rfc5424-sd!signage@32473!campaign_title%\\t"
-            "%$!rfc5424-sd!signage@32473!acked_seq%\\t%msg%\\n\")\n"
-         << "ruleset(name=\"in\") {\n  action(type=\"mmpstrucdata\")\n"
-         << "  action(type=\"omfile\" file=\"" << out().string() << "\" template=\"t\")\n}\n"
-         << "input(type=\"imrelp\" port=\"" << relp_port_ << "\" ruleset=\"in\")\n"
-         << "input(type=\"imtcp\" port=\"" << tcp_port_ << "\" ruleset=\"in\")\n";
-  }
-  ~Rsyslog() { stop(); }
+  explicit Rsyslog(fs::path dir, const testing::TestPki* pki = nullptr)
+      : dir_(std::move(dir)), relp_port_(free_port()), tcp_port_(free_port()),
+        proc_(dir_, conf(pki), {relp_port_, tcp_port_}) {}
 
-  bool start() {
-    const std::string exe = rsyslogd_path();
-    const std::string conf = (dir_ / "rsyslog.conf").string();
-    const std::string pid = (dir_ / "rsyslogd.pid").string();
-    std::vector<std::string> args{exe, "-n", "-f", conf, "-i", pid};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    // rsyslogd's own complaints (e.g. about the readiness probe) go to a file.
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    const std::string log = (dir_ / "rsyslogd.stderr").string();
-    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    const int rc = ::posix_spawn(&pid_, exe.c_str(), &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) return false;
-    return wait_until([&] { return port_open(relp_port_) && port_open(tcp_port_); }, 10s);
-  }
-  void stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    int st = 0;
-    ::waitpid(pid_, &st, 0);
-    pid_ = 0;
-  }
+  bool start() { return proc_.start(); }
+  void stop() { proc_.stop(); }
+  std::string log() const { return proc_.log(); }
 
   fs::path out() const { return dir_ / "out.log"; }
   std::uint16_t relp_port() const { return relp_port_; }
@@ -173,10 +93,36 @@ class Rsyslog {
   }
 
  private:
+  std::string conf(const testing::TestPki* pki) const {
+    std::ostringstream c;
+    c << "global(workDirectory=\"" << (dir_ / "work").string() << "\"";
+    if (pki != nullptr) {
+      c << " defaultNetstreamDriverCAFile=\"" << pki->ca.string() << "\" defaultNetstreamDriverCertFile=\""
+        << pki->server_cert.string() << "\" defaultNetstreamDriverKeyFile=\"" << pki->server_key.string() << "\"";
+    }
+    c << ")\n";
+    if (pki == nullptr) {
+      c << "module(load=\"imrelp\")\nmodule(load=\"imtcp\")\n";
+    } else {
+      c << "module(load=\"imrelp\" tls.tlsLib=\"openssl\")\n"
+        << "module(load=\"imtcp\" streamDriver.name=\"ossl\" streamDriver.mode=\"1\" "
+           "streamDriver.authMode=\"x509/name\" permittedPeer=[\"lobby-1.screens.test\"])\n";
+    }
+    c << "module(load=\"mmpstrucdata\")\n" << tab_template(out());
+    c << "input(type=\"imrelp\" port=\"" << relp_port_ << "\" ruleset=\"in\"";
+    if (pki != nullptr) {
+      c << " tls=\"on\" tls.cacert=\"" << pki->ca.string() << "\" tls.mycert=\"" << pki->server_cert.string()
+        << "\" tls.myprivkey=\"" << pki->server_key.string()
+        << "\" tls.authMode=\"name\" tls.permittedPeer=[\"lobby-1.screens.test\"]";
+    }
+    c << ")\ninput(type=\"imtcp\" port=\"" << tcp_port_ << "\" ruleset=\"in\")\n";
+    return c.str();
+  }
+
   fs::path dir_;
   std::uint16_t relp_port_;
   std::uint16_t tcp_port_;
-  pid_t pid_ = 0;
+  testing::Rsyslogd proc_;
 };
 
 // A journal folder written with the real Journal (without fdatasync, for speed).
@@ -229,10 +175,6 @@ UplinkOptions fast_options() {
 }
 
 UplinkTarget relp_target(std::uint16_t port) { return {UplinkTarget::Protocol::relp, "127.0.0.1", port}; }
-
-#define REQUIRE_RSYSLOGD()                                                                   \
-  if (rsyslogd_path().empty()) GTEST_SKIP() << "rsyslogd is not installed (apt-get install " \
-                                               "rsyslog rsyslog-relp; scripts/setup does)"
 
 // ---------------------------------------------------------------- messages
 
@@ -294,6 +236,7 @@ TEST(UplinkMessage, HeartbeatHasEveryField) {
   hb.acked_seq = 98;
   hb.free_disk_bytes = 12345;
   hb.clock_synced = true;
+  hb.interval_s = 60;
   const std::string m = heartbeat_message(hb);
   EXPECT_EQ(m.rfind("<134>1 2024-06-16T10:00:00.000+08:00 lobby-1 signage - heartbeat [signage@32473 type=\"heartbeat\"", 0),
             0u)
@@ -303,7 +246,7 @@ TEST(UplinkMessage, HeartbeatHasEveryField) {
         "campaigns=\"c1:aa,c2:bb\"", "last_rejected_playlist=\"bad.toml\"",
         "last_rejected_reason=\"bad.toml:3:1: error: unknown key\"", "decoder=\"h264 (vaapi)\"",
         "hw_decode=\"true\"", "frames_dropped=\"4\"", "journal_seq=\"99\"", "journal_hash=\"ff\"",
-        "acked_seq=\"98\"", "free_disk_bytes=\"12345\"", "clock_synced=\"true\""}) {
+        "acked_seq=\"98\"", "free_disk_bytes=\"12345\"", "clock_synced=\"true\"", "interval_s=\"60.000\""}) {
     EXPECT_NE(m.find(part), std::string::npos) << part << " in " << m;
   }
   const auto body = nlohmann::json::parse(m.substr(m.find("] ") + 2));
@@ -324,7 +267,19 @@ TEST(UplinkTarget, Parses) {
   EXPECT_EQ(t->protocol, UplinkTarget::Protocol::tcp);
   EXPECT_EQ(t->host, "::1");
   EXPECT_EQ(to_string(*t), "tcp://[::1]:514");
-  for (const char* bad : {"udp://h:1", "relp://h", "relp://h:0", "relp://h:70000", "relp://:1", "relp://::1:5", "h:1"}) {
+  EXPECT_FALSE(t->tls);
+  t = parse_uplink_target("relp+tls://logs.example:2515");
+  ASSERT_TRUE(t.ok());
+  EXPECT_TRUE(t->tls);
+  EXPECT_EQ(t->protocol, UplinkTarget::Protocol::relp);
+  EXPECT_EQ(to_string(*t), "relp+tls://logs.example:2515");
+  t = parse_uplink_target("tcp+tls://[2001:db8::1]:6514");
+  ASSERT_TRUE(t.ok());
+  EXPECT_TRUE(t->tls);
+  EXPECT_EQ(t->protocol, UplinkTarget::Protocol::tcp);
+  EXPECT_EQ(to_string(*t), "tcp+tls://[2001:db8::1]:6514");
+  for (const char* bad : {"udp://h:1", "relp://h", "relp://h:0", "relp://h:70000", "relp://:1", "relp://::1:5", "h:1",
+                          "tls://h:1", "relp+ssl://h:1"}) {
     auto r = parse_uplink_target(bad);
     EXPECT_FALSE(r.ok()) << bad;
     if (!r.ok()) {
@@ -597,6 +552,127 @@ TEST(UplinkRsyslog, PlainTcpWithOctetCounting) {
     EXPECT_EQ(l.f[2], "play");
     EXPECT_EQ(l.f[5], "play");
   }
+}
+
+// ---------------------------------------------------------------- TLS
+
+TEST(UplinkTls, FilesThatCannotBeLoadedAreNamedAtStart) {
+  TempDir d;
+  const auto target = *parse_uplink_target("relp+tls://127.0.0.1:1");
+  UplinkOptions o = fast_options();
+  o.transport.tls.ca = d.path / "no-such-ca.pem";
+  auto u = Uplink::start(d.path, target, "lobby-1", 1s, o);
+  ASSERT_FALSE(u.ok());
+  EXPECT_NE(u.error().what().find("no-such-ca.pem"), std::string::npos) << u.error().what();
+  EXPECT_NE(u.error().what().find("relp+tls://127.0.0.1:1"), std::string::npos) << u.error().what();
+
+  o.transport.tls = {};
+  o.transport.tls.cert = d.path / "client.pem";
+  u = Uplink::start(d.path, target, "lobby-1", 1s, o);
+  ASSERT_FALSE(u.ok());
+  EXPECT_NE(u.error().what().find("tls_key"), std::string::npos) << u.error().what();
+  // Plain targets ignore the files.
+  u = Uplink::start(d.path, relp_target(1), "lobby-1", 1s, o);
+  EXPECT_TRUE(u.ok());
+}
+
+// Both transports inside TLS, against imrelp (tls="on", librelp's OpenSSL) and imtcp
+// (the ossl stream driver), each checking this screen's client certificate by name.
+class UplinkRsyslogTls : public ::testing::TestWithParam<UplinkTarget::Protocol> {};
+
+TEST_P(UplinkRsyslogTls, RecordsArriveParsedOverTls) {
+  REQUIRE_RSYSLOGD();
+  if (!testing::openssl_present()) {
+    SIGNAGE_SKIP_OR_FAIL("the openssl command is missing (apt-get install openssl)");
+  }
+  if (!testing::rsyslog_module_present("lmnsd_ossl")) {
+    SIGNAGE_SKIP_OR_FAIL("apt-get install rsyslog-openssl");
+  }
+  TempDir d;
+  const auto pki = testing::make_test_pki(d.path / "pki");
+  ASSERT_TRUE(pki);
+  Rsyslog rs(d.path / "rs", &*pki);
+  ASSERT_TRUE(rs.start()) << rs.log();
+  TestJournal j(d.path / "journal");
+  j.add(20);
+  const bool relp = GetParam() == UplinkTarget::Protocol::relp;
+  UplinkTarget target{GetParam(), "127.0.0.1", relp ? rs.relp_port() : rs.tcp_port(), true};
+  auto o = fast_options();
+  o.transport.tls = {pki->ca, pki->client_cert, pki->client_key};
+  auto u = Uplink::start(d.path / "journal", target, "lobby-1", 1s, o);
+  ASSERT_TRUE(u.ok()) << u.error().what();
+  ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 20; }, 10s))
+      << (*u)->status().last_error << "\n" << rs.log();
+  Heartbeat hb;
+  hb.screen = "lobby-1";
+  hb.journal_seq = 20;
+  (*u)->submit_heartbeat(hb);
+  ASSERT_TRUE(wait_until([&] { return (*u)->status().heartbeats_sent == 1; }));
+  u->reset();
+  if (!relp) {
+    ASSERT_TRUE(wait_until([&] { return rs.seq_counts().size() == 20; }, 5s));
+  }
+  rs.stop();
+  const auto counts = rs.seq_counts();
+  ASSERT_EQ(counts.size(), 20u) << rs.log();
+  int heartbeats = 0;
+  for (const auto& l : rs.lines()) {
+    ASSERT_EQ(l.f.size(), 9u);
+    EXPECT_EQ(l.f[4], "lobby-1");
+    if (l.f[5] == "heartbeat") {
+      ++heartbeats;
+      EXPECT_EQ(l.f[7], "20");
+    } else {
+      EXPECT_EQ(l.f[6], "Safety \"first\" [a\\b] 安全") << "parsed from the structured data";
+    }
+  }
+  EXPECT_EQ(heartbeats, 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Transports, UplinkRsyslogTls,
+                         ::testing::Values(UplinkTarget::Protocol::relp, UplinkTarget::Protocol::tcp),
+                         [](const auto& param_info) {
+                           return std::string(param_info.param == UplinkTarget::Protocol::relp ? "Relp" : "Tcp");
+                         });
+
+// A receiver whose certificate is not from our CA is refused by us; a screen without
+// a client certificate is refused by rsyslog. Nothing counts as delivered either way.
+TEST(UplinkRsyslogTlsRefusals, UntrustedReceiverAndAnonymousScreenDeliverNothing) {
+  REQUIRE_RSYSLOGD();
+  if (!testing::openssl_present()) {
+    SIGNAGE_SKIP_OR_FAIL("the openssl command is missing (apt-get install openssl)");
+  }
+  TempDir d;
+  const auto pki = testing::make_test_pki(d.path / "pki");
+  ASSERT_TRUE(pki);
+  Rsyslog rs(d.path / "rs", &*pki);
+  ASSERT_TRUE(rs.start()) << rs.log();
+  TestJournal j(d.path / "journal");
+  j.add(3);
+  const UplinkTarget target{UplinkTarget::Protocol::relp, "127.0.0.1", rs.relp_port(), true};
+
+  auto o = fast_options();
+  o.transport.tls = {pki->other_ca, pki->client_cert, pki->client_key};
+  auto u = Uplink::start(d.path / "journal", target, "lobby-1", 1s, o);
+  ASSERT_TRUE(u.ok()) << u.error().what();
+  ASSERT_TRUE(wait_until([&] { return !(*u)->status().last_error.empty(); }, 10s));
+  EXPECT_NE((*u)->status().last_error.find("certificate is not trusted"), std::string::npos)
+      << (*u)->status().last_error;
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ((*u)->status().acked_seq, 0u);
+  u->reset();
+
+  o.transport.tls = {pki->ca, {}, {}};  // trusts the receiver, shows no certificate
+  u = Uplink::start(d.path / "journal", target, "lobby-1", 1s, o);
+  ASSERT_TRUE(u.ok()) << u.error().what();
+  ASSERT_TRUE(wait_until([&] { return !(*u)->status().last_error.empty(); }, 10s));
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ((*u)->status().acked_seq, 0u) << "rsyslog wants a client certificate";
+  EXPECT_FALSE((*u)->status().connected) << (*u)->status().last_error;
+  u->reset();
+  rs.stop();
+  EXPECT_TRUE(rs.seq_counts().empty());
+  EXPECT_FALSE(fs::exists(d.path / "journal" / "uplink.cursor"));
 }
 
 TEST(UplinkRsyslog, CentralConfigurationIsValid) {

@@ -93,14 +93,24 @@ int run_verify(const std::vector<std::string>& dirs, std::ostream& out, std::ost
 
 int run_report(const std::vector<std::string>& dirs, const std::string& from, const std::string& to,
                const std::string& campaign, const std::string& format, const std::string& out_file,
-               std::ostream& out, std::ostream& err) {
+               const std::string& as_of_text, std::ostream& out, std::ostream& err) {
   const auto f = parse_date(from), t = parse_date(to);
   if (!f || !t) {
     err << "signage report: --from and --to take dates like 2024-06-01\n";
     return 2;
   }
+  const auto zone = system_time_zone();
+  Instant as_of = default_as_of(*t, SystemClock().now(), *zone);
+  if (!as_of_text.empty()) {
+    auto a = parse_iso8601(as_of_text, *zone);
+    if (!a) {
+      err << "signage report: --as-of: " << a.error().what() << "\n";
+      return 2;
+    }
+    as_of = *a;
+  }
   std::vector<std::filesystem::path> paths(dirs.begin(), dirs.end());
-  auto r = build_report(paths, *f, *t, campaign.empty() ? std::nullopt : std::optional(campaign));
+  auto r = build_report(paths, *f, *t, campaign.empty() ? std::nullopt : std::optional(campaign), as_of);
   if (!r) {
     err << "signage report: " << r.error().what() << "\n";
     return 1;
@@ -123,6 +133,13 @@ int run_report(const std::vector<std::string>& dirs, const std::string& from, co
   if (!r->all_chains_intact()) {
     err << "signage report: warning: a journal chain is broken; the report flags it\n";
   }
+  for (const auto& s : r->screens) {
+    if (s.central && !s.central->intact()) err << "signage report: warning: " << s.screen << ": " << s.central->summary() << "\n";
+  }
+  for (const ScreenChain* s : r->dark_screens()) {
+    err << "signage report: warning: " << s->screen << ": " << s->central->heartbeat_summary() << "\n";
+  }
+  for (const auto& p : r->problems) err << "signage report: warning: " << p << "\n";
   return 0;
 }
 
@@ -221,15 +238,22 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   verify_cmd->add_option("dirs", verify_dirs, "Journal folders")->required();
 
   std::vector<std::string> report_dirs;
-  std::string rep_from, rep_to, rep_campaign, rep_format = "md", rep_out;
-  auto* report_cmd = app.add_subcommand("report", "Statistics table of plays from one or more screens' journals");
-  report_cmd->add_option("dirs", report_dirs, "Journal folders, one per screen")->required();
+  std::string rep_from, rep_to, rep_campaign, rep_format = "md", rep_out, rep_as_of;
+  auto* report_cmd = app.add_subcommand(
+      "report", "Statistics table of plays from screens' journals or the central log (rsyslog's files)");
+  report_cmd->add_option("dirs", report_dirs,
+                         "Journal folders (one per screen) and/or central log folders or files, told apart by "
+                         "their content")
+      ->required();
   report_cmd->add_option("--from", rep_from, "First date, e.g. 2024-06-01")->required();
   report_cmd->add_option("--to", rep_to, "Last date, e.g. 2024-06-30")->required();
   report_cmd->add_option("--campaign", rep_campaign, "Only this campaign id");
   report_cmd->add_option("--format", rep_format, "csv, html or md (default md)")
       ->check(CLI::IsMember({"csv", "html", "md"}));
   report_cmd->add_option("--out", rep_out, "Output file (default: standard output)");
+  report_cmd->add_option("--as-of", rep_as_of,
+                         "Central log: judge dark screens at this moment, e.g. 2024-06-30T18:00+08:00 (default: "
+                         "the end of --to, or now if earlier)");
 
   std::string pv_config, pv_playlists, pv_media, pv_size;
   auto* preview_cmd = app.add_subcommand("preview", "Render what the screen shows at a moment to a PNG");
@@ -258,7 +282,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (check_cmd->parsed()) return run_check(check_paths, check_media, out, err);
   if (verify_cmd->parsed()) return run_verify(verify_dirs, out, err);
   if (report_cmd->parsed()) {
-    return run_report(report_dirs, rep_from, rep_to, rep_campaign, rep_format, rep_out, out, err);
+    return run_report(report_dirs, rep_from, rep_to, rep_campaign, rep_format, rep_out, rep_as_of, out, err);
   }
 
   if (play_cmd->parsed()) {

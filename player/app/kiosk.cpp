@@ -36,6 +36,8 @@ constexpr chr::milliseconds kPreroll{1500};
 // A valid new playlist set waits at most this long for the item on screen to end
 // (not under a video), so a dropped file is on screen within a second of settling.
 constexpr chr::milliseconds kMaxSwapWait{500};
+// At exit, how long to wait for the central log to acknowledge the last records.
+constexpr chr::milliseconds kUplinkDrain{1500};
 
 // Same files (by hash) with the same items held back.
 bool same_content(const PlaylistSet& a, const PlaylistSet& b) {
@@ -65,7 +67,8 @@ DisplayOptions::Mode to_mode(DisplayMode m) {
 }  // namespace
 
 Kiosk::Kiosk(const PlayOptions& options, Display& display, FontSet& fonts, const Clock& clock,
-             const TimeZone& zone, Journal* journal, EvidenceStore* evidence, std::ostream& log)
+             const TimeZone& zone, Journal* journal, EvidenceStore* evidence, std::ostream& log,
+             Uplink* uplink)
     : options_(options),
       display_(display),
       fonts_(fonts),
@@ -73,11 +76,13 @@ Kiosk::Kiosk(const PlayOptions& options, Display& display, FontSet& fonts, const
       zone_(zone),
       journal_(journal),
       evidence_(evidence),
-      log_(log) {}
+      log_(log),
+      uplink_(uplink) {}
 
 void Kiosk::record(nlohmann::json rec, Instant at) {
   if (journal_ == nullptr) return;
   auto r = journal_->append(std::move(rec), at);
+  if (r && uplink_ != nullptr) uplink_->notify_new_records();
   if (!r) {
     // Keep playing: the screen matters more than the record. Say it once per outage.
     if (!journal_failing_) log_ << "signage: journal: " << r.error().what() << "\n";
@@ -202,10 +207,12 @@ std::optional<PlayRecord> Kiosk::current_record(Instant now, PlayOutcome outcome
 
 void Kiosk::finish(Instant now, PlayOutcome outcome, const std::string& reason) {
   auto p = current_record(now, outcome, reason);
+  const auto live = has_play_ && !play_.idle && stage_->current() ? stage_->current()->play_stats() : std::nullopt;
+  if (live) dropped_finished_ += live->frames_dropped;
   if (has_play_ && !play_.idle && !options_.stats_file.empty()) {
     const Item& item = rotation_->set().campaigns[play_.campaign].items[play_.item];
     ItemPlayStats st;
-    if (const auto v = stage_->current() ? stage_->current()->play_stats() : std::nullopt) st = *v;
+    if (live) st = *live;
     st.id = rotation_->set().campaigns[play_.campaign].id + "/" + item.id;
     st.type = std::string(to_string(item.type));
     if (item.type != ItemType::video) st.frames_presented = stats_.frames_presented - presents_at_show_;
@@ -340,6 +347,7 @@ void Kiosk::handle_update(Update u, Instant now) {
            << (r.kept_campaign ? "; its last good version keeps playing" : "") << "\n";
       nlohmann::json f = {{"file", r.file.filename().string()}, {"sha256", r.sha256}, {"errors", errors}};
       if (r.kept_campaign) f["kept_campaign"] = *r.kept_campaign;
+      note_rejected(r.file.filename().string(), errors);
       record(event_record("playlist_rejected", lt, f), now);
     }
     for (const auto& c : u.items) {
@@ -452,6 +460,9 @@ void Kiosk::swap_set(Instant now) {
     resume_.reset();
     if (again) next = std::move(*again);
   }
+  if (on_screen && stage_->current()) {
+    if (const auto live = stage_->current()->play_stats()) dropped_finished_ += live->frames_dropped;
+  }
   has_play_ = false;  // recorded above, by the old set's indices
   show(std::move(next), now, "the playlists changed");
 }
@@ -517,6 +528,83 @@ void Kiosk::write_stats(chr::steady_clock::time_point t0) const {
   if (!out) log_ << "signage: cannot write " << options_.stats_file.string() << "\n";
 }
 
+void Kiosk::note_rejected(const std::string& file, const nlohmann::json& errors) {
+  last_rejected_file_ = file;
+  last_rejected_reason_.clear();
+  for (const auto& e : errors) {
+    if (!e.is_string()) continue;
+    if (!last_rejected_reason_.empty()) last_rejected_reason_ += "; ";
+    last_rejected_reason_ += e.get<std::string>();
+    if (last_rejected_reason_.size() > 1000) break;  // a heartbeat is not the place for all of them
+  }
+}
+
+std::uint64_t Kiosk::frames_dropped_total() const {
+  std::uint64_t n = dropped_finished_;
+  if (has_play_ && !play_.idle && stage_->current()) {
+    if (const auto live = stage_->current()->play_stats()) n += live->frames_dropped;
+  }
+  return n;
+}
+
+Heartbeat Kiosk::heartbeat(Instant now, chr::steady_clock::time_point real_now) {
+  const DeviceConfig& cfg = options_.config;
+  Heartbeat hb;
+  const LocalTime local = zone_.to_local(now);
+  hb.time = format_iso8601(local);
+  hb.screen = cfg.screen_id;
+  hb.site = cfg.site;
+  hb.version = SIGNAGE_VERSION;
+  hb.uptime_s = chr::duration<double>(real_now - started_).count();
+  const PlaylistSet& set = rotation_->set();
+  if (has_play_ && !play_.idle) {
+    const Campaign& c = set.campaigns[play_.campaign];
+    hb.showing = c.id + "/" + c.items[play_.item].id;
+    if (const auto live = stage_->current() ? stage_->current()->play_stats() : std::nullopt) {
+      if (!live->decoder.empty()) {
+        hb.decoder = live->decoder;
+        hb.hw_decode = live->hardware;
+      }
+    }
+  }
+  for (const auto& c : set.campaigns) {
+    if (when_holds(c.when, local)) hb.campaigns.push_back({c.id, c.source_sha256});
+  }
+  hb.last_rejected_playlist = last_rejected_file_;
+  hb.last_rejected_reason = last_rejected_reason_;
+  const std::uint64_t dropped = frames_dropped_total();
+  hb.frames_dropped = dropped - std::min(dropped, dropped_at_heartbeat_);
+  dropped_at_heartbeat_ = dropped;
+  if (journal_ != nullptr) {
+    hb.journal_seq = journal_->next_seq() - 1;
+    hb.journal_hash = journal_->last_hash();
+  }
+  hb.clock_synced = clock_synchronised();
+  hb.interval_s = seconds(cfg.heartbeat);
+  // free_disk_bytes and acked_seq: the uplink thread fills them (statvfs is disk I/O).
+  return hb;
+}
+
+chr::steady_clock::time_point Kiosk::maybe_heartbeat(Instant now, chr::steady_clock::time_point real_now) {
+  if (uplink_ == nullptr) return chr::steady_clock::time_point::max();
+  if (!next_heartbeat_ || real_now >= *next_heartbeat_) {
+    uplink_->submit_heartbeat(heartbeat(now, real_now));
+    next_heartbeat_ = real_now + options_.config.heartbeat;
+    // What the uplink says, in the log once per change (an outage, its end).
+    const UplinkStatus st = uplink_->status();
+    if (st.last_error != last_uplink_error_) {
+      if (st.last_error.empty()) {
+        log_ << "signage: central log: delivering again (acknowledged up to seq " << st.acked_seq << ")\n";
+      } else {
+        log_ << "signage: central log: " << st.last_error << " (" << st.backlog
+             << " record(s) waiting; they are kept and sent later)\n";
+      }
+      last_uplink_error_ = st.last_error;
+    }
+  }
+  return *next_heartbeat_;
+}
+
 void Kiosk::check_clock(Instant now, chr::steady_clock::time_point real_now) {
   if (last_tick_) {
     const auto wall = now - last_tick_->first;
@@ -540,6 +628,7 @@ void Kiosk::check_clock(Instant now, chr::steady_clock::time_point real_now) {
 int Kiosk::run(PlaylistSetResult loaded) {
   const DeviceConfig& cfg = options_.config;
   const auto t0 = chr::steady_clock::now();
+  started_ = t0;
   scene_ = std::make_unique<Scene>(display_, fonts_, zone_, scene_options(cfg));
   bands_ = std::make_unique<ScreenBands>(display_, fonts_, zone_, cfg.layout, cfg.max_image_pixels);
   rotation_ = std::make_unique<Rotation>(
@@ -583,6 +672,7 @@ int Kiosk::run(PlaylistSetResult loaded) {
       record(event_record("playlist_rejected", zone_.to_local(start),
                           {{"file", refused.filename().string()}, {"errors", errors}}),
              start);
+      note_rejected(refused.filename().string(), errors);
     }
   }
 
@@ -674,6 +764,7 @@ int Kiosk::run(PlaylistSetResult loaded) {
     }
     service_.watchdog();
     maybe_preroll(clock_.now());
+    const auto heartbeat_due = maybe_heartbeat(clock_.now(), chr::steady_clock::now());
     // Sleep until something can change: the schedule, the view, the fade, or exit.
     // From the clock read again: drawing and preparing the next item took time.
     const Instant before_sleep = clock_.now();
@@ -691,6 +782,9 @@ int Kiosk::run(PlaylistSetResult loaded) {
       // A moving ticker: the next frame at its deadline (set at each present).
       wait = std::min(wait, std::max(chr::milliseconds(0),
                                      chr::ceil<chr::milliseconds>(next_frame_ - chr::steady_clock::now())));
+    }
+    if (uplink_ != nullptr) {
+      wait = std::min(wait, chr::ceil<chr::milliseconds>(heartbeat_due - chr::steady_clock::now()));
     }
     if (has_stop) {
       const auto left = chr::duration_cast<chr::milliseconds>(stop_at - chr::steady_clock::now());
@@ -716,8 +810,21 @@ int Kiosk::run(PlaylistSetResult loaded) {
   finish(end, PlayOutcome::interrupted, "the player stopped (" + stop_reason + ")");
   record(event_record("stop", zone_.to_local(end), {{"reason", stop_reason}}), end);
   if (!options_.stats_file.empty()) write_stats(t0);
+  // The screen is dark now: give the central log a moment to take the last records
+  // (the stop one included). Whatever it does not take is sent at the next start.
+  if (uplink_ != nullptr && journal_ != nullptr && uplink_->status().connected) {
+    uplink_->wait_acked(journal_->next_seq() - 1, kUplinkDrain);
+  }
   log_ << "signage: stopped\n";
   return 0;
+}
+
+Result<std::unique_ptr<Uplink>> start_uplink(const DeviceConfig& cfg, const std::filesystem::path& journal_dir) {
+  auto target = parse_uplink_target(cfg.uplink_target);
+  if (!target) return target.error();
+  UplinkOptions o;
+  o.transport.tls = {cfg.uplink_tls_ca, cfg.uplink_tls_cert, cfg.uplink_tls_key};
+  return Uplink::start(journal_dir, std::move(*target), cfg.screen_id, cfg.heartbeat, std::move(o));
 }
 
 int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& clock, const TimeZone& zone,
@@ -757,10 +864,24 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
       log << "signage: journal unavailable, playing without proof of play: " << j.error().what() << "\n";
     }
   }
+  // The central log: the journal folder is its spool, so it needs one (not with
+  // --no-journal). A journal that could not be opened still gets heartbeats through.
+  std::unique_ptr<Uplink> uplink;
+  if (!cfg.uplink_target.empty()) {
+    if (options.journal_dir.empty()) {
+      log << "signage: central log: not started, there is no journal to send (--no-journal)\n";
+    } else if (auto started = start_uplink(cfg, options.journal_dir); started) {
+      uplink = std::move(*started);
+      log << "signage: central log: " << cfg.uplink_target << ", heartbeat every "
+          << static_cast<double>(cfg.heartbeat.count()) / 1000.0 << " s\n";
+    } else {
+      log << "signage: central log: not started: " << started.error().what() << "\n";
+    }
+  }
   // [display] rotation: everything draws upright onto the output turned.
   const std::unique_ptr<Display> screen = turn_display(**display, cfg.rotation);
   Kiosk kiosk(options, *screen, *fonts, clock, zone, journal ? &*journal : nullptr,
-              evidence ? &*evidence : nullptr, log);
+              evidence ? &*evidence : nullptr, log, uplink.get());
   return kiosk.run(std::move(loaded));
 }
 

@@ -2,8 +2,13 @@
 // the Rotation what to show, presents frames only when something changed, and
 // writes the proof of play (journal records and evidence pictures).
 //
+// Central log: with an Uplink it notifies it after every journal line and submits a
+// heartbeat every configured interval (what is on screen, the campaigns, the last
+// refused playlist, the decoder, frames dropped, the journal head). Both calls only
+// take the uplink's lock; nothing here waits on the network.
+//
 // Ownership: borrows everything it is given (display, fonts, clock, zone, journal,
-// log), which must outlive it.
+// uplink, log), which must outlive it.
 // Thread: the main thread only (it drives SDL through Display).
 #pragma once
 
@@ -22,6 +27,7 @@
 #include "journal/journal.h"
 #include "playlist/loader.h"
 #include "render/layout.h"
+#include "uplink/uplink.h"
 #include "video/stats.h"
 #include "watch/folder_watcher.h"
 
@@ -30,8 +36,10 @@ namespace signage {
 class Kiosk {
  public:
   // `journal` and `evidence` may be null: then nothing is recorded (logged at start).
+  // `uplink` may be null: no central log.
   Kiosk(const PlayOptions& options, Display& display, FontSet& fonts, const Clock& clock,
-        const TimeZone& zone, Journal* journal, EvidenceStore* evidence, std::ostream& log);
+        const TimeZone& zone, Journal* journal, EvidenceStore* evidence, std::ostream& log,
+        Uplink* uplink = nullptr);
 
   // Plays `loaded` until quit or --exit-after. Returns the exit code.
   int run(PlaylistSetResult loaded);
@@ -77,6 +85,13 @@ class Kiosk {
   // A play record for each ticker pass completed since the last call.
   void record_ticker_passes(Instant now);
   std::string media_sha256(const Item& item);
+  // The heartbeat for the central log, as of `now`.
+  Heartbeat heartbeat(Instant now, std::chrono::steady_clock::time_point real_now);
+  // Submits one when it is due; returns when the next one is.
+  std::chrono::steady_clock::time_point maybe_heartbeat(Instant now, std::chrono::steady_clock::time_point real_now);
+  // Frames the video decoders dropped in this run so far (finished plays and the one on screen).
+  std::uint64_t frames_dropped_total() const;
+  void note_rejected(const std::string& file, const nlohmann::json& errors);
 
   const PlayOptions& options_;
   Display& display_;
@@ -86,6 +101,7 @@ class Kiosk {
   Journal* journal_;
   EvidenceStore* evidence_;
   std::ostream& log_;
+  Uplink* uplink_;
   ServiceNotifier service_;
   std::unique_ptr<Scene> scene_;
   std::unique_ptr<Rotation> rotation_;
@@ -120,6 +136,16 @@ class Kiosk {
   std::chrono::steady_clock::time_point switch_due_{};  // when that switch was due, real time
   bool continuous_ = false;                  // the next present is due within a frame or two
   std::optional<std::chrono::steady_clock::time_point> last_present_;
+  // Video frames dropped by plays that have finished (all runs, --stats or not).
+  std::uint64_t dropped_finished_ = 0;
+
+  // Heartbeats (with an uplink).
+  std::chrono::steady_clock::time_point started_{};
+  std::optional<std::chrono::steady_clock::time_point> next_heartbeat_;
+  std::uint64_t dropped_at_heartbeat_ = 0;   // frames_dropped_total() at the last one
+  std::string last_rejected_file_;
+  std::string last_rejected_reason_;
+  std::string last_uplink_error_;            // logged once per change
 
   // The next showing, prepared before it is due.
   std::optional<Rotation::Next> preroll_;

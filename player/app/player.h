@@ -19,6 +19,7 @@
 #include "render/display.h"
 #include "render/scene.h"
 #include "schedule/scheduler.h"
+#include "uplink/uplink.h"
 
 namespace signage {
 
@@ -89,6 +90,10 @@ struct PlayOptions {
   std::filesystem::path stats_file;                      // write playback statistics (JSON) at exit
   JournalIo* journal_io = nullptr;                       // null: the real file system (tests inject faults)
 };
+
+// The central-log uplink the device config asks for ([uplink] target, heartbeat,
+// tls_*), spooling from `journal_dir`.
+Result<std::unique_ptr<Uplink>> start_uplink(const DeviceConfig& config, const std::filesystem::path& journal_dir);
 
 // Runs the kiosk (app/kiosk.h) until quit (Esc, q, window closed, SIGINT/SIGTERM)
 // or exit_after. Returns the process exit code.

@@ -26,16 +26,17 @@ constexpr std::string_view kDefaultsKeys[] = {"duration", "transition", "fade"};
 constexpr std::string_view kIdleKeys[] = {"background", "color", "text"};
 constexpr std::string_view kLimitsKeys[] = {"max_image_megapixels"};
 constexpr std::string_view kVideoKeys[] = {"hwdec"};
-constexpr std::string_view kUplinkKeys[] = {"target", "heartbeat"};
+constexpr std::string_view kUplinkKeys[] = {"target", "heartbeat", "tls_ca", "tls_cert", "tls_key"};
 
 constexpr double kMaxMegapixels = 1000;
 
-// "relp://host:port" or "tcp://host:port" (host may be "[v6]").
+// "relp://host:port" or "tcp://host:port", "relp+tls://..." or "tcp+tls://..." (host
+// may be "[v6]").
 bool valid_uplink_target(std::string_view s) {
   const auto sep = s.find("://");
   if (sep == std::string_view::npos) return false;
   const std::string_view scheme = s.substr(0, sep);
-  if (scheme != "relp" && scheme != "tcp") return false;
+  if (scheme != "relp" && scheme != "tcp" && scheme != "relp+tls" && scheme != "tcp+tls") return false;
   const std::string_view rest = s.substr(sep + 3);
   const auto colon = rest.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return false;
@@ -177,12 +178,29 @@ class ConfigReader {
           c.uplink_target = *target;
         } else {
           r_.error(*t->get("target"), "bad uplink target " + quote(*target) +
-                                          "; write it like relp://logs.example:2514 (scheme relp or tcp, port 1 "
-                                          "to 65535), or leave it empty for none");
+                                          "; write it like relp://logs.example:2514 (scheme relp, tcp, relp+tls "
+                                          "or tcp+tls, port 1 to 65535), or leave it empty for none");
         }
       }
       if (auto d = get_duration(*t, "heartbeat", milliseconds(1'000), milliseconds(24 * 3'600'000), r_)) {
         c.heartbeat = *d;
+      }
+      if (auto p = get_path(*t, "tls_ca", true)) c.uplink_tls_ca = *p;
+      if (auto p = get_path(*t, "tls_cert", true)) c.uplink_tls_cert = *p;
+      if (auto p = get_path(*t, "tls_key", true)) c.uplink_tls_key = *p;
+      if (c.uplink_tls_cert.empty() != c.uplink_tls_key.empty()) {
+        const char* given = c.uplink_tls_cert.empty() ? "tls_key" : "tls_cert";
+        r_.error(*t->get(given), std::string("'") + given +
+                                     "' needs its partner: give both tls_cert and tls_key (this screen's "
+                                     "certificate and its key), or neither");
+      }
+      const bool tls = c.uplink_target.find("+tls://") != std::string::npos;
+      for (const char* key : {"tls_ca", "tls_cert", "tls_key"}) {
+        if (!tls && t->get(key) != nullptr) {
+          r_.warning(*t->get(key), std::string("'") + key +
+                                       "' is not used: the target is not a TLS one (write relp+tls:// or "
+                                       "tcp+tls://)");
+        }
       }
     }
     return c;

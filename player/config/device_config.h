@@ -49,8 +49,11 @@ struct DeviceConfig {
   // [video]
   std::string hwdec = "auto";
   // [uplink]
-  std::string uplink_target;
+  std::string uplink_target;             // relp://, tcp://, relp+tls://, tcp+tls:// host:port
   std::chrono::milliseconds heartbeat{60'000};
+  std::filesystem::path uplink_tls_ca;   // PEM; empty: the system CA store
+  std::filesystem::path uplink_tls_cert; // PEM client certificate; empty: none
+  std::filesystem::path uplink_tls_key;  // its key
 
   std::filesystem::path media_root() const { return media.empty() ? playlists : media; }
 };

@@ -55,8 +55,25 @@ void add(PlayTotals& t, const std::string& outcome, double shown_s, Date date, c
 
 }  // namespace
 
+bool Report::has_central() const {
+  return std::any_of(screens.begin(), screens.end(), [](const ScreenChain& s) { return s.central.has_value(); });
+}
+
+std::vector<const ScreenChain*> Report::dark_screens() const {
+  std::vector<const ScreenChain*> out;
+  for (const auto& s : screens) {
+    if (s.central && s.central->dark) out.push_back(&s);
+  }
+  return out;
+}
+
+Instant default_as_of(Date to, Instant now, const TimeZone& zone) {
+  const Date after(std::chrono::sys_days(to) + std::chrono::days(1));
+  return std::min(now, zone.to_instant(after, std::chrono::milliseconds(0)));
+}
+
 Result<Report> build_report(const std::vector<fs::path>& dirs, Date from, Date to,
-                            std::optional<std::string> campaign) {
+                            std::optional<std::string> campaign, std::optional<Instant> as_of) {
   if (from > to) {
     return Error("report: --from " + format_date(from) + " is after --to " + format_date(to));
   }
@@ -65,6 +82,8 @@ Result<Report> build_report(const std::vector<fs::path>& dirs, Date from, Date t
   report.from = from;
   report.to = to;
   report.campaign = campaign;
+  report.as_of = as_of.value_or(
+      Instant(std::chrono::sys_days(to) + std::chrono::days(1)));
 
   using Key3 = std::tuple<std::string, std::string, std::string>;
   std::map<std::string, ReportRow> by_campaign;
@@ -75,7 +94,70 @@ Result<Report> build_report(const std::vector<fs::path>& dirs, Date from, Date t
   std::set<Key3> shot_taken;
   PosixJournalIo io(false);
 
+  // One journal record, from a journal folder `dir` (empty for the central log,
+  // which has no pictures). `chain` learns the screen and site.
+  auto count_record = [&](const json& j, const fs::path& dir, ScreenChain& chain) {
+    if (!j.is_object()) return;  // flagged by verify
+    const std::string screen = str(j, "screen");
+    if (chain.screen.empty() && !screen.empty()) {
+      chain.screen = screen;
+      chain.site = str(j, "site");
+    }
+    if (str(j, "type") != "play") return;
+    const std::string camp = str(j, "campaign");
+    if (campaign && camp != *campaign) return;
+    const std::string start = str(j, "start");
+    const auto date = date_of(start);
+    if (!date || *date < from || *date > to) return;
+    const auto seq_it = j.find("seq");
+    if (seq_it != j.end() && seq_it->is_number_unsigned() &&
+        !seen.insert({screen, seq_it->get<std::uint64_t>()}).second) {
+      return;
+    }
+    const std::string item = str(j, "item");
+    const std::string title = str(j, "campaign_title");
+    const std::string outcome = str(j, "outcome");
+    const double shown = num(j, "shown_s");
+
+    auto& c = by_campaign[camp];
+    c.campaign = camp;
+    if (!title.empty()) c.campaign_title = title;
+    add(c.totals, outcome, shown, *date, start);
+
+    auto& i = by_item[{camp, item}];
+    i.campaign = camp;
+    if (!title.empty()) i.campaign_title = title;
+    i.item = item;
+    i.item_type = str(j, "item_type");
+    add(i.totals, outcome, shown, *date, start);
+
+    auto& s = by_screen[{screen, camp}];
+    s.screen = screen;
+    s.site = str(j, "site");
+    s.campaign = camp;
+    if (!title.empty()) s.campaign_title = title;
+    add(s.totals, outcome, shown, *date, start);
+
+    add(by_day[*date], outcome, shown, *date, start);
+    add(report.total, outcome, shown, *date, start);
+
+    const std::string evidence = str(j, "evidence");
+    if (!dir.empty() && !evidence.empty() && !shot_taken.count({screen, camp, item})) {
+      std::error_code ec;
+      const fs::path pic = dir / evidence;
+      if (fs::is_regular_file(pic, ec)) {
+        shot_taken.insert({screen, camp, item});
+        report.evidence.push_back({pic, screen, camp, item, start});
+      }
+    }
+  };
+
+  std::vector<fs::path> central_paths;
   for (const auto& dir : dirs) {
+    if (is_central_log(dir)) {
+      central_paths.push_back(dir);
+      continue;
+    }
     ScreenChain chain;
     chain.dir = dir;
     chain.verify = verify_journal(dir, io);
@@ -89,65 +171,35 @@ Result<Report> build_report(const std::vector<fs::path>& dirs, Date from, Date t
       while (pos < content->size()) {
         std::size_t nl = content->find('\n', pos);
         if (nl == std::string::npos) nl = content->size();
-        const json j = json::parse(std::string_view(*content).substr(pos, nl - pos), nullptr, false);
+        count_record(json::parse(std::string_view(*content).substr(pos, nl - pos), nullptr, false), dir, chain);
         pos = nl + 1;
-        if (j.is_discarded() || !j.is_object()) continue;  // flagged by verify
-        const std::string screen = str(j, "screen");
-        if (chain.screen.empty() && !screen.empty()) {
-          chain.screen = screen;
-          chain.site = str(j, "site");
-        }
-        if (str(j, "type") != "play") continue;
-        const std::string camp = str(j, "campaign");
-        if (campaign && camp != *campaign) continue;
-        const std::string start = str(j, "start");
-        const auto date = date_of(start);
-        if (!date || *date < from || *date > to) continue;
-        const auto seq_it = j.find("seq");
-        if (seq_it != j.end() && seq_it->is_number_unsigned() &&
-            !seen.insert({screen, seq_it->get<std::uint64_t>()}).second) {
-          continue;
-        }
-        const std::string item = str(j, "item");
-        const std::string title = str(j, "campaign_title");
-        const std::string outcome = str(j, "outcome");
-        const double shown = num(j, "shown_s");
-
-        auto& c = by_campaign[camp];
-        c.campaign = camp;
-        if (!title.empty()) c.campaign_title = title;
-        add(c.totals, outcome, shown, *date, start);
-
-        auto& i = by_item[{camp, item}];
-        i.campaign = camp;
-        if (!title.empty()) i.campaign_title = title;
-        i.item = item;
-        i.item_type = str(j, "item_type");
-        add(i.totals, outcome, shown, *date, start);
-
-        auto& s = by_screen[{screen, camp}];
-        s.screen = screen;
-        s.site = str(j, "site");
-        s.campaign = camp;
-        if (!title.empty()) s.campaign_title = title;
-        add(s.totals, outcome, shown, *date, start);
-
-        add(by_day[*date], outcome, shown, *date, start);
-        add(report.total, outcome, shown, *date, start);
-
-        const std::string evidence = str(j, "evidence");
-        if (!evidence.empty() && !shot_taken.count({screen, camp, item})) {
-          std::error_code ec;
-          const fs::path pic = dir / evidence;
-          if (fs::is_regular_file(pic, ec)) {
-            shot_taken.insert({screen, camp, item});
-            report.evidence.push_back({pic, screen, camp, item, start});
-          }
-        }
       }
     }
     if (chain.screen.empty()) chain.screen = dir.filename().string();
     report.screens.push_back(std::move(chain));
+  }
+
+  if (!central_paths.empty()) {
+    ScreenChain unused;  // the central screens' names and sites come from read_central_log
+    auto central = read_central_log(central_paths, report.as_of,
+                                    [&](const std::string&, std::uint64_t, const json& record) {
+                                      count_record(record, fs::path(), unused);
+                                    });
+    if (!central) return Error("report", central.error());
+    report.problems = central->problems;
+    for (auto& cs : central->screens) {
+      ScreenChain chain;
+      chain.dir = central_paths.size() == 1 ? central_paths.front() : fs::path();
+      chain.screen = cs.screen;  // the sender's name, as the central log files it
+      chain.site = cs.site;
+      chain.verify.ok = cs.intact();
+      chain.verify.records = cs.records;
+      chain.verify.first_seq = cs.first_seq;
+      chain.verify.last_seq = cs.last_seq;
+      if (!chain.verify.ok) chain.verify.reason = cs.summary();
+      chain.central = std::move(cs);
+      report.screens.push_back(std::move(chain));
+    }
   }
 
   for (const auto& [k, row] : by_campaign) report.by_campaign.push_back(row);
@@ -179,8 +231,29 @@ std::string fixed2(double v) {
 }
 
 std::string chain_text(const ScreenChain& s) {
+  if (s.central) {
+    return std::string(s.central->intact() ? "完整 intact (" : "已损坏 BROKEN (") + s.central->summary() + ")";
+  }
   if (s.verify.ok) return "完整 intact (" + std::to_string(s.verify.records) + " records)";
   return "已损坏 BROKEN: " + s.verify.summary();
+}
+
+std::string source_text(const ScreenChain& s) { return s.central ? "中央日志 central log" : "本机日志 journal"; }
+
+std::string as_of_text(const Report& r) {
+  return format_iso8601(fixed_offset_zone(std::chrono::seconds(0))->to_local(r.as_of), false);
+}
+
+std::string dark_list(const Report& r) {
+  std::string out;
+  for (const ScreenChain* s : r.dark_screens()) out += (out.empty() ? "" : ", ") + s->screen;
+  return out.empty() ? "无 none" : out;
+}
+
+// "在线 online: last heartbeat …" / "离线 DARK: …", for screens of the central log.
+std::string heartbeat_text(const ScreenChain& s) {
+  if (!s.central) return "";
+  return std::string(s.central->dark ? "离线 " : "在线 online: ") + s.central->heartbeat_summary();
 }
 
 std::string csv_field(const std::string& v) {
@@ -263,42 +336,56 @@ std::string report_csv(const Report& r) {
                                    "内容 Item",   "类型 Type",   "日期 Date"};
   for (const char* h : kTotalsHeads) head.emplace_back(h);
   head.emplace_back("日志校验 Journal chain");
+  const bool central = r.has_central();
+  if (central) head.emplace_back("心跳 Heartbeat");
   csv_row(out, head);
-  auto row = [&](const std::string& level, const ReportRow& x, const std::string& date, const std::string& chain) {
+  auto row = [&](const std::string& level, const ReportRow& x, const std::string& date, const std::string& chain,
+                 const std::string& heartbeat) {
     std::vector<std::string> f = {level, x.screen, x.site, x.campaign, x.campaign_title, x.item, x.item_type, date};
     for (auto& t : totals_fields(x.totals)) f.push_back(std::move(t));
     f.push_back(chain);
+    if (central) f.push_back(heartbeat);
     csv_row(out, f);
   };
-  for (const auto& x : r.by_campaign) row("campaign", x, "", "");
-  for (const auto& x : r.by_item) row("item", x, "", "");
-  for (const auto& x : r.by_screen) {
-    std::string chain;
+  // A screen's journal and its central copy may both be there: both statuses.
+  auto screen_texts = [&](const std::string& screen) {
+    std::pair<std::string, std::string> t;
     for (const auto& s : r.screens) {
-      if (s.screen == x.screen) chain = chain_text(s);
+      if (s.screen != screen) continue;
+      t.first += (t.first.empty() ? "" : " / ") + chain_text(s);
+      if (s.central) t.second = heartbeat_text(s);
     }
-    row("screen", x, "", chain);
+    return t;
+  };
+  for (const auto& x : r.by_campaign) row("campaign", x, "", "", "");
+  for (const auto& x : r.by_item) row("item", x, "", "", "");
+  for (const auto& x : r.by_screen) {
+    const auto [chain, heartbeat] = screen_texts(x.screen);
+    row("screen", x, "", chain, heartbeat);
   }
+  std::set<std::string> done;
   for (const auto& s : r.screens) {
     // Screens with no plays in range still show their chain status.
     const bool listed = std::any_of(r.by_screen.begin(), r.by_screen.end(),
                                     [&](const ReportRow& x) { return x.screen == s.screen; });
-    if (!listed) {
+    if (!listed && done.insert(s.screen).second) {
       ReportRow x;
       x.screen = s.screen;
       x.site = s.site;
-      row("screen", x, "", chain_text(s));
+      const auto [chain, heartbeat] = screen_texts(s.screen);
+      row("screen", x, "", chain, heartbeat);
     }
   }
   for (const auto& d : r.by_day) {
     ReportRow x;
     x.totals = d.totals;
-    row("day", x, format_date(d.date), "");
+    row("day", x, format_date(d.date), "", "");
   }
   ReportRow total;
   total.totals = r.total;
   row("total", total, format_date(r.from) + " to " + format_date(r.to),
-      r.all_chains_intact() ? "完整 intact" : "已损坏 BROKEN");
+      r.all_chains_intact() ? "完整 intact" : "已损坏 BROKEN",
+      central ? std::to_string(r.dark_screens().size()) + " 离线 dark" : "");
   return out;
 }
 
@@ -338,10 +425,19 @@ std::string report_markdown(const Report& r) {
   std::string out = "# 播放统计表 Play statistics\n\n";
   out += "- 活动 Campaigns: " + md_escape(titles(r)) + "\n";
   out += "- 日期 Dates: " + format_date(r.from) + " to " + format_date(r.to) + "\n";
-  out += "- 日志校验 Journal chain: " + std::string(r.all_chains_intact() ? "完整 intact" : "已损坏 BROKEN") + "\n\n";
-  out += "## 屏幕日志 Screens\n\n| 屏幕 Screen | 场所 Site | 日志校验 Journal chain |\n|---|---|---|\n";
+  out += "- 日志校验 Journal chain: " + std::string(r.all_chains_intact() ? "完整 intact" : "已损坏 BROKEN") + "\n";
+  const bool central = r.has_central();
+  if (central) {
+    out += "- 截至 As of: " + as_of_text(r) + "\n";
+    out += "- 离线屏幕 Dark screens: " + md_escape(dark_list(r)) + "\n";
+  }
+  out += "\n## 屏幕日志 Screens\n\n| 屏幕 Screen | 场所 Site | 来源 Source | 日志校验 Journal chain |";
+  out += central ? " 心跳 Heartbeat |\n|---|---|---|---|---|\n" : "\n|---|---|---|---|\n";
   for (const auto& s : r.screens) {
-    out += "| " + md_escape(s.screen) + " | " + md_escape(s.site) + " | " + md_escape(chain_text(s)) + " |\n";
+    out += "| " + md_escape(s.screen) + " | " + md_escape(s.site) + " | " + source_text(s) + " | " +
+           md_escape(chain_text(s)) + " |";
+    if (central) out += " " + md_escape(heartbeat_text(s)) + " |";
+    out += "\n";
   }
   auto table = [&](const std::string& title, const std::vector<std::string>& keys,
                    const std::vector<std::pair<std::vector<std::string>, const PlayTotals*>>& rows) {
@@ -429,18 +525,31 @@ std::string report_html(const Report& r) {
   o += "<h1>播放统计表 Play statistics</h1>\n";
   o += "<p>活动 Campaigns: <b>" + html_escape(titles(r)) + "</b><br>日期 Dates: <b>" + format_date(r.from) +
        " – " + format_date(r.to) + "</b><br>日志校验 Journal chain: " +
-       (r.all_chains_intact() ? "<span class=\"ok\">完整 intact</span>" : "<span class=\"bad\">已损坏 BROKEN</span>") +
-       "</p>\n";
+       (r.all_chains_intact() ? "<span class=\"ok\">完整 intact</span>" : "<span class=\"bad\">已损坏 BROKEN</span>");
+  const bool central = r.has_central();
+  if (central) {
+    o += "<br>截至 As of: " + html_escape(as_of_text(r)) + "<br>离线屏幕 Dark screens: " +
+         (r.dark_screens().empty() ? "<span class=\"ok\">" : "<span class=\"bad\">") + html_escape(dark_list(r)) +
+         "</span>";
+  }
+  o += "</p>\n";
   o += "<p class=\"note\">每条播放记录都带有前一条记录的 SHA-256，任何修改、删除或插入都会被发现。"
        " Every play record carries the SHA-256 of the record before it, so any edit, deletion or insertion is "
        "detected. 播放次数 counts items that were on screen (complete or interrupted); 播放分钟 is the time on "
        "screen.</p>\n";
 
-  o += "<h2>屏幕日志 Screens</h2>\n<table>\n<tr><th>屏幕 Screen</th><th>场所 Site</th><th>日志校验 Journal "
-       "chain</th></tr>\n";
+  o += "<h2>屏幕日志 Screens</h2>\n<table>\n<tr><th>屏幕 Screen</th><th>场所 Site</th><th>来源 Source</th><th>日志校验 "
+       "Journal chain</th>";
+  o += central ? "<th>心跳 Heartbeat</th></tr>\n" : "</tr>\n";
   for (const auto& s : r.screens) {
-    o += "<tr><td>" + html_escape(s.screen) + "</td><td>" + html_escape(s.site) + "</td><td class=\"" +
-         (s.verify.ok ? "ok" : "bad") + "\">" + html_escape(chain_text(s)) + "</td></tr>\n";
+    o += "<tr><td>" + html_escape(s.screen) + "</td><td>" + html_escape(s.site) + "</td><td>" +
+         html_escape(source_text(s)) + "</td><td class=\"" + (s.verify.ok ? "ok" : "bad") + "\">" +
+         html_escape(chain_text(s)) + "</td>";
+    if (central) {
+      o += std::string("<td class=\"") + (s.central && s.central->dark ? "bad" : "ok") + "\">" +
+           html_escape(heartbeat_text(s)) + "</td>";
+    }
+    o += "</tr>\n";
   }
   o += "</table>\n";
 

@@ -11,7 +11,14 @@
 //  - every folder is verified first; a broken chain does not hide its records, it is
 //    flagged on that screen in every output format;
 //  - records are de-duplicated by (screen, seq), so passing a folder twice, or a
-//    copy of it, counts nothing twice.
+//    copy of it, counts nothing twice;
+//  - a path may also be the central log (journal/central.h: the files rsyslog writes
+//    with packaging/rsyslog/signage-central.conf: the root, one screen's folder or one
+//    file), told apart from a journal by its content. Its records count like a
+//    journal's (and a screen's journal and its central copy together count once);
+//    each screen in it gets its continuity, chain and heartbeat-anchor checks in
+//    place of `verify`, and is listed as dark when its last heartbeat before `as_of`
+//    is older than 3 heartbeat intervals.
 // Thread: any; the functions only read files and build values.
 #pragma once
 
@@ -24,6 +31,7 @@
 
 #include "core/error.h"
 #include "core/time.h"
+#include "journal/central.h"
 #include "journal/verify.h"
 
 namespace signage {
@@ -57,7 +65,8 @@ struct ScreenChain {
   std::filesystem::path dir;
   std::string screen;  // from its records (the folder name when it has none)
   std::string site;
-  VerifyResult verify;
+  VerifyResult verify;  // for a central copy: ok = central->intact(), reason = its summary
+  std::optional<CentralScreen> central;  // set when the screen comes from the central log
 };
 
 // A thumbnail for the HTML report: the first picture of each item on each screen.
@@ -80,14 +89,24 @@ struct Report {
   std::vector<DayRow> by_day;           // every date from `from` to `to`, plays or not
   PlayTotals total;
   std::vector<EvidenceShot> evidence;
+  Instant as_of{};                      // the moment dark screens are judged at
+  std::vector<std::string> problems;    // central log lines that could not be read
 
   bool all_chains_intact() const;
+  bool has_central() const;
+  // Screens of the central log whose heartbeat stopped (see CentralScreen::dark).
+  std::vector<const ScreenChain*> dark_screens() const;
 };
 
+// The default `as_of`: the end of `to` (midnight after it in `zone`), or `now` if
+// that is earlier.
+Instant default_as_of(Date to, Instant now, const TimeZone& zone);
+
 // Fails when a folder cannot be read at all, or when from > to. A broken chain is
-// not a failure (see ScreenChain::verify).
+// not a failure (see ScreenChain::verify). `as_of` only matters for central logs;
+// nullopt: the end of `to` in UTC.
 Result<Report> build_report(const std::vector<std::filesystem::path>& dirs, Date from, Date to,
-                            std::optional<std::string> campaign);
+                            std::optional<std::string> campaign, std::optional<Instant> as_of = std::nullopt);
 
 // One rectangular table (a "level" column says campaign / item / screen / day /
 // total), UTF-8 with a BOM and CRLF line ends, quoted per RFC 4180, so that a

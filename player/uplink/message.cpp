@@ -91,6 +91,7 @@ Result<std::string> record_message(std::string_view line, std::string_view scree
     }
   }
   std::string msg = header(time, screen, type->get<std::string>());
+  msg.reserve(msg.size() + 2 * line.size() + 64);  // the parameters, then the line again
   msg += '[';
   msg += kSdId;
   // seq and type first (the journal's own order), then the rest as in the line.
@@ -128,6 +129,7 @@ nlohmann::json heartbeat_json(const Heartbeat& hb) {
       {"acked_seq", hb.acked_seq},
       {"free_disk_bytes", hb.free_disk_bytes},
       {"clock_synced", hb.clock_synced},
+      {"interval_s", hb.interval_s},
   };
 }
 
@@ -157,6 +159,7 @@ std::string heartbeat_message(const Heartbeat& hb) {
   add_param(msg, "acked_seq", std::to_string(hb.acked_seq));
   add_param(msg, "free_disk_bytes", std::to_string(hb.free_disk_bytes));
   add_param(msg, "clock_synced", hb.clock_synced ? "true" : "false");
+  add_param(msg, "interval_s", number(hb.interval_s));
   msg += "] ";
   msg += heartbeat_json(hb).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return msg;

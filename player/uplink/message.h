@@ -31,7 +31,7 @@ inline constexpr std::string_view kSdId = "signage@32473";
 inline constexpr std::string_view kAppName = "signage";
 
 // One heartbeat, filled in by the main thread (the uplink fills acked_seq and, when
-// left at 0, free_disk_bytes just before sending).
+// left at 0, free_disk_bytes and interval_s just before sending).
 struct Heartbeat {
   std::string time;              // format_iso8601(local now); empty: NILVALUE "-"
   std::string screen;
@@ -54,6 +54,8 @@ struct Heartbeat {
   std::uint64_t acked_seq = 0;         // highest seq the central log acknowledged
   std::uint64_t free_disk_bytes = 0;   // on the journal's file system
   bool clock_synced = false;
+  double interval_s = 0;               // heartbeat interval (the uplink fills it when 0),
+                                       // so the central side knows when a screen is dark
 };
 
 // `value` escaped for an SD-PARAM value: '"', '\' and ']' preceded by '\'.

@@ -1,6 +1,7 @@
 #include "uplink/uplink.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <deque>
 #include <fstream>
@@ -93,6 +94,22 @@ struct Uplink::Reader {
 
   std::uint64_t head_seq = 0;  // seq of the newest complete line in the journal
 
+  // The line's seq. The journal writes it first ({"seq":N,...}), so that is read
+  // directly; anything else goes through the JSON parser.
+  static std::optional<std::uint64_t> seq_of(std::string_view line) {
+    constexpr std::string_view kHead = "{\"seq\":";
+    if (line.substr(0, kHead.size()) == kHead) {
+      std::uint64_t v = 0;
+      const char* begin = line.data() + kHead.size();
+      const char* end = line.data() + line.size();
+      const auto r = std::from_chars(begin, end, v);
+      if (r.ec == std::errc() && r.ptr != begin && r.ptr < end && (*r.ptr == ',' || *r.ptr == '}')) return v;
+    }
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object() || !j.contains("seq") || !j["seq"].is_number_unsigned()) return std::nullopt;
+    return j["seq"].get<std::uint64_t>();
+  }
+
   // Appends up to `max` items with seq > last_seq to `out`. Returns errors for lines
   // that cannot be sent (they are skipped) as text, "" when none.
   std::string read(std::size_t max, std::deque<Item>& out) {
@@ -133,20 +150,19 @@ struct Uplink::Reader {
       while (out.size() < max && std::getline(in, line)) {
         if (in.eof()) break;  // no '\n' yet: being written (or torn); not consumed
         offset += line.size() + 1;
-        const auto j = nlohmann::json::parse(line, nullptr, false);
-        if (!j.is_object() || !j.contains("seq") || !j["seq"].is_number_unsigned()) {
+        const auto seq = seq_of(line);
+        if (!seq) {
           problems = file.string() + ": a line without seq was skipped";
           continue;
         }
-        const auto seq = j["seq"].get<std::uint64_t>();
-        if (seq <= last_seq) continue;
+        if (*seq <= last_seq) continue;
         auto msg = record_message(line, screen);
         if (!msg) {
           problems = file.string() + ": " + msg.error().what();
           continue;
         }
-        last_seq = seq;
-        out.push_back({seq, std::move(*msg)});
+        last_seq = *seq;
+        out.push_back({*seq, std::move(*msg)});
       }
       if (out.size() >= max) break;
     }
@@ -159,12 +175,18 @@ Result<std::unique_ptr<Uplink>> Uplink::start(fs::path journal_dir, UplinkTarget
   if (options.cursor_file.empty()) options.cursor_file = journal_dir / "uplink.cursor";
   auto cursor = read_uplink_cursor(options.cursor_file);
   if (!cursor) return cursor.error();
-  return std::unique_ptr<Uplink>(new Uplink(std::move(journal_dir), std::move(target), std::move(screen),
-                                            heartbeat_interval, std::move(options), *cursor));
+  std::unique_ptr<Uplink> u(new Uplink(std::move(journal_dir), std::move(screen), heartbeat_interval,
+                                       std::move(options), *cursor));
+  // The transport's waits watch u->stop_, so it is made once u exists.
+  auto transport = make_transport(target, u->options_.transport);
+  if (!transport) return transport.error();
+  u->transport_ = std::move(*transport);
+  u->thread_ = std::thread([p = u.get()] { p->run(); });
+  return u;
 }
 
-Uplink::Uplink(fs::path journal_dir, UplinkTarget target, std::string screen, milliseconds heartbeat_interval,
-               UplinkOptions options, std::uint64_t cursor)
+Uplink::Uplink(fs::path journal_dir, std::string screen, milliseconds heartbeat_interval, UplinkOptions options,
+               std::uint64_t cursor)
     : dir_(std::move(journal_dir)), screen_(std::move(screen)), interval_(heartbeat_interval),
       options_(std::move(options)) {
   options_.transport.cancel = &stop_;
@@ -173,14 +195,12 @@ Uplink::Uplink(fs::path journal_dir, UplinkTarget target, std::string screen, mi
                          dist = std::uniform_real_distribution<double>(0.0, 1.0)]() mutable { return dist(rng); };
   }
   options_.batch = std::max<std::size_t>(1, options_.batch);
-  transport_ = make_transport(target, options_.transport);
   reader_ = std::make_unique<Reader>();
   reader_->dir = dir_;
   reader_->screen = screen_;
   reader_->last_seq = cursor;
   status_.acked_seq = cursor;
   status_.journal_seq = cursor;
-  thread_ = std::thread([this] { run(); });
 }
 
 Uplink::~Uplink() {
@@ -189,7 +209,14 @@ Uplink::~Uplink() {
     stop_ = true;
   }
   cv_.notify_all();
-  thread_.join();
+  acked_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool Uplink::wait_acked(std::uint64_t seq, milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  return acked_cv_.wait_for(lock, timeout, [&] { return status_.acked_seq >= seq || stop_.load(); }) &&
+         status_.acked_seq >= seq;
 }
 
 void Uplink::notify_new_records() {
@@ -275,6 +302,7 @@ void Uplink::run() {
       }
     }
     if (hb) {
+      if (hb->interval_s <= 0) hb->interval_s = static_cast<double>(interval_.count()) / 1000.0;
       if (hb->free_disk_bytes == 0) {
         std::error_code ec;
         const auto space = fs::space(dir_, ec);
@@ -321,10 +349,13 @@ void Uplink::run() {
         problem = save_cursor(acked);
         last_cursor_write = Steady::now();
       }
-      std::lock_guard lock(mu_);
-      status_.acked_seq = acked;
-      status_.backlog = status_.journal_seq - acked;
-      status_.last_error = problem;
+      {
+        std::lock_guard lock(mu_);
+        status_.acked_seq = acked;
+        status_.backlog = status_.journal_seq - acked;
+        status_.last_error = problem;
+      }
+      acked_cv_.notify_all();
       attempt = 0;
     }
     if (out.error) {

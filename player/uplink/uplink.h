@@ -14,10 +14,10 @@
 //
 // Heartbeats: the main thread calls submit_heartbeat() whenever it likes (e.g. every
 // DeviceConfig::heartbeat); the latest one wins and is sent before journal records,
-// at most one per heartbeat interval. The uplink sets acked_seq (and free_disk_bytes
-// when left 0) just before sending. A screen whose main loop froze stops
-// submitting, so the central side sees it go dark. Heartbeats are not spooled: one
-// that cannot be sent is replaced by the next.
+// at most one per heartbeat interval. The uplink sets acked_seq (and
+// free_disk_bytes and interval_s when left 0) just before sending. A screen whose
+// main loop froze stops submitting, so the central side sees it go dark.
+// Heartbeats are not spooled: one that cannot be sent is replaced by the next.
 //
 // Ownership: an Uplink owns its thread, its transport and the cursor file; it only
 // reads the journal folder (the Journal, on the main thread, writes it).
@@ -84,7 +84,8 @@ class Uplink {
  public:
   // Starts the thread. `target` as parse_uplink_target() returns it; `screen` goes
   // into every message's HOSTNAME. Fails when the cursor file exists but cannot be
-  // read or parsed (the message names it).
+  // read or parsed, or when a TLS target's files cannot be loaded (the message names
+  // the file).
   static Result<std::unique_ptr<Uplink>> start(std::filesystem::path journal_dir, UplinkTarget target,
                                                std::string screen, std::chrono::milliseconds heartbeat_interval,
                                                UplinkOptions options = {});
@@ -97,10 +98,13 @@ class Uplink {
   // Replaces any heartbeat not yet sent.
   void submit_heartbeat(Heartbeat heartbeat);
   UplinkStatus status() const;
+  // Waits up to `timeout` until every record up to `seq` is acknowledged; true when
+  // it is. Blocks the caller: for the end of a run (the `stop` record), not the loop.
+  bool wait_acked(std::uint64_t seq, std::chrono::milliseconds timeout);
 
  private:
-  Uplink(std::filesystem::path journal_dir, UplinkTarget target, std::string screen,
-         std::chrono::milliseconds heartbeat_interval, UplinkOptions options, std::uint64_t cursor);
+  Uplink(std::filesystem::path journal_dir, std::string screen, std::chrono::milliseconds heartbeat_interval,
+         UplinkOptions options, std::uint64_t cursor);
   void run();
 
   struct Reader;  // the journal read position (uplink thread only)
@@ -115,11 +119,12 @@ class Uplink {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
+  std::condition_variable acked_cv_;     // status_.acked_seq moved (or stopping)
   bool wake_ = false;                    // guarded by mu_
   std::optional<Heartbeat> heartbeat_;   // guarded by mu_
   UplinkStatus status_;                  // guarded by mu_
 
-  std::thread thread_;  // last: started after everything above exists
+  std::thread thread_;  // started by start() once everything above exists
 };
 
 }  // namespace signage

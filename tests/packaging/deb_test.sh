@@ -96,7 +96,8 @@ have /usr/lib/sysusers.d/signage.conf
 have /var/lib/signage/playlists/ d
 have /var/lib/signage/journal/ d
 have /usr/share/man/man1/signage.1.gz
-for doc in README.md deploy.md admin-guide.zh-CN.md playlist-format.md journal-format.md copyright changelog.gz; do
+for doc in README.md deploy.md admin-guide.zh-CN.md playlist-format.md journal-format.md central-log.md \
+	copyright changelog.gz examples/signage-central.conf; do
 	have "/usr/share/doc/signage/$doc"
 done
 for sample in "$(dirname "$0")"/../../playlists/*.toml; do

@@ -1,0 +1,365 @@
+#include "journal/central.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <map>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <system_error>
+
+#include <nlohmann/json.hpp>
+
+#include "core/digest.h"
+
+namespace signage {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// The *.jsonl files in `path` (a file), in it and in its sub-folders (a folder).
+std::vector<fs::path> central_files(const fs::path& path, std::error_code& ec) {
+  std::vector<fs::path> out;
+  if (fs::is_regular_file(path, ec)) {
+    out.push_back(path);
+    return out;
+  }
+  auto add_dir = [&](const fs::path& dir, bool recurse) {
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      std::error_code e2;
+      if (recurse && e.is_directory(e2)) {
+        for (const auto& f : fs::directory_iterator(e.path(), e2)) {
+          std::error_code e3;
+          if (f.path().extension() == ".jsonl" && f.is_regular_file(e3)) out.push_back(f.path());
+        }
+      } else if (e.path().extension() == ".jsonl" && e.is_regular_file(e2)) {
+        out.push_back(e.path());
+      }
+    }
+  };
+  add_dir(path, true);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool is_central_message(const json& j) {
+  return j.is_object() && j.contains("msgid") && j.contains("msg") && j["msg"].is_string();
+}
+
+std::string str(const json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// A number that may also come as a string (the structured data has only strings).
+std::optional<std::uint64_t> unsigned_of(const json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end()) return std::nullopt;
+  if (it->is_number_unsigned()) return it->get<std::uint64_t>();
+  if (it->is_string()) {
+    const std::string s = it->get<std::string>();
+    if (s.empty() || s.size() > 19 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return std::nullopt;
+    }
+    return std::stoull(s);
+  }
+  return std::nullopt;
+}
+
+double number_of(const json& j, const char* key, double fallback) {
+  const auto it = j.find(key);
+  if (it == j.end()) return fallback;
+  if (it->is_number()) return it->get<double>();
+  if (it->is_string()) {
+    try {
+      return std::stod(it->get<std::string>());
+    } catch (const std::exception&) {
+      return fallback;
+    }
+  }
+  return fallback;
+}
+
+bool bool_of(const json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end()) return false;
+  if (it->is_boolean()) return it->get<bool>();
+  return it->is_string() && it->get<std::string>() == "true";
+}
+
+struct HeartbeatSeen {
+  LastHeartbeat hb;
+  std::string journal_hash;
+  bool timed = false;
+};
+
+using Digest = std::array<std::uint8_t, 32>;
+
+// 64 hex digits -> 32 bytes; nullopt for anything else.
+std::optional<Digest> digest_of(std::string_view hex) {
+  if (hex.size() != 64) return std::nullopt;
+  Digest d{};
+  for (std::size_t i = 0; i < 32; ++i) {
+    std::uint8_t v = 0;
+    const auto r = std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, v, 16);
+    if (r.ec != std::errc() || r.ptr != hex.data() + 2 * i + 2) return std::nullopt;
+    d[i] = v;
+  }
+  return d;
+}
+
+// One record message as received: what the checks need, not the line.
+struct Entry {
+  std::uint64_t seq = 0;
+  Digest line{};   // sha256(line + "\n")
+  Digest prev{};   // the line's `prev`
+  bool verifiable = false;  // the line parsed and had a well-formed prev
+};
+
+// seqs already passed to the callback (dense from 1: a bit each; beyond that a set).
+class SeenSeqs {
+ public:
+  bool insert(std::uint64_t seq) {
+    constexpr std::uint64_t kDense = 100'000'000;
+    if (seq < kDense) {
+      if (seq >= bits_.size()) bits_.resize(std::max<std::size_t>(static_cast<std::size_t>(seq) + 1, bits_.size() * 2));
+      if (bits_[seq]) return false;
+      bits_[seq] = true;
+      return true;
+    }
+    return sparse_.insert(seq).second;
+  }
+
+ private:
+  std::vector<bool> bits_;
+  std::set<std::uint64_t> sparse_;
+};
+
+struct ScreenState {
+  CentralScreen out;
+  std::vector<Entry> entries;
+  SeenSeqs passed;
+  std::vector<HeartbeatSeen> heartbeats;
+};
+
+std::string range_text(std::uint64_t a, std::uint64_t b) {
+  return a == b ? std::to_string(a) : std::to_string(a) + "-" + std::to_string(b);
+}
+
+}  // namespace
+
+bool CentralScreen::intact() const {
+  return gaps.empty() && conflicts.empty() && broken_links.empty() && anchor_problems.empty();
+}
+
+std::string CentralScreen::summary() const {
+  std::string s = "central copy: " + std::to_string(records) + " records";
+  if (records > 0) s += ", seq " + range_text(first_seq, last_seq);
+  if (duplicates > 0) s += ", " + std::to_string(duplicates) + " duplicates removed";
+  if (unverifiable > 0) s += ", " + std::to_string(unverifiable) + " cut or unreadable (not checked, not counted)";
+  if (!gaps.empty()) {
+    std::uint64_t missing = 0;
+    std::string list;
+    for (std::size_t i = 0; i < gaps.size(); ++i) {
+      missing += gaps[i].last - gaps[i].first + 1;
+      if (i < 5) list += (i > 0 ? ", " : "") + range_text(gaps[i].first, gaps[i].last);
+    }
+    if (gaps.size() > 5) list += ", …";
+    s += "; MISSING " + std::to_string(missing) + " (seq " + list + ")";
+  }
+  if (!conflicts.empty()) {
+    s += "; seq " + std::to_string(conflicts.front()) + (conflicts.size() > 1 ? " and others" : "") +
+         " arrived with two different contents";
+  }
+  if (!broken_links.empty()) {
+    s += "; the chain breaks before seq " + std::to_string(broken_links.front()) +
+         (broken_links.size() > 1 ? " (and " + std::to_string(broken_links.size() - 1) + " more)" : "");
+  }
+  if (!anchor_problems.empty()) s += "; " + anchor_problems.front();
+  if (intact()) {
+    s += "; chain links checked: " + std::to_string(links_checked) + ", heartbeat anchors matching: " +
+         std::to_string(anchors_checked);
+  }
+  return s;
+}
+
+std::string CentralScreen::heartbeat_summary() const {
+  if (!last_heartbeat) return dark ? "DARK: no heartbeat" : "no heartbeat";
+  return std::string(dark ? "DARK: " : "") + "last heartbeat " + last_heartbeat->time + " (every " +
+         [&] {
+           char buf[32];
+           std::snprintf(buf, sizeof buf, "%g", last_heartbeat->interval_s);
+           return std::string(buf);
+         }() +
+         " s)";
+}
+
+bool is_central_log(const fs::path& path) {
+  std::error_code ec;
+  const auto files = central_files(path, ec);
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    std::string line;
+    if (!std::getline(in, line) || line.empty()) continue;  // an empty file says nothing
+    return is_central_message(json::parse(line, nullptr, false));
+  }
+  return false;
+}
+
+Result<CentralLog> read_central_log(const std::vector<fs::path>& paths, Instant as_of,
+                                   const CentralRecordFn& on_record) {
+  CentralLog log;
+  std::map<std::string, ScreenState> screens;
+  const auto utc = fixed_offset_zone(std::chrono::seconds(0));
+  auto problem = [&](const fs::path& file, std::size_t line_no, const char* why) {
+    if (log.problems.size() < 100) log.problems.push_back(file.string() + ":" + std::to_string(line_no) + ": " + why);
+  };
+
+  for (const auto& path : paths) {
+    std::error_code ec;
+    const auto files = central_files(path, ec);
+    if (ec) return Error("cannot read the central log " + path.string() + ": " + ec.message());
+    for (const auto& file : files) {
+      std::ifstream in(file, std::ios::binary);
+      if (!in) return Error("cannot read the central log file " + file.string());
+      ++log.files;
+      std::string text;
+      std::size_t line_no = 0;
+      while (std::getline(in, text)) {
+        ++line_no;
+        if (text.empty()) continue;
+        const json m = json::parse(text, nullptr, false);
+        if (!is_central_message(m)) {
+          problem(file, line_no, "not a central log message");
+          continue;
+        }
+        const std::string screen = str(m, "screen");
+        const std::string msgid = str(m, "msgid");
+        const std::string& msg = m["msg"].get_ref<const std::string&>();
+        const json sd = m.contains("sd") && m["sd"].is_object() ? m["sd"] : json::object();
+        ScreenState& st = screens[screen];
+        st.out.screen = screen;
+        const json body = json::parse(msg, nullptr, false);
+        if (st.out.site.empty()) st.out.site = str(body.is_object() ? body : sd, "site");
+
+        if (msgid == "heartbeat") {
+          ++st.out.heartbeats;
+          const json& h = body.is_object() ? body : sd;
+          HeartbeatSeen seen;
+          seen.hb.time = str(h, "time");
+          if (seen.hb.time.empty()) seen.hb.time = str(m, "timestamp");
+          if (auto t = parse_iso8601(seen.hb.time, *utc)) {
+            seen.hb.at = *t;
+            seen.timed = true;
+          }
+          seen.hb.interval_s = number_of(h, "interval_s", 60);
+          if (!(seen.hb.interval_s > 0)) seen.hb.interval_s = 60;
+          seen.hb.showing = str(h, "showing");
+          seen.hb.version = str(h, "version");
+          seen.hb.journal_seq = unsigned_of(h, "journal_seq").value_or(0);
+          seen.hb.acked_seq = unsigned_of(h, "acked_seq").value_or(0);
+          seen.hb.free_disk_bytes = unsigned_of(h, "free_disk_bytes").value_or(0);
+          seen.hb.clock_synced = bool_of(h, "clock_synced");
+          seen.journal_hash = str(h, "journal_hash");
+          st.heartbeats.push_back(std::move(seen));
+          continue;
+        }
+
+        // A journal record: its seq from the line itself, else (a cut line) from the
+        // structured data.
+        Entry e;
+        std::optional<std::uint64_t> seq;
+        if (body.is_object()) {
+          seq = unsigned_of(body, "seq");
+          if (seq) {
+            if (auto prev = digest_of(str(body, "prev"))) {
+              e.prev = *prev;
+              e.verifiable = true;
+            }
+          }
+        }
+        if (!seq) seq = unsigned_of(sd, "seq");
+        if (!seq) {
+          problem(file, line_no, "a record without seq");
+          continue;
+        }
+        e.seq = *seq;
+        e.line = *digest_of(sha256_hex(msg + "\n"));
+        st.entries.push_back(e);
+        if (e.verifiable && st.passed.insert(e.seq) && on_record) on_record(screen, e.seq, body);
+      }
+    }
+  }
+
+  for (auto& [name, st] : screens) {
+    CentralScreen& c = st.out;
+    auto& entries = st.entries;
+    std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.seq < b.seq; });
+    c.messages = entries.size();
+    // One entry per seq (the first to arrive), counting repeats and conflicts.
+    std::vector<Entry> distinct;
+    distinct.reserve(entries.size());
+    for (const auto& e : entries) {
+      if (!distinct.empty() && distinct.back().seq == e.seq) {
+        ++c.duplicates;
+        if (e.line != distinct.back().line &&
+            (c.conflicts.empty() || c.conflicts.back() != e.seq)) {
+          c.conflicts.push_back(e.seq);
+        }
+        continue;
+      }
+      distinct.push_back(e);
+    }
+    entries.clear();
+    entries.shrink_to_fit();
+    c.records = distinct.size();
+    if (!distinct.empty()) {
+      c.first_seq = distinct.front().seq;
+      c.last_seq = distinct.back().seq;
+    }
+    // Continuity from seq 1, and the chain between neighbours.
+    std::uint64_t expect = 1;
+    for (std::size_t i = 0; i < distinct.size(); ++i) {
+      const Entry& e = distinct[i];
+      if (!e.verifiable) ++c.unverifiable;
+      if (e.seq > expect) c.gaps.push_back({expect, e.seq - 1});
+      expect = e.seq + 1;
+      if (i > 0 && distinct[i - 1].seq + 1 == e.seq && e.verifiable && distinct[i - 1].verifiable) {
+        ++c.links_checked;
+        if (e.prev != distinct[i - 1].line) c.broken_links.push_back(e.seq);
+      }
+    }
+    // Heartbeat anchors, and the last heartbeat as of `as_of`.
+    std::set<std::uint64_t> anchors_bad;
+    for (const auto& h : st.heartbeats) {
+      if (h.timed && h.hb.at <= as_of && (!c.last_heartbeat || h.hb.at > c.last_heartbeat->at)) {
+        c.last_heartbeat = h.hb;
+      }
+      if (h.hb.journal_seq == 0 || h.journal_hash.empty()) continue;  // an empty journal anchors nothing
+      const auto it = std::lower_bound(distinct.begin(), distinct.end(), h.hb.journal_seq,
+                                       [](const Entry& e, std::uint64_t seq) { return e.seq < seq; });
+      if (it == distinct.end() || it->seq != h.hb.journal_seq || !it->verifiable) {
+        ++c.anchors_pending;
+      } else if (digest_of(h.journal_hash) == it->line) {
+        ++c.anchors_checked;
+      } else if (anchors_bad.insert(h.hb.journal_seq).second) {
+        c.anchor_problems.push_back("the heartbeat of " + h.hb.time + " anchors seq " +
+                                    std::to_string(h.hb.journal_seq) +
+                                    " with a hash the central copy's line does not have");
+      }
+    }
+    if (!c.last_heartbeat) {
+      c.dark = true;
+    } else {
+      const auto grace = std::chrono::milliseconds(std::llround(3 * c.last_heartbeat->interval_s * 1000));
+      c.dark = c.last_heartbeat->at + grace < as_of;
+    }
+    log.screens.push_back(std::move(c));
+  }
+  return log;
+}
+
+}  // namespace signage
