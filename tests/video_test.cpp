@@ -560,6 +560,31 @@ TEST_F(VideoTest, RotatedClipIsDrawnUpright) {
   EXPECT_EQ(at(*img, 490, 180).g, 128);
 }
 
+// The very first present of a process is slow (the renderer sets itself up): the
+// video's clock starts after it rather than skipping the frames that fell due.
+TEST_F(VideoTest, SlowFirstPresentDelaysTheClockInsteadOfDroppingFrames) {
+  Headless h;
+  ASSERT_TRUE(h.display);
+  VideoViewSetup setup;
+  setup.hwdec = HwDec::none;
+  auto made = make_video_view(*h.display, video_item("h264.mp4", Rgb{}), setup);
+  ASSERT_TRUE(made) << made.error().what();
+  View& v = **made;
+  std::this_thread::sleep_for(50ms);  // the decoder refills its queue after the preroll
+  const Instant t0 = Instant{} + 1000s;
+  ASSERT_TRUE(v.update(t0));
+  // The first frame took 200 ms to reach the screen: five frames of 40 ms fell due.
+  auto next = v.update(t0 + 200ms);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(v.play_stats()->frames_presented, 2u);
+  EXPECT_EQ(v.play_stats()->frames_dropped, 0u);
+  EXPECT_EQ(*next, t0 + 240ms);  // and the third is due one frame after that
+  // Only the first present counts so: later lateness drops frames as before.
+  std::this_thread::sleep_for(50ms);
+  v.update(t0 + 440ms);
+  EXPECT_GE(v.play_stats()->frames_dropped, 1u);
+}
+
 TEST_F(VideoTest, ViewShowsFramesOnTimeDropsLateOnesAndReportsItsEnd) {
   Headless h;
   ASSERT_TRUE(h.display);

@@ -324,7 +324,10 @@ void Kiosk::show(Rotation::Next next, Instant now, const std::string& reason) {
       switch_due_ = chr::steady_clock::now() - chr::duration_cast<chr::steady_clock::duration>(late);
     }
     check_frames_left_ = options_.stats_file.empty() ? 0 : 3;
-    view_change_ = next.view->update(now);
+    // A fresh reading: a video's clock starts here, and preparing it when it was not
+    // prepared ahead (the first item, a swap) took time since `now` was read: its
+    // first frames would be overtaken before they could be shown.
+    view_change_ = next.view->update(clock_.now());
     stage_->show(std::move(next.view), next.start, next.transition);
     set_bands(idle ? nullptr : &rotation_->set().campaigns[play_.campaign], now);
     dirty_ = true;

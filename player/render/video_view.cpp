@@ -63,6 +63,15 @@ class VideoView final : public View {
     if (!start_) {
       start_ = now;
       if (out_ && audio_ && info_.has_audio) out_->play(audio_);
+    } else if (!clock_settled_) {
+      // The first frame's present can be slow (the process's very first present sets
+      // up the renderer): start the clock that much later rather than skip the frames
+      // that fell due meanwhile. Once only; the sound, when there is some, leads anyway.
+      clock_settled_ = true;
+      if (const VideoFrame* f = src_->peek()) {
+        const Instant due = *start_ + ceil_ms(f->pts() - first_pts_);
+        if (now > due) start_ = *start_ + (now - due);
+      }
     }
     const microseconds p = position(now);
     std::optional<VideoFrame> due;
@@ -216,6 +225,7 @@ class VideoView final : public View {
   std::optional<Texture> tex_;
   PixelLayout layout_ = PixelLayout::yuv420p;
   std::optional<Instant> start_;
+  bool clock_settled_ = false;  // the start moved past a slow first present, if it was
   microseconds first_pts_{0};
   microseconds shown_end_{0};
   microseconds audio_offset_{0};
