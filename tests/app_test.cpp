@@ -289,16 +289,20 @@ TEST(Play, FullDiskMidRunKeepsPlayingAndRecovers) {
   o.journal_dir = journal;
   o.journal_io = &io;
   o.watch = false;
-  o.exit_after = std::chrono::milliseconds(2500);
+  o.exit_after = std::chrono::milliseconds(4000);
   auto zone = fixed_offset_zone(std::chrono::hours(8));
   const SystemClock real;
-  const SimulatedClock clock(real, *parse_iso8601("2024-06-16T10:00:00+08:00", *zone), 4.0);  // 10 s in 2.5 s
+  const SimulatedClock clock(real, *parse_iso8601("2024-06-16T10:00:00+08:00", *zone), 4.0);  // 16 s in 4 s
   LoadOptions lo;
   lo.media_root = t.path();
   std::ostringstream log;
-  // Room again half way through.
+  // Room again some items after the disk filled up (however long start-up took).
   std::thread fix([&io] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (io.failed_appends() == 0 && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
     io.clear_faults();
   });
   const int code = play(o, load_playlist_folder(t.path(), lo), clock, *zone, log);

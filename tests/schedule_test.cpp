@@ -683,7 +683,12 @@ TEST(SchedulePerformance, TwentyCampaignsOfFiftyItems) {
     if (r.showing) ++shows;
   }
   const auto elapsed = steady_clock::now() - t0;
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer makes this several times slower: the budget is for real builds.
+  EXPECT_LT(elapsed, seconds(10));
+#else
   EXPECT_LT(elapsed, seconds(2));
+#endif
   EXPECT_GT(shows, 0);
   RecordProperty("elapsed_us", std::to_string(duration_cast<microseconds>(elapsed).count()));
 }

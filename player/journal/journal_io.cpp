@@ -174,17 +174,20 @@ JournalIo& real_journal_io() {
 }
 
 void FaultyJournalIo::fail_appends_after(std::uint64_t bytes, int error_number) {
+  std::lock_guard lock(mu_);
   limited_ = true;
   budget_ = bytes;
   errno_ = error_number;
 }
 
 void FaultyJournalIo::clear_faults() {
+  std::lock_guard lock(mu_);
   limited_ = false;
   failing_truncates_ = 0;
 }
 
 Status FaultyJournalIo::append(const fs::path& file, std::string_view bytes) {
+  std::lock_guard lock(mu_);
   if (limited_ && bytes.size() > budget_) {
     const auto fits = static_cast<std::size_t>(budget_);
     if (fits > 0) {
@@ -192,6 +195,7 @@ Status FaultyJournalIo::append(const fs::path& file, std::string_view bytes) {
       appended_ += fits;
       budget_ = 0;
     }
+    ++failed_appends_;
     return os_error(file, "cannot write", errno_);
   }
   if (auto s = base_.append(file, bytes); !s) return s;
@@ -201,6 +205,7 @@ Status FaultyJournalIo::append(const fs::path& file, std::string_view bytes) {
 }
 
 Status FaultyJournalIo::truncate(const fs::path& file, std::uint64_t size) {
+  std::lock_guard lock(mu_);
   if (failing_truncates_ > 0) {
     --failing_truncates_;
     return os_error(file, "cannot truncate", EIO);
@@ -209,6 +214,7 @@ Status FaultyJournalIo::truncate(const fs::path& file, std::uint64_t size) {
 }
 
 Status FaultyJournalIo::write_file_atomic(const fs::path& file, std::string_view bytes) {
+  std::lock_guard lock(mu_);
   if (limited_ && bytes.size() > budget_) return os_error(file, "cannot write", errno_);
   if (auto s = base_.write_file_atomic(file, bytes); !s) return s;
   if (limited_) budget_ -= bytes.size();

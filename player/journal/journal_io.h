@@ -76,7 +76,8 @@ class PosixJournalIo final : public JournalIo {
 // The process's real file system, with fdatasync. Shared; see the thread note above.
 JournalIo& real_journal_io();
 
-// Wraps another JournalIo and makes it fail on purpose. Tests only.
+// Wraps another JournalIo and makes it fail on purpose. Tests only. The faults may be
+// set and cleared from another thread than the one writing (a test's timer).
 class FaultyJournalIo final : public JournalIo {
  public:
   explicit FaultyJournalIo(JournalIo& base) : base_(base) {}
@@ -86,11 +87,22 @@ class FaultyJournalIo final : public JournalIo {
   // fit, then fails, as a real full disk does.
   void fail_appends_after(std::uint64_t bytes, int error_number = 28 /* ENOSPC */);
   // The next `count` truncate() calls fail with EIO.
-  void fail_truncates(int count) { failing_truncates_ = count; }
+  void fail_truncates(int count) {
+    std::lock_guard lock(mu_);
+    failing_truncates_ = count;
+  }
   // Back to normal: everything goes to the base.
   void clear_faults();
 
-  std::uint64_t appended_bytes() const { return appended_; }
+  std::uint64_t appended_bytes() const {
+    std::lock_guard lock(mu_);
+    return appended_;
+  }
+  // How many appends failed on purpose so far.
+  int failed_appends() const {
+    std::lock_guard lock(mu_);
+    return failed_appends_;
+  }
 
   Result<std::string> read_file(const std::filesystem::path& file) override { return base_.read_file(file); }
   Result<std::uint64_t> file_size(const std::filesystem::path& file) override { return base_.file_size(file); }
@@ -109,6 +121,8 @@ class FaultyJournalIo final : public JournalIo {
   int errno_ = 0;
   int failing_truncates_ = 0;
   std::uint64_t appended_ = 0;
+  int failed_appends_ = 0;
+  mutable std::mutex mu_;  // the fault settings and counters above
 };
 
 }  // namespace signage
