@@ -15,16 +15,15 @@ namespace {
 
 // ---- the output turned ----
 
-class TurnedDisplay final : public Display {
+class TurnedDisplay final : public DisplayOnTop {
  public:
-  TurnedDisplay(Display& base, int rotation) : base_(base), rotation_(((rotation % 360) + 360) % 360) {}
+  TurnedDisplay(Display& base, int rotation) : DisplayOnTop(base), rotation_(((rotation % 360) + 360) % 360) {}
 
   int width() const override { return quarter() ? base_.height() : base_.width(); }
   int height() const override { return quarter() ? base_.width() : base_.height(); }
   std::string describe() const override {
     return rotation_ == 0 ? base_.describe() : base_.describe() + " turned " + std::to_string(rotation_);
   }
-  Result<Texture> upload(const Image& image) override { return base_.upload(image); }
   void fill(const Rect& r, Rgb colour, float alpha) override { base_.fill(map(r), colour, alpha); }
   void draw(Texture& t, const Rect& dst, float alpha) override {
     if (rotation_ == 0) {
@@ -51,7 +50,6 @@ class TurnedDisplay final : public Display {
       base_.set_clip(&m);
     }
   }
-  bool keeps_frame() const override { return base_.keeps_frame(); }
   Result<Image> read_pixels() override {
     auto phys = base_.read_pixels();
     if (!phys || rotation_ == 0) return phys;
@@ -78,15 +76,7 @@ class TurnedDisplay final : public Display {
     }
     return out;
   }
-  Result<Texture> create_video_texture(int w, int h, PixelLayout layout) override {
-    return base_.create_video_texture(w, h, layout);
-  }
-  Status update_video_texture(Texture& t, const VideoPlanes& planes) override {
-    return base_.update_video_texture(t, planes);
-  }
-  void present() override { base_.present(); }
   void present_area(const Rect& r) override { base_.present_area(map(r)); }
-  InputEvent wait(chr::milliseconds timeout) override { return base_.wait(timeout); }
 
  private:
   bool quarter() const { return rotation_ == 90 || rotation_ == 270; }
@@ -101,7 +91,6 @@ class TurnedDisplay final : public Display {
     }
   }
 
-  Display& base_;
   int rotation_;
 };
 

@@ -43,24 +43,16 @@ namespace signage {
 // still forwards every call. `base` must outlive it.
 std::unique_ptr<Display> turn_display(Display& base, int rotation);
 
-// A w x h Display standing for `area` of `base` (which must outlive it).
-class ZoneDisplay final : public Display {
+// A Display drawn onto another one (`base`, which must outlive it): what does not
+// depend on where the pixels land (textures, presenting, waiting) goes to `base`
+// unchanged. The base of turn_display's Display and of ZoneDisplay, which map the
+// rest.
+class DisplayOnTop : public Display {
  public:
-  ZoneDisplay(Display& base, Rect area) : base_(base), area_(area) {}
-  void set_area(Rect area) { area_ = area; }
-  const Rect& area() const { return area_; }
-
-  int width() const override { return area_.w; }
-  int height() const override { return area_.h; }
+  explicit DisplayOnTop(Display& base) : base_(base) {}
   std::string describe() const override { return base_.describe(); }
   Result<Texture> upload(const Image& image) override { return base_.upload(image); }
-  void fill(const Rect& r, Rgb colour, float alpha) override;
-  void draw(Texture& t, const Rect& dst, float alpha) override;
-  void draw_rotated(Texture& t, const Rect& dst, float alpha, int rotation) override;
-  void draw_at(Texture& t, double x, double y, float alpha) override;
-  void set_clip(const Rect* r) override;
   bool keeps_frame() const override { return base_.keeps_frame(); }
-  Result<Image> read_pixels() override;  // the area's pixels
   Result<Texture> create_video_texture(int w, int h, PixelLayout layout) override {
     return base_.create_video_texture(w, h, layout);
   }
@@ -68,8 +60,28 @@ class ZoneDisplay final : public Display {
     return base_.update_video_texture(t, planes);
   }
   void present() override { base_.present(); }
-  void present_area(const Rect& r) override { base_.present_area(moved(r)); }
   InputEvent wait(std::chrono::milliseconds timeout) override { return base_.wait(timeout); }
+
+ protected:
+  Display& base_;
+};
+
+// A w x h Display standing for `area` of `base` (which must outlive it).
+class ZoneDisplay final : public DisplayOnTop {
+ public:
+  ZoneDisplay(Display& base, Rect area) : DisplayOnTop(base), area_(area) {}
+  void set_area(Rect area) { area_ = area; }
+  const Rect& area() const { return area_; }
+
+  int width() const override { return area_.w; }
+  int height() const override { return area_.h; }
+  void fill(const Rect& r, Rgb colour, float alpha) override;
+  void draw(Texture& t, const Rect& dst, float alpha) override;
+  void draw_rotated(Texture& t, const Rect& dst, float alpha, int rotation) override;
+  void draw_at(Texture& t, double x, double y, float alpha) override;
+  void set_clip(const Rect* r) override;
+  Result<Image> read_pixels() override;  // the area's pixels
+  void present_area(const Rect& r) override { base_.present_area(moved(r)); }
 
  private:
   Rect moved(const Rect& r) const { return Rect{r.x + area_.x, r.y + area_.y, r.w, r.h}; }
@@ -77,7 +89,6 @@ class ZoneDisplay final : public Display {
   void clip_on();
   void clip_off() { base_.set_clip(nullptr); }
 
-  Display& base_;
   Rect area_;
   std::optional<Rect> clip_;  // in the zone's coordinates
 };
