@@ -359,17 +359,10 @@ TEST(Uplink, SilentReceiverBlocksNobody) {
   TestJournal j(d.path);
   j.add(5);
   // Listens (the kernel completes the handshake) but never answers a RELP frame.
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  ASSERT_EQ(::listen(fd, 4), 0);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  testing::SilentReceiver silent;
   auto o = fast_options();
   o.transport.timeout = 30s;
-  auto u = Uplink::start(d.path, relp_target(ntohs(a.sin_port)), "lobby-1", 1s, o);
+  auto u = Uplink::start(d.path, relp_target(silent.port()), "lobby-1", 1s, o);
   ASSERT_TRUE(u.ok());
   std::this_thread::sleep_for(200ms);
   const auto t0 = std::chrono::steady_clock::now();
@@ -381,7 +374,6 @@ TEST(Uplink, SilentReceiverBlocksNobody) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 200ms);
   u->reset();
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s) << "the destructor cancels the wait for an answer";
-  ::close(fd);
 }
 
 // ---------------------------------------------------------------- against rsyslogd

@@ -560,17 +560,24 @@ TEST_F(VideoTest, RotatedClipIsDrawnUpright) {
   EXPECT_EQ(at(*img, 490, 180).g, 128);
 }
 
+// The 25 fps h264.mp4 as a view, software decoding, its first frame uploaded, and
+// its decoder given the time to refill its queue after that preroll.
+Result<std::unique_ptr<View>> ready_h264_view(Display& display) {
+  VideoViewSetup setup;
+  setup.hwdec = HwDec::none;
+  auto made = make_video_view(display, video_item("h264.mp4", Rgb{}), setup);
+  if (made) std::this_thread::sleep_for(50ms);
+  return made;
+}
+
 // The very first present of a process is slow (the renderer sets itself up): the
 // video's clock starts after it rather than skipping the frames that fell due.
 TEST_F(VideoTest, SlowFirstPresentDelaysTheClockInsteadOfDroppingFrames) {
   Headless h;
   ASSERT_TRUE(h.display);
-  VideoViewSetup setup;
-  setup.hwdec = HwDec::none;
-  auto made = make_video_view(*h.display, video_item("h264.mp4", Rgb{}), setup);
+  auto made = ready_h264_view(*h.display);
   ASSERT_TRUE(made) << made.error().what();
   View& v = **made;
-  std::this_thread::sleep_for(50ms);  // the decoder refills its queue after the preroll
   const Instant t0 = Instant{} + 1000s;
   ASSERT_TRUE(v.update(t0));
   // The first frame took 200 ms to reach the screen: five frames of 40 ms fell due.
@@ -588,13 +595,10 @@ TEST_F(VideoTest, SlowFirstPresentDelaysTheClockInsteadOfDroppingFrames) {
 TEST_F(VideoTest, ViewShowsFramesOnTimeDropsLateOnesAndReportsItsEnd) {
   Headless h;
   ASSERT_TRUE(h.display);
-  VideoViewSetup setup;
-  setup.hwdec = HwDec::none;
-  auto made = make_video_view(*h.display, video_item("h264.mp4", Rgb{}), setup);
+  auto made = ready_h264_view(*h.display);
   ASSERT_TRUE(made) << made.error().what();
   View& v = **made;
   EXPECT_FALSE(v.ends_at());  // not started
-  std::this_thread::sleep_for(50ms);  // the decoder refills its queue after the preroll
   const Instant t0 = Instant{} + 1000s;
   auto next = v.update(t0);
   ASSERT_TRUE(next);
