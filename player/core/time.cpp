@@ -92,6 +92,13 @@ Instant SystemClock::now() const {
   return chr::time_point_cast<milliseconds>(chr::system_clock::now());
 }
 
+MonoTime SteadyClock::now() const { return chr::steady_clock::now(); }
+
+const SteadyClock& SteadyClock::instance() {
+  static const SteadyClock clock;
+  return clock;
+}
+
 std::string format_date(Date d) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),

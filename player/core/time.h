@@ -7,6 +7,7 @@
 // offset kept so records can print "2024-06-16T10:02:03.120+08:00".
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -72,6 +73,38 @@ class ManualClock final : public Clock {
 
  private:
   Instant t_;
+};
+
+// Monotonic time: deadlines, pacing, timeouts and back-off. It never jumps when the
+// wall clock is set, and says nothing about what the wall clock shows. Code that waits
+// or measures takes a `const MonotonicClock&` (injected like `Clock`), so tests can
+// drive waits with a ManualMonotonicClock instead of sleeping.
+using MonoTime = std::chrono::steady_clock::time_point;
+
+class MonotonicClock {
+ public:
+  virtual ~MonotonicClock() = default;
+  virtual MonoTime now() const = 0;
+};
+
+// The process's steady clock. Safe from any thread.
+class SteadyClock final : public MonotonicClock {
+ public:
+  MonoTime now() const override;
+  // One shared instance, for code whose only use is a timeout it sets and checks itself
+  // (an FFmpeg interrupt callback); everything that paces or schedules takes a clock.
+  static const SteadyClock& instance();
+};
+
+// A monotonic clock that moves only when told to (tests). Safe from any thread.
+class ManualMonotonicClock final : public MonotonicClock {
+ public:
+  explicit ManualMonotonicClock(MonoTime t = MonoTime{}) : ns_(t.time_since_epoch().count()) {}
+  MonoTime now() const override { return MonoTime(MonoTime::duration(ns_.load())); }
+  void advance(std::chrono::nanoseconds d) { ns_ += std::chrono::duration_cast<MonoTime::duration>(d).count(); }
+
+ private:
+  std::atomic<MonoTime::rep> ns_;
 };
 
 // A clock that starts at `start` and runs `speed` times faster than `base`:

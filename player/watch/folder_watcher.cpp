@@ -26,7 +26,7 @@ namespace signage {
 
 namespace fs = std::filesystem;
 namespace chr = std::chrono;
-using SteadyClock = chr::steady_clock;
+using Steady = chr::steady_clock;
 
 namespace {
 
@@ -153,13 +153,13 @@ void FolderWatcher::Impl::run() {
   Stager stager(StagerOptions{options.playlists, options.load, options.emergency_level});
   SettleTracker tracker(options.settle);
   bool dirty = true;  // the settled view changed since the last staging
-  std::optional<SteadyClock::time_point> scan_due;
-  SteadyClock::time_point next_rescan;
+  std::optional<Steady::time_point> scan_due;
+  Steady::time_point next_rescan;
 
   auto scan = [&](bool initial) {
     const FolderScan s = scan_drop_folder(options.playlists, options.load.media_root);
     reconcile_watches(s);
-    const auto now = SteadyClock::now();
+    const auto now = Steady::now();
     if (tracker.observe(s, now, initial)) dirty = true;
     next_rescan = now + options.rescan;
     scan_due.reset();
@@ -171,7 +171,7 @@ void FolderWatcher::Impl::run() {
       Stager::Outcome out = stager.stage(tracker);
       if (!out.stale.empty()) {
         // Something changed while it was read: it must settle again.
-        const auto now = SteadyClock::now();
+        const auto now = Steady::now();
         for (const fs::path& f : out.stale) tracker.unsettle(f, now);
         scan_due = now;
       } else {
@@ -187,7 +187,7 @@ void FolderWatcher::Impl::run() {
     auto deadline = next_rescan;
     if (scan_due) deadline = std::min(deadline, *scan_due);
     if (auto d = tracker.next_deadline()) deadline = std::min(deadline, *d);
-    const auto left = chr::ceil<chr::milliseconds>(deadline - SteadyClock::now());
+    const auto left = chr::ceil<chr::milliseconds>(deadline - Steady::now());
     const int timeout = static_cast<int>(std::clamp<chr::milliseconds::rep>(left.count(), 0, 60'000));
 
     std::array<pollfd, 2> fds{};
@@ -205,7 +205,7 @@ void FolderWatcher::Impl::run() {
     if (inotify && (fds[1].revents & POLLIN) != 0) {
       bool overflow = false;
       if (drain_events(overflow)) {
-        const auto now = SteadyClock::now();
+        const auto now = Steady::now();
         // Overflow: events were lost, so scan everything now.
         if (overflow) {
           scan_due = now;
@@ -214,7 +214,7 @@ void FolderWatcher::Impl::run() {
         }
       }
     }
-    const auto now = SteadyClock::now();
+    const auto now = Steady::now();
     const auto settle_at = tracker.next_deadline();
     if ((scan_due && now >= *scan_due) || now >= next_rescan || (settle_at && now >= *settle_at)) scan(false);
   }
