@@ -72,7 +72,7 @@ inline Status write_showing(Journal& j, const PlaylistSet& set, const Showing& s
   p.planned_s = seconds_of(s.end - s.start);
   p.shown_s = seconds_of(to - from);
   p.outcome = to < s.end - chr::milliseconds(500) ? PlayOutcome::interrupted : PlayOutcome::complete;
-  if (p.outcome == PlayOutcome::interrupted) p.reason = "the player stopped (quit)";
+  if (p.outcome == PlayOutcome::interrupted) p.reason = "the schedule moved on";
   p.player_version = "0.1.0";
   p.playlist_sha256 = c.source_sha256;
   if (auto w = j.append(play_record(p), to); !w) return w.error();

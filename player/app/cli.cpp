@@ -262,6 +262,32 @@ int run_check(const std::vector<std::string>& paths, const std::string& media, s
   return ok ? 0 : 1;
 }
 
+// `signage report` and its options, into `a`.
+CLI::App* add_report_command(CLI::App& app, ReportArgs& a) {
+  auto* report_cmd = app.add_subcommand(
+      "report", "Statistics table (统计表) of plays from screens' journals or the central log (rsyslog's files)");
+  report_cmd->add_option("dirs", a.dirs,
+                         "Journal folders (one per screen) and/or central log folders or files, told apart by "
+                         "their content")
+      ->required();
+  report_cmd->add_option("--from", a.from, "First date, e.g. 2024-06-01")->required();
+  report_cmd->add_option("--to", a.to, "Last date, e.g. 2024-06-30")->required();
+  report_cmd->add_option("--campaign", a.campaign, "Only this campaign id");
+  report_cmd->add_option("--format", a.format,
+                         "csv, html, md, xlsx or json (default: from the --out file's extension, else md)")
+      ->check(CLI::IsMember({"csv", "html", "md", "xlsx", "json"}));
+  report_cmd->add_option("--out", a.out, "Output file (default: standard output)");
+  report_cmd->add_option("--lang", a.lang, "Language of the table and the messages: zh (default) or en")
+      ->check(CLI::IsMember({"zh", "en"}));
+  report_cmd->add_option("--config", a.configs,
+                         "Device config (signage.toml) of a screen: its [screen] organisation, location and "
+                         "contact fill the table; the first one is the reporting unit (repeatable)");
+  report_cmd->add_option("--as-of", a.as_of,
+                         "Central log: judge dark screens at this moment, e.g. 2024-06-30T18:00+08:00 (default: "
+                         "the end of --to, or now if earlier)");
+  return report_cmd;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
@@ -304,27 +330,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   verify_cmd->add_option("dirs", verify_dirs, "Journal folders")->required();
 
   ReportArgs rep;
-  auto* report_cmd = app.add_subcommand(
-      "report", "Statistics table (统计表) of plays from screens' journals or the central log (rsyslog's files)");
-  report_cmd->add_option("dirs", rep.dirs,
-                         "Journal folders (one per screen) and/or central log folders or files, told apart by "
-                         "their content")
-      ->required();
-  report_cmd->add_option("--from", rep.from, "First date, e.g. 2024-06-01")->required();
-  report_cmd->add_option("--to", rep.to, "Last date, e.g. 2024-06-30")->required();
-  report_cmd->add_option("--campaign", rep.campaign, "Only this campaign id");
-  report_cmd->add_option("--format", rep.format,
-                         "csv, html, md, xlsx or json (default: from the --out file's extension, else md)")
-      ->check(CLI::IsMember({"csv", "html", "md", "xlsx", "json"}));
-  report_cmd->add_option("--out", rep.out, "Output file (default: standard output)");
-  report_cmd->add_option("--lang", rep.lang, "Language of the table and the messages: zh (default) or en")
-      ->check(CLI::IsMember({"zh", "en"}));
-  report_cmd->add_option("--config", rep.configs,
-                         "Device config (signage.toml) of a screen: its [screen] organisation, location and "
-                         "contact fill the table; the first one is the reporting unit (repeatable)");
-  report_cmd->add_option("--as-of", rep.as_of,
-                         "Central log: judge dark screens at this moment, e.g. 2024-06-30T18:00+08:00 (default: "
-                         "the end of --to, or now if earlier)");
+  CLI::App* report_cmd = add_report_command(app, rep);
 
   std::string pv_config, pv_playlists, pv_media, pv_size;
   auto* preview_cmd = app.add_subcommand("preview", "Render what the screen shows at a moment to a PNG");

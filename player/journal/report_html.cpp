@@ -65,7 +65,9 @@ const char* kStyle =
     "section.sign{break-before:auto;break-inside:avoid;margin-top:2em}\n"
     "table{border-collapse:collapse;width:100%;margin:0 0 1em}\n"
     "th,td{border:1px solid #777;padding:2px 4px;vertical-align:top;text-align:left;overflow-wrap:anywhere}\n"
-    "th{background:#eee;font-weight:bold}thead{display:table-header-group}tr{break-inside:avoid}\n"
+    "th{background:#eee;font-weight:bold;white-space:nowrap}thead{display:table-header-group}"
+    "tr{break-inside:avoid}\n"
+    "table.meta th,table.summary th,table.sign th{white-space:normal}\n"
     "td.n,th.n{text-align:right;white-space:nowrap;overflow-wrap:normal}\n"
     "tr.total td{font-weight:bold;background:#f6f6f6}\n"
     ".when{white-space:nowrap}\n"
@@ -76,7 +78,8 @@ const char* kStyle =
     "svg{max-width:100%;height:auto}svg rect{fill:#c8102e}svg .axis{font-size:11px;fill:#333}\n"
     ".gallery{display:flex;flex-wrap:wrap;gap:4mm}\n"
     "figure{margin:0;width:58mm;break-inside:avoid;font-size:8.5pt}figure img{width:100%;border:1px solid #999}\n"
-    "table.sign td,table.sign th{height:12mm;vertical-align:middle}table.sign td.stamp{height:40mm}\n"
+    "table.sign{table-layout:fixed}table.sign td,table.sign th{height:12mm;vertical-align:middle}"
+    "table.sign td.stamp{height:40mm}\n"
     "@media screen{body{max-width:1100px;margin:2em auto;padding:0 1em}section{margin-top:2.5em}}\n";
 
 std::string cell_html(const ReportCell& c) {
@@ -108,10 +111,20 @@ std::string table_html(const ReportTable& t, std::size_t first, std::size_t last
   }
   o += "</thead>\n<tbody>\n";
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    const auto& row = t.rows[r];
     const bool total = t.total_row && r + 1 == t.rows.size();
     o += total ? "<tr class=\"total\">" : "<tr>";
-    for (std::size_t c = 0; c < t.rows[r].size(); ++c) {
-      if (in_view(c)) o += cell_html(t.rows[r][c]);
+    std::size_t c = 0;
+    if (total) {  // "合计" over the empty text cells after it
+      std::size_t span = 1;
+      while (span < row.size() && in_view(span) && row[span].type == ReportCell::Type::text && row[span].text.empty()) {
+        ++span;
+      }
+      o += "<td colspan=\"" + std::to_string(span) + "\">" + esc(row[0].text) + "</td>";
+      c = span;
+    }
+    for (; c < row.size(); ++c) {
+      if (in_view(c)) o += cell_html(row[c]);
     }
     o += "</tr>\n";
   }
@@ -138,6 +151,7 @@ std::string head_html(const Report& r, ReportLang lang) {
     o += "<tr><th>" + esc(label) + "</th><td>" + value_html + "</td></tr>\n";
   };
   row(L.unit, esc(r.unit.organisation.empty() ? "—" : r.unit.organisation));
+  if (!r.unit.contact.empty()) row(L.h_contact, esc(r.unit.contact));
   row(L.period, fill(esc(L.period_pattern), {{"from", when(report_date(r.from, lang))}, {"to", when(report_date(r.to, lang))}}));
   row(L.campaigns, esc(campaigns_text(r, lang)));
   row(L.chain, r.all_chains_intact() ? "<span class=\"ok\">" + esc(L.intact) + "</span>"
@@ -228,10 +242,12 @@ std::string gallery_html(const Report& r, ReportLang lang) {
 std::string sign_html(const Report& r, ReportLang lang) {
   const ReportLabels& L = report_labels(lang);
   std::string o = "<section class=\"sign\">\n<h2>" + esc(L.sec_sign) + "</h2>\n<table class=\"sign\">\n";
+  o += "<colgroup><col style=\"width:18%\"><col style=\"width:32%\"><col style=\"width:18%\"><col "
+       "style=\"width:32%\"></colgroup>\n";
   o += "<tr><th>" + esc(L.sign_unit) + "</th><td colspan=\"3\">" + esc(r.unit.organisation) + "</td></tr>\n";
   o += "<tr><th>" + esc(L.sign_filler) + "</th><td>" + esc(r.unit.contact) + "</td><th>" + esc(L.sign_reviewer) +
        "</th><td></td></tr>\n";
-  o += "<tr><th>" + esc(L.sign_date) + "</th><td>" + when(L.sign_date_blank) + "</td><th>" + esc(L.sign_unit) +
+  o += "<tr><th>" + esc(L.sign_date) + "</th><td>" + when(L.sign_date_blank) + "</td><th>" + esc(L.sign_stamp) +
        "</th><td class=\"stamp\"></td></tr>\n";
   return o + "</table>\n</section>\n";
 }

@@ -132,6 +132,7 @@ struct ReportLabels {
   const char* sign_reviewer;
   const char* sign_date;
   const char* sign_date_blank;
+  const char* sign_stamp;
   // Messages (errors and warnings of `signage report`).
   const char* e_from_after_to;       // {from} {to}
   const char* e_no_paths;

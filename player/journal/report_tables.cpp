@@ -182,7 +182,7 @@ ReportTable days_table(const Report& r, ReportLang lang) {
 
 ReportTable screen_days_table(const Report& r, ReportLang lang) {
   const ReportLabels& L = report_labels(lang);
-  ReportTable t = make_table(lang == ReportLang::zh ? "运行核对" : "Running check", L.sec_screen_days, false, 0, 0, false);
+  ReportTable t = make_table(lang == ReportLang::zh ? "运行核对" : "Running check", L.sec_screen_days, false, 0, 0, true);
   t.heads = {L.h_no, L.h_screen, L.h_date, L.h_running, L.h_plays, L.h_minutes, L.h_band_passes, L.h_bands_minutes,
              L.h_check};
   for (std::size_t i = 0; i < r.screen_days.size(); ++i) {
