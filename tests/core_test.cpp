@@ -1,9 +1,17 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
 
 #include "core/diagnostic.h"
 #include "core/error.h"
+#include "core/i18n.h"
 #include "core/text_util.h"
 #include "core/time.h"
 
@@ -40,6 +48,16 @@ TEST(Diagnostic, FormatsLikeACompiler) {
   EXPECT_EQ(w.format(), "a.toml:3: warning: m");
   EXPECT_TRUE(has_errors({w, d}));
   EXPECT_FALSE(has_errors({w}));
+}
+
+TEST(Diagnostic, ChineseKeepsTheEditorsPositionAndSaysItInWords) {
+  const ScopedMessageLanguage zh(Language::zh_CN);
+  Diagnostic d{Severity::error, {"a.toml", 3, 12}, "这里用了全角冒号“：”"};
+  EXPECT_EQ(d.format(), "a.toml:3:12: 错误：第 3 行第 12 列：这里用了全角冒号“：”");
+  Diagnostic w{Severity::warning, {"a.toml", 3, 0}, "m"};
+  EXPECT_EQ(w.format(), "a.toml:3: 警告：第 3 行：m");
+  Diagnostic f{Severity::error, {"a.toml", 0, 0}, "m"};
+  EXPECT_EQ(f.format(), "a.toml: 错误：m");
 }
 
 TEST(Time, ParsesAndFormatsWithOffset) {
@@ -125,6 +143,137 @@ TEST(TextUtil, RoundTripsAndReplacesBadBytes) {
   EXPECT_TRUE(is_valid_utf8(s));
   EXPECT_FALSE(is_valid_utf8("\xff\xfe"));
   EXPECT_EQ(utf8_to_u32("a\xe4\xbd"), std::u32string(U"a\uFFFD"));
+}
+
+// ---- messages in Chinese (core/i18n.h) ----
+
+TEST(I18n, ParsesLanguagesAsPeopleWriteThem) {
+  for (const char* zh : {"zh", "zh-CN", "zh_CN", "zh_CN.UTF-8", "ZH-cn", "zh_TW.Big5", "zh_CN.GB18030"}) {
+    EXPECT_EQ(parse_language(zh), Language::zh_CN) << zh;
+  }
+  for (const char* en : {"en", "en_US.UTF-8", "C", "C.UTF-8", "POSIX"}) {
+    EXPECT_EQ(parse_language(en), Language::en) << en;
+  }
+  EXPECT_EQ(parse_language("fr_FR.UTF-8"), std::nullopt);
+  EXPECT_EQ(parse_language(""), std::nullopt);
+  EXPECT_EQ(language_tag(Language::zh_CN), "zh-CN");
+}
+
+TEST(I18n, EnvironmentAsGettextReadsIt) {
+  struct Case {
+    std::map<std::string, std::string> env;
+    Language want;
+  };
+  const Case cases[] = {
+      {{}, Language::en},
+      {{{"LANG", "zh_CN.UTF-8"}}, Language::zh_CN},
+      {{{"LANG", "en_US.UTF-8"}, {"LC_MESSAGES", "zh_CN.GBK"}}, Language::zh_CN},
+      {{{"LANG", "zh_CN.UTF-8"}, {"LC_ALL", "en_US.UTF-8"}}, Language::en},
+      {{{"LANG", "en_US.UTF-8"}, {"LANGUAGE", "zh_CN:en"}}, Language::zh_CN},
+      {{{"LANGUAGE", "fr:zh"}}, Language::zh_CN},
+      {{{"LANGUAGE", "zh_CN"}}, Language::zh_CN},
+      // LC_ALL=C asks for untranslated output: LANGUAGE is not looked at (as in gettext).
+      {{{"LANGUAGE", "zh_CN"}, {"LC_ALL", "C"}}, Language::en},
+      {{{"LANG", "de_DE.UTF-8"}}, Language::en},
+  };
+  for (const Case& c : cases) {
+    const auto lang = language_from_environment([&](const char* name) -> const char* {
+      const auto it = c.env.find(name);
+      return it == c.env.end() ? nullptr : it->second.c_str();
+    });
+    std::string shown;
+    for (const auto& [k, v] : c.env) shown += k + "=" + v + " ";
+    EXPECT_EQ(lang, c.want) << shown;
+  }
+}
+
+// The build tree's catalog is found and read without any zh_CN locale: this box has
+// none generated (locale -a lists C, C.UTF-8 and POSIX), which is the point.
+TEST(I18n, TranslatesFromTheBuildTreeCatalogWithoutALocale) {
+  const Catalog* zh = catalog_for(Language::zh_CN);
+  ASSERT_NE(zh, nullptr) << "signage.mo not found; looked in " << catalog_paths(Language::zh_CN).front();
+  EXPECT_STREQ(translate(Language::zh_CN, "Usage"), "用法");
+  EXPECT_STREQ(translate(Language::en, "Usage"), "Usage");
+  EXPECT_STREQ(translate(Language::zh_CN, "no such message, kept as written"), "no such message, kept as written");
+  {
+    const ScopedMessageLanguage zh_messages(Language::zh_CN);
+    EXPECT_STREQ(_("Usage"), "用法");
+  }
+  EXPECT_STREQ(_("Usage"), "Usage");
+}
+
+TEST(I18n, EveryTranslationKeepsItsPlaceholders) {
+  const Catalog* zh = catalog_for(Language::zh_CN);
+  ASSERT_NE(zh, nullptr);
+  EXPECT_GT(zh->size(), 10u);
+  for (const auto& [id, str] : zh->entries()) {
+    if (id.empty() || str.empty()) continue;
+    std::string_view forms = str;
+    while (true) {
+      const auto nul = forms.find('\0');
+      EXPECT_EQ(placeholders_of(forms.substr(0, nul)), placeholders_of(id)) << id << " -> " << str;
+      if (nul == std::string_view::npos) break;
+      forms.remove_prefix(nul + 1);
+    }
+  }
+}
+
+TEST(I18n, FormatsNumberedPlaceholdersInAnyOrder) {
+  EXPECT_EQ(fmt("{1}: cannot open {2}", "a.toml", "media/x.png"), "a.toml: cannot open media/x.png");
+  EXPECT_EQ(fmt("打不开 {2}（{1}）", "a.toml", "media/x.png"), "打不开 media/x.png（a.toml）");
+  EXPECT_EQ(fmt("line {1}, {2} s, {3}", 12, 1.5, std::string("x")), "line 12, 1.5 s, x");
+  EXPECT_EQ(fmt("{1} and {3}", "a"), "a and {3}");  // no argument: left as written
+  EXPECT_EQ(placeholders_of("{2} x {1} {2}"), (std::vector<int>{1, 2}));
+}
+
+// A .mo file as msgfmt writes it, in either byte order, with a plural entry.
+std::string make_mo(const std::vector<std::pair<std::string, std::string>>& entries, bool big_endian) {
+  auto word = [&](std::uint32_t v) {
+    std::string w(4, '\0');
+    for (int i = 0; i < 4; ++i) {
+      const int shift = big_endian ? 24 - 8 * i : 8 * i;
+      w[static_cast<std::size_t>(i)] = static_cast<char>((v >> shift) & 0xFF);
+    }
+    return w;
+  };
+  const auto n = static_cast<std::uint32_t>(entries.size());
+  const std::uint32_t originals = 28, translations = originals + 8 * n;
+  std::uint32_t data = translations + 8 * n;
+  std::string head = word(0x950412de) + word(0) + word(n) + word(originals) + word(translations) + word(0) + word(0);
+  std::string tables_o, tables_t, strings;
+  for (const auto& [id, str] : entries) {
+    tables_o += word(static_cast<std::uint32_t>(id.size())) + word(data);
+    strings += id + '\0';
+    data += static_cast<std::uint32_t>(id.size() + 1);
+  }
+  for (const auto& [id, str] : entries) {
+    tables_t += word(static_cast<std::uint32_t>(str.size())) + word(data);
+    strings += str + '\0';
+    data += static_cast<std::uint32_t>(str.size() + 1);
+  }
+  return head + tables_o + tables_t + strings;
+}
+
+TEST(I18n, ReadsMoFilesInBothByteOrders) {
+  using namespace std::string_literals;
+  const std::vector<std::pair<std::string, std::string>> entries = {
+      {"", "Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=1; plural=0;\n"},
+      {"{1} item\0{1} items"s, "{1} 个节目"},
+      {"Usage", "用法"},
+      {"untranslated", ""},
+  };
+  for (const bool be : {false, true}) {
+    auto c = Catalog::parse(make_mo(entries, be));
+    ASSERT_TRUE(c.ok()) << c.error().what();
+    EXPECT_STREQ(c->find("Usage"), "用法");
+    EXPECT_EQ(c->find("untranslated"), nullptr);
+    EXPECT_EQ(c->find("absent"), nullptr);
+    EXPECT_STREQ(c->find_plural("{1} item", 5), "{1} 个节目");
+  }
+  EXPECT_FALSE(Catalog::parse("not a catalog at all").ok());
+  std::string truncated = make_mo(entries, false);
+  truncated.resize(40);
+  EXPECT_FALSE(Catalog::parse(truncated).ok());
 }
 
 }  // namespace
