@@ -276,5 +276,146 @@ TEST(I18n, ReadsMoFilesInBothByteOrders) {
   EXPECT_FALSE(Catalog::parse(truncated).ok());
 }
 
+// ---- time zones from the IANA database (TZif) and POSIX TZ strings ----
+
+Instant utc(const char* text) {
+  auto t = parse_iso8601(text, *fixed_offset_zone(seconds(0)));
+  EXPECT_TRUE(t.ok()) << text;
+  return *t;
+}
+
+std::shared_ptr<const TimeZone> named(const char* name) {
+  auto z = time_zone_named(name);
+  EXPECT_TRUE(z.ok()) << name << ": " << (z ? "" : z.error().what());
+  return z ? *z : utc_time_zone();
+}
+
+TEST(TimeZone, AsiaShanghaiWhateverTheBoxSays) {
+  const auto sh = named("Asia/Shanghai");
+  EXPECT_EQ(sh->name(), "Asia/Shanghai");
+  EXPECT_EQ(format_iso8601(sh->to_local(utc("2024-06-16T02:00:00Z")), false), "2024-06-16T10:00:00+08:00");
+  EXPECT_EQ(sh->to_instant(year(2024) / June / 16, hours(8)), utc("2024-06-16T00:00:00Z"));
+  // China kept summer time from 1986 to 1991.
+  EXPECT_EQ(sh->to_local(utc("1988-07-01T00:00:00Z")).utc_offset, hours(9));
+  // Past the table: the footer (CST-8).
+  EXPECT_EQ(sh->to_local(utc("2150-01-01T00:00:00Z")).utc_offset, hours(8));
+}
+
+TEST(TimeZone, EuropeBerlinChangesBothWays) {
+  const auto be = named("Europe/Berlin");
+  // 2024-03-31 01:00 UTC: 02:00 CET becomes 03:00 CEST.
+  EXPECT_EQ(be->to_local(utc("2024-03-31T00:59:59Z")).utc_offset, hours(1));
+  EXPECT_EQ(be->to_local(utc("2024-03-31T01:00:00Z")).utc_offset, hours(2));
+  // 2024-10-27 01:00 UTC: 03:00 CEST becomes 02:00 CET.
+  EXPECT_EQ(be->to_local(utc("2024-10-27T00:59:59Z")).utc_offset, hours(2));
+  EXPECT_EQ(be->to_local(utc("2024-10-27T01:00:00Z")).utc_offset, hours(1));
+  // Gap: 02:30 never happens, 03:00 is next; overlap: the earlier 02:30.
+  EXPECT_EQ(be->to_instant(year(2024) / March / 31, hours(2) + minutes(30)), utc("2024-03-31T01:00:00Z"));
+  EXPECT_EQ(be->to_instant(year(2024) / October / 27, hours(2) + minutes(30)), utc("2024-10-27T00:30:00Z"));
+  // Far past the table (slim files stop early; the POSIX footer gives the rule).
+  EXPECT_EQ(be->to_local(utc("2100-07-01T12:00:00Z")).utc_offset, hours(2));
+  EXPECT_EQ(be->to_local(utc("2100-12-01T12:00:00Z")).utc_offset, hours(1));
+  EXPECT_EQ(be->to_local(utc("2100-03-28T00:59:59Z")).utc_offset, hours(1));
+  EXPECT_EQ(be->to_local(utc("2100-03-28T01:00:00Z")).utc_offset, hours(2));
+}
+
+TEST(TimeZone, AmericaNewYork) {
+  const auto ny = named("America/New_York");
+  EXPECT_EQ(ny->to_local(utc("2024-03-10T06:59:59Z")).utc_offset, hours(-5));
+  EXPECT_EQ(ny->to_local(utc("2024-03-10T07:00:00Z")).utc_offset, hours(-4));
+  EXPECT_EQ(ny->to_local(utc("2024-11-03T05:59:59Z")).utc_offset, hours(-4));
+  EXPECT_EQ(ny->to_local(utc("2024-11-03T06:00:00Z")).utc_offset, hours(-5));
+  EXPECT_EQ(format_iso8601(ny->to_local(utc("2024-06-16T14:00:00Z")), false), "2024-06-16T10:00:00-04:00");
+  EXPECT_EQ(ny->to_local(utc("2090-07-04T12:00:00Z")).utc_offset, hours(-4));
+}
+
+TEST(TimeZone, PosixStrings) {
+  auto cet = posix_time_zone("CET-1CEST,M3.5.0,M10.5.0/3");
+  ASSERT_TRUE(cet.ok()) << cet.error().what();
+  const auto be = named("Europe/Berlin");
+  for (const char* t : {"2024-03-31T00:59:59Z", "2024-03-31T01:00:00Z", "2024-10-27T00:59:59Z",
+                        "2024-10-27T01:00:00Z", "2031-06-01T00:00:00Z", "2099-12-31T23:00:00Z"}) {
+    EXPECT_EQ((*cet)->to_local(utc(t)).utc_offset, be->to_local(utc(t)).utc_offset) << t;
+  }
+  auto sydney = posix_time_zone("AEST-10AEDT,M10.1.0,M4.1.0/3");  // southern: summer over new year
+  ASSERT_TRUE(sydney.ok());
+  EXPECT_EQ((*sydney)->to_local(utc("2024-01-15T00:00:00Z")).utc_offset, hours(11));
+  EXPECT_EQ((*sydney)->to_local(utc("2024-07-15T00:00:00Z")).utc_offset, hours(10));
+  auto tehran = posix_time_zone("<+0330>-3:30");
+  ASSERT_TRUE(tehran.ok());
+  EXPECT_EQ((*tehran)->to_local(utc("2024-07-15T00:00:00Z")).utc_offset, hours(3) + minutes(30));
+  auto cst = posix_time_zone("CST-8");
+  ASSERT_TRUE(cst.ok());
+  EXPECT_EQ((*cst)->to_local(utc("2024-07-15T00:00:00Z")).utc_offset, hours(8));
+  EXPECT_FALSE(posix_time_zone("8").ok());
+  EXPECT_FALSE(posix_time_zone("CET-1CEST,M13.5.0,M10.5.0").ok());
+}
+
+TEST(TimeZone, UnknownNamesAreErrorsThatSayWhatToWrite) {
+  for (const char* bad : {"Asia/Shangai", "", "../../etc/passwd", "/etc/localtime", "Asia/Shanghai ", "北京"}) {
+    auto z = time_zone_named(bad);
+    ASSERT_FALSE(z.ok()) << bad;
+    EXPECT_EQ(z.error().message(), std::string("unknown time zone '") + bad +
+                                       "'; write an IANA time zone name such as Asia/Shanghai");
+  }
+  const ScopedMessageLanguage zh(Language::zh_CN);
+  auto z = time_zone_named("Asia/Shangai");
+  ASSERT_FALSE(z.ok());
+  EXPECT_EQ(z.error().message(), "没有名为“Asia/Shangai”的时区，请写 IANA 时区名，例如 Asia/Shanghai");
+}
+
+TEST(TimeZone, TzAsTheCLibraryReadsIt) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("signage_zone_test_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const auto link = dir / "localtime";
+  std::filesystem::create_symlink("/usr/share/zoneinfo/Asia/Shanghai", link);
+  auto local = time_zone_from_tz(nullptr, "/usr/share/zoneinfo", link);
+  ASSERT_TRUE(local.ok()) << local.error().what();
+  EXPECT_EQ((*local)->name(), "Asia/Shanghai");
+  EXPECT_EQ((*local)->to_local(utc("2024-06-16T02:00:00Z")).utc_offset, hours(8));
+  std::filesystem::remove_all(dir);
+
+  EXPECT_EQ((*time_zone_from_tz("", "/usr/share/zoneinfo", link))->to_local(utc("2024-06-16T02:00:00Z")).utc_offset,
+            seconds(0));
+  EXPECT_EQ((*time_zone_from_tz(":Europe/Berlin", "/usr/share/zoneinfo", link))->name(), "Europe/Berlin");
+  EXPECT_EQ((*time_zone_from_tz("CST-8", "/usr/share/zoneinfo", link))->to_local(utc("2024-01-01T00:00:00Z")).utc_offset,
+            hours(8));
+  EXPECT_FALSE(time_zone_from_tz("Nowhere/City", "/usr/share/zoneinfo", link).ok());
+  EXPECT_FALSE(time_zone_from_tz(":Nowhere/City", "/usr/share/zoneinfo", link).ok());
+}
+
+// Our reading of the database agrees with the C library's, instant by instant, over
+// two centuries, in zones with every kind of history (and the footer's years).
+TEST(TimeZone, AgreesWithTheCLibrary) {
+  const char* old = std::getenv("TZ");
+  const std::string saved = old ? old : "";
+  for (const char* name : {"Asia/Shanghai", "Europe/Berlin", "America/New_York", "Australia/Sydney",
+                           "America/Sao_Paulo", "Asia/Kolkata", "Europe/London", "Pacific/Chatham"}) {
+    const auto zone = named(name);
+    setenv("TZ", name, 1);
+    tzset();
+    int checked = 0;
+    for (std::int64_t s = -2'000'000'000; s < 4'000'000'000; s += 86'400 * 3 + 3'607) {
+      const std::time_t tt = static_cast<std::time_t>(s);
+      std::tm tm{};
+      localtime_r(&tt, &tm);
+      const Instant t{seconds(s)};
+      ASSERT_EQ(zone->to_local(t).utc_offset, seconds(tm.tm_gmtoff)) << name << " at " << s;
+      ++checked;
+    }
+    EXPECT_GT(checked, 20'000);
+  }
+  if (old) setenv("TZ", saved.c_str(), 1); else unsetenv("TZ");
+  tzset();
+}
+
+TEST(TimeZone, SystemZoneFollowsTz) {
+  // test_main sets TZ=Asia/Shanghai.
+  const auto zone = system_time_zone();
+  EXPECT_EQ(zone->name(), "Asia/Shanghai");
+  EXPECT_EQ(zone->to_local(utc("2024-06-16T02:00:00Z")).utc_offset, hours(8));
+}
+
 }  // namespace
 }  // namespace signage
