@@ -2,6 +2,11 @@
 // (golden images of the sample playlists) and a short headless play.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include <clocale>
+#include <cstdio>
+
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -86,6 +91,45 @@ TEST(Cli, VersionAndUsage) {
   TempDir t;
   EXPECT_EQ(cli({"preview", "--playlists", t.path().string(), "--at", "soon", "--out",
                  (t.path() / "x.png").string()}).code, 2);
+}
+
+// Runs the real binary with `env` settings (VAR=value ..., or -u VAR), stdout and
+// stderr together.
+Run run_binary(const std::string& env, const std::string& args) {
+  const std::string cmd = "env -u LANGUAGE -u LC_ALL -u LC_MESSAGES -u LANG " + env + " '" SIGNAGE_BINARY "' " +
+                          args + " 2>&1";
+  Run r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+// Chinese from the environment or --lang, on a box where no zh_CN locale was ever
+// generated (glibc's own gettext would give English there).
+TEST(Cli, HelpInChineseWithoutAChineseLocale) {
+  const bool locale_missing = std::setlocale(LC_MESSAGES, "zh_CN.UTF-8") == nullptr;
+  std::setlocale(LC_MESSAGES, "C");
+  RecordProperty("zh_CN_locale_missing", locale_missing ? "yes" : "no");
+  auto zh = run_binary("LANG=zh_CN.UTF-8", "check --help");
+  EXPECT_EQ(zh.code, 0) << zh.out;
+  EXPECT_NE(zh.out.find("用法"), std::string::npos) << zh.out;
+  EXPECT_NE(zh.out.find("放入前检查节目单文件或文件夹"), std::string::npos) << zh.out;
+  EXPECT_NE(zh.out.find("显示本帮助并退出"), std::string::npos) << zh.out;
+  auto by_option = run_binary("LANG=C.UTF-8", "--lang zh --help");
+  EXPECT_NE(by_option.out.find("全屏播放节目单"), std::string::npos) << by_option.out;
+  auto after_command = run_binary("LANG=C.UTF-8", "check --lang zh --help");
+  EXPECT_NE(after_command.out.find("用法"), std::string::npos) << after_command.out;
+  auto en = run_binary("LANG=C.UTF-8", "check --help");
+  EXPECT_NE(en.out.find("Check playlist files or folders before dropping them"), std::string::npos) << en.out;
+  EXPECT_EQ(en.out.find("用法"), std::string::npos) << en.out;
+  auto c = run_binary("LANGUAGE=zh_CN LC_ALL=C", "check --help");
+  EXPECT_EQ(c.out.find("用法"), std::string::npos) << "LC_ALL=C asks for English: " << c.out;
+  auto bad = run_binary("", "--lang fr --help");
+  EXPECT_EQ(bad.code, 2) << bad.out;
 }
 
 TEST(Cli, CheckAcceptsTheSamplePlaylists) {

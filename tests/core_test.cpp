@@ -1,9 +1,17 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
 
 #include "core/diagnostic.h"
 #include "core/error.h"
+#include "core/i18n.h"
 #include "core/text_util.h"
 #include "core/time.h"
 
@@ -40,6 +48,16 @@ TEST(Diagnostic, FormatsLikeACompiler) {
   EXPECT_EQ(w.format(), "a.toml:3: warning: m");
   EXPECT_TRUE(has_errors({w, d}));
   EXPECT_FALSE(has_errors({w}));
+}
+
+TEST(Diagnostic, ChineseKeepsTheEditorsPositionAndSaysItInWords) {
+  const ScopedMessageLanguage zh(Language::zh_CN);
+  Diagnostic d{Severity::error, {"a.toml", 3, 12}, "这里用了全角冒号“：”"};
+  EXPECT_EQ(d.format(), "a.toml:3:12: 错误：第 3 行第 12 列：这里用了全角冒号“：”");
+  Diagnostic w{Severity::warning, {"a.toml", 3, 0}, "m"};
+  EXPECT_EQ(w.format(), "a.toml:3: 警告：第 3 行：m");
+  Diagnostic f{Severity::error, {"a.toml", 0, 0}, "m"};
+  EXPECT_EQ(f.format(), "a.toml: 错误：m");
 }
 
 TEST(Time, ParsesAndFormatsWithOffset) {
@@ -125,6 +143,278 @@ TEST(TextUtil, RoundTripsAndReplacesBadBytes) {
   EXPECT_TRUE(is_valid_utf8(s));
   EXPECT_FALSE(is_valid_utf8("\xff\xfe"));
   EXPECT_EQ(utf8_to_u32("a\xe4\xbd"), std::u32string(U"a\uFFFD"));
+}
+
+// ---- messages in Chinese (core/i18n.h) ----
+
+TEST(I18n, ParsesLanguagesAsPeopleWriteThem) {
+  for (const char* zh : {"zh", "zh-CN", "zh_CN", "zh_CN.UTF-8", "ZH-cn", "zh_TW.Big5", "zh_CN.GB18030"}) {
+    EXPECT_EQ(parse_language(zh), Language::zh_CN) << zh;
+  }
+  for (const char* en : {"en", "en_US.UTF-8", "C", "C.UTF-8", "POSIX"}) {
+    EXPECT_EQ(parse_language(en), Language::en) << en;
+  }
+  EXPECT_EQ(parse_language("fr_FR.UTF-8"), std::nullopt);
+  EXPECT_EQ(parse_language(""), std::nullopt);
+  EXPECT_EQ(language_tag(Language::zh_CN), "zh-CN");
+}
+
+TEST(I18n, EnvironmentAsGettextReadsIt) {
+  struct Case {
+    std::map<std::string, std::string> env;
+    Language want;
+  };
+  const Case cases[] = {
+      {{}, Language::en},
+      {{{"LANG", "zh_CN.UTF-8"}}, Language::zh_CN},
+      {{{"LANG", "en_US.UTF-8"}, {"LC_MESSAGES", "zh_CN.GBK"}}, Language::zh_CN},
+      {{{"LANG", "zh_CN.UTF-8"}, {"LC_ALL", "en_US.UTF-8"}}, Language::en},
+      {{{"LANG", "en_US.UTF-8"}, {"LANGUAGE", "zh_CN:en"}}, Language::zh_CN},
+      {{{"LANGUAGE", "fr:zh"}}, Language::zh_CN},
+      {{{"LANGUAGE", "zh_CN"}}, Language::zh_CN},
+      // LC_ALL=C asks for untranslated output: LANGUAGE is not looked at (as in gettext).
+      {{{"LANGUAGE", "zh_CN"}, {"LC_ALL", "C"}}, Language::en},
+      {{{"LANG", "de_DE.UTF-8"}}, Language::en},
+  };
+  for (const Case& c : cases) {
+    const auto lang = language_from_environment([&](const char* name) -> const char* {
+      const auto it = c.env.find(name);
+      return it == c.env.end() ? nullptr : it->second.c_str();
+    });
+    std::string shown;
+    for (const auto& [k, v] : c.env) shown += k + "=" + v + " ";
+    EXPECT_EQ(lang, c.want) << shown;
+  }
+}
+
+// The build tree's catalog is found and read without any zh_CN locale: this box has
+// none generated (locale -a lists C, C.UTF-8 and POSIX), which is the point.
+TEST(I18n, TranslatesFromTheBuildTreeCatalogWithoutALocale) {
+  const Catalog* zh = catalog_for(Language::zh_CN);
+  ASSERT_NE(zh, nullptr) << "signage.mo not found; looked in " << catalog_paths(Language::zh_CN).front();
+  EXPECT_STREQ(translate(Language::zh_CN, "Usage"), "用法");
+  EXPECT_STREQ(translate(Language::en, "Usage"), "Usage");
+  EXPECT_STREQ(translate(Language::zh_CN, "no such message, kept as written"), "no such message, kept as written");
+  {
+    const ScopedMessageLanguage zh_messages(Language::zh_CN);
+    EXPECT_STREQ(_("Usage"), "用法");
+  }
+  EXPECT_STREQ(_("Usage"), "Usage");
+}
+
+TEST(I18n, EveryTranslationKeepsItsPlaceholders) {
+  const Catalog* zh = catalog_for(Language::zh_CN);
+  ASSERT_NE(zh, nullptr);
+  EXPECT_GT(zh->size(), 10u);
+  for (const auto& [id, str] : zh->entries()) {
+    if (id.empty() || str.empty()) continue;
+    std::string_view forms = str;
+    while (true) {
+      const auto nul = forms.find('\0');
+      EXPECT_EQ(placeholders_of(forms.substr(0, nul)), placeholders_of(id)) << id << " -> " << str;
+      if (nul == std::string_view::npos) break;
+      forms.remove_prefix(nul + 1);
+    }
+  }
+}
+
+TEST(I18n, FormatsNumberedPlaceholdersInAnyOrder) {
+  EXPECT_EQ(fmt("{1}: cannot open {2}", "a.toml", "media/x.png"), "a.toml: cannot open media/x.png");
+  EXPECT_EQ(fmt("打不开 {2}（{1}）", "a.toml", "media/x.png"), "打不开 media/x.png（a.toml）");
+  EXPECT_EQ(fmt("line {1}, {2} s, {3}", 12, 1.5, std::string("x")), "line 12, 1.5 s, x");
+  EXPECT_EQ(fmt("{1} and {3}", "a"), "a and {3}");  // no argument: left as written
+  EXPECT_EQ(placeholders_of("{2} x {1} {2}"), (std::vector<int>{1, 2}));
+}
+
+// A .mo file as msgfmt writes it, in either byte order, with a plural entry.
+std::string make_mo(const std::vector<std::pair<std::string, std::string>>& entries, bool big_endian) {
+  auto word = [&](std::uint32_t v) {
+    std::string w(4, '\0');
+    for (int i = 0; i < 4; ++i) {
+      const int shift = big_endian ? 24 - 8 * i : 8 * i;
+      w[static_cast<std::size_t>(i)] = static_cast<char>((v >> shift) & 0xFF);
+    }
+    return w;
+  };
+  const auto n = static_cast<std::uint32_t>(entries.size());
+  const std::uint32_t originals = 28, translations = originals + 8 * n;
+  std::uint32_t data = translations + 8 * n;
+  std::string head = word(0x950412de) + word(0) + word(n) + word(originals) + word(translations) + word(0) + word(0);
+  std::string tables_o, tables_t, strings;
+  for (const auto& [id, str] : entries) {
+    tables_o += word(static_cast<std::uint32_t>(id.size())) + word(data);
+    strings += id + '\0';
+    data += static_cast<std::uint32_t>(id.size() + 1);
+  }
+  for (const auto& [id, str] : entries) {
+    tables_t += word(static_cast<std::uint32_t>(str.size())) + word(data);
+    strings += str + '\0';
+    data += static_cast<std::uint32_t>(str.size() + 1);
+  }
+  return head + tables_o + tables_t + strings;
+}
+
+TEST(I18n, ReadsMoFilesInBothByteOrders) {
+  using namespace std::string_literals;
+  const std::vector<std::pair<std::string, std::string>> entries = {
+      {"", "Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=1; plural=0;\n"},
+      {"{1} item\0{1} items"s, "{1} 个节目"},
+      {"Usage", "用法"},
+      {"untranslated", ""},
+  };
+  for (const bool be : {false, true}) {
+    auto c = Catalog::parse(make_mo(entries, be));
+    ASSERT_TRUE(c.ok()) << c.error().what();
+    EXPECT_STREQ(c->find("Usage"), "用法");
+    EXPECT_EQ(c->find("untranslated"), nullptr);
+    EXPECT_EQ(c->find("absent"), nullptr);
+    EXPECT_STREQ(c->find_plural("{1} item", 5), "{1} 个节目");
+  }
+  EXPECT_FALSE(Catalog::parse("not a catalog at all").ok());
+  std::string truncated = make_mo(entries, false);
+  truncated.resize(40);
+  EXPECT_FALSE(Catalog::parse(truncated).ok());
+}
+
+// ---- time zones from the IANA database (TZif) and POSIX TZ strings ----
+
+Instant utc(const char* text) {
+  auto t = parse_iso8601(text, *fixed_offset_zone(seconds(0)));
+  EXPECT_TRUE(t.ok()) << text;
+  return *t;
+}
+
+std::shared_ptr<const TimeZone> named(const char* name) {
+  auto z = time_zone_named(name);
+  EXPECT_TRUE(z.ok()) << name << ": " << (z ? "" : z.error().what());
+  return z ? *z : utc_time_zone();
+}
+
+TEST(TimeZone, AsiaShanghaiWhateverTheBoxSays) {
+  const auto sh = named("Asia/Shanghai");
+  EXPECT_EQ(sh->name(), "Asia/Shanghai");
+  EXPECT_EQ(format_iso8601(sh->to_local(utc("2024-06-16T02:00:00Z")), false), "2024-06-16T10:00:00+08:00");
+  EXPECT_EQ(sh->to_instant(year(2024) / June / 16, hours(8)), utc("2024-06-16T00:00:00Z"));
+  // China kept summer time from 1986 to 1991.
+  EXPECT_EQ(sh->to_local(utc("1988-07-01T00:00:00Z")).utc_offset, hours(9));
+  // Past the table: the footer (CST-8).
+  EXPECT_EQ(sh->to_local(utc("2150-01-01T00:00:00Z")).utc_offset, hours(8));
+}
+
+TEST(TimeZone, EuropeBerlinChangesBothWays) {
+  const auto be = named("Europe/Berlin");
+  // 2024-03-31 01:00 UTC: 02:00 CET becomes 03:00 CEST.
+  EXPECT_EQ(be->to_local(utc("2024-03-31T00:59:59Z")).utc_offset, hours(1));
+  EXPECT_EQ(be->to_local(utc("2024-03-31T01:00:00Z")).utc_offset, hours(2));
+  // 2024-10-27 01:00 UTC: 03:00 CEST becomes 02:00 CET.
+  EXPECT_EQ(be->to_local(utc("2024-10-27T00:59:59Z")).utc_offset, hours(2));
+  EXPECT_EQ(be->to_local(utc("2024-10-27T01:00:00Z")).utc_offset, hours(1));
+  // Gap: 02:30 never happens, 03:00 is next; overlap: the earlier 02:30.
+  EXPECT_EQ(be->to_instant(year(2024) / March / 31, hours(2) + minutes(30)), utc("2024-03-31T01:00:00Z"));
+  EXPECT_EQ(be->to_instant(year(2024) / October / 27, hours(2) + minutes(30)), utc("2024-10-27T00:30:00Z"));
+  // Far past the table (slim files stop early; the POSIX footer gives the rule).
+  EXPECT_EQ(be->to_local(utc("2100-07-01T12:00:00Z")).utc_offset, hours(2));
+  EXPECT_EQ(be->to_local(utc("2100-12-01T12:00:00Z")).utc_offset, hours(1));
+  EXPECT_EQ(be->to_local(utc("2100-03-28T00:59:59Z")).utc_offset, hours(1));
+  EXPECT_EQ(be->to_local(utc("2100-03-28T01:00:00Z")).utc_offset, hours(2));
+}
+
+TEST(TimeZone, AmericaNewYork) {
+  const auto ny = named("America/New_York");
+  EXPECT_EQ(ny->to_local(utc("2024-03-10T06:59:59Z")).utc_offset, hours(-5));
+  EXPECT_EQ(ny->to_local(utc("2024-03-10T07:00:00Z")).utc_offset, hours(-4));
+  EXPECT_EQ(ny->to_local(utc("2024-11-03T05:59:59Z")).utc_offset, hours(-4));
+  EXPECT_EQ(ny->to_local(utc("2024-11-03T06:00:00Z")).utc_offset, hours(-5));
+  EXPECT_EQ(format_iso8601(ny->to_local(utc("2024-06-16T14:00:00Z")), false), "2024-06-16T10:00:00-04:00");
+  EXPECT_EQ(ny->to_local(utc("2090-07-04T12:00:00Z")).utc_offset, hours(-4));
+}
+
+TEST(TimeZone, PosixStrings) {
+  auto cet = posix_time_zone("CET-1CEST,M3.5.0,M10.5.0/3");
+  ASSERT_TRUE(cet.ok()) << cet.error().what();
+  const auto be = named("Europe/Berlin");
+  for (const char* t : {"2024-03-31T00:59:59Z", "2024-03-31T01:00:00Z", "2024-10-27T00:59:59Z",
+                        "2024-10-27T01:00:00Z", "2031-06-01T00:00:00Z", "2099-12-31T23:00:00Z"}) {
+    EXPECT_EQ((*cet)->to_local(utc(t)).utc_offset, be->to_local(utc(t)).utc_offset) << t;
+  }
+  auto sydney = posix_time_zone("AEST-10AEDT,M10.1.0,M4.1.0/3");  // southern: summer over new year
+  ASSERT_TRUE(sydney.ok());
+  EXPECT_EQ((*sydney)->to_local(utc("2024-01-15T00:00:00Z")).utc_offset, hours(11));
+  EXPECT_EQ((*sydney)->to_local(utc("2024-07-15T00:00:00Z")).utc_offset, hours(10));
+  auto tehran = posix_time_zone("<+0330>-3:30");
+  ASSERT_TRUE(tehran.ok());
+  EXPECT_EQ((*tehran)->to_local(utc("2024-07-15T00:00:00Z")).utc_offset, hours(3) + minutes(30));
+  auto cst = posix_time_zone("CST-8");
+  ASSERT_TRUE(cst.ok());
+  EXPECT_EQ((*cst)->to_local(utc("2024-07-15T00:00:00Z")).utc_offset, hours(8));
+  EXPECT_FALSE(posix_time_zone("8").ok());
+  EXPECT_FALSE(posix_time_zone("CET-1CEST,M13.5.0,M10.5.0").ok());
+}
+
+TEST(TimeZone, UnknownNamesAreErrorsThatSayWhatToWrite) {
+  for (const char* bad : {"Asia/Shangai", "", "../../etc/passwd", "/etc/localtime", "Asia/Shanghai ", "北京"}) {
+    auto z = time_zone_named(bad);
+    ASSERT_FALSE(z.ok()) << bad;
+    EXPECT_EQ(z.error().message(), std::string("unknown time zone '") + bad +
+                                       "'; write an IANA time zone name such as Asia/Shanghai");
+  }
+  const ScopedMessageLanguage zh(Language::zh_CN);
+  auto z = time_zone_named("Asia/Shangai");
+  ASSERT_FALSE(z.ok());
+  EXPECT_EQ(z.error().message(), "没有名为“Asia/Shangai”的时区，请写 IANA 时区名，例如 Asia/Shanghai");
+}
+
+TEST(TimeZone, TzAsTheCLibraryReadsIt) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("signage_zone_test_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const auto link = dir / "localtime";
+  std::filesystem::create_symlink("/usr/share/zoneinfo/Asia/Shanghai", link);
+  auto local = time_zone_from_tz(nullptr, "/usr/share/zoneinfo", link);
+  ASSERT_TRUE(local.ok()) << local.error().what();
+  EXPECT_EQ((*local)->name(), "Asia/Shanghai");
+  EXPECT_EQ((*local)->to_local(utc("2024-06-16T02:00:00Z")).utc_offset, hours(8));
+  std::filesystem::remove_all(dir);
+
+  EXPECT_EQ((*time_zone_from_tz("", "/usr/share/zoneinfo", link))->to_local(utc("2024-06-16T02:00:00Z")).utc_offset,
+            seconds(0));
+  EXPECT_EQ((*time_zone_from_tz(":Europe/Berlin", "/usr/share/zoneinfo", link))->name(), "Europe/Berlin");
+  EXPECT_EQ((*time_zone_from_tz("CST-8", "/usr/share/zoneinfo", link))->to_local(utc("2024-01-01T00:00:00Z")).utc_offset,
+            hours(8));
+  EXPECT_FALSE(time_zone_from_tz("Nowhere/City", "/usr/share/zoneinfo", link).ok());
+  EXPECT_FALSE(time_zone_from_tz(":Nowhere/City", "/usr/share/zoneinfo", link).ok());
+}
+
+// Our reading of the database agrees with the C library's, instant by instant, over
+// two centuries, in zones with every kind of history (and the footer's years).
+TEST(TimeZone, AgreesWithTheCLibrary) {
+  const char* old = std::getenv("TZ");
+  const std::string saved = old ? old : "";
+  for (const char* name : {"Asia/Shanghai", "Europe/Berlin", "America/New_York", "Australia/Sydney",
+                           "America/Sao_Paulo", "Asia/Kolkata", "Europe/London", "Pacific/Chatham"}) {
+    const auto zone = named(name);
+    setenv("TZ", name, 1);
+    tzset();
+    int checked = 0;
+    for (std::int64_t s = -2'000'000'000; s < 4'000'000'000; s += 86'400 * 3 + 3'607) {
+      const std::time_t tt = static_cast<std::time_t>(s);
+      std::tm tm{};
+      localtime_r(&tt, &tm);
+      const Instant t{seconds(s)};
+      ASSERT_EQ(zone->to_local(t).utc_offset, seconds(tm.tm_gmtoff)) << name << " at " << s;
+      ++checked;
+    }
+    EXPECT_GT(checked, 20'000);
+  }
+  if (old) setenv("TZ", saved.c_str(), 1); else unsetenv("TZ");
+  tzset();
+}
+
+TEST(TimeZone, SystemZoneFollowsTz) {
+  // test_main sets TZ=Asia/Shanghai.
+  const auto zone = system_time_zone();
+  EXPECT_EQ(zone->name(), "Asia/Shanghai");
+  EXPECT_EQ(zone->to_local(utc("2024-06-16T02:00:00Z")).utc_offset, hours(8));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/player.h"
+#include "core/i18n.h"
 #include "config/device_config.h"
 #include "journal/report.h"
 #include "journal/report_render.h"
@@ -265,82 +266,218 @@ int run_check(const std::vector<std::string>& paths, const std::string& media, s
 // `signage report` and its options, into `a`.
 CLI::App* add_report_command(CLI::App& app, ReportArgs& a) {
   auto* report_cmd = app.add_subcommand(
-      "report", "Statistics table (统计表) of plays from screens' journals or the central log (rsyslog's files)");
+      "report", _("Statistics table (统计表) of plays from screens' journals or the central log (rsyslog's files)"));
   report_cmd->add_option("dirs", a.dirs,
-                         "Journal folders (one per screen) and/or central log folders or files, told apart by "
-                         "their content")
+                         _("Journal folders (one per screen) and/or central log folders or files, told apart by "
+                           "their content"))
       ->required();
-  report_cmd->add_option("--from", a.from, "First date, e.g. 2024-06-01")->required();
-  report_cmd->add_option("--to", a.to, "Last date, e.g. 2024-06-30")->required();
-  report_cmd->add_option("--campaign", a.campaign, "Only this campaign id");
+  report_cmd->add_option("--from", a.from, _("First date, e.g. 2024-06-01"))->required();
+  report_cmd->add_option("--to", a.to, _("Last date, e.g. 2024-06-30"))->required();
+  report_cmd->add_option("--campaign", a.campaign, _("Only this campaign id"));
   report_cmd->add_option("--format", a.format,
-                         "csv, html, md, xlsx or json (default: from the --out file's extension, else md)")
+                         _("html, xlsx, csv, md or json (default: from the --out file's extension, else md); the "
+                           "table is in Chinese unless --lang en"))
       ->check(CLI::IsMember({"csv", "html", "md", "xlsx", "json"}));
-  report_cmd->add_option("--out", a.out, "Output file (default: standard output)");
-  report_cmd->add_option("--lang", a.lang, "Language of the table and the messages: zh (default) or en")
-      ->check(CLI::IsMember({"zh", "en"}));
+  report_cmd->add_option("--out", a.out, _("Output file (default: standard output)"));
   report_cmd->add_option("--config", a.configs,
-                         "Device config (signage.toml) of a screen: its [screen] organisation, location and "
-                         "contact fill the table; the first one is the reporting unit (repeatable)");
+                         _("Device config (signage.toml) of a screen: its [screen] organisation, location and "
+                           "contact fill the table; the first one is the reporting unit (repeatable)"));
   report_cmd->add_option("--as-of", a.as_of,
-                         "Central log: judge dark screens at this moment, e.g. 2024-06-30T18:00+08:00 (default: "
-                         "the end of --to, or now if earlier)");
+                         _("Central log: judge dark screens at this moment, e.g. 2024-06-30T18:00+08:00 (default: "
+                           "the end of --to, or now if earlier)"));
   return report_cmd;
 }
 
 }  // namespace
 
-int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
-  CLI::App app{"signage: a player for safety-publicity screens"};
-  app.require_subcommand(0, 1);
+namespace {
+
+// Every option of every subcommand, filled by CLI11.
+struct CliOptions {
+  std::string lang;
   bool version = false;
-  app.add_flag("--version", version, "Print the version and exit");
-
-  std::string config_path, playlists, media, exit_after, size, at, out_png, clock_at, journal_dir;
-  bool no_journal = false, null_output = false;
-  std::string stats_file;
+  // play
+  std::string config_path, playlists, media, exit_after, size, clock_at, journal_dir, stats_file;
+  bool no_journal = false, null_output = false, headless = false, window = false;
   double speed = 1.0;
-  bool headless = false, window = false;
-
-  auto* play_cmd = app.add_subcommand("play", "Play the playlists fullscreen (the kiosk)");
-  play_cmd->add_option("--config", config_path, "Device config file (default /etc/signage/signage.toml if present)");
-  play_cmd->add_option("--playlists", playlists, "Folder of playlist *.toml files (overrides the config)");
-  play_cmd->add_option("--media", media, "Folder that media paths are relative to (default: the playlists folder)");
-  play_cmd->add_flag("--headless", headless, "Render off screen (no window)");
-  play_cmd->add_flag("--window", window, "Play in a window instead of fullscreen");
-  play_cmd->add_option("--size", size, "Window or headless size, WxH");
-  play_cmd->add_option("--exit-after", exit_after, "Stop after this long, e.g. 30s");
-  play_cmd->add_option("--journal", journal_dir, "Journal folder (overrides the config)");
-  play_cmd->add_flag("--no-journal", no_journal, "Keep no journal (demos)");
-  play_cmd->add_option("--stats", stats_file, "Write playback statistics (JSON) to this file at exit");
-  play_cmd->add_flag("--null-output", null_output, "Draw nothing: measure decoding and the loop alone");
-  play_cmd->add_option("--clock", clock_at,
-                       "Simulated clock: play as if the wall clock read this at start, e.g. 2024-06-16T07:30+08:00");
-  play_cmd->add_option("--speed", speed, "Run the (simulated) clock this many times faster, e.g. 60")
-      ->check(CLI::Range(0.01, 10000.0));
-
+  // check
   std::vector<std::string> check_paths;
   std::string check_media;
-  auto* check_cmd = app.add_subcommand("check", "Check playlist files or folders before dropping them");
-  check_cmd->add_option("paths", check_paths, "Playlist files or folders")->required();
-  check_cmd->add_option("--media", check_media, "Folder that media paths are relative to (default: the playlist's folder)");
-
+  // verify
   std::vector<std::string> verify_dirs;
-  auto* verify_cmd = app.add_subcommand("verify", "Check the integrity of play journals (exit 1 when broken)");
-  verify_cmd->add_option("dirs", verify_dirs, "Journal folders")->required();
-
+  // report
   ReportArgs rep;
-  CLI::App* report_cmd = add_report_command(app, rep);
+  // preview
+  std::string pv_config, pv_playlists, pv_media, pv_size, at, out_png;
+};
 
-  std::string pv_config, pv_playlists, pv_media, pv_size;
-  auto* preview_cmd = app.add_subcommand("preview", "Render what the screen shows at a moment to a PNG");
-  preview_cmd->add_option("--config", pv_config, "Device config file");
-  preview_cmd->add_option("--playlists", pv_playlists, "Folder of playlist *.toml files");
-  preview_cmd->add_option("--media", pv_media, "Folder that media paths are relative to");
-  preview_cmd->add_option("--at", at, "The moment, e.g. 2024-06-16T10:00+08:00")->required();
-  preview_cmd->add_option("--out", out_png, "PNG file to write")->required();
-  preview_cmd->add_option("--size", pv_size, "Picture size, WxH (default: the config's, 1920x1080)");
+struct Subcommands {
+  CLI::App* play = nullptr;
+  CLI::App* check = nullptr;
+  CLI::App* verify = nullptr;
+  CLI::App* report = nullptr;
+  CLI::App* preview = nullptr;
+};
 
+// The language asked for with --lang (before the command line is parsed: the help
+// text is written in it).
+std::optional<Language> language_argument(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--lang" && i + 1 < argc) return parse_language(argv[i + 1]);
+    if (a.starts_with("--lang=")) return parse_language(a.substr(7));
+  }
+  return std::nullopt;
+}
+
+// CLI11's own words in the message language.
+void translate_cli(CLI::App& app) {
+  auto f = app.get_formatter();
+  f->label("Usage", _("Usage"));
+  f->label("OPTIONS", _("OPTIONS"));
+  f->label("SUBCOMMAND", _("SUBCOMMAND"));
+  f->label("SUBCOMMANDS", _("SUBCOMMANDS"));
+  f->label("Positionals", _("Positionals"));
+  f->label("REQUIRED", _("REQUIRED"));
+  f->label("TEXT", _("TEXT"));
+  f->label("FLOAT", _("NUMBER"));
+  app.option_defaults()->group(_("Options"));
+  app.group(_("Subcommands"));
+  app.set_help_flag("-h,--help", _("Print this help message and exit"));
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return fmt(_("{1}\nRun with --help for more information.\n"), e.what());
+  });
+}
+
+void declare_play(CLI::App& app, CliOptions& o, Subcommands& s) {
+  auto* play = s.play = app.add_subcommand("play", _("Play the playlists fullscreen (the kiosk)"));
+  play->add_option("--config", o.config_path, _("Device config file (default /etc/signage/signage.toml if present)"));
+  play->add_option("--playlists", o.playlists, _("Folder of playlist *.toml files (overrides the config)"));
+  play->add_option("--media", o.media, _("Folder that media paths are relative to (default: the playlists folder)"));
+  play->add_flag("--headless", o.headless, _("Render off screen (no window)"));
+  play->add_flag("--window", o.window, _("Play in a window instead of fullscreen"));
+  play->add_option("--size", o.size, _("Window or headless size, WxH"));
+  play->add_option("--exit-after", o.exit_after, _("Stop after this long, e.g. 30s"));
+  play->add_option("--journal", o.journal_dir, _("Journal folder (overrides the config)"));
+  play->add_flag("--no-journal", o.no_journal, _("Keep no journal (demos)"));
+  play->add_option("--stats", o.stats_file, _("Write playback statistics (JSON) to this file at exit"));
+  play->add_flag("--null-output", o.null_output, _("Draw nothing: measure decoding and the loop alone"));
+  play->add_option("--clock", o.clock_at,
+                   _("Simulated clock: play as if the wall clock read this at start, e.g. 2024-06-16T07:30+08:00"));
+  play->add_option("--speed", o.speed, _("Run the (simulated) clock this many times faster, e.g. 60"))
+      ->check(CLI::Range(0.01, 10000.0));
+}
+
+void declare_tools(CLI::App& app, CliOptions& o, Subcommands& s) {
+  s.check = app.add_subcommand("check", _("Check playlist files or folders before dropping them"));
+  s.check->add_option("paths", o.check_paths, _("Playlist files or folders"))->required();
+  s.check->add_option("--media", o.check_media,
+                      _("Folder that media paths are relative to (default: the playlist's folder)"));
+
+  s.verify = app.add_subcommand("verify", _("Check the integrity of play journals (exit 1 when broken)"));
+  s.verify->add_option("dirs", o.verify_dirs, _("Journal folders"))->required();
+
+  s.report = add_report_command(app, o.rep);
+
+  auto* preview = s.preview = app.add_subcommand("preview", _("Render what the screen shows at a moment to a PNG"));
+  preview->add_option("--config", o.pv_config, _("Device config file"));
+  preview->add_option("--playlists", o.pv_playlists, _("Folder of playlist *.toml files"));
+  preview->add_option("--media", o.pv_media, _("Folder that media paths are relative to"));
+  preview->add_option("--at", o.at, _("The moment, e.g. 2024-06-16T10:00+08:00"))->required();
+  preview->add_option("--out", o.out_png, _("PNG file to write"))->required();
+  preview->add_option("--size", o.pv_size, _("Picture size, WxH (default: the config's, 1920x1080)"));
+}
+
+int run_play(const CliOptions& o, std::ostream& err) {
+  auto cfg = load_config(o.config_path, err);
+  if (!cfg) return 1;
+  if (!o.playlists.empty()) cfg->playlists = o.playlists;
+  if (!o.media.empty()) cfg->media = o.media;
+  if (o.headless) cfg->mode = DisplayMode::headless;
+  else if (o.window) cfg->mode = DisplayMode::window;
+  if (!o.size.empty() && !parse_size(o.size, cfg->width, cfg->height)) {
+    err << "signage play: --size '" << o.size << "' is not WxH, e.g. 1280x720\n";
+    return 2;
+  }
+  PlayOptions po;
+  po.config = *cfg;
+  po.stats_file = o.stats_file;
+  po.null_output = o.null_output;
+  po.journal_dir = o.no_journal           ? std::filesystem::path()
+                   : o.journal_dir.empty() ? cfg->journal
+                                           : std::filesystem::path(o.journal_dir);
+  if (!o.exit_after.empty()) {
+    auto d = parse_duration(o.exit_after);
+    if (!d) {
+      err << "signage play: --exit-after: " << d.error().what() << "\n";
+      return 2;
+    }
+    po.exit_after = *d;
+  }
+  const auto zone = system_time_zone();
+  const SystemClock system_clock;
+  Instant start = system_clock.now();
+  if (!o.clock_at.empty()) {
+    auto t = parse_iso8601(o.clock_at, *zone);
+    if (!t) {
+      err << "signage play: --clock: " << t.error().what() << "\n";
+      return 2;
+    }
+    start = *t;
+  }
+  const SimulatedClock clock(system_clock, start, o.speed);
+  return play(po, load_set(*cfg, err), clock, *zone, err);
+}
+
+int run_preview(const CliOptions& o, std::ostream& out, std::ostream& err) {
+  auto cfg = load_config(o.pv_config, err);
+  if (!cfg) return 1;
+  if (!o.pv_playlists.empty()) cfg->playlists = o.pv_playlists;
+  if (!o.pv_media.empty()) cfg->media = o.pv_media;
+  PreviewOptions po;
+  po.config = *cfg;
+  po.width = cfg->width;
+  po.height = cfg->height;
+  if (!o.pv_size.empty() && !parse_size(o.pv_size, po.width, po.height)) {
+    err << "signage preview: --size '" << o.pv_size << "' is not WxH, e.g. 1280x720\n";
+    return 2;
+  }
+  const auto zone = system_time_zone();
+  auto t = parse_iso8601(o.at, *zone);
+  if (!t) {
+    err << "signage preview: --at: " << t.error().what() << "\n";
+    return 2;
+  }
+  po.at = *t;
+  po.out = o.out_png;
+  if (auto s = preview(po, load_set(*cfg, err).set, *zone, err); !s) {
+    err << "signage preview: " << s.error().what() << "\n";
+    return 1;
+  }
+  out << o.out_png << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  // The message language for this run: --lang, else what the environment asks for.
+  const ScopedMessageLanguage language(language_argument(argc, argv).value_or(language_from_environment()));
+  CLI::App app{_("signage: a player for safety-publicity screens")};
+  translate_cli(app);
+  app.require_subcommand(0, 1);
+  app.fallthrough();
+  CliOptions o;
+  app.add_flag("--version", o.version, _("Print the version and exit"));
+  app.add_option("--lang", o.lang, _("Language of messages: zh (Chinese) or en (English); default: from LANG"))
+      ->check(CLI::Validator(
+          [](const std::string& v) {
+            return parse_language(v) ? std::string() : fmt(_("'{1}' is not a language; use zh or en"), v);
+          },
+          "zh|en"));
+  Subcommands s;
+  declare_play(app, o, s);
+  declare_tools(app, o, s);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -351,85 +488,19 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     app.exit(e, out, err);
     return 2;
   }
-  if (version) {
+  if (o.version) {
     out << "signage " << SIGNAGE_VERSION << "\n";
     return 0;
   }
-
-  if (check_cmd->parsed()) return run_check(check_paths, check_media, out, err);
-  if (verify_cmd->parsed()) return run_verify(verify_dirs, out, err);
-  if (report_cmd->parsed()) {
-    return run_report(rep, out, err);
+  if (s.check->parsed()) return run_check(o.check_paths, o.check_media, out, err);
+  if (s.verify->parsed()) return run_verify(o.verify_dirs, out, err);
+  if (s.report->parsed()) {
+    // The table is Chinese unless --lang asks for English.
+    if (!o.lang.empty()) o.rep.lang = parse_language(o.lang) == Language::en ? "en" : "zh";
+    return run_report(o.rep, out, err);
   }
-
-  if (play_cmd->parsed()) {
-    auto cfg = load_config(config_path, err);
-    if (!cfg) return 1;
-    if (!playlists.empty()) cfg->playlists = playlists;
-    if (!media.empty()) cfg->media = media;
-    if (headless) cfg->mode = DisplayMode::headless;
-    else if (window) cfg->mode = DisplayMode::window;
-    if (!size.empty() && !parse_size(size, cfg->width, cfg->height)) {
-      err << "signage play: --size '" << size << "' is not WxH, e.g. 1280x720\n";
-      return 2;
-    }
-    PlayOptions po;
-    po.config = *cfg;
-    po.stats_file = stats_file;
-    po.null_output = null_output;
-    po.journal_dir = no_journal ? std::filesystem::path() : journal_dir.empty() ? cfg->journal : std::filesystem::path(journal_dir);
-    if (!exit_after.empty()) {
-      auto d = parse_duration(exit_after);
-      if (!d) {
-        err << "signage play: --exit-after: " << d.error().what() << "\n";
-        return 2;
-      }
-      po.exit_after = *d;
-    }
-    const auto zone = system_time_zone();
-    const SystemClock system_clock;
-    Instant start = system_clock.now();
-    if (!clock_at.empty()) {
-      auto t = parse_iso8601(clock_at, *zone);
-      if (!t) {
-        err << "signage play: --clock: " << t.error().what() << "\n";
-        return 2;
-      }
-      start = *t;
-    }
-    const SimulatedClock clock(system_clock, start, speed);
-    return play(po, load_set(*cfg, err), clock, *zone, err);
-  }
-
-  if (preview_cmd->parsed()) {
-    auto cfg = load_config(pv_config, err);
-    if (!cfg) return 1;
-    if (!pv_playlists.empty()) cfg->playlists = pv_playlists;
-    if (!pv_media.empty()) cfg->media = pv_media;
-    PreviewOptions po;
-    po.config = *cfg;
-    po.width = cfg->width;
-    po.height = cfg->height;
-    if (!pv_size.empty() && !parse_size(pv_size, po.width, po.height)) {
-      err << "signage preview: --size '" << pv_size << "' is not WxH, e.g. 1280x720\n";
-      return 2;
-    }
-    const auto zone = system_time_zone();
-    auto t = parse_iso8601(at, *zone);
-    if (!t) {
-      err << "signage preview: --at: " << t.error().what() << "\n";
-      return 2;
-    }
-    po.at = *t;
-    po.out = out_png;
-    if (auto s = preview(po, load_set(*cfg, err).set, *zone, err); !s) {
-      err << "signage preview: " << s.error().what() << "\n";
-      return 1;
-    }
-    out << out_png << "\n";
-    return 0;
-  }
-
+  if (s.play->parsed()) return run_play(o, err);
+  if (s.preview->parsed()) return run_preview(o, out, err);
   out << app.help();
   return 2;
 }

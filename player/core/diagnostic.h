@@ -20,7 +20,9 @@ struct Diagnostic {
   SourcePos where;
   std::string message;
 
-  // "file:line:col: error: message" (line and column left out when unknown).
+  // "file:line:col: error: message" (line and column left out when unknown), in the
+  // message language (core/i18n.h): in Chinese
+  // "file:line:col: 错误：第 3 行第 12 列：message". `message` is already translated.
   std::string format() const;
 };
 

@@ -1,5 +1,7 @@
 #include "core/time.h"
 
+#include "core/i18n.h"
+
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -28,22 +30,17 @@ LocalTime from_wall(chr::sys_time<milliseconds> wall, chr::seconds offset) {
   return lt;
 }
 
-class SystemZone final : public TimeZone {
- public:
-  LocalTime to_local(Instant t) const override {
-    const auto secs = chr::floor<chr::seconds>(t);
-    const std::time_t tt = static_cast<std::time_t>(secs.time_since_epoch().count());
-    std::tm tm{};
-    localtime_r(&tt, &tm);
-    const chr::seconds offset{tm.tm_gmtoff};
-    return from_wall(t + offset, offset);
-  }
-};
-
 class FixedZone final : public TimeZone {
  public:
   explicit FixedZone(chr::seconds offset) : offset_(offset) {}
   LocalTime to_local(Instant t) const override { return from_wall(t + offset_, offset_); }
+  std::string name() const override {
+    const long long off = offset_.count();
+    const long long a = off < 0 ? -off : off;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "UTC%c%02lld:%02lld", off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+    return buf;
+  }
 
  private:
   chr::seconds offset_;
@@ -77,11 +74,6 @@ Instant TimeZone::to_instant(Date date, milliseconds time_of_day) const {
     }
   }
   return hi;
-}
-
-std::unique_ptr<TimeZone> system_time_zone() {
-  tzset();
-  return std::make_unique<SystemZone>();
 }
 
 std::unique_ptr<TimeZone> fixed_offset_zone(chr::seconds offset) {
@@ -152,8 +144,7 @@ struct Cursor {
 }  // namespace
 
 Result<Instant> parse_iso8601(std::string_view text, const TimeZone& zone) {
-  const Error bad("'" + std::string(text) +
-                  "' is not a time; write it like 2024-06-16T10:00:00+08:00");
+  const Error bad(fmt(_("'{1}' is not a time; write it like 2024-06-16T10:00:00+08:00"), text));
   Cursor c{text};
   const auto y = c.digits(4);
   if (!y || !c.eat('-')) return bad;
@@ -208,7 +199,7 @@ Result<Instant> parse_iso8601(std::string_view text, const TimeZone& zone) {
 }
 
 Result<milliseconds> parse_duration(std::string_view text) {
-  const Error bad("'" + std::string(text) + "' is not a duration; write it like 12s, 1m30s or 500ms");
+  const Error bad(fmt(_("'{1}' is not a duration; write it like 12s, 1m30s or 500ms"), text));
   if (text.empty()) return bad;
   double total_ms = 0;
   size_t i = 0;
@@ -236,7 +227,7 @@ Result<milliseconds> parse_duration(std::string_view text) {
 }
 
 Result<milliseconds> parse_time_of_day(std::string_view text) {
-  const Error bad("'" + std::string(text) + "' is not a time of day; write it like 08:00 or 22:30:00");
+  const Error bad(fmt(_("'{1}' is not a time of day; write it like 08:00 or 22:30:00"), text));
   Cursor c{text};
   const auto hh = c.digits(2);
   if (!hh || !c.eat(':')) return bad;

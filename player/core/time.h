@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -43,9 +44,35 @@ class TimeZone {
   // earlier; when it never happens (clocks go forward), the instant the clock jumps
   // past it, so that a window "02:30-04:00" on a spring-forward night starts at 03:00.
   Instant to_instant(Date date, std::chrono::milliseconds time_of_day) const;
+
+  // "Asia/Shanghai", "UTC+08:00", a POSIX TZ string: what the zone is called in
+  // messages and logs.
+  virtual std::string name() const { return {}; }
 };
 
-// The zone of the process: TZ if set, else /etc/localtime (through localtime_r).
+// Zones are objects, read from the IANA time zone database (TZif files, RFC 8536,
+// version 2 and later with their POSIX footer for instants past the table) or POSIX
+// TZ strings; nothing here goes through localtime_r or the process's TZ, so several
+// zones work at once, from any thread.
+//
+// A zone by IANA name ("Asia/Shanghai", "Europe/Berlin", "UTC") from `zoneinfo`.
+// Errors (translated) say the name is unknown and what to write.
+Result<std::shared_ptr<const TimeZone>> time_zone_named(std::string_view name,
+                                                        const std::filesystem::path& zoneinfo = "/usr/share/zoneinfo");
+// A zone from the bytes of a TZif file; `name` is what it is called.
+Result<std::shared_ptr<const TimeZone>> time_zone_from_tzif(std::string_view bytes, std::string name);
+// A zone from a POSIX TZ string: "CST-8", "CET-1CEST,M3.5.0,M10.5.0/3", "<+0330>-3:30".
+Result<std::shared_ptr<const TimeZone>> posix_time_zone(std::string_view tz);
+// UTC.
+std::shared_ptr<const TimeZone> utc_time_zone();
+// The zone a TZ value means, as the C library reads it: nullptr (unset) -> the
+// TZif file `localtime`; "" -> UTC; ":NAME" or "/path" -> that file; "NAME" -> the
+// zone of that name in `zoneinfo`, else a POSIX TZ string.
+Result<std::shared_ptr<const TimeZone>> time_zone_from_tz(const char* tz, const std::filesystem::path& zoneinfo,
+                                                           const std::filesystem::path& localtime);
+// The zone of the box: time_zone_from_tz(getenv("TZ"), "/usr/share/zoneinfo",
+// "/etc/localtime"), as an object read once (UTC when it cannot be read, as the C
+// library does).
 std::unique_ptr<TimeZone> system_time_zone();
 // A zone with a constant offset (tests, and zones without DST).
 std::unique_ptr<TimeZone> fixed_offset_zone(std::chrono::seconds offset);

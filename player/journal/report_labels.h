@@ -1,7 +1,8 @@
-// Every word the report shows a reader or prints as a message, in Chinese and in
-// English: one table per language, so that a translation is one place to change.
-// Patterns take named arguments ("{screen}") filled by fill().
-// Thread: any; constant data.
+// Every word the report shows a reader or prints as a message: one table, written
+// in English and marked for translation (N_()), translated into Chinese through the
+// player's catalog (core/i18n.h, po/zh_CN.po), so that a wording is one place to
+// change. Patterns take named arguments ("{screen}") filled by fill().
+// Thread: any; constant data (the Chinese table is made once, on first use).
 #pragma once
 
 #include <initializer_list>

@@ -96,6 +96,7 @@ have /usr/lib/sysusers.d/signage.conf
 have /var/lib/signage/playlists/ d
 have /var/lib/signage/journal/ d
 have /usr/share/man/man1/signage.1.gz
+have /usr/share/locale/zh_CN/LC_MESSAGES/signage.mo
 for doc in README.md deploy.md admin-guide.zh-CN.md playlist-format.md journal-format.md central-log.md \
 	copyright changelog.gz examples/signage-central.conf; do
 	have "/usr/share/doc/signage/$doc"
@@ -106,7 +107,7 @@ done
 for media in "$(dirname "$0")"/../../assets/media/*.png; do
 	have "/usr/share/signage/samples/playlists/media/$(basename "$media")"
 done
-if grep -vE ' \./(etc/signage|lib/systemd/system|usr/(bin|lib/sysusers\.d|share/(doc|man|signage))|var/lib/signage)?(/|$)' "$work/contents" |
+if grep -vE ' \./(etc/signage|lib/systemd/system|usr/(bin|lib/sysusers\.d|share/(doc|man|signage|locale))|var/lib/signage)?(/|$)' "$work/contents" |
 	grep -vE ' \./(etc|lib|lib/systemd|usr|usr/lib|usr/share|var|var/lib)/$'; then
 	fail "files outside the expected folders (above)"
 fi
@@ -149,6 +150,10 @@ done
 step "signage --version / check, from the installed root"
 out=$("$root/usr/bin/signage" --version) || fail "signage --version exited $?"
 [ "$out" = "signage $version" ] || fail "signage --version printed '$out'"
+
+# Chinese from the installed catalog, whatever locales the box has generated.
+LANG=zh_CN.UTF-8 "$root/usr/bin/signage" check --help | grep -q '放入前检查节目单' ||
+	fail "LANG=zh_CN.UTF-8 signage check --help is not in Chinese"
 
 drop="$root/var/lib/signage/playlists"
 set +e
