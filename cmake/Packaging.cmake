@@ -49,6 +49,7 @@ install(FILES ${_signage_sample_media} DESTINATION share/signage/samples/playlis
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/deploy.md
               ${PROJECT_SOURCE_DIR}/docs/admin-guide.zh-CN.md ${PROJECT_SOURCE_DIR}/docs/playlist-format.md
               ${PROJECT_SOURCE_DIR}/docs/journal-format.md ${PROJECT_SOURCE_DIR}/docs/central-log.md
+              ${PROJECT_SOURCE_DIR}/docs/report.md
               ${SIGNAGE_PKG_DIR}/debian/copyright ${SIGNAGE_PKG_OUT}/changelog.gz
         DESTINATION share/doc/signage)
 # The log host's side of the central log (docs/central-log.md).
@@ -80,7 +81,9 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # The shared libraries come from dpkg-shlibdeps (libsdl2, libavcodec, ...); the rest
 # is what the player or its maintainer scripts use without linking to it.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, fontconfig, fonts-wqy-microhei | fonts-noto-cjk")
+# libxlsxwriter4: `signage report --format xlsx` (dpkg-shlibdeps finds it too; named
+# here so that the package says so even where the binary is linked another way).
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, fontconfig, fonts-wqy-microhei | fonts-noto-cjk, libxlsxwriter4")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "cage, xinit, xserver-xorg-core, va-driver-all")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${SIGNAGE_PKG_DIR}/debian/conffiles ${SIGNAGE_PKG_DIR}/debian/postinst

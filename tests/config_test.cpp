@@ -289,5 +289,23 @@ TEST(DeviceConfig, RotationFpsAndLayout) {
   }
 }
 
+// Who the screen belongs to, for the report's statistics table.
+TEST(DeviceConfig, ScreenOrganisationLocationAndContact) {
+  TempDir t;
+  auto r = load_device_config(t.write("signage.toml", "[screen]\nid = \"lobby-1\"\n"
+                                                      "organisation = \"泉州洛江万达广场商业管理有限公司\"\n"
+                                                      "location = \"一楼中庭\"\ncontact = \"郑经理 0595-22630156\"\n"));
+  ASSERT_TRUE(r.config) << dump(r.diagnostics);
+  EXPECT_TRUE(r.diagnostics.empty()) << dump(r.diagnostics);
+  EXPECT_EQ(r.config->organisation, "泉州洛江万达广场商业管理有限公司");
+  EXPECT_EQ(r.config->location, "一楼中庭");
+  EXPECT_EQ(r.config->contact, "郑经理 0595-22630156");
+  const fs::path bad = t.write("bad.toml", "[screen]\nid = \"lobby-1\"\norganisation = 12\n");
+  r = load_device_config(bad);
+  EXPECT_FALSE(r.config);
+  ASSERT_EQ(r.diagnostics.size(), 1u) << dump(r.diagnostics);
+  EXPECT_EQ(r.diagnostics[0].format().rfind(bad.string() + ":3:16: error:", 0), 0u) << dump(r.diagnostics);
+}
+
 }  // namespace
 }  // namespace signage

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <map>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -21,6 +22,8 @@
 #include "journal/evidence.h"
 #include "journal/journal.h"
 #include "journal/report.h"
+#include "journal/report_render.h"
+#include "journal/report_tables.h"
 #include "journal/verify.h"
 
 namespace signage {
@@ -690,78 +693,127 @@ class ReportTest : public JournalTest {
     }
     add(*b, "station-b", sm, smt, "theme", "2024-06-17T09:00+08:00", 12, O::complete);  // after --to
   }
+  static ReportRequest request(std::vector<fs::path> paths, Date from, Date to,
+                               std::optional<std::string> campaign = std::nullopt) {
+    ReportRequest q;
+    q.paths = std::move(paths);
+    q.from = from;
+    q.to = to;
+    q.campaign = std::move(campaign);
+    return q;
+  }
   Report build(std::optional<std::string> campaign = std::nullopt) {
-    auto r = build_report({tmp.path(), screen_b.path()}, Date{2024y / 6 / 15}, Date{2024y / 6 / 16}, campaign);
+    auto r = build_report(request({tmp.path(), screen_b.path()}, Date{2024y / 6 / 15}, Date{2024y / 6 / 16}, campaign));
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().what());
     return std::move(r).value();
+  }
+  static const ScreenRow& screen(const Report& r, const std::string& id) {
+    for (const auto& s : r.screens) {
+      if (s.who.screen == id) return s;
+    }
+    ADD_FAILURE() << "no screen " << id;
+    return r.screens.front();
   }
 };
 
 TEST_F(ReportTest, TotalsMatchTheHandComputedFixture) {
   const Report r = build();
-  ASSERT_EQ(r.screens.size(), 2u);
+  ASSERT_EQ(r.chains.size(), 2u);
   EXPECT_TRUE(r.all_chains_intact());
-  EXPECT_EQ(r.screens[0].screen, "lobby-a");
-  EXPECT_EQ(r.screens[1].screen, "station-b");
+  EXPECT_EQ(r.chains[0].screen, "lobby-a");
+  EXPECT_EQ(r.chains[1].screen, "station-b");
 
-  ASSERT_EQ(r.by_campaign.size(), 2u);
-  const auto& sm = r.by_campaign[0];
-  EXPECT_EQ(sm.campaign, "2024-safety-month");
-  EXPECT_EQ(sm.campaign_title, "2024年安全生产月");
-  EXPECT_EQ(sm.totals.plays, 13u);     // a: 3+3+2 (skipped not counted), b: 5
-  EXPECT_EQ(sm.totals.complete, 12u);  // one psa interrupted
-  EXPECT_EQ(sm.totals.skipped, 1u);
-  EXPECT_NEAR(sm.totals.minutes, 190.0 / 60.0, 1e-9);  // 36+70+24+60 s
-  EXPECT_EQ(sm.totals.days.size(), 2u);
-  EXPECT_EQ(sm.totals.first_shown, "2024-06-15T09:00:00.000+08:00");
-  EXPECT_EQ(sm.totals.last_shown, "2024-06-16T12:04:00.000+08:00");
-  const auto& fw = r.by_campaign[1];
-  EXPECT_EQ(fw.campaign, "fire-week");
-  EXPECT_EQ(fw.totals.plays, 1u);
-  EXPECT_NEAR(fw.totals.minutes, 1.0, 1e-9);
-  EXPECT_EQ(fw.totals.days.size(), 1u);
+  ASSERT_EQ(r.campaigns.size(), 2u);
+  const auto& sm = r.campaigns[0];
+  EXPECT_EQ(sm.id, "2024-safety-month");
+  EXPECT_EQ(sm.title, "2024年安全生产月");
+  EXPECT_EQ(sm.main.plays(), 13u);    // a: 3+3+2 (skipped not counted), b: 5
+  EXPECT_EQ(sm.main.complete, 12u);   // one psa interrupted
+  EXPECT_EQ(sm.main.interrupted, 1u);
+  EXPECT_EQ(sm.main.skipped, 1u);
+  EXPECT_EQ(sm.main.shown_ms, 190'000);  // 36+70+24+60 s
+  EXPECT_EQ(sm.days_on_air, 2u);
+  EXPECT_EQ(sm.main.first_shown, "2024-06-15T09:00:00.000+08:00");
+  EXPECT_EQ(sm.main.last_shown, "2024-06-16T12:04:00.000+08:00");
+  const auto& fw = r.campaigns[1];
+  EXPECT_EQ(fw.id, "fire-week");
+  EXPECT_EQ(fw.main.plays(), 1u);
+  EXPECT_EQ(fw.main.shown_ms, 60'000);
+  EXPECT_EQ(fw.days_on_air, 1u);
 
-  ASSERT_EQ(r.by_item.size(), 3u);  // sm/psa, sm/theme, fw/poster
-  EXPECT_EQ(r.by_item[0].campaign, "2024-safety-month");
-  EXPECT_EQ(r.by_item[0].item, "psa");
-  EXPECT_EQ(r.by_item[0].totals.plays, 3u);
-  EXPECT_EQ(r.by_item[0].totals.complete, 2u);
-  EXPECT_EQ(r.by_item[0].totals.days.size(), 1u);  // the 06-16 psa was skipped
-  EXPECT_NEAR(r.by_item[0].totals.minutes, 70.0 / 60.0, 1e-9);
-  EXPECT_EQ(r.by_item[1].item, "theme");
-  EXPECT_EQ(r.by_item[1].totals.plays, 10u);
-  EXPECT_NEAR(r.by_item[1].totals.minutes, 2.0, 1e-9);
-  EXPECT_EQ(r.by_item[2].item, "poster");
+  ASSERT_EQ(r.items.size(), 3u);  // sm/psa, sm/theme, fw/poster
+  EXPECT_TRUE(r.bands.empty());
+  EXPECT_EQ(r.items[0].content.item, "psa");
+  EXPECT_EQ(r.items[0].content.label, "psa") << "no text, no file: the id";
+  EXPECT_EQ(r.items[0].total.plays(), 3u);
+  EXPECT_EQ(r.items[0].total.complete, 2u);
+  EXPECT_EQ(r.items[0].total.shown_ms, 70'000);
+  EXPECT_EQ(r.items[1].content.item, "theme");
+  EXPECT_EQ(r.items[1].total.plays(), 10u);
+  EXPECT_EQ(r.items[1].total.shown_ms, 120'000);
+  EXPECT_EQ(r.items[1].screens.size(), 2u);
+  EXPECT_EQ(r.items[1].by_day.at(Date{2024y / 6 / 16}).plays(), 7u);
+  EXPECT_EQ(r.items[2].content.item, "poster");
 
-  ASSERT_EQ(r.by_screen.size(), 3u);  // (lobby-a, sm), (lobby-a, fw), (station-b, sm)
-  EXPECT_EQ(r.by_screen[0].screen, "lobby-a");
-  EXPECT_EQ(r.by_screen[0].site, "洛江万达广场");
-  EXPECT_EQ(r.by_screen[0].totals.plays, 8u);
-  EXPECT_EQ(r.by_screen[0].totals.complete, 7u);
-  EXPECT_EQ(r.by_screen[1].campaign, "fire-week");
-  EXPECT_EQ(r.by_screen[1].totals.plays, 1u);
-  EXPECT_EQ(r.by_screen[2].screen, "station-b");
-  EXPECT_EQ(r.by_screen[2].site, "泉州站, 东广场");
-  EXPECT_EQ(r.by_screen[2].totals.plays, 5u);
-  EXPECT_NEAR(r.by_screen[2].totals.minutes, 1.0, 1e-9);
+  ASSERT_EQ(r.screens.size(), 2u);
+  EXPECT_EQ(screen(r, "lobby-a").who.site, "洛江万达广场");
+  EXPECT_EQ(screen(r, "lobby-a").main.plays(), 9u);
+  EXPECT_EQ(screen(r, "lobby-a").days_on_air, 2u);
+  EXPECT_EQ(screen(r, "station-b").who.site, "泉州站, 东广场");
+  EXPECT_EQ(screen(r, "station-b").main.shown_ms, 60'000);
 
-  ASSERT_EQ(r.by_day.size(), 2u);
-  EXPECT_EQ(r.by_day[0].totals.plays, 6u);
-  EXPECT_NEAR(r.by_day[0].totals.minutes, 106.0 / 60.0, 1e-9);
-  EXPECT_EQ(r.by_day[1].totals.plays, 8u);
-  EXPECT_EQ(r.by_day[1].totals.skipped, 1u);
-  EXPECT_NEAR(r.by_day[1].totals.minutes, 144.0 / 60.0, 1e-9);
-  EXPECT_EQ(r.total.plays, 14u);
+  ASSERT_EQ(r.days.size(), 2u);
+  EXPECT_EQ(r.days[0].main.plays(), 6u);
+  EXPECT_EQ(r.days[0].main.shown_ms, 106'000);
+  EXPECT_EQ(r.days[1].main.plays(), 8u);
+  EXPECT_EQ(r.days[1].main.skipped, 1u);
+  EXPECT_EQ(r.days[1].main.shown_ms, 144'000);
+  EXPECT_EQ(r.days[1].screens, 2u);
+  EXPECT_EQ(r.summary.plays, 14u);
+  EXPECT_EQ(r.summary.contents, 3u);
+  EXPECT_EQ(r.summary.slogans, 3u);
+  EXPECT_EQ(r.summary.screens, 2u);
+  EXPECT_EQ(r.summary.days, 2u);
+  EXPECT_TRUE(r.breaches().empty());
+  for (const auto& d : r.screen_days) EXPECT_LE(d.main.shown_ms, d.running_ms) << d.screen;
 }
 
 TEST_F(ReportTest, CampaignFilterAndDuplicateFoldersAndBadRange) {
   const Report r = build("fire-week");
-  ASSERT_EQ(r.by_campaign.size(), 1u);
-  EXPECT_EQ(r.total.plays, 1u);
-  auto twice = build_report({tmp.path(), tmp.path()}, Date{2024y / 6 / 15}, Date{2024y / 6 / 16}, std::nullopt);
+  ASSERT_EQ(r.campaigns.size(), 1u);
+  EXPECT_EQ(r.summary.plays, 1u);
+  auto twice = build_report(request({tmp.path(), tmp.path()}, Date{2024y / 6 / 15}, Date{2024y / 6 / 16}));
   ASSERT_TRUE(twice.ok());
-  EXPECT_EQ(twice->total.plays, 9u);  // lobby-a's plays, once
-  EXPECT_FALSE(build_report({tmp.path()}, Date{2024y / 6 / 16}, Date{2024y / 6 / 15}, std::nullopt).ok());
+  EXPECT_EQ(twice->summary.plays, 9u);  // lobby-a's plays, once
+  auto bad = build_report(request({tmp.path()}, Date{2024y / 6 / 16}, Date{2024y / 6 / 15}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().what(), "报表：开始日期 2024-06-16 晚于结束日期 2024-06-15。请让 --from 不晚于 --to。");
+}
+
+TEST_F(ReportTest, UnknownCampaignListsTheCampaignsThereAndFails) {
+  auto r = build_report(request({tmp.path(), screen_b.path()}, Date{2024y / 6 / 15}, Date{2024y / 6 / 16},
+                                "2024-safety-mnth"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().what(),
+            "报表：2024年6月15日至2024年6月16日期间没有宣传活动“2024-safety-mnth”的播放记录。这期间有这些活动："
+            "2024-safety-month、fire-week。请在 --campaign 后写其中之一，或者不写 --campaign。");
+  auto q = request({tmp.path()}, Date{2024y / 7 / 1}, Date{2024y / 7 / 2}, "fire-week");
+  q.lang = ReportLang::en;
+  r = build_report(q);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().what().find("and no play of any campaign in that range"), std::string::npos) << r.error().what();
+}
+
+TEST_F(ReportTest, MissingFolderIsNamedOnce) {
+  const fs::path missing = tmp.path() / "no-such-journal";
+  auto q = request({tmp.path(), missing}, Date{2024y / 6 / 15}, Date{2024y / 6 / 16});
+  q.lang = ReportLang::en;
+  auto r = build_report(q);
+  ASSERT_FALSE(r.ok());
+  const std::string what = r.error().what();
+  EXPECT_EQ(what.find(missing.string()), what.rfind(missing.string())) << what;
+  EXPECT_EQ(what, "report: " + missing.string() +
+                      " does not exist. Check the path; a screen's journal is usually /var/lib/signage/journal.");
 }
 
 TEST_F(ReportTest, BrokenChainIsFlaggedNotHidden) {
@@ -771,15 +823,17 @@ TEST_F(ReportTest, BrokenChainIsFlaggedNotHidden) {
   spit(f, join(l));
   const Report r = build();
   EXPECT_FALSE(r.all_chains_intact());
-  EXPECT_TRUE(r.screens[0].verify.ok);
-  EXPECT_FALSE(r.screens[1].verify.ok);
-  EXPECT_EQ(r.by_screen[2].totals.plays, 4u);  // still counted
-  EXPECT_NE(report_csv(r).find("BROKEN"), std::string::npos);
-  EXPECT_NE(report_markdown(r).find("BROKEN"), std::string::npos);
+  EXPECT_TRUE(r.chains[0].verify.ok);
+  EXPECT_FALSE(r.chains[1].verify.ok);
+  EXPECT_EQ(screen(r, "station-b").main.plays(), 4u);  // still counted
+  EXPECT_NE(report_csv(r).find("已损坏"), std::string::npos);
+  EXPECT_NE(report_markdown(r).find("已损坏"), std::string::npos);
+  EXPECT_NE(report_csv(r, ReportLang::en).find("BROKEN"), std::string::npos);
   EXPECT_NE(report_html(r).find("class=\"bad\""), std::string::npos);
+  EXPECT_FALSE(json::parse(report_json(r))["summary"]["chains_intact"].get<bool>());
 }
 
-TEST_F(ReportTest, CsvRoundTripsWithBomAndChineseText) {
+TEST_F(ReportTest, CsvRoundTripsWithBomKindAndChineseText) {
   const Report r = build();
   const std::string csv = report_csv(r);
   ASSERT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
@@ -792,23 +846,33 @@ TEST_F(ReportTest, CsvRoundTripsWithBomAndChineseText) {
     EXPECT_NE(it, head.end()) << name;
     return static_cast<std::size_t>(it - head.begin());
   };
-  const std::size_t level = col("级别 Level"), camp = col("活动 Campaign"), title = col("活动名称 Campaign title"),
-                    plays = col("播放次数 Plays"), minutes = col("播放分钟 Minutes shown"),
-                    site = col("场所 Site"), item = col("内容 Item"), date = col("日期 Date");
-  // 2 campaigns + 3 items + 3 screen rows + 2 days + 1 total.
-  ASSERT_EQ(rows.size(), 1u + 2 + 3 + 3 + 2 + 1);
+  const std::size_t level = col("级别"), kind = col("种类"), camp = col("活动编号"), title = col("活动名称"),
+                    plays = col("播放次数"), minutes = col("播放时长（分钟）"), site = col("场所"), item = col("内容编号"),
+                    date = col("日期"), partial = col("部分");
+  std::map<std::string, int> levels;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    ++levels[rows[i][level]];
+    EXPECT_EQ(rows[i][kind], "item") << "no bands in this fixture";
+    EXPECT_EQ(rows[i][partial], "0");
+  }
+  EXPECT_EQ(levels["campaign"], 2);
+  EXPECT_EQ(levels["item"], 3);
+  EXPECT_EQ(levels["screen"], 2);
+  EXPECT_EQ(levels["day"], 2);
+  EXPECT_EQ(levels["total"], 1);
   EXPECT_EQ(rows[1][level], "campaign");
   EXPECT_EQ(rows[1][camp], "2024-safety-month");
   EXPECT_EQ(rows[1][title], "2024年安全生产月");
   EXPECT_EQ(rows[1][plays], "13");
   EXPECT_EQ(rows[1][minutes], "3.17");
   EXPECT_EQ(rows[2][title], "消防\"宣传\",周");
-  EXPECT_EQ(rows[4][item], "theme");
-  EXPECT_EQ(rows[8][site], "泉州站, 东广场");
-  EXPECT_EQ(rows[9][level], "day");
-  EXPECT_EQ(rows[9][date], "2024-06-15");
-  EXPECT_EQ(rows[11][level], "total");
-  EXPECT_EQ(rows[11][plays], "14");
+  bool saw_site = false;
+  for (const auto& row : rows) saw_site = saw_site || (row[level] == "screen" && row[site] == "泉州站, 东广场");
+  EXPECT_TRUE(saw_site);
+  EXPECT_EQ(rows[3][item], "psa");
+  EXPECT_EQ(rows.back()[level], "total");
+  EXPECT_EQ(rows.back()[plays], "14");
+  EXPECT_EQ(rows.back()[date], "2024-06-15/2024-06-16");
 }
 
 TEST_F(ReportTest, HtmlAndMarkdownHaveTheTablesChartsAndPictures) {
@@ -838,24 +902,296 @@ TEST_F(ReportTest, HtmlAndMarkdownHaveTheTablesChartsAndPictures) {
   ASSERT_EQ(r.evidence.size(), 1u);
   const std::string html = report_html(r);
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("<html lang=\"zh-CN\">"), std::string::npos);
   EXPECT_NE(html.find("<meta charset=\"utf-8\">"), std::string::npos);
-  EXPECT_NE(html.find("<tr><td>2024-safety-month</td><td>2024年安全生产月</td><td class=\"n\">14</td>"),
-            std::string::npos);
-  EXPECT_NE(html.find("<tr><td>fire-week</td><td>消防&quot;宣传&quot;,周</td><td class=\"n\">1</td>"),
-            std::string::npos);
-  EXPECT_NE(html.find("<tr><td>2024-06-15</td><td class=\"n\">6</td>"), std::string::npos);
-  EXPECT_NE(html.find("播放次数 Plays"), std::string::npos);
+  EXPECT_NE(html.find("<td>2024-safety-month</td><td>2024年安全生产月</td><td class=\"n\">14</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td>fire-week</td><td>消防&quot;宣传&quot;,周</td><td class=\"n\">1</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td><span class=\"when\">2024年6月15日</span></td><td class=\"n\">6</td>"), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"when\">2024年6月15日 09:00</span>"), std::string::npos) << "first shown";
+  for (const char* words : {"电子屏宣传", "播放次数", "播放时长", "屏幕数", "天数", "填报单位（盖章）", "审核人",
+                            "填报日期", "序号", "@page wide{size:A4 landscape", "@page{size:A4 portrait"}) {
+    EXPECT_NE(html.find(words), std::string::npos) << words;
+  }
   std::size_t svgs = 0;
   for (std::size_t p = html.find("<svg"); p != std::string::npos; p = html.find("<svg", p + 1)) ++svgs;
   EXPECT_EQ(svgs, 2u);
   EXPECT_NE(html.find("data:image/jpeg;base64,/9j/"), std::string::npos);  // a JPEG starts FF D8 FF
   EXPECT_EQ(html.find("src=\"shots/"), std::string::npos) << "pictures must be embedded";
+  EXPECT_LT(html.rfind("<table class=\"data\">"), html.find("<figure>")) << "the pictures come after the tables";
+  EXPECT_LT(html.rfind("<figure>"), html.find("填报单位（盖章）")) << "the block to sign comes last";
   EXPECT_NE(html.find("class=\"ok\""), std::string::npos);
   EXPECT_EQ(html.find("class=\"bad\""), std::string::npos);
 
+  const std::string en = report_html(r, ReportLang::en);
+  EXPECT_NE(en.find("<html lang=\"en\">"), std::string::npos);
+  EXPECT_NE(en.find("Minutes shown"), std::string::npos);
+  EXPECT_EQ(en.find("播放次数"), std::string::npos) << "no Chinese labels in the English page";
+
   const std::string md = report_markdown(r);
-  EXPECT_NE(md.find("| 2024-safety-month | 2024年安全生产月 | 14 | 13 | 1 | 3.37 | 2 |"), std::string::npos) << md;
-  EXPECT_NE(md.find("| fire-week | 消防\"宣传\",周 |"), std::string::npos);
+  EXPECT_NE(md.find("| 2024-safety-month | 2024年安全生产月 | 14 | 13 | 0 | 1 | 1 | 3.37 | 2 | 0 |"), std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| fire-week | 消防&quot;宣传&quot;,周 |"), std::string::npos);
+}
+
+// A screen's day as the player writes it: start, plays, a ticker beside them, stop.
+class ReportDayTest : public JournalTest {
+ protected:
+  Journal j = open_journal(at("2024-06-16T07:59+08:00"));
+  void event(const char* type, const char* time, json fields = json::object()) {
+    ASSERT_TRUE(j.append(event_record(type, zone->to_local(at(time)), std::move(fields)), at(time)).ok());
+  }
+  void item(const char* start, double planned, double shown, PlayOutcome outcome, const std::string& id = "theme",
+            const std::string& type = "slogan") {
+    PlayRecord p;
+    p.screen = "lobby-a";
+    p.campaign = "2024-safety-month";
+    p.campaign_title = "2024年安全生产月";
+    p.item = id;
+    p.item_type = type;
+    if (type == "slogan") p.text = "人人讲安全、个个会应急\n畅通生命通道——生命通道就是生命线，疏散通道严禁堵塞";
+    if (type == "image") p.media = "media/0616-consultation-day.png";
+    if (type == "video") {
+      p.media = "media/evacuation.mp4";
+      p.media_duration_s = 30;
+    }
+    if (type == "ticker") p.text = "发现安全生产风险隐患，请拨打举报电话 12350";
+    const Instant s = at(start);
+    const auto shown_ms = std::chrono::milliseconds(std::llround(shown * 1000));
+    p.start = format_iso8601(zone->to_local(s));
+    p.end = format_iso8601(zone->to_local(s + shown_ms));
+    p.planned_s = planned;
+    p.shown_s = shown;
+    p.outcome = outcome;
+    ASSERT_TRUE(j.append(play_record(p), s + shown_ms).ok());
+  }
+  Report build(Date from = Date{2024y / 6 / 16}, Date to = Date{2024y / 6 / 16}) {
+    ReportRequest q;
+    q.paths = {tmp.path()};
+    q.from = from;
+    q.to = to;
+    auto r = build_report(q);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().what());
+    return std::move(r).value();
+  }
+};
+
+TEST_F(ReportDayTest, OutcomesMeanWhatTheySay) {
+  event("start", "2024-06-16T08:00+08:00", {{"screen", "lobby-a"}});
+  using O = PlayOutcome;
+  item("2024-06-16T08:00:00+08:00", 12, 12, O::complete);                   // complete
+  item("2024-06-16T08:00:12+08:00", 12, 11.6, O::complete);                 // within 0.5 s: complete
+  item("2024-06-16T08:00:24+08:00", 3, 0.185, O::complete, "consult-day", "image");  // a flash: partial
+  item("2024-06-16T08:00:25+08:00", 10, 3.55, O::complete);                 // old journals: partial
+  item("2024-06-16T08:00:30+08:00", 12, 5, O::interrupted);
+  item("2024-06-16T08:00:35+08:00", 12, 0, O::skipped, "consult-day", "image");
+  json partial = play_record([] {
+    PlayRecord p;
+    p.screen = "lobby-a";
+    p.campaign = "2024-safety-month";
+    p.item = "theme";
+    p.item_type = "slogan";
+    p.text = "人人讲安全、个个会应急\n畅通生命通道——生命通道就是生命线，疏散通道严禁堵塞";
+    p.start = "2024-06-16T08:00:40.000+08:00";
+    p.end = "2024-06-16T08:00:50.000+08:00";
+    p.planned_s = 12;
+    p.shown_s = 10;
+    return p;
+  }());
+  partial["outcome"] = "partial";  // as the player writes it
+  partial["partial_reason"] = "late_media";
+  ASSERT_TRUE(j.append(partial, at("2024-06-16T08:00:50+08:00")).ok());
+  event("stop", "2024-06-16T08:01:00+08:00");
+  const Report r = build();
+  ASSERT_EQ(r.items.size(), 2u);
+  const ContentRow& image = r.items[0];
+  const ContentRow& theme = r.items[1];
+  EXPECT_EQ(image.content.label, "0616-consultation-day.png");
+  EXPECT_EQ(image.total.partial, 1u);
+  EXPECT_EQ(image.total.skipped, 1u);
+  EXPECT_EQ(image.total.complete, 0u);
+  EXPECT_EQ(theme.content.label, "人人讲安全、个个会应急 畅通生命通道——生命通道就是生命线，…")
+      << "30 characters, the line break as a space";
+  EXPECT_EQ(theme.total.complete, 2u);
+  EXPECT_EQ(theme.total.partial, 2u);
+  EXPECT_EQ(theme.total.interrupted, 1u);
+  const ScreenDay& d = r.screen_days.at(0);
+  EXPECT_EQ(d.running_ms, 60'000);  // start 08:00 to stop 08:01
+  EXPECT_TRUE(d.within());
+  const json rep = json::parse(report_json(r));
+  const json& items = rep["days"][0]["items"];
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[1]["complete"], 2);
+  EXPECT_EQ(items[1]["partial"], 2);
+  EXPECT_EQ(items[1]["interrupted"], 1);
+  EXPECT_EQ(items[1]["skipped"], 0);
+  EXPECT_EQ(items[0]["content"], "0616-consultation-day.png");
+}
+
+TEST_F(ReportDayTest, BandsAreCountedApartAndMainTimeFitsTheRunningTime) {
+  event("start", "2024-06-16T08:00+08:00", {{"screen", "lobby-a"}, {"organisation", "洛江万达广场商业管理有限公司"},
+                                           {"location", "一楼大堂"}, {"contact", "张三 0595-22630156"}});
+  using O = PlayOutcome;
+  // Ten minutes of 12 s items, and ticker passes of 36 s every 21 s, overlapping.
+  Instant t = at("2024-06-16T08:00+08:00");
+  for (int i = 0; i < 50; ++i, t += 12s) item(format_iso8601(zone->to_local(t)).c_str(), 12, 12, O::complete);
+  for (Instant p = at("2024-06-16T08:00+08:00"); p + 36s <= at("2024-06-16T08:10+08:00"); p += 21s) {
+    item(format_iso8601(zone->to_local(p)).c_str(), 36, 36, O::complete, "hotlines", "ticker");
+  }
+  item("2024-06-16T08:10:00+08:00", 30, 30, O::complete, "evacuation-psa", "video");
+  event("stop", "2024-06-16T08:10:30+08:00");
+  const Report r = build();
+  ASSERT_EQ(r.items.size(), 2u);
+  ASSERT_EQ(r.bands.size(), 1u);
+  EXPECT_EQ(r.bands[0].content.kind, PlayKind::ticker);
+  EXPECT_EQ(r.bands[0].total.plays(), 27u);  // 08:00:00 .. 08:09:06 every 21 s
+  EXPECT_EQ(r.summary.plays, 51u) << "ticker passes are not plays";
+  EXPECT_EQ(r.summary.shown_ms, 630'000);
+  EXPECT_EQ(r.summary.band_passes, 27u);
+  const ScreenDay& d = r.screen_days.at(0);
+  EXPECT_EQ(d.running_ms, 630'000);
+  EXPECT_EQ(d.main.shown_ms, 630'000);
+  EXPECT_TRUE(d.within());
+  EXPECT_EQ(d.ticker_ms, (26 * 21 + 36) * 1000) << "overlapping passes count once";
+  EXPECT_LE(d.ticker_ms, d.running_ms);
+  EXPECT_EQ(content_text(r.items[0].content, ReportLang::zh), "evacuation.mp4（30 秒）");
+  EXPECT_EQ(content_text(r.items[0].content, ReportLang::en), "evacuation.mp4 (30 s)");
+  EXPECT_EQ(r.summary.videos, 1u);
+  EXPECT_EQ(r.summary.slogans, 1u);
+  EXPECT_EQ(r.screens.at(0).who.organisation, "洛江万达广场商业管理有限公司");
+  EXPECT_EQ(r.unit.organisation, "洛江万达广场商业管理有限公司");
+  EXPECT_TRUE(r.screens.at(0).basis.start_stop);
+
+  const json rep = json::parse(report_json(r));
+  const json& day = rep["days"][0];
+  EXPECT_EQ(day["screen"], "lobby-a");
+  EXPECT_EQ(day["date"], "2024-06-16");
+  EXPECT_EQ(day["operating_minutes"], 10.5);
+  EXPECT_EQ(day["main_minutes"], 10.5);
+  EXPECT_DOUBLE_EQ(day["bands_minutes"].get<double>(), 9.7);
+  for (const auto& x : day["items"]) {
+    for (const char* key : {"campaign", "item", "content", "plays", "complete", "partial", "interrupted", "skipped",
+                            "minutes"}) {
+      EXPECT_TRUE(x.contains(key)) << key;
+    }
+    EXPECT_NE(x["item"], "hotlines");
+  }
+  EXPECT_EQ(day["bands"][0]["passes"], 27);
+
+  // The CSV: every row has its kind; the ticker rows are apart.
+  const auto rows = parse_csv(report_csv(r, ReportLang::en).substr(3));
+  const auto kind = static_cast<std::size_t>(std::find(rows[0].begin(), rows[0].end(), "Kind") - rows[0].begin());
+  const auto level = static_cast<std::size_t>(std::find(rows[0].begin(), rows[0].end(), "Level") - rows[0].begin());
+  std::set<std::pair<std::string, std::string>> seen;
+  for (std::size_t i = 1; i < rows.size(); ++i) seen.insert({rows[i][level], rows[i][kind]});
+  for (const char* l : {"campaign", "item", "item_day", "screen", "screen_day", "day", "total"}) {
+    EXPECT_TRUE(seen.count({l, "item"})) << l;
+    EXPECT_TRUE(seen.count({l, "ticker"})) << l;
+  }
+  // The HTML: a section of its own for the bands.
+  const std::string html = report_html(r);
+  const auto bands_at = html.find("七、滚动字幕与标题栏");
+  ASSERT_NE(bands_at, std::string::npos);
+  EXPECT_NE(html.find("发现安全生产风险隐患，请拨打举报电话 12350", bands_at), std::string::npos);
+  EXPECT_EQ(html.find("发现安全生产风险隐患"), html.find("发现安全生产风险隐患", bands_at)) << "not among the items";
+}
+
+TEST_F(ReportDayTest, RunningTimeFromStartStopCrashClockJumpAndMidnight) {
+  using O = PlayOutcome;
+  event("start", "2024-06-15T23:00+08:00", {{"screen", "lobby-a"}});
+  item("2024-06-15T23:59:55+08:00", 12, 12, O::complete);  // across midnight: 5 s + 7 s
+  event("stop", "2024-06-16T00:30+08:00");
+  event("start", "2024-06-16T08:00+08:00", {{"screen", "lobby-a"}});
+  item("2024-06-16T09:59:48+08:00", 12, 12, O::complete);  // then a power cut: no stop
+  event("start", "2024-06-16T12:00+08:00", {{"screen", "lobby-a"}});
+  event("clock_jump", "2024-06-16T14:00+08:00", {{"from", "2024-06-16T13:00:00.000+08:00"}, {"jump_s", 3600}});
+  event("stop", "2024-06-16T14:30+08:00");
+  const Report r = build(Date{2024y / 6 / 15}, Date{2024y / 6 / 16});
+  ASSERT_EQ(r.screen_days.size(), 2u);
+  EXPECT_EQ(r.screen_days[0].running_ms, 60 * 60'000);
+  EXPECT_EQ(r.screen_days[0].main.shown_ms, 5'000);
+  EXPECT_EQ(r.screen_days[0].main.plays(), 1u);
+  // 00:00-00:30, 08:00-10:00, 12:00-13:00, 14:00-14:30.
+  EXPECT_EQ(r.screen_days[1].running_ms, (30 + 120 + 60 + 30) * 60'000);
+  EXPECT_EQ(r.screen_days[1].main.shown_ms, 19'000);
+  EXPECT_EQ(r.screen_days[1].main.plays(), 1u);
+  EXPECT_TRUE(r.breaches().empty());
+}
+
+TEST_F(ReportDayTest, OverlappingPlaysBreakTheInvariantAndTheReportSaysSo) {
+  event("start", "2024-06-16T08:00+08:00", {{"screen", "lobby-a"}});
+  using O = PlayOutcome;
+  item("2024-06-16T08:00:00+08:00", 60, 60, O::complete);
+  item("2024-06-16T08:00:00+08:00", 60, 60, O::complete);  // the same minute again, another seq
+  event("stop", "2024-06-16T08:01+08:00");
+  const Report r = build();
+  ASSERT_EQ(r.breaches().size(), 1u);
+  EXPECT_EQ(r.breaches()[0]->main.shown_ms, 120'000);
+  EXPECT_EQ(r.breaches()[0]->running_ms, 60'000);
+  EXPECT_NE(report_html(r).find("✗ 超出运行时长"), std::string::npos);
+  EXPECT_NE(report_markdown(r).find("有 1 个屏幕日的播放时长超过运行时长"), std::string::npos);
+  EXPECT_FALSE(json::parse(report_json(r))["days"][0]["within_operating"].get<bool>());
+}
+
+TEST_F(ReportDayTest, ConfigIdentityWinsOverRecordsAndOldJournalsStillReport) {
+  // An old journal: no start record, no text, no file.
+  PlayRecord p;
+  p.screen = "lobby-a";
+  p.campaign = "2024-safety-month";
+  p.item = "0616";
+  p.item_type = "image";
+  p.start = "2024-06-16T08:00:00.000+08:00";
+  p.end = "2024-06-16T08:00:30.000+08:00";
+  p.planned_s = 30;
+  p.shown_s = 30;
+  ASSERT_TRUE(j.append(play_record(p), at("2024-06-16T08:00:30+08:00")).ok());
+  ReportRequest q;
+  q.paths = {tmp.path()};
+  q.from = q.to = Date{2024y / 6 / 16};
+  q.identities.push_back({"lobby-a", "洛江万达广场", "洛江万达广场商业管理有限公司", "一楼大堂", "张三 0595-22630156"});
+  auto r = build_report(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->items.at(0).content.label, "0616");
+  EXPECT_EQ(r->screens.at(0).who.location, "一楼大堂");
+  EXPECT_EQ(r->unit.contact, "张三 0595-22630156");
+  EXPECT_TRUE(r->screens.at(0).basis.span);
+  EXPECT_EQ(r->screen_days.at(0).running_ms, 30'000);
+  const std::string html = report_html(*r);
+  EXPECT_NE(html.find("<td colspan=\"3\">洛江万达广场商业管理有限公司</td>"), std::string::npos) << "filled in the block";
+}
+
+TEST_F(ReportDayTest, ContentCannotBecomeMarkupOrAFormula) {
+  event("start", "2024-06-16T08:00+08:00", {{"screen", "lobby-a"}});
+  PlayRecord p;
+  p.screen = "lobby-a";
+  p.campaign = "x";
+  p.item_type = "slogan";
+  p.start = "2024-06-16T08:00:00.000+08:00";
+  p.end = "2024-06-16T08:00:12.000+08:00";
+  p.planned_s = p.shown_s = 12;
+  const char* texts[] = {"<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[点这里](javascript:alert(1))",
+                         "=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)"};
+  int i = 0;
+  for (const char* text : texts) {
+    p.item = i++ == 0 ? "\tTAB" : "i" + std::to_string(i);
+    p.text = text;
+    ASSERT_TRUE(j.append(play_record(p), at("2024-06-16T08:00:12+08:00")).ok());
+  }
+  const Report r = build();
+  const std::string md = report_markdown(r);
+  for (const char* bad : {"<script", "<img", "](", "javascript:"}) EXPECT_EQ(md.find(bad), std::string::npos) << bad;
+  EXPECT_NE(md.find("&lt;script&gt;alert\\(1\\)&lt;/script&gt;"), std::string::npos) << md;
+  const std::string html = report_html(r);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("<img src=x"), std::string::npos);
+  const auto rows = parse_csv(report_csv(r).substr(3));
+  std::set<std::string> contents;
+  for (const char* head : {"宣传内容", "内容编号"}) {
+    const auto col = static_cast<std::size_t>(std::find(rows[0].begin(), rows[0].end(), head) - rows[0].begin());
+    for (const auto& row : rows) contents.insert(row[col]);
+  }
+  for (const char* cell : {"'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "'\tTAB"}) {
+    EXPECT_TRUE(contents.count(cell)) << cell;
+  }
 }
 
 // ---------------------------------------------------------------- the central log
@@ -1042,50 +1378,54 @@ TEST_F(CentralTest, ReportCountsTheCentralCopyOnceAndListsDarkScreens) {
   const Date from{2024y / 6 / 15}, to{2024y / 6 / 16};
   const Instant as_of = default_as_of(to, utc("2030-01-01T00:00+08:00"), *zone);
   EXPECT_EQ(as_of, utc("2024-06-17T00:00+08:00"));
-  auto journals = build_report({tmp.path(), screen_b.path()}, from, to, std::nullopt, as_of);
-  auto centrals = build_report({central.path()}, from, to, std::nullopt, as_of);
-  auto both = build_report({central.path(), tmp.path(), screen_b.path()}, from, to, std::nullopt, as_of);
+  auto req = [&](std::vector<fs::path> paths) {
+    ReportRequest q = request(std::move(paths), from, to);
+    q.as_of = as_of;
+    return q;
+  };
+  auto journals = build_report(req({tmp.path(), screen_b.path()}));
+  auto centrals = build_report(req({central.path()}));
+  auto both = build_report(req({central.path(), tmp.path(), screen_b.path()}));
   ASSERT_TRUE(journals.ok() && centrals.ok() && both.ok());
-  EXPECT_EQ(centrals->total.plays, journals->total.plays);
-  EXPECT_EQ(both->total.plays, journals->total.plays) << "journal and central copy count once";
-  EXPECT_NEAR(centrals->total.minutes, journals->total.minutes, 1e-9);
-  ASSERT_EQ(centrals->screens.size(), 2u);
+  EXPECT_EQ(centrals->summary.plays, journals->summary.plays);
+  EXPECT_EQ(both->summary.plays, journals->summary.plays) << "journal and central copy count once";
+  EXPECT_EQ(centrals->summary.shown_ms, journals->summary.shown_ms);
+  ASSERT_EQ(centrals->chains.size(), 2u);
   EXPECT_TRUE(centrals->has_central());
   EXPECT_TRUE(centrals->all_chains_intact());
-  EXPECT_EQ(centrals->screens[0].screen, "lobby-a");
-  EXPECT_EQ(centrals->screens[0].site, "洛江万达广场");
-  EXPECT_EQ(centrals->screens[0].central->anchors_checked, 1u);
-  EXPECT_EQ(centrals->screens[1].central->duplicates, b.size());
+  EXPECT_EQ(centrals->chains[0].screen, "lobby-a");
+  EXPECT_EQ(centrals->chains[0].site, "洛江万达广场");
+  EXPECT_EQ(centrals->chains[0].central->anchors_checked, 1u);
+  EXPECT_EQ(centrals->chains[1].central->duplicates, b.size());
   ASSERT_EQ(centrals->dark_screens().size(), 1u);
   EXPECT_EQ(centrals->dark_screens()[0]->screen, "station-b");
+  ASSERT_EQ(both->screens.size(), 2u);
+  EXPECT_EQ(both->screens[0].chains.size(), 2u) << "lobby-a: its journal and its central copy";
 
-  const std::string md = report_markdown(*centrals);
-  EXPECT_NE(md.find("- 离线屏幕 Dark screens: station-b"), std::string::npos) << md;
-  EXPECT_NE(md.find("| lobby-a | 洛江万达广场 | 中央日志 central log | 完整 intact (central copy: 11 records, seq 1-11"),
-            std::string::npos)
-      << md;
-  EXPECT_NE(md.find("在线 online: last heartbeat 2024-06-16T23:59:00.000+08:00 (every 60 s)"), std::string::npos) << md;
-  EXPECT_NE(md.find("离线 DARK: no heartbeat"), std::string::npos) << md;
-  EXPECT_NE(report_html(*centrals).find("离线屏幕 Dark screens: <span class=\"bad\">station-b</span>"),
+  const std::string md = report_markdown(*centrals, ReportLang::en);
+  EXPECT_NE(md.find("- Dark screens: station-b"), std::string::npos) << md;
+  EXPECT_NE(md.find("intact \\(central copy&#58; 11 records, seq 1-11"), std::string::npos) << md;
+  EXPECT_NE(md.find("online&#58; last heartbeat 2024-06-16 23:59 \\(every 60 s\\)"), std::string::npos) << md;
+  EXPECT_NE(md.find("DARK&#58; no heartbeat"), std::string::npos) << md;
+  EXPECT_NE(report_html(*centrals).find("<tr><th>离线屏幕</th><td><span class=\"bad\">station-b</span></td></tr>"),
             std::string::npos);
   const auto rows = parse_csv(report_csv(*centrals).substr(3));
   ASSERT_FALSE(rows.empty());
-  EXPECT_EQ(rows[0].back(), "心跳 Heartbeat");
+  EXPECT_EQ(rows[0].back(), "心跳");
   for (const auto& row : rows) ASSERT_EQ(row.size(), rows[0].size());
-  EXPECT_EQ(rows.back().back(), "1 离线 dark");
+  EXPECT_EQ(rows[rows.size() - 1].back(), "1 离线");
   // Journals alone: no heartbeat column, as before.
-  EXPECT_EQ(parse_csv(report_csv(*journals).substr(3))[0].back(), "日志校验 Journal chain");
+  EXPECT_EQ(parse_csv(report_csv(*journals).substr(3))[0].back(), "日志校验");
 
   // A missing record is a gap, flagged like a broken chain.
   fs::remove_all(central.path() / "lobby-a");
   for (const auto& [seq, line] : a) {
     if (seq != 4) append("lobby-a", record_message("lobby-a", line));
   }
-  auto gap = build_report({central.path()}, from, to, std::nullopt, as_of);
+  auto gap = build_report(req({central.path()}));
   ASSERT_TRUE(gap.ok());
   EXPECT_FALSE(gap->all_chains_intact());
-  EXPECT_NE(report_markdown(*gap).find("已损坏 BROKEN (central copy: 10 records, seq 1-11; MISSING 1 (seq 4)"),
-            std::string::npos)
+  EXPECT_NE(report_markdown(*gap).find("已损坏（中央副本 10 条记录，序号 1-11; 缺少 1 条（序号 4）"), std::string::npos)
       << report_markdown(*gap);
 }
 

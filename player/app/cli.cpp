@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -13,6 +14,8 @@
 #include "core/i18n.h"
 #include "config/device_config.h"
 #include "journal/report.h"
+#include "journal/report_render.h"
+#include "journal/report_tables.h"
 #include "journal/verify.h"
 #include "watch/drop_report.h"
 #include "playlist/loader.h"
@@ -92,55 +95,118 @@ int run_verify(const std::vector<std::string>& dirs, std::ostream& out, std::ost
   return ok ? 0 : 1;
 }
 
-int run_report(const std::vector<std::string>& dirs, const std::string& from, const std::string& to,
-               const std::string& campaign, const std::string& format, const std::string& out_file,
-               const std::string& as_of_text, std::ostream& out, std::ostream& err) {
-  const auto f = parse_date(from), t = parse_date(to);
+// signage report: options as given on the command line.
+struct ReportArgs {
+  std::vector<std::string> dirs;
+  std::string from, to, campaign, format, out, as_of, lang = "zh";
+  std::vector<std::string> configs;
+};
+
+// --format, or else the --out file's extension, or else Markdown.
+std::string report_format(const ReportArgs& a) {
+  if (!a.format.empty()) return a.format;
+  std::string ext = fs::path(a.out).extension().string();
+  if (!ext.empty()) ext.erase(0, 1);
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext == "htm") ext = "html";
+  for (const char* f : {"csv", "html", "md", "xlsx", "json"}) {
+    if (ext == f) return ext;
+  }
+  return "md";
+}
+
+// The request from the arguments; nullopt (after saying why) on a mistake, with the
+// exit code in `code`.
+std::optional<ReportRequest> report_request(const ReportArgs& a, std::ostream& err, int& code) {
+  ReportRequest req;
+  req.lang = a.lang == "en" ? ReportLang::en : ReportLang::zh;
+  const ReportLabels& L = report_labels(req.lang);
+  const auto f = parse_date(a.from), t = parse_date(a.to);
+  code = 2;
   if (!f || !t) {
-    err << "signage report: --from and --to take dates like 2024-06-01\n";
-    return 2;
+    err << "signage " << L.e_bad_dates << "\n";
+    return std::nullopt;
   }
+  req.from = *f;
+  req.to = *t;
   const auto zone = system_time_zone();
-  Instant as_of = default_as_of(*t, SystemClock().now(), *zone);
-  if (!as_of_text.empty()) {
-    auto a = parse_iso8601(as_of_text, *zone);
-    if (!a) {
-      err << "signage report: --as-of: " << a.error().what() << "\n";
-      return 2;
+  req.as_of = default_as_of(*t, SystemClock().now(), *zone);
+  if (!a.as_of.empty()) {
+    auto at = parse_iso8601(a.as_of, *zone);
+    if (!at) {
+      err << "signage " << fill(L.e_bad_as_of, {{"why", at.error().what()}}) << "\n";
+      return std::nullopt;
     }
-    as_of = *a;
+    req.as_of = *at;
   }
-  std::vector<std::filesystem::path> paths(dirs.begin(), dirs.end());
-  auto r = build_report(paths, *f, *t, campaign.empty() ? std::nullopt : std::optional(campaign), as_of);
+  code = 1;
+  for (const auto& file : a.configs) {
+    auto r = load_device_config(file);
+    print(err, r.diagnostics);
+    if (!r.config) {
+      err << "signage " << fill(L.e_config, {{"file", file}}) << "\n";
+      return std::nullopt;
+    }
+    req.identities.push_back({r.config->screen_id, r.config->site, r.config->organisation, r.config->location,
+                              r.config->contact});
+  }
+  req.paths.assign(a.dirs.begin(), a.dirs.end());
+  if (!a.campaign.empty()) req.campaign = a.campaign;
+  code = 0;
+  return req;
+}
+
+void report_warnings(const Report& r, ReportLang lang, std::ostream& err) {
+  const ReportLabels& L = report_labels(lang);
+  if (!r.all_chains_intact()) err << "signage " << L.w_broken << "\n";
+  for (const auto& s : r.chains) {
+    if (s.central && !s.central->intact()) err << "signage " << L.w_prefix << s.screen << ": " << chain_text(s, lang) << "\n";
+  }
+  for (const ScreenChain* s : r.dark_screens()) {
+    err << "signage " << L.w_prefix << s->screen << ": " << heartbeat_text(*s, lang) << "\n";
+  }
+  for (const ScreenDay* d : r.breaches()) {
+    err << "signage "
+        << fill(L.w_breach, {{"screen", d->screen}, {"date", report_date(d->date, lang)},
+                             {"main", report_minutes(d->main.shown_ms)}, {"running", report_minutes(d->running_ms)}})
+        << "\n";
+  }
+  for (const auto& p : r.problems) err << "signage " << L.w_prefix << p << "\n";
+}
+
+int run_report(const ReportArgs& a, std::ostream& out, std::ostream& err) {
+  int code = 0;
+  const auto req = report_request(a, err, code);
+  if (!req) return code;
+  const ReportLabels& L = report_labels(req->lang);
+  auto r = build_report(*req);
   if (!r) {
-    err << "signage report: " << r.error().what() << "\n";
+    err << "signage " << r.error().what() << "\n";
     return 1;
   }
+  const std::string format = report_format(a);
   std::string text;
-  if (format == "csv") text = report_csv(*r);
-  else if (format == "html") text = report_html(*r);
-  else text = report_markdown(*r);
-  if (out_file.empty() || out_file == "-") {
+  if (format == "csv") text = report_csv(*r, req->lang);
+  else if (format == "html") text = report_html(*r, req->lang);
+  else if (format == "json") text = report_json(*r);
+  else if (format == "md") text = report_markdown(*r, req->lang);
+  else if (auto x = report_xlsx(*r, req->lang)) text = std::move(*x);
+  else {
+    err << "signage " << x.error().what() << "\n";
+    return 1;
+  }
+  if (a.out.empty() || a.out == "-") {
     out << text;
   } else {
-    std::ofstream file(out_file, std::ios::binary);
+    std::ofstream file(a.out, std::ios::binary);
     file << text;
     if (!file) {
-      err << "signage report: cannot write " << out_file << "\n";
+      err << "signage " << fill(L.e_write, {{"file", a.out}}) << "\n";
       return 1;
     }
-    out << out_file << "\n";
+    out << a.out << "\n";
   }
-  if (!r->all_chains_intact()) {
-    err << "signage report: warning: a journal chain is broken; the report flags it\n";
-  }
-  for (const auto& s : r->screens) {
-    if (s.central && !s.central->intact()) err << "signage report: warning: " << s.screen << ": " << s.central->summary() << "\n";
-  }
-  for (const ScreenChain* s : r->dark_screens()) {
-    err << "signage report: warning: " << s->screen << ": " << s->central->heartbeat_summary() << "\n";
-  }
-  for (const auto& p : r->problems) err << "signage report: warning: " << p << "\n";
+  report_warnings(*r, req->lang, err);
   return 0;
 }
 
@@ -197,6 +263,31 @@ int run_check(const std::vector<std::string>& paths, const std::string& media, s
   return ok ? 0 : 1;
 }
 
+// `signage report` and its options, into `a`.
+CLI::App* add_report_command(CLI::App& app, ReportArgs& a) {
+  auto* report_cmd = app.add_subcommand(
+      "report", _("Statistics table (统计表) of plays from screens' journals or the central log (rsyslog's files)"));
+  report_cmd->add_option("dirs", a.dirs,
+                         _("Journal folders (one per screen) and/or central log folders or files, told apart by "
+                           "their content"))
+      ->required();
+  report_cmd->add_option("--from", a.from, _("First date, e.g. 2024-06-01"))->required();
+  report_cmd->add_option("--to", a.to, _("Last date, e.g. 2024-06-30"))->required();
+  report_cmd->add_option("--campaign", a.campaign, _("Only this campaign id"));
+  report_cmd->add_option("--format", a.format,
+                         _("html, xlsx, csv, md or json (default: from the --out file's extension, else md); the "
+                           "table is in Chinese unless --lang en"))
+      ->check(CLI::IsMember({"csv", "html", "md", "xlsx", "json"}));
+  report_cmd->add_option("--out", a.out, _("Output file (default: standard output)"));
+  report_cmd->add_option("--config", a.configs,
+                         _("Device config (signage.toml) of a screen: its [screen] organisation, location and "
+                           "contact fill the table; the first one is the reporting unit (repeatable)"));
+  report_cmd->add_option("--as-of", a.as_of,
+                         _("Central log: judge dark screens at this moment, e.g. 2024-06-30T18:00+08:00 (default: "
+                           "the end of --to, or now if earlier)"));
+  return report_cmd;
+}
+
 }  // namespace
 
 namespace {
@@ -215,8 +306,7 @@ struct CliOptions {
   // verify
   std::vector<std::string> verify_dirs;
   // report
-  std::vector<std::string> report_dirs;
-  std::string rep_from, rep_to, rep_campaign, rep_format = "md", rep_out, rep_as_of;
+  ReportArgs rep;
   // preview
   std::string pv_config, pv_playlists, pv_media, pv_size, at, out_png;
 };
@@ -287,21 +377,7 @@ void declare_tools(CLI::App& app, CliOptions& o, Subcommands& s) {
   s.verify = app.add_subcommand("verify", _("Check the integrity of play journals (exit 1 when broken)"));
   s.verify->add_option("dirs", o.verify_dirs, _("Journal folders"))->required();
 
-  auto* report = s.report = app.add_subcommand(
-      "report", _("Statistics table of plays from screens' journals or the central log (rsyslog's files)"));
-  report->add_option("dirs", o.report_dirs,
-                     _("Journal folders (one per screen) and/or central log folders or files, told apart by "
-                       "their content"))
-      ->required();
-  report->add_option("--from", o.rep_from, _("First date, e.g. 2024-06-01"))->required();
-  report->add_option("--to", o.rep_to, _("Last date, e.g. 2024-06-30"))->required();
-  report->add_option("--campaign", o.rep_campaign, _("Only this campaign id"));
-  report->add_option("--format", o.rep_format, _("csv, html or md (default md)"))
-      ->check(CLI::IsMember({"csv", "html", "md"}));
-  report->add_option("--out", o.rep_out, _("Output file (default: standard output)"));
-  report->add_option("--as-of", o.rep_as_of,
-                     _("Central log: judge dark screens at this moment, e.g. 2024-06-30T18:00+08:00 (default: "
-                       "the end of --to, or now if earlier)"));
+  s.report = add_report_command(app, o.rep);
 
   auto* preview = s.preview = app.add_subcommand("preview", _("Render what the screen shows at a moment to a PNG"));
   preview->add_option("--config", o.pv_config, _("Device config file"));
@@ -419,8 +495,9 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (s.check->parsed()) return run_check(o.check_paths, o.check_media, out, err);
   if (s.verify->parsed()) return run_verify(o.verify_dirs, out, err);
   if (s.report->parsed()) {
-    return run_report(o.report_dirs, o.rep_from, o.rep_to, o.rep_campaign, o.rep_format, o.rep_out, o.rep_as_of,
-                      out, err);
+    // The table is Chinese unless --lang asks for English.
+    if (!o.lang.empty()) o.rep.lang = parse_language(o.lang) == Language::en ? "en" : "zh";
+    return run_report(o.rep, out, err);
   }
   if (s.play->parsed()) return run_play(o, err);
   if (s.preview->parsed()) return run_preview(o, out, err);

@@ -19,7 +19,7 @@ using namespace tomlcheck;
 constexpr std::string_view kTopKeys[] = {"screen", "paths",  "display", "defaults", "idle",
                                          "limits", "video",  "uplink",  "emergency", "layout"};
 constexpr std::string_view kEmergencyKeys[] = {"priority"};
-constexpr std::string_view kScreenKeys[] = {"id", "site"};
+constexpr std::string_view kScreenKeys[] = {"id", "site", "organisation", "location", "contact"};
 constexpr std::string_view kPathsKeys[] = {"playlists", "media", "journal"};
 constexpr std::string_view kDisplayKeys[] = {"mode", "size", "font", "rotation", "fps", "renderer"};
 constexpr std::string_view kDefaultsKeys[] = {"duration", "transition", "fade"};
@@ -79,6 +79,9 @@ class ConfigReader {
       check_keys(*t, "[screen]", kScreenKeys, r_);
       if (auto id = get_id(*t, "id", r_)) c.screen_id = *id;
       if (auto site = get_string(*t, "site", r_)) c.site = *site;
+      if (auto v = get_string(*t, "organisation", r_)) c.organisation = *v;
+      if (auto v = get_string(*t, "location", r_)) c.location = *v;
+      if (auto v = get_string(*t, "contact", r_)) c.contact = *v;
     }
     if (const toml::table* t = get_table(root, "paths", r_)) {
       check_keys(*t, "[paths]", kPathsKeys, r_);

@@ -20,6 +20,10 @@ struct DeviceConfig {
   // [screen]
   std::string screen_id = "signage";
   std::string site;
+  // Who the screen belongs to, for the bureau's statistics table (signage report):
+  std::string organisation;              // 填报单位, e.g. "泉州洛江万达广场商业管理有限公司"
+  std::string location;                  // where the screen hangs, e.g. "一楼大堂东侧"
+  std::string contact;                   // 联系人/电话, e.g. "张三 0595-22630156"
   // [paths]
   std::filesystem::path playlists = "/var/lib/signage/playlists";
   std::filesystem::path media;           // empty: the playlists folder

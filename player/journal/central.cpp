@@ -209,15 +209,166 @@ bool is_central_log(const fs::path& path) {
   return false;
 }
 
-Result<CentralLog> read_central_log(const std::vector<fs::path>& paths, Instant as_of,
-                                   const CentralRecordFn& on_record) {
+namespace {
+
+// The files of a read, with the per-screen state it builds.
+struct CentralReader {
+  Instant as_of;
+  const CentralRecordFn& on_record;
+  const CentralHeartbeatFn& on_heartbeat;
   CentralLog log;
   std::map<std::string, ScreenState> screens;
-  const auto utc = fixed_offset_zone(std::chrono::seconds(0));
-  auto problem = [&](const fs::path& file, std::size_t line_no, const char* why) {
-    if (log.problems.size() < 100) log.problems.push_back(file.string() + ":" + std::to_string(line_no) + ": " + why);
-  };
+  std::unique_ptr<TimeZone> utc = fixed_offset_zone(std::chrono::seconds(0));
 
+  void problem(const fs::path& file, std::size_t line_no, const char* why) {
+    if (log.problems.size() < 100) log.problems.push_back(file.string() + ":" + std::to_string(line_no) + ": " + why);
+  }
+  void line(const fs::path& file, std::size_t line_no, const std::string& text);
+  void heartbeat(ScreenState& st, const json& m, const json& h);
+  void record(ScreenState& st, const fs::path& file, std::size_t line_no, const std::string& msg, const json& body,
+              const json& sd);
+};
+
+void CentralReader::line(const fs::path& file, std::size_t line_no, const std::string& text) {
+  const json m = json::parse(text, nullptr, false);
+  if (!is_central_message(m)) {
+    problem(file, line_no, "not a central log message");
+    return;
+  }
+  const std::string screen = str(m, "screen");
+  const std::string& msg = m["msg"].get_ref<const std::string&>();
+  const json sd = m.contains("sd") && m["sd"].is_object() ? m["sd"] : json::object();
+  ScreenState& st = screens[screen];
+  st.out.screen = screen;
+  const json body = json::parse(msg, nullptr, false);
+  if (st.out.site.empty()) st.out.site = str(body.is_object() ? body : sd, "site");
+  if (str(m, "msgid") == "heartbeat") {
+    heartbeat(st, m, body.is_object() ? body : sd);
+  } else {
+    record(st, file, line_no, msg, body, sd);
+  }
+}
+
+void CentralReader::heartbeat(ScreenState& st, const json& m, const json& h) {
+  ++st.out.heartbeats;
+  HeartbeatSeen seen;
+  seen.hb.time = str(h, "time");
+  if (seen.hb.time.empty()) seen.hb.time = str(m, "timestamp");
+  if (auto t = parse_iso8601(seen.hb.time, *utc)) {
+    seen.hb.at = *t;
+    seen.timed = true;
+  }
+  seen.hb.interval_s = number_of(h, "interval_s", 60);
+  if (!(seen.hb.interval_s > 0)) seen.hb.interval_s = 60;
+  seen.hb.showing = str(h, "showing");
+  seen.hb.version = str(h, "version");
+  seen.hb.journal_seq = unsigned_of(h, "journal_seq").value_or(0);
+  seen.hb.acked_seq = unsigned_of(h, "acked_seq").value_or(0);
+  seen.hb.free_disk_bytes = unsigned_of(h, "free_disk_bytes").value_or(0);
+  seen.hb.clock_synced = bool_of(h, "clock_synced");
+  seen.journal_hash = str(h, "journal_hash");
+  if (on_heartbeat) on_heartbeat(st.out.screen, seen.hb);
+  st.heartbeats.push_back(std::move(seen));
+}
+
+// A journal record: its seq from the line itself, else (a cut line) from the
+// structured data.
+void CentralReader::record(ScreenState& st, const fs::path& file, std::size_t line_no, const std::string& msg,
+                           const json& body, const json& sd) {
+  Entry e;
+  std::optional<std::uint64_t> seq;
+  if (body.is_object()) {
+    seq = unsigned_of(body, "seq");
+    if (seq) {
+      if (auto prev = digest_of(str(body, "prev"))) {
+        e.prev = *prev;
+        e.verifiable = true;
+      }
+    }
+  }
+  if (!seq) seq = unsigned_of(sd, "seq");
+  if (!seq) {
+    problem(file, line_no, "a record without seq");
+    return;
+  }
+  e.seq = *seq;
+  e.line = *digest_of(sha256_hex(msg + "\n"));
+  st.entries.push_back(e);
+  if (e.verifiable && st.passed.insert(e.seq) && on_record) on_record(st.out.screen, e.seq, body);
+}
+
+// One entry per seq (the first to arrive), counting repeats and conflicts; then
+// continuity from seq 1 and the chain between neighbours.
+std::vector<Entry> check_entries(std::vector<Entry>& entries, CentralScreen& c) {
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.seq < b.seq; });
+  c.messages = entries.size();
+  std::vector<Entry> distinct;
+  distinct.reserve(entries.size());
+  for (const auto& e : entries) {
+    if (!distinct.empty() && distinct.back().seq == e.seq) {
+      ++c.duplicates;
+      if (e.line != distinct.back().line && (c.conflicts.empty() || c.conflicts.back() != e.seq)) {
+        c.conflicts.push_back(e.seq);
+      }
+      continue;
+    }
+    distinct.push_back(e);
+  }
+  entries.clear();
+  entries.shrink_to_fit();
+  c.records = distinct.size();
+  if (!distinct.empty()) {
+    c.first_seq = distinct.front().seq;
+    c.last_seq = distinct.back().seq;
+  }
+  std::uint64_t expect = 1;
+  for (std::size_t i = 0; i < distinct.size(); ++i) {
+    const Entry& e = distinct[i];
+    if (!e.verifiable) ++c.unverifiable;
+    if (e.seq > expect) c.gaps.push_back({expect, e.seq - 1});
+    expect = e.seq + 1;
+    if (i > 0 && distinct[i - 1].seq + 1 == e.seq && e.verifiable && distinct[i - 1].verifiable) {
+      ++c.links_checked;
+      if (e.prev != distinct[i - 1].line) c.broken_links.push_back(e.seq);
+    }
+  }
+  return distinct;
+}
+
+// Heartbeat anchors, the last heartbeat as of `as_of`, and darkness.
+void check_heartbeats(const std::vector<HeartbeatSeen>& heartbeats, const std::vector<Entry>& distinct,
+                      Instant as_of, CentralScreen& c) {
+  std::set<std::uint64_t> anchors_bad;
+  for (const auto& h : heartbeats) {
+    if (h.timed && h.hb.at <= as_of && (!c.last_heartbeat || h.hb.at > c.last_heartbeat->at)) {
+      c.last_heartbeat = h.hb;
+    }
+    if (h.hb.journal_seq == 0 || h.journal_hash.empty()) continue;  // an empty journal anchors nothing
+    const auto it = std::lower_bound(distinct.begin(), distinct.end(), h.hb.journal_seq,
+                                     [](const Entry& e, std::uint64_t seq) { return e.seq < seq; });
+    if (it == distinct.end() || it->seq != h.hb.journal_seq || !it->verifiable) {
+      ++c.anchors_pending;
+    } else if (digest_of(h.journal_hash) == it->line) {
+      ++c.anchors_checked;
+    } else if (anchors_bad.insert(h.hb.journal_seq).second) {
+      c.anchor_problems.push_back("the heartbeat of " + h.hb.time + " anchors seq " +
+                                  std::to_string(h.hb.journal_seq) +
+                                  " with a hash the central copy's line does not have");
+    }
+  }
+  if (!c.last_heartbeat) {
+    c.dark = true;
+  } else {
+    const auto grace = std::chrono::milliseconds(std::llround(3 * c.last_heartbeat->interval_s * 1000));
+    c.dark = c.last_heartbeat->at + grace < as_of;
+  }
+}
+
+}  // namespace
+
+Result<CentralLog> read_central_log(const std::vector<fs::path>& paths, Instant as_of,
+                                   const CentralRecordFn& on_record, const CentralHeartbeatFn& on_heartbeat) {
+  CentralReader reader{as_of, on_record, on_heartbeat, {}, {}};
   for (const auto& path : paths) {
     std::error_code ec;
     const auto files = central_files(path, ec);
@@ -225,141 +376,21 @@ Result<CentralLog> read_central_log(const std::vector<fs::path>& paths, Instant 
     for (const auto& file : files) {
       std::ifstream in(file, std::ios::binary);
       if (!in) return Error("cannot read the central log file " + file.string());
-      ++log.files;
+      ++reader.log.files;
       std::string text;
       std::size_t line_no = 0;
       while (std::getline(in, text)) {
         ++line_no;
-        if (text.empty()) continue;
-        const json m = json::parse(text, nullptr, false);
-        if (!is_central_message(m)) {
-          problem(file, line_no, "not a central log message");
-          continue;
-        }
-        const std::string screen = str(m, "screen");
-        const std::string msgid = str(m, "msgid");
-        const std::string& msg = m["msg"].get_ref<const std::string&>();
-        const json sd = m.contains("sd") && m["sd"].is_object() ? m["sd"] : json::object();
-        ScreenState& st = screens[screen];
-        st.out.screen = screen;
-        const json body = json::parse(msg, nullptr, false);
-        if (st.out.site.empty()) st.out.site = str(body.is_object() ? body : sd, "site");
-
-        if (msgid == "heartbeat") {
-          ++st.out.heartbeats;
-          const json& h = body.is_object() ? body : sd;
-          HeartbeatSeen seen;
-          seen.hb.time = str(h, "time");
-          if (seen.hb.time.empty()) seen.hb.time = str(m, "timestamp");
-          if (auto t = parse_iso8601(seen.hb.time, *utc)) {
-            seen.hb.at = *t;
-            seen.timed = true;
-          }
-          seen.hb.interval_s = number_of(h, "interval_s", 60);
-          if (!(seen.hb.interval_s > 0)) seen.hb.interval_s = 60;
-          seen.hb.showing = str(h, "showing");
-          seen.hb.version = str(h, "version");
-          seen.hb.journal_seq = unsigned_of(h, "journal_seq").value_or(0);
-          seen.hb.acked_seq = unsigned_of(h, "acked_seq").value_or(0);
-          seen.hb.free_disk_bytes = unsigned_of(h, "free_disk_bytes").value_or(0);
-          seen.hb.clock_synced = bool_of(h, "clock_synced");
-          seen.journal_hash = str(h, "journal_hash");
-          st.heartbeats.push_back(std::move(seen));
-          continue;
-        }
-
-        // A journal record: its seq from the line itself, else (a cut line) from the
-        // structured data.
-        Entry e;
-        std::optional<std::uint64_t> seq;
-        if (body.is_object()) {
-          seq = unsigned_of(body, "seq");
-          if (seq) {
-            if (auto prev = digest_of(str(body, "prev"))) {
-              e.prev = *prev;
-              e.verifiable = true;
-            }
-          }
-        }
-        if (!seq) seq = unsigned_of(sd, "seq");
-        if (!seq) {
-          problem(file, line_no, "a record without seq");
-          continue;
-        }
-        e.seq = *seq;
-        e.line = *digest_of(sha256_hex(msg + "\n"));
-        st.entries.push_back(e);
-        if (e.verifiable && st.passed.insert(e.seq) && on_record) on_record(screen, e.seq, body);
+        if (!text.empty()) reader.line(file, line_no, text);
       }
     }
   }
-
-  for (auto& [name, st] : screens) {
-    CentralScreen& c = st.out;
-    auto& entries = st.entries;
-    std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.seq < b.seq; });
-    c.messages = entries.size();
-    // One entry per seq (the first to arrive), counting repeats and conflicts.
-    std::vector<Entry> distinct;
-    distinct.reserve(entries.size());
-    for (const auto& e : entries) {
-      if (!distinct.empty() && distinct.back().seq == e.seq) {
-        ++c.duplicates;
-        if (e.line != distinct.back().line &&
-            (c.conflicts.empty() || c.conflicts.back() != e.seq)) {
-          c.conflicts.push_back(e.seq);
-        }
-        continue;
-      }
-      distinct.push_back(e);
-    }
-    entries.clear();
-    entries.shrink_to_fit();
-    c.records = distinct.size();
-    if (!distinct.empty()) {
-      c.first_seq = distinct.front().seq;
-      c.last_seq = distinct.back().seq;
-    }
-    // Continuity from seq 1, and the chain between neighbours.
-    std::uint64_t expect = 1;
-    for (std::size_t i = 0; i < distinct.size(); ++i) {
-      const Entry& e = distinct[i];
-      if (!e.verifiable) ++c.unverifiable;
-      if (e.seq > expect) c.gaps.push_back({expect, e.seq - 1});
-      expect = e.seq + 1;
-      if (i > 0 && distinct[i - 1].seq + 1 == e.seq && e.verifiable && distinct[i - 1].verifiable) {
-        ++c.links_checked;
-        if (e.prev != distinct[i - 1].line) c.broken_links.push_back(e.seq);
-      }
-    }
-    // Heartbeat anchors, and the last heartbeat as of `as_of`.
-    std::set<std::uint64_t> anchors_bad;
-    for (const auto& h : st.heartbeats) {
-      if (h.timed && h.hb.at <= as_of && (!c.last_heartbeat || h.hb.at > c.last_heartbeat->at)) {
-        c.last_heartbeat = h.hb;
-      }
-      if (h.hb.journal_seq == 0 || h.journal_hash.empty()) continue;  // an empty journal anchors nothing
-      const auto it = std::lower_bound(distinct.begin(), distinct.end(), h.hb.journal_seq,
-                                       [](const Entry& e, std::uint64_t seq) { return e.seq < seq; });
-      if (it == distinct.end() || it->seq != h.hb.journal_seq || !it->verifiable) {
-        ++c.anchors_pending;
-      } else if (digest_of(h.journal_hash) == it->line) {
-        ++c.anchors_checked;
-      } else if (anchors_bad.insert(h.hb.journal_seq).second) {
-        c.anchor_problems.push_back("the heartbeat of " + h.hb.time + " anchors seq " +
-                                    std::to_string(h.hb.journal_seq) +
-                                    " with a hash the central copy's line does not have");
-      }
-    }
-    if (!c.last_heartbeat) {
-      c.dark = true;
-    } else {
-      const auto grace = std::chrono::milliseconds(std::llround(3 * c.last_heartbeat->interval_s * 1000));
-      c.dark = c.last_heartbeat->at + grace < as_of;
-    }
-    log.screens.push_back(std::move(c));
+  for (auto& [name, st] : reader.screens) {
+    const std::vector<Entry> distinct = check_entries(st.entries, st.out);
+    check_heartbeats(st.heartbeats, distinct, as_of, st.out);
+    reader.log.screens.push_back(std::move(st.out));
   }
-  return log;
+  return std::move(reader.log);
 }
 
 }  // namespace signage

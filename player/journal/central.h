@@ -101,10 +101,14 @@ using CentralRecordFn =
 // folder or the root of screen folders whose first line is a central message.
 bool is_central_log(const std::filesystem::path& path);
 
+// Called for every heartbeat read (repeats included), in file order.
+using CentralHeartbeatFn = std::function<void(const std::string& screen, const LastHeartbeat& heartbeat)>;
+
 // Reads every central file under `paths` (files, screen folders or roots), streaming:
 // the lines themselves are not kept (per record only its seq and two hashes), so a
 // big central log costs about 70 bytes per record. Fails when a path cannot be read.
 Result<CentralLog> read_central_log(const std::vector<std::filesystem::path>& paths, Instant as_of,
-                                   const CentralRecordFn& on_record = {});
+                                   const CentralRecordFn& on_record = {},
+                                   const CentralHeartbeatFn& on_heartbeat = {});
 
 }  // namespace signage

@@ -52,6 +52,7 @@ Result<std::vector<JournalFile>> list_journal_files(const fs::path& dir, Journal
 const char* to_string(PlayOutcome outcome) {
   switch (outcome) {
     case PlayOutcome::complete: return "complete";
+    case PlayOutcome::partial: return "partial";
     case PlayOutcome::interrupted: return "interrupted";
     case PlayOutcome::skipped: return "skipped";
   }
@@ -80,6 +81,7 @@ json play_record(const PlayRecord& p) {
   j["item_type"] = p.item_type;
   put_if(j, "media", p.media);
   put_if(j, "media_sha256", p.media_sha256);
+  if (p.media_duration_s > 0) j["media_duration_s"] = round_ms(p.media_duration_s);
   put_if(j, "text", p.text);
   j["start"] = p.start;
   j["end"] = p.end;
@@ -87,6 +89,7 @@ json play_record(const PlayRecord& p) {
   j["shown_s"] = round_ms(p.shown_s);
   j["outcome"] = to_string(p.outcome);
   put_if(j, "reason", p.reason);
+  if (p.outcome == PlayOutcome::partial) put_if(j, "partial_reason", p.partial_reason);
   put_if(j, "decoder", p.decoder);
   put_if(j, "playlist_sha256", p.playlist_sha256);
   put_if(j, "player_version", p.player_version);

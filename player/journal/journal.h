@@ -48,7 +48,10 @@ struct JournalFile {
 // The day files in `dir`, oldest first. Other files and folders are ignored.
 Result<std::vector<JournalFile>> list_journal_files(const std::filesystem::path& dir, JournalIo& io);
 
-enum class PlayOutcome { complete, interrupted, skipped };
+// complete: on screen for its planned time (within 0.5 s); partial: on screen, but
+// for less than planned_s - 0.5 s (partial_reason says why); interrupted: cut by an
+// emergency or a stop; skipped: never on screen (reason says why).
+enum class PlayOutcome { complete, partial, interrupted, skipped };
 const char* to_string(PlayOutcome outcome);
 
 // One item shown (or skipped). Strings left empty are left out of the record,
@@ -62,6 +65,7 @@ struct PlayRecord {
   std::string item_type;        // "slogan" | "image" | "video"
   std::string media;            // media file as written in the playlist
   std::string media_sha256;
+  double media_duration_s = 0;  // a video file's own length (0: unknown or not a video)
   std::string text;             // slogan text
   std::string start;            // format_iso8601(local start), e.g. "2024-06-16T10:02:03.120+08:00"
   std::string end;
@@ -69,6 +73,7 @@ struct PlayRecord {
   double shown_s = 0;
   PlayOutcome outcome = PlayOutcome::complete;
   std::string reason;           // why interrupted or skipped
+  std::string partial_reason;   // why partial: late_media, after_emergency, playlist_change, late_start
   std::string decoder;          // e.g. "h264 (vaapi)"
   std::string playlist_sha256;  // of the playlist file the item came from
   std::string player_version;
