@@ -282,6 +282,64 @@ TEST_F(VideoTest, LoopIsSeamless) {
   EXPECT_EQ(*src->first_pass_end() - pts.front(), 1s);
 }
 
+// The luma plane of a frame, row by row (the pitch may differ between decoders).
+std::string luma(const VideoFrame& f) {
+  std::string y;
+  for (int r = 0; r < f.height(); ++r) y.append(reinterpret_cast<const char*>(f.plane(0) + r * f.pitch(0)), static_cast<std::size_t>(f.width()));
+  return y;
+}
+
+TEST_F(VideoTest, JoinPartWayInStartsAtTheFrameShowingThen) {
+  // h264.mp4 has one key frame (at 0): a join at 600 ms seeks back to it and decodes
+  // forward without queueing, so the first frame out is frame 15 (600 ms), pixel for
+  // pixel the one a plain decode shows then.
+  std::map<chr::microseconds, std::string> plain;
+  {
+    VideoOptions o = software();
+    o.loop = false;
+    auto src = VideoSource::open(clip("h264.mp4"), o);
+    ASSERT_TRUE(src->wait_ready(5s));
+    const auto give_up = chr::steady_clock::now() + 10s;
+    while (chr::steady_clock::now() < give_up) {
+      if (auto f = src->pop()) {
+        plain[f->pts()] = luma(*f);
+      } else if (src->state() == VideoSource::State::ended) {
+        break;
+      } else {
+        std::this_thread::sleep_for(1ms);
+      }
+    }
+    ASSERT_EQ(plain.size(), 25u);
+  }
+  for (const auto at : {610ms, 1610ms}) {  // the second: past the end of a looping file
+    SCOPED_TRACE(at.count());
+    VideoOptions o = software();
+    o.loop = true;
+    o.start_at = at;
+    auto src = VideoSource::open(clip("h264.mp4"), o);
+    auto ready = src->wait_ready(5s);
+    ASSERT_TRUE(ready) << ready.error().what();
+    auto f = src->pop();
+    ASSERT_TRUE(f);
+    EXPECT_EQ(f->pts(), 600ms);
+    EXPECT_EQ(luma(*f), plain[600ms]);
+    // Then on, frame by frame, across the loop: 640 ms ... 960 ms, 1000 ms, ...
+    chr::microseconds last = f->pts();
+    const auto give_up = chr::steady_clock::now() + 10s;
+    int taken = 0;
+    while (taken < 20 && chr::steady_clock::now() < give_up) {
+      if (auto g = src->pop()) {
+        EXPECT_EQ(g->pts() - last, 40ms);
+        last = g->pts();
+        ++taken;
+      } else {
+        std::this_thread::sleep_for(1ms);
+      }
+    }
+    EXPECT_EQ(taken, 20) << (src->error() ? src->error()->what() : "no error");
+  }
+}
+
 TEST_F(VideoTest, QueueStaysBounded) {
   VideoOptions o = software();
   o.queue_frames = 3;
