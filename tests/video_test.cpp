@@ -19,8 +19,10 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <thread>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 extern "C" {
@@ -337,6 +339,57 @@ TEST_F(VideoTest, JoinPartWayInStartsAtTheFrameShowingThen) {
       }
     }
     EXPECT_EQ(taken, 20) << (src->error() ? src->error()->what() : "no error");
+  }
+}
+
+// How many threads of this process run at nice `n` (Linux: /proc/self/task/*/stat).
+int threads_at_nice(int n) {
+  int count = 0;
+  for (const auto& t : fs::directory_iterator("/proc/self/task")) {
+    const std::string stat = read_all(t.path() / "stat");
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 2));
+    std::string field;
+    for (int i = 3; i <= 19 && rest >> field; ++i) {
+      if (i == 19 && std::stoi(field) == n) ++count;
+    }
+  }
+  return count;
+}
+
+TEST_F(VideoTest, BackgroundSourceComesForwardWithoutAGap) {
+  // Prepared while another video plays: a lower priority and one decoder thread;
+  // on screen: its decoder opens again with all threads, fed from the key frame, and
+  // the frames go on one after the other.
+  const int base = getpriority(PRIO_PROCESS, 0);
+  VideoOptions o = software();
+  o.background = true;
+  o.queue_frames = 3;
+  auto src = VideoSource::open(clip("h264.mp4"), o);
+  ASSERT_TRUE(src->wait_ready(5s));
+  EXPECT_EQ(threads_at_nice(base + 10), 1);  // the decode thread, and no decoder workers
+  std::vector<chr::microseconds> pts;
+  const auto give_up = chr::steady_clock::now() + 5s;
+  while (pts.size() < 2 && chr::steady_clock::now() < give_up) {
+    if (auto f = src->pop()) {
+      pts.push_back(f->pts());
+    } else {
+      std::this_thread::sleep_for(1ms);
+    }
+  }
+  src->foreground();
+  const Drained rest = drain(*src, 320, 240);
+  pts.insert(pts.end(), rest.pts.begin(), rest.pts.end());
+  std::string seen;
+  for (const auto p : pts) seen += std::to_string(p.count() / 1000) + " ";
+  ASSERT_EQ(pts.size(), 25u) << seen;
+  for (std::size_t i = 1; i < pts.size(); ++i) EXPECT_EQ(pts[i] - pts[i - 1], 40ms) << i;
+  EXPECT_EQ(src->state(), VideoSource::State::ended);
+  const VideoInfo info = src->info();
+  const bool stays_lower = !info.fallbacks.empty() && info.fallbacks.back().find("priority") != std::string::npos;
+  if (!stays_lower) {
+    EXPECT_EQ(threads_at_nice(base + 10), 0);
   }
 }
 

@@ -62,6 +62,7 @@ class VideoView final : public View {
   std::optional<Instant> update(Instant now) override {
     if (!start_) {
       start_ = now;
+      src_->foreground();
       if (out_ && audio_ && info_.has_audio) out_->play(audio_);
     } else if (!clock_settled_) {
       // The first frame's present can be slow (the process's very first present sets
@@ -252,6 +253,9 @@ Result<std::unique_ptr<View>> make_video_view(Display& display, const Item& item
   // thread wakes it when the first frame is in or the file fails (then no more).
   std::shared_ptr<std::atomic<bool>> waking;
   if (!setup.wait) {
+    // Opens and pre-decodes at a lower priority and with one decoder thread until it
+    // is on screen: the video playing meanwhile keeps its CPU time.
+    o.background = true;
     waking = std::make_shared<std::atomic<bool>>(true);
     o.notify = [waking] {
       if (waking->load()) wake_display();

@@ -2,8 +2,14 @@
 // AudioDecoder and a FrameQueue together, and the timeline that turns stream times
 // into presentation times that keep counting up across loops.
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <mutex>
 #include <thread>
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "video/audio.h"
 #include "video/audio_decoder.h"
@@ -75,6 +81,18 @@ microseconds frame_duration(const AVFrame& f, const AVStream& vs) {
              : microseconds(40'000);
 }
 
+// The calling thread's nice value: Linux gives each thread its own.
+int thread_nice() {
+  errno = 0;
+  const int n = getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
+  return errno == 0 ? n : 0;
+}
+bool set_thread_nice(int nice) {
+  return setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), nice) == 0;
+}
+
+constexpr int kBackgroundNice = 10;  // CFS weight about a tenth of a normal thread's
+
 }  // namespace
 
 struct VideoSource::Impl {
@@ -85,6 +103,7 @@ struct VideoSource::Impl {
   std::unique_ptr<FrameQueue> queue;
   std::atomic<std::uint64_t> frames_decoded{0};
   std::atomic<bool> stop{false};
+  std::atomic<bool> to_foreground{false};
 
   mutable std::mutex info_mu;
   VideoInfo info;                                   // guarded by info_mu
@@ -95,6 +114,7 @@ struct VideoSource::Impl {
   std::unique_ptr<VideoDecoder> vdec;
   std::unique_ptr<AudioDecoder> adec;
   std::optional<Timeline> timeline;
+  std::optional<int> normal_nice;  // while in the background: the nice value to go back to
   std::thread thread;
 
   Error err(const std::string& reason) const { return Error(file.string() + ": " + reason); }
@@ -102,6 +122,10 @@ struct VideoSource::Impl {
   void fail(const Error& e) { queue->finish(err(e.what()), frames_decoded.load() > 0); }
 
   void run() {
+    if (opt.background) {
+      const int n = thread_nice();
+      if (set_thread_nice(n + kBackgroundNice)) normal_nice = n;
+    }
     if (auto s = open(); !s) return fail(s.error());
     decode_loop();
   }
@@ -121,7 +145,8 @@ struct VideoSource::Impl {
     vo.methods = method_order(opt);
     vo.devices = devices;
     vo.max_pixels = opt.max_pixels;
-    vo.threads = opt.decoder_threads;
+    vo.threads = opt.background ? 1 : opt.decoder_threads;
+    vo.reopen_later = opt.background;
     vo.hw_failure_packets = opt.hw_failure_packets;
     vo.max_decode_errors = opt.max_decode_errors;
     vo.inject_failure_after = opt.inject_failure_after;
@@ -164,6 +189,7 @@ struct VideoSource::Impl {
     auto pkt = ffmpeg::make_packet();
     if (!pkt) return fail(Error("out of memory"));
     while (!stop.load()) {
+      if (opt.background && to_foreground.exchange(false)) come_forward();
       auto got = demux->read(*pkt);
       if (!got) return stop.load() ? void() : fail(got.error());
       if (!*got) {
@@ -177,6 +203,18 @@ struct VideoSource::Impl {
       }
       av_packet_unref(pkt.get());
     }
+  }
+
+  // The video is on screen: full threads and the normal priority.
+  void come_forward() {
+    opt.background = false;
+    vdec->set_threads(opt.decoder_threads);
+    if (normal_nice && !set_thread_nice(*normal_nice)) {
+      std::lock_guard lock(info_mu);
+      info.fallbacks.push_back(std::string("priority: stays lower (nice +") + std::to_string(kBackgroundNice) +
+                               "): " + std::strerror(errno));
+    }
+    normal_nice.reset();
   }
 
   // False when the thread should stop.
@@ -293,6 +331,8 @@ std::optional<std::chrono::microseconds> VideoSource::first_pass_end() const {
 }
 
 std::uint64_t VideoSource::frames_decoded() const { return impl_->frames_decoded.load(); }
+
+void VideoSource::foreground() { impl_->to_foreground.store(true); }
 
 namespace {
 

@@ -97,9 +97,13 @@ struct VideoOptions {
   // the first frame queued is the one showing at `start_at` (a player joining a
   // video part-way into its slot). Past the end of a looping file: modulo its length.
   std::chrono::microseconds start_at{0};
-  // Threads of a software decoder: 0 is one per core. A source opened while another
-  // video plays gets fewer, so that it cannot crowd out the frames on screen.
+  // Threads of a software decoder: 0 is one per core.
   int decoder_threads = 0;
+  // Opened while another video may be playing (prepared ahead): until foreground(),
+  // the decode thread runs at a lower priority (nice +10) and a software decoder with
+  // one thread, so that opening and pre-decoding the next video cannot take CPU time
+  // from the frames on screen.
+  bool background = false;
   // Monotonic time for the opening deadline; null: the process's steady clock. Must
   // outlive the source.
   const MonotonicClock* clock = nullptr;
@@ -160,6 +164,11 @@ class VideoSource {
   // reached it; the container's claimed duration is in info().duration before.
   std::optional<std::chrono::microseconds> first_pass_end() const;
   std::uint64_t frames_decoded() const;
+  // The video goes on screen: a background source gets its decoder's full threads
+  // (opened again without a gap) and its thread's normal priority back. Raising a
+  // priority needs CAP_SYS_NICE or RLIMIT_NICE (the service's LimitNICE=+0); without
+  // them the thread stays at the lower one and info().fallbacks says so.
+  void foreground();
 
   struct Impl;
 

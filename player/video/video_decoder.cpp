@@ -181,8 +181,41 @@ void VideoDecoder::flush() {
   replay_overflow_ = false;
 }
 
+void VideoDecoder::set_threads(int threads) {
+  if (opt_.methods[method_index_] != HwDec::none || threads == opt_.threads) return;
+  opt_.threads = threads;
+  pending_threads_ = threads;
+}
+
+// Carries out set_threads() before `next` is fed, when it can be done without a gap.
+Status VideoDecoder::maybe_reopen(const AVPacket* next, const Sink& sink) {
+  const bool key = next && (next->flags & AV_PKT_FLAG_KEY) != 0;
+  if (!pending_threads_ || !next || (replay_overflow_ && !key)) return {};
+  pending_threads_.reset();
+  if (auto s = feed(nullptr, sink); !s || stopped_) return s;  // the old one's last pictures
+  opt_.reopen_later = false;
+  if (auto c = open_method(opt_.methods[method_index_])) {
+    codec_ = std::move(*c);
+  } else {
+    avcodec_flush_buffers(codec_->ctx.get());  // out of memory: the old one, from the key frame
+  }
+  if (key) {
+    replay_.clear();
+    replay_bytes_ = 0;
+  }
+  auto packets = std::move(replay_);
+  replay_.clear();
+  replay_bytes_ = 0;
+  for (auto& p : packets) {
+    keep_for_replay(*p);
+    if (auto s = feed(p.get(), sink); !s || stopped_) return s;
+  }
+  return {};
+}
+
 Status VideoDecoder::decode(const AVPacket* packet, const Sink& sink) {
   stopped_ = false;
+  if (auto s = maybe_reopen(packet, sink); !s || stopped_) return s;
   if (packet) keep_for_replay(*packet);
   if (auto s = feed(packet, sink); !s) return s;
   if (need_fallback_ && !stopped_) return fall_back(sink);
@@ -195,7 +228,9 @@ void VideoDecoder::keep_for_replay(const AVPacket& p) {
     replay_bytes_ = 0;
     replay_overflow_ = false;
   }
-  if (replay_overflow_ || opt_.methods.size() <= method_index_ + 1) return;  // nothing to fall back to
+  // Kept for a decoder that takes over: the next method, or this one with more threads.
+  const bool successor = opt_.methods.size() > method_index_ + 1 || opt_.reopen_later;
+  if (replay_overflow_ || !successor) return;
   replay_bytes_ += static_cast<std::size_t>(p.size);
   if (replay_bytes_ > kMaxReplayBytes) {
     replay_.clear();

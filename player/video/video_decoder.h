@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,8 @@ struct VideoDecoderOptions {
   // Threads of a software decoder; 0: one per core. Fewer for a decoder that opens
   // while another video plays, so that it cannot crowd out the one on screen.
   int threads = 0;
+  // set_threads() will be called: keep the packets since the last key frame for it.
+  bool reopen_later = false;
   int hw_failure_packets = 3;
   int max_decode_errors = 8;
   int inject_failure_after = -1;             // tests: see VideoOptions
@@ -63,6 +66,12 @@ class VideoDecoder {
   Status decode(const AVPacket* packet, const Sink& sink);
   // Forgets buffered pictures and kept packets (after a seek).
   void flush();
+  // Changes a software decoder's thread count (0: one per core). The decoder is
+  // opened again with it: at once, draining the old one and feeding the new one the
+  // packets since the last key frame (pictures already out come again and are
+  // dropped by their time), or at the next key frame when those were too many to
+  // keep. Hardware decoders ignore it.
+  void set_threads(int threads);
 
   std::string label() const { return label_; }  // "h264 (vaapi)", "vp9 (software)"
   bool hardware() const { return hardware_; }
@@ -75,6 +84,7 @@ class VideoDecoder {
   Result<std::unique_ptr<Codec>> open_method(HwDec method);
   Status open_next(std::vector<std::string>& notes);
   void keep_for_replay(const AVPacket& p);
+  Status maybe_reopen(const AVPacket* next, const Sink& sink);
   Status feed(const AVPacket* p, const Sink& sink);
   Status receive(const Sink& sink);
   Status fall_back(const Sink& sink);
@@ -88,6 +98,7 @@ class VideoDecoder {
   std::string label_;
   bool hardware_ = false;
   std::size_t method_index_ = 0;
+  std::optional<int> pending_threads_;  // set_threads() not carried out yet
   std::size_t opened_ = 0;
   std::vector<ffmpeg::PacketPtr> replay_;  // packets since the last key frame
   std::size_t replay_bytes_ = 0;
