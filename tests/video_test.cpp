@@ -763,6 +763,7 @@ TEST_F(VideoTest, VideoJoinedPartWayPresentsTheFrameShowingThen) {
   auto made = make_video_view(*h.display, video_item("h264_6s.mp4", Rgb{}), setup);
   ASSERT_TRUE(made) << made.error().what();
   View& v = **made;
+  std::this_thread::sleep_for(50ms);  // the decoder fills its queue
   const Instant t0 = Instant{} + 1000s;
   auto next = v.update(t0);
   ASSERT_TRUE(v.media_position());
