@@ -4,6 +4,7 @@
 // round trip, HTML structure).
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -523,6 +524,31 @@ TEST_F(JournalTest, RepairRecordWaitsForSpaceWhenTheDiskIsFullAtStart) {
   EXPECT_EQ(json::parse(l[2])["type"], "journal_repaired");
   EXPECT_EQ(json::parse(l[3])["type"], "start");
   EXPECT_TRUE(verify_journal(tmp.path()).ok);
+}
+
+TEST_F(JournalTest, ADayFileOfAnotherUserIsTakenOverAndWrittenOn) {
+  const Instant t = at("2024-06-16T10:00+08:00");
+  FaultyJournalIo faulty(io);
+  auto opened = Journal::open(tmp.path(), *zone, faulty, t);
+  ASSERT_TRUE(opened.ok());
+  Journal j = std::move(*opened);
+  ASSERT_TRUE(j.append(play(t, 12), t + 12s).ok());
+  faulty.fail_appends_after(0, EACCES);  // as a root-owned day file answers the service
+  auto seq = j.append(play(t + 12s, 12), t + 24s);
+  ASSERT_TRUE(seq.ok()) << seq.error().what();
+  EXPECT_EQ(*seq, 3u) << "the takeover is seq 2";
+  const auto lines = lines_of(slurp(day("2024-06-16")));
+  ASSERT_EQ(lines.size(), 3u);
+  const json event = json::parse(lines[1]);
+  EXPECT_EQ(event["type"], "journal_file_reclaimed");
+  EXPECT_EQ(event["file"], "2024-06-16.jsonl");
+  EXPECT_NE(event["reason"].get<std::string>().find("Permission denied"), std::string::npos) << lines[1];
+  EXPECT_TRUE(verify_journal(tmp.path()).ok) << verify_journal(tmp.path()).summary();
+
+  // Another failure (a full disk) is not a takeover: the record is lost, said so.
+  faulty.fail_appends_after(0);
+  EXPECT_FALSE(j.append(play(t + 24s, 12), t + 36s).ok());
+  EXPECT_EQ(lines_of(slurp(day("2024-06-16"))).size(), 3u);
 }
 
 TEST_F(JournalTest, WriteFileAtomicReplacesTheFile) {

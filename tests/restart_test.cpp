@@ -7,9 +7,11 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -103,8 +105,9 @@ struct BinaryRun {
   std::string out;
 };
 
-BinaryRun run_binary(const std::string& args) {
-  const std::string cmd = "env LANG=C.UTF-8 '" SIGNAGE_BINARY "' " + args + " 2>&1";
+// `prefix` runs it another way (e.g. as another user).
+BinaryRun run_binary(const std::string& args, const std::string& prefix = "") {
+  const std::string cmd = "env LANG=C.UTF-8 " + prefix + " '" SIGNAGE_BINARY "' " + args + " 2>&1";
   BinaryRun r;
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return r;
@@ -156,6 +159,39 @@ TEST(RootGuard, RootRunAgainstTheServicesJournalIsRefusedAndWritesNothing) {
   // A test run with a journal of its own plays.
   const BinaryRun test_run = run_binary(common + "'" + (t / "test-journal").string() + "'");
   EXPECT_EQ(test_run.code, 0) << test_run.out;
+}
+
+// The packaging case: a test run as root left a root-owned day file in the service's
+// journal folder. The service (here: the same binary as user nobody) takes the file
+// over and goes on recording; the chain still verifies.
+TEST(RootGuard, ARootOwnedDayFileDoesNotStopTheServicesJournal) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+  if (::access("/usr/bin/setpriv", X_OK) != 0) GTEST_SKIP() << "needs setpriv (util-linux)";
+  TempDir t;
+  fs::create_directories(t / "drop");
+  std::ofstream(t / "drop/shop.toml") << kShop;
+  const std::string journal = (t / "journal").string();
+  const std::string args = "play --headless --size 160x90 --playlists '" + (t / "drop").string() +
+                           "' --exit-after 700ms --clock 2024-06-16T10:00:00+08:00 --journal '" + journal + "'";
+  const BinaryRun as_root = run_binary(args);  // the journal folder is root's here: allowed
+  ASSERT_EQ(as_root.code, 0) << as_root.out;
+  const fs::path day = t / "journal/2024-06-16.jsonl";
+  ASSERT_TRUE(fs::exists(day));
+  // The folder goes to the service user (as the package does); the day file stays root's.
+  ASSERT_EQ(::chown(journal.c_str(), 65534, 65534), 0);
+  const std::string before = read_all(day);
+  const BinaryRun service = run_binary("--lang en " + args, "setpriv --reuid=65534 --regid=65534 --clear-groups");
+  EXPECT_EQ(service.code, 0) << service.out;
+  struct stat st {};
+  ASSERT_EQ(::stat(day.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 65534u) << "taken over";
+  const std::string after = read_all(day);
+  ASSERT_GT(after.size(), before.size()) << service.out;
+  EXPECT_EQ(after.substr(0, before.size()), before) << "the root run's records are kept as they were";
+  EXPECT_NE(after.find("\"type\":\"journal_file_reclaimed\""), std::string::npos) << after;
+  EXPECT_NE(after.find("\"type\":\"stop\"", before.size()), std::string::npos) << after;
+  const BinaryRun verify = run_binary("verify '" + journal + "'");
+  EXPECT_EQ(verify.code, 0) << verify.out;
 }
 
 }  // namespace

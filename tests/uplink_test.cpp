@@ -252,6 +252,7 @@ TEST(UplinkMessage, HeartbeatHasEveryField) {
   hb.frames_dropped = 4;
   hb.journal_seq = 99;
   hb.journal_hash = "ff";
+  hb.journal_error = "journal: record seq 100 (play) was not written";
   hb.acked_seq = 98;
   hb.free_disk_bytes = 12345;
   hb.clock_synced = true;
@@ -265,6 +266,7 @@ TEST(UplinkMessage, HeartbeatHasEveryField) {
         "campaigns=\"c1:aa,c2:bb\"", "last_rejected_playlist=\"bad.toml\"",
         "last_rejected_reason=\"bad.toml:3:1: error: unknown key\"", "decoder=\"h264 (vaapi)\"",
         "hw_decode=\"true\"", "frames_dropped=\"4\"", "journal_seq=\"99\"", "journal_hash=\"ff\"",
+        "journal_error=\"journal: record seq 100 (play) was not written\"",
         "acked_seq=\"98\"", "free_disk_bytes=\"12345\"", "clock_synced=\"true\"", "interval_s=\"60.000\""}) {
     EXPECT_NE(m.find(part), std::string::npos) << part << " in " << m;
   }

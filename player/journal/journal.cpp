@@ -297,6 +297,9 @@ Result<std::uint64_t> Journal::write_line(const json& record, Instant at) {
 
   if (auto s = io_->append(file, text); !s) {
     if (auto cut = io_->truncate(file, current_size_); !cut) needs_cut_ = true;
+    if (!reclaiming_) {
+      if (auto taken = io_->reclaim(file); taken && *taken) return after_reclaim(record, at, file, s.error());
+    }
     return Error("journal: record seq " + std::to_string(next_seq_) + " (" + record["type"].get<std::string>() +
                      ") was not written; earlier records are intact and the next record tries again",
                  s.error());
@@ -304,6 +307,18 @@ Result<std::uint64_t> Journal::write_line(const json& record, Instant at) {
   current_size_ += text.size();
   last_hash_ = sha256_hex(text);
   return next_seq_++;
+}
+
+Result<std::uint64_t> Journal::after_reclaim(const json& record, Instant at, const fs::path& file,
+                                             const Error& why) {
+  reclaiming_ = true;
+  json fields = json::object();
+  fields["file"] = file.filename().string();
+  fields["reason"] = why.what();
+  auto event = write_line(event_record("journal_file_reclaimed", zone_->to_local(at), std::move(fields)), at);
+  auto written = event ? write_line(record, at) : event;
+  reclaiming_ = false;
+  return written;
 }
 
 }  // namespace signage

@@ -106,7 +106,9 @@ class Journal {
   // jumping back keeps the chain in date order), adding "seq" and "prev"; synced
   // before it returns. Returns the seq. On a write error (e.g. a full disk) returns an
   // Error naming the file and the OS reason; any partly written bytes are cut away,
-  // the seq is not used up, and the next append tries again.
+  // the seq is not used up, and the next append tries again. A day file that belongs
+  // to another user (written by a root run) in a folder of ours is taken over
+  // (JournalIo::reclaim), recorded as a journal_file_reclaimed event, and written on.
   Result<std::uint64_t> append(nlohmann::json record, Instant at);
 
   const std::filesystem::path& dir() const { return dir_; }
@@ -135,6 +137,11 @@ class Journal {
   Instant pending_at_{};
 
   Result<std::uint64_t> write_line(const nlohmann::json& record, Instant at);
+  // The day file was another user's and is ours now: a journal_file_reclaimed event,
+  // then `record`.
+  Result<std::uint64_t> after_reclaim(const nlohmann::json& record, Instant at, const std::filesystem::path& file,
+                                      const Error& why);
+  bool reclaiming_ = false;           // after_reclaim() is writing
 };
 
 }  // namespace signage

@@ -197,6 +197,25 @@ Status PosixJournalIo::write_file_atomic(const fs::path& file, std::string_view 
   return {};
 }
 
+Result<bool> PosixJournalIo::reclaim(const fs::path& file) {
+  {
+    std::lock_guard lock(mu_);
+    const int fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd >= 0) {
+      ::close(fd);
+      return false;
+    }
+    if (errno != EACCES && errno != EPERM) return false;
+    if (open_path_ == file) close_locked();
+  }
+  auto bytes = read_file(file);
+  if (!bytes) return Error(file.string() + ": cannot take over a file of another user", bytes.error());
+  if (auto s = write_file_atomic(file, *bytes); !s) {
+    return Error(file.string() + ": cannot take over a file of another user", s.error());
+  }
+  return true;
+}
+
 JournalIo& real_journal_io() {
   static PosixJournalIo io(true);
   return io;
@@ -248,6 +267,17 @@ Status FaultyJournalIo::write_file_atomic(const fs::path& file, std::string_view
   if (auto s = base_.write_file_atomic(file, bytes); !s) return s;
   if (limited_) budget_ -= bytes.size();
   return {};
+}
+
+Result<bool> FaultyJournalIo::reclaim(const fs::path& file) {
+  {
+    std::lock_guard lock(mu_);
+    if (limited_ && (errno_ == EACCES || errno_ == EPERM)) {
+      limited_ = false;
+      return true;
+    }
+  }
+  return base_.reclaim(file);
 }
 
 }  // namespace signage

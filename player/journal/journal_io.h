@@ -46,6 +46,15 @@ class JournalIo {
   // Replaces `file` with `bytes` atomically: a temporary file beside it, synced,
   // then renamed over it; readers see the old or the new content, never a mix.
   virtual Status write_file_atomic(const std::filesystem::path& file, std::string_view bytes) = 0;
+  // Takes `file` over when it cannot be opened for appending because it belongs to
+  // someone else (a day file written by a root run) but its folder is ours: the same
+  // bytes are written to a new file of ours that replaces it atomically. True when it
+  // was taken over; false when the file can be appended to already or the reason is
+  // another (a full disk, a read-only file system); an error when taking it over failed.
+  virtual Result<bool> reclaim(const std::filesystem::path& file) {
+    (void)file;
+    return false;
+  }
 };
 
 // POSIX implementation. The file last appended to stays open (O_APPEND|O_CLOEXEC)
@@ -67,6 +76,7 @@ class PosixJournalIo final : public JournalIo {
   Status append(const std::filesystem::path& file, std::string_view bytes) override;
   Status truncate(const std::filesystem::path& file, std::uint64_t size) override;
   Status write_file_atomic(const std::filesystem::path& file, std::string_view bytes) override;
+  Result<bool> reclaim(const std::filesystem::path& file) override;
 
  private:
   void close_locked();
@@ -88,7 +98,8 @@ class FaultyJournalIo final : public JournalIo {
 
   // After `bytes` more bytes have been appended, appends fail with `error_number`
   // (default ENOSPC): the append that crosses the limit writes the bytes that still
-  // fit, then fails, as a real full disk does.
+  // fit, then fails, as a real full disk does. With EACCES or EPERM (a file owned by
+  // someone else) reclaim() ends the fault, as taking the file over does.
   void fail_appends_after(std::uint64_t bytes, int error_number = 28 /* ENOSPC */);
   // The next `count` truncate() calls fail with EIO.
   void fail_truncates(int count) {
@@ -117,6 +128,7 @@ class FaultyJournalIo final : public JournalIo {
   Status append(const std::filesystem::path& file, std::string_view bytes) override;
   Status truncate(const std::filesystem::path& file, std::uint64_t size) override;
   Status write_file_atomic(const std::filesystem::path& file, std::string_view bytes) override;
+  Result<bool> reclaim(const std::filesystem::path& file) override;
 
  private:
   JournalIo& base_;

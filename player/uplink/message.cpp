@@ -133,6 +133,7 @@ nlohmann::json heartbeat_json(const Heartbeat& hb) {
       {"frames_dropped", hb.frames_dropped},
       {"journal_seq", hb.journal_seq},
       {"journal_hash", hb.journal_hash},
+      {"journal_error", hb.journal_error},
       {"acked_seq", hb.acked_seq},
       {"free_disk_bytes", hb.free_disk_bytes},
       {"clock_synced", hb.clock_synced},
@@ -163,6 +164,7 @@ std::string heartbeat_message(const Heartbeat& hb) {
   add_param(msg, "frames_dropped", std::to_string(hb.frames_dropped));
   add_param(msg, "journal_seq", std::to_string(hb.journal_seq));
   add_param(msg, "journal_hash", hb.journal_hash);
+  add_param(msg, "journal_error", hb.journal_error);
   add_param(msg, "acked_seq", std::to_string(hb.acked_seq));
   add_param(msg, "free_disk_bytes", std::to_string(hb.free_disk_bytes));
   add_param(msg, "clock_synced", hb.clock_synced ? "true" : "false");

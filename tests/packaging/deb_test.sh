@@ -7,6 +7,9 @@
 #   4. the package is installed into a throwaway root and its binary run there:
 #      `signage --version`, and `signage check` on the installed sample playlists
 #      (exit 0, both campaigns ok, nothing on stderr: no warnings);
+#      as real root, also: a root run against the service's journal is refused
+#      naming --journal, and a root-owned day file left in the state folder is taken
+#      over by a run as the signage user, which goes on recording (verify passes);
 #   5. systemd-analyze verify on the installed units, and the console unit's
 #      hardening score (systemd-analyze security --offline);
 #   6. reinstall keeps a deleted sample deleted; purge removes /etc/signage but
@@ -169,6 +172,36 @@ done
 [ "$(grep -c ": ok: campaign " "$work/check.out")" = 2 ] || fail "want exactly two campaigns"
 grep -q "^on screen now" "$work/check.out" || fail "check DIR should say what is on screen now"
 
+# A test run as root must not take the service's journal away (the root-owned day
+# file case): the installed binary refuses root against the signage-owned journal
+# folder, and a root-owned day file put there anyway is taken over by the service
+# user's run, which goes on recording. Real root only (fakeroot cannot switch users).
+if [ -z "${FAKEROOTKEY:-}" ] && command -v setpriv >/dev/null; then
+	step "root-owned day file in the state folder"
+	journal="$root/var/lib/signage/journal"
+	gid=$(awk -F: '$1 == "signage" { print $4 }' "$root/etc/passwd")
+	chmod 0755 "$work"  # the service user must reach the root inside it
+	play=(play --headless --size 160x90 --playlists "$drop" --exit-after 700ms --clock 2024-06-16T10:00:00+08:00)
+	set +e
+	"$root/usr/bin/signage" --lang en "${play[@]}" --journal "$journal" >"$work/root-run" 2>&1
+	rc=$?
+	set -e
+	[ "$rc" = 1 ] || { cat "$work/root-run"; fail "a root run against the service's journal exited $rc, want 1"; }
+	grep -q -- '--journal' "$work/root-run" || { cat "$work/root-run"; fail "the refusal does not name --journal"; }
+	[ -z "$(ls -A "$journal")" ] || fail "the refused root run wrote into $journal"
+	"$root/usr/bin/signage" "${play[@]}" --journal "$work/root-journal" >"$work/root-run" 2>&1 ||
+		{ cat "$work/root-run"; fail "a root run with a journal of its own failed"; }
+	cp -a "$work/root-journal/"* "$journal/"  # root's day file and pictures, in signage's folder
+	setpriv --reuid="$uid" --regid="$gid" --clear-groups "$root/usr/bin/signage" "${play[@]}" \
+		--journal "$journal" >"$work/service-run" 2>&1 || { cat "$work/service-run"; fail "the service user's run failed"; }
+	[ "$(stat -c %u "$journal/2024-06-16.jsonl")" = "$uid" ] || fail "the day file was not taken over"
+	grep -q '"type":"journal_file_reclaimed"' "$journal/2024-06-16.jsonl" || fail "no journal_file_reclaimed record"
+	[ "$(grep -c '"type":"stop"' "$journal/2024-06-16.jsonl")" = 2 ] || fail "the service's run did not record to its end"
+	"$root/usr/bin/signage" verify "$journal" || fail "verify fails after the takeover"
+	rm -rf "${journal:?}/"* "$work/root-journal"
+	chmod 0700 "$work"
+fi
+
 # --- 5. the units ---------------------------------------------------------------
 step "systemd-analyze verify / security"
 # verify --root resolves ExecStart= and the units' dependencies inside the root:
@@ -193,7 +226,7 @@ cat "$work/verify"
 unit="$root/lib/systemd/system/signage.service"
 for want in Type=notify WatchdogSec=30s Restart=always StartLimitIntervalSec=0 User=signage \
 	Conflicts=getty@tty1.service TTYPath=/dev/tty1 Environment=SDL_VIDEODRIVER=kmsdrm ProtectSystem=strict \
-	ProtectHome=yes NoNewPrivileges=yes ReadWritePaths=/var/lib/signage DevicePolicy=closed; do
+	ProtectHome=yes NoNewPrivileges=yes ReadWritePaths=/var/lib/signage StateDirectory=signage DevicePolicy=closed; do
 	grep -qE "^${want%%=*}=(.* )?${want#*=}( |$)" "$unit" || fail "signage.service lacks $want"
 done
 # The exposure score (0 best, 10 worst); fails above 3.0 ("OK" is below 4).
