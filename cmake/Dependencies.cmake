@@ -15,6 +15,8 @@ pkg_check_modules(LIBSYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 # The report's Excel output (signage report --format xlsx).
 pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
 find_package(OpenSSL REQUIRED COMPONENTS Crypto SSL)
+# The central database: `signage report --db` and `verify --db` (journal/central_db.h).
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 
 # Header-only C++ libraries.
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)

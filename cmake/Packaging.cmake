@@ -54,6 +54,11 @@ install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/deploy.
         DESTINATION share/doc/signage)
 # The log host's side of the central log (docs/central-log.md).
 install(FILES ${SIGNAGE_PKG_DIR}/rsyslog/signage-central.conf DESTINATION share/doc/signage/examples)
+# The central database (docs/central-log.md, "PostgreSQL"): its schema and the rsyslog
+# configuration that writes the files and the database.
+install(FILES ${SIGNAGE_PKG_DIR}/central/schema.sql ${SIGNAGE_PKG_DIR}/central/signage-central-pgsql.conf
+        DESTINATION share/signage/central)
+install(PROGRAMS ${SIGNAGE_PKG_DIR}/central/signage-central-backfill DESTINATION share/signage/central)
 install(FILES ${SIGNAGE_PKG_OUT}/signage.1.gz DESTINATION share/man/man1)
 
 set(SIGNAGE_DEB_MAINTAINER "signage maintainers <signage-maintainers@example.org>"

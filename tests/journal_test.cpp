@@ -27,6 +27,9 @@
 #include "journal/report_render.h"
 #include "journal/report_tables.h"
 #include "journal/verify.h"
+#include "journal/line_scan.h"
+
+#include <array>
 
 namespace signage {
 namespace {
@@ -1564,6 +1567,55 @@ TEST_F(CentralTest, ReportCountsTheCentralCopyOnceAndListsDarkScreens) {
   EXPECT_FALSE(gap->all_chains_intact());
   EXPECT_NE(report_markdown(*gap).find("已损坏（中央副本 10 条记录，序号 1-11; 缺少 1 条（序号 4）"), std::string::npos)
       << report_markdown(*gap);
+}
+
+}  // namespace
+}  // namespace signage
+
+namespace signage {
+namespace {
+
+// The verifiers' scanner: the members asked for, as written; anything that is not
+// one well-formed JSON object refused, whatever part of it is broken.
+TEST(LineScan, ReadsMembersAndRefusesWhatIsNotOneObject) {
+  const std::array<std::string_view, 3> keys = {"seq", "prev", "text"};
+  std::array<std::string_view, 3> v;
+  const std::string line =
+      R"({"seq":812,"a":[1,2.5e-3,{"b":null}],"text":"人人讲安全、个个会应急\n畅通 \"生命\" 通道 \u00e9","ok":true,"prev":"ab"})";
+  ASSERT_TRUE(scan_object(line, keys, v));
+  EXPECT_EQ(scanned_unsigned(v[0]), 812u);
+  EXPECT_EQ(scanned_plain_string(v[1]), std::string_view("ab"));
+  EXPECT_EQ(scanned_plain_string(v[2]), std::nullopt) << "escapes: not plain";
+  EXPECT_EQ(scanned_string(v[2]), nlohmann::json::parse(line)["text"].get<std::string>());
+  EXPECT_TRUE(scan_object(" {} ", keys, v));
+  EXPECT_TRUE(v[0].empty());
+  for (const char* bad : {"", "[]", "{", "{\"a\":1", "{\"a\":1}x", "{\"a\":1,}", "{\"a\" 1}", "{\"a\":\"x}",
+                          "{\"a\":\"\x01\"}", "{\"a\":\"\\q\"}", "{\"a\":\"\\u12G4\"}", "{\"a\":tru}", "{\"a\":-}",
+                          "{\"a\":1.}", "{\"a\":[1,]}", "{\"a\":{\"b\"}}", "{a:1}", "{\"a\":1}{\"b\":2}"}) {
+    EXPECT_FALSE(scan_object(bad, keys, v)) << bad;
+    EXPECT_FALSE(nlohmann::json::parse(bad, nullptr, false).is_object()) << "nlohmann agrees: " << bad;
+  }
+  // Long strings are skipped 8 bytes at a time: a stop byte at every position is seen.
+  for (std::size_t at = 0; at < 24; ++at) {
+    std::string s(24, 'x');
+    s[at] = '\x01';
+    EXPECT_FALSE(scan_object("{\"a\":\"" + s + "\"}", keys, v)) << at;
+    s[at] = '"';
+    EXPECT_FALSE(scan_object("{\"a\":\"" + s + "\"}", keys, v)) << at;
+  }
+  EXPECT_EQ(scanned_unsigned("-1"), std::nullopt);
+  EXPECT_EQ(scanned_unsigned("1.5"), std::nullopt);
+  EXPECT_EQ(scanned_unsigned("\"1\""), std::nullopt);
+  EXPECT_EQ(scanned_unsigned("18446744073709551616"), std::nullopt);
+  const std::string hash = sha256_hex("x");
+  ASSERT_TRUE(sha256_of_hex(hash).has_value());
+  EXPECT_EQ(hex_of(*sha256_of_hex(hash)), hash);
+  EXPECT_EQ(sha256_of_hex(std::string(63, 'a')), std::nullopt);
+  EXPECT_EQ(sha256_of_hex(std::string(64, 'A')), std::nullopt);
+  EXPECT_EQ(sha256_of_hex(std::string(63, 'a') + "g"), std::nullopt);
+  LineHasher hasher;
+  EXPECT_EQ(hex_of(hasher.digest("x")), hash);
+  EXPECT_EQ(hex_of(hasher.digest("abc", "\n")), sha256_hex("abc\n"));
 }
 
 }  // namespace

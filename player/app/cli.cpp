@@ -15,6 +15,8 @@
 #include "app/root_guard.h"
 #include "core/i18n.h"
 #include "config/device_config.h"
+#include "journal/central.h"
+#include "journal/central_db.h"
 #include "journal/report.h"
 #include "journal/report_render.h"
 #include "journal/report_tables.h"
@@ -99,20 +101,77 @@ std::optional<Date> parse_date(const std::string& s) {
   return Date(std::chrono::floor<std::chrono::days>(*t));
 }
 
-int run_verify(const std::vector<std::string>& dirs, std::ostream& out, std::ostream& err) {
+// A central log folder or file (rsyslog's files): each screen's central checks.
+bool verify_central(const std::string& path, std::ostream& out, std::ostream& err) {
+  auto log = read_central_log({path}, SystemClock().now());
+  if (!log) {
+    err << path << ": " << log.error().what() << "\n";
+    return false;
+  }
+  bool ok = log->problems.empty();
+  for (const auto& p : log->problems) err << p << "\n";
+  for (const auto& c : log->screens) {
+    (c.intact() ? out : err) << path << ": " << c.screen << ": " << c.summary() << "\n";
+    ok = ok && c.intact();
+  }
+  return ok;
+}
+
+// The central database: each screen's chain checked in SQL, and each stored record
+// against itself.
+bool verify_db(const std::string& url, const std::optional<std::string>& screen, std::ostream& out,
+               std::ostream& err) {
+  auto db = CentralDb::connect(url);
+  if (!db) {
+    err << "signage verify: " << db.error().what() << "\n";
+    return false;
+  }
+  auto screens = db->screens(SystemClock().now(), screen);
+  auto stored = db->stored_problems(screen);
+  if (!screens || !stored) {
+    err << "signage verify: " << (!screens ? screens.error() : stored.error()).what() << "\n";
+    return false;
+  }
+  if (screens->empty()) {
+    err << "signage verify: "
+        << (screen ? fmt(_("{1}: no records or heartbeats of screen {2}"), db->name(), *screen)
+                   : fmt(_("{1}: no records or heartbeats yet"), db->name()))
+        << "\n";
+    return false;
+  }
+  bool ok = stored->empty();
+  for (const auto& c : *screens) {
+    (c.intact() ? out : err) << c.screen << ": " << c.summary() << "; " << c.heartbeat_summary() << "\n";
+    ok = ok && c.intact();
+  }
+  for (const auto& p : *stored) err << p.screen << ": seq " << p.seq << ": " << p.what << "\n";
+  return ok;
+}
+
+int run_verify(const std::vector<std::string>& dirs, const std::string& db, const std::string& screen,
+               std::ostream& out, std::ostream& err) {
+  if (dirs.empty() && db.empty()) {
+    err << "signage verify: " << _("give journal folders, central log folders, or --db URL") << "\n";
+    return 2;
+  }
   bool ok = true;
   for (const auto& d : dirs) {
+    if (is_central_log(d)) {
+      ok = verify_central(d, out, err) && ok;
+      continue;
+    }
     const VerifyResult r = verify_journal(d);
     (r.ok ? out : err) << d << ": " << r.summary() << "\n";
     ok = ok && r.ok;
   }
+  if (!db.empty()) ok = verify_db(db, screen.empty() ? std::nullopt : std::optional(screen), out, err) && ok;
   return ok ? 0 : 1;
 }
 
 // signage report: options as given on the command line.
 struct ReportArgs {
   std::vector<std::string> dirs;
-  std::string from, to, campaign, format, out, as_of, lang = "zh";
+  std::string from, to, campaign, format, out, as_of, db, lang = "zh";
   std::vector<std::string> configs;
 };
 
@@ -166,6 +225,7 @@ std::optional<ReportRequest> report_request(const ReportArgs& a, std::ostream& e
   }
   req.paths.assign(a.dirs.begin(), a.dirs.end());
   if (!a.campaign.empty()) req.campaign = a.campaign;
+  if (!a.db.empty()) req.db = a.db;
   code = 0;
   return req;
 }
@@ -283,8 +343,10 @@ CLI::App* add_report_command(CLI::App& app, ReportArgs& a) {
       "report", _("Statistics table (统计表) of plays from screens' journals or the central log (rsyslog's files)"));
   report_cmd->add_option("dirs", a.dirs,
                          _("Journal folders (one per screen) and/or central log folders or files, told apart by "
-                           "their content"))
-      ->required();
+                           "their content"));
+  report_cmd->add_option("--db", a.db,
+                         _("The central database (PostgreSQL), e.g. postgresql://signage@loghost/signage: the "
+                           "central log read from there"));
   report_cmd->add_option("--from", a.from, _("First date, e.g. 2024-06-01"))->required();
   report_cmd->add_option("--to", a.to, _("Last date, e.g. 2024-06-30"))->required();
   report_cmd->add_option("--campaign", a.campaign, _("Only this campaign id"));
@@ -319,6 +381,7 @@ struct CliOptions {
   std::string check_media;
   // verify
   std::vector<std::string> verify_dirs;
+  std::string verify_db, verify_screen;
   // report
   ReportArgs rep;
   // preview
@@ -389,7 +452,11 @@ void declare_tools(CLI::App& app, CliOptions& o, Subcommands& s) {
                       _("Folder that media paths are relative to (default: the playlist's folder)"));
 
   s.verify = app.add_subcommand("verify", _("Check the integrity of play journals (exit 1 when broken)"));
-  s.verify->add_option("dirs", o.verify_dirs, _("Journal folders"))->required();
+  s.verify->add_option("dirs", o.verify_dirs, _("Journal folders, or central log folders or files"));
+  s.verify->add_option("--db", o.verify_db,
+                       _("The central database (PostgreSQL), e.g. postgresql://signage@loghost/signage: check "
+                         "every screen's stored chain"));
+  s.verify->add_option("--screen", o.verify_screen, _("With --db: only this screen"));
 
   s.report = add_report_command(app, o.rep);
 
@@ -521,7 +588,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return 0;
   }
   if (s.check->parsed()) return run_check(o.check_paths, o.check_media, out, err);
-  if (s.verify->parsed()) return run_verify(o.verify_dirs, out, err);
+  if (s.verify->parsed()) return run_verify(o.verify_dirs, o.verify_db, o.verify_screen, out, err);
   if (s.report->parsed()) {
     // The table is Chinese unless --lang asks for English.
     if (!o.lang.empty()) o.rep.lang = parse_language(o.lang) == Language::en ? "en" : "zh";

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "journal/central_db.h"
 #include "journal/journal.h"
 
 namespace signage {
@@ -82,6 +83,43 @@ Result<ScreenChain> read_journal(const fs::path& dir, const ReportRequest& req, 
   return chain;
 }
 
+// A screen of the central log (files or database) as the report lists it.
+ScreenChain central_chain(CentralScreen cs, const fs::path& dir) {
+  ScreenChain chain;
+  chain.dir = dir;
+  chain.screen = cs.screen;  // the sender's name, as the central log files it
+  chain.site = cs.site;
+  chain.verify.ok = cs.intact();
+  chain.verify.records = cs.records;
+  chain.verify.first_seq = cs.first_seq;
+  chain.verify.last_seq = cs.last_seq;
+  if (!chain.verify.ok) chain.verify.reason = cs.summary();
+  chain.central = std::move(cs);
+  return chain;
+}
+
+// The central database's records and heartbeats into the builder; one ScreenChain
+// per screen, checked in SQL.
+Result<std::vector<ScreenChain>> read_db(const std::string& url, Instant as_of, const ReportRequest& req,
+                                         ReportBuilder& builder) {
+  auto db = CentralDb::connect(url);
+  if (!db) return db.error();
+  auto screens = db->screens(as_of);
+  if (!screens) return screens.error();
+  auto st = db->records(req.from, req.to, [&](const std::string& screen, std::uint64_t, const json& record) {
+    const std::string own = str(record, "screen");
+    builder.add_record(own.empty() ? screen : own, record);
+  });
+  if (!st) return st.error();
+  st = db->heartbeats(req.from, req.to, [&](const std::string& screen, const LastHeartbeat& hb) {
+    builder.add_heartbeat(screen, hb.time, hb.interval_s);
+  });
+  if (!st) return st.error();
+  std::vector<ScreenChain> out;
+  for (auto& cs : *screens) out.push_back(central_chain(std::move(cs), db->name()));
+  return out;
+}
+
 // The central log's screens into the builder; one ScreenChain per screen.
 Result<std::vector<ScreenChain>> read_central(const std::vector<fs::path>& paths, Instant as_of,
                                               const ReportRequest& req, ReportBuilder& builder,
@@ -100,17 +138,7 @@ Result<std::vector<ScreenChain>> read_central(const std::vector<fs::path>& paths
   problems = central->problems;
   std::vector<ScreenChain> out;
   for (auto& cs : central->screens) {
-    ScreenChain chain;
-    chain.dir = paths.size() == 1 ? paths.front() : fs::path();
-    chain.screen = cs.screen;  // the sender's name, as the central log files it
-    chain.site = cs.site;
-    chain.verify.ok = cs.intact();
-    chain.verify.records = cs.records;
-    chain.verify.first_seq = cs.first_seq;
-    chain.verify.last_seq = cs.last_seq;
-    if (!chain.verify.ok) chain.verify.reason = cs.summary();
-    chain.central = std::move(cs);
-    out.push_back(std::move(chain));
+    out.push_back(central_chain(std::move(cs), paths.size() == 1 ? paths.front() : fs::path()));
   }
   return out;
 }
@@ -120,7 +148,7 @@ std::optional<Error> check_request(const ReportRequest& req) {
   if (req.from > req.to) {
     return Error(fill(L.e_from_after_to, {{"from", format_date(req.from)}, {"to", format_date(req.to)}}));
   }
-  if (req.paths.empty()) return Error(L.e_no_paths);
+  if (req.paths.empty() && !req.db) return Error(L.e_no_paths);
   for (const auto& p : req.paths) {
     std::error_code ec;
     if (!fs::exists(p, ec)) return Error(fill(L.e_missing, {{"path", p.string()}}));
@@ -161,6 +189,11 @@ Result<Report> build_report(const ReportRequest& req) {
     auto central = read_central(central_paths, as_of, req, builder, problems);
     if (!central) return central.error();
     for (auto& c : *central) chains.push_back(std::move(c));
+  }
+  if (req.db) {
+    auto db = read_db(*req.db, as_of, req, builder);
+    if (!db) return db.error();
+    for (auto& c : *db) chains.push_back(std::move(c));
   }
   if (req.campaign && builder.campaigns_in_range().count(*req.campaign) == 0) {
     return no_such_campaign(req, builder.campaigns_in_range());

@@ -14,6 +14,8 @@
 //    journal by its content; each of its screens gets the continuity, chain and
 //    heartbeat-anchor checks in place of `verify`, and is listed as dark when its
 //    last heartbeat before `as_of` is older than 3 heartbeat intervals;
+//  - `db` reads the central log from PostgreSQL instead (or as well): the same
+//    checks, done in SQL, and the same records, so the same tables;
 //  - who a screen belongs to (unit, location, contact) comes from --config files
 //    (ReportRequest::identities) and, for screens no config names, from the screens'
 //    own `start` records.
@@ -34,6 +36,7 @@ namespace signage {
 
 struct ReportRequest {
   std::vector<std::filesystem::path> paths;  // journal folders, central log folders or files
+  std::optional<std::string> db;             // the central database (journal/central_db.h), a libpq URL
   Date from;
   Date to;
   std::optional<std::string> campaign;       // only this campaign

@@ -1,0 +1,367 @@
+#include "journal/central_db.h"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "core/i18n.h"
+
+namespace signage {
+
+using nlohmann::json;
+
+namespace {
+
+struct PgConnDeleter {
+  void operator()(PGconn* c) const { PQfinish(c); }
+};
+struct PgResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using PgConnPtr = std::unique_ptr<PGconn, PgConnDeleter>;
+using PgResultPtr = std::unique_ptr<PGresult, PgResultDeleter>;
+
+// The URL without its password: "postgresql://u:secret@h/db" -> "postgresql://u@h/db",
+// "... password=secret ..." -> "... password=*** ...".
+std::string without_password(const std::string& url) {
+  std::string s = url;
+  if (const auto scheme = s.find("://"); scheme != std::string::npos) {
+    const auto at = s.find('@', scheme + 3);
+    const auto colon = s.find(':', scheme + 3);
+    if (at != std::string::npos && colon != std::string::npos && colon < at) s.erase(colon, at - colon);
+    return s;
+  }
+  if (const auto p = s.find("password="); p != std::string::npos) {
+    const auto end = s.find(' ', p);
+    s.replace(p + 9, (end == std::string::npos ? s.size() : end) - p - 9, "***");
+  }
+  return s;
+}
+
+std::uint64_t to_u64(const char* s) {
+  std::uint64_t v = 0;
+  if (s != nullptr) std::from_chars(s, s + std::char_traits<char>::length(s), v);
+  return v;
+}
+
+std::string date_text(Date d) { return format_date(d); }
+
+Date shift(Date d, int days) { return Date(std::chrono::sys_days(d) + std::chrono::days(days)); }
+
+std::string instant_text(Instant t) { return format_iso8601(fixed_offset_zone(std::chrono::seconds(0))->to_local(t)); }
+
+// "{1,5,9}" (a bigint[] as text) -> numbers.
+std::vector<std::uint64_t> bigint_array(const char* text) {
+  std::vector<std::uint64_t> out;
+  if (text == nullptr) return out;
+  const std::string_view s(text);
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] < '0' || s[i] > '9')) ++i;
+    std::size_t j = i;
+    while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j;
+    if (j > i) {
+      std::uint64_t v = 0;
+      std::from_chars(s.data() + i, s.data() + j, v);
+      out.push_back(v);
+    }
+    i = j;
+  }
+  return out;
+}
+
+// The per-screen checks, one statement each. $1: the screen, or NULL for all.
+constexpr const char* kCounts = R"sql(
+  SELECT c.screen, count(*), min(c.seq), max(c.seq), sum(c.deliveries - 1),
+         count(*) FILTER (WHERE c.prev IS NULL),
+         (SELECT count(*) FROM conflicts k WHERE k.screen = c.screen),
+         (SELECT array_agg(DISTINCT k.seq) FROM conflicts k WHERE k.screen = c.screen)
+    FROM chain c WHERE $1::text IS NULL OR c.screen = $1 GROUP BY c.screen)sql";
+
+// Gaps: every seq missing between 1 and the highest stored.
+constexpr const char* kGaps = R"sql(
+  SELECT screen, before + 1, seq - 1 FROM (
+    SELECT screen, seq, coalesce(lag(seq) OVER (PARTITION BY screen ORDER BY seq), 0) AS before
+      FROM chain WHERE $1::text IS NULL OR screen = $1) g
+   WHERE seq > before + 1 ORDER BY screen, seq)sql";
+
+// Links between stored neighbours whose lines were both read whole.
+constexpr const char* kLinks = R"sql(
+  SELECT screen, count(*), array_agg(seq ORDER BY seq) FILTER (WHERE prev <> before_sha) FROM (
+    SELECT screen, seq, prev, lag(seq) OVER w AS before_seq, lag(line_sha256) OVER w AS before_sha,
+           lag(prev) OVER w AS before_prev
+      FROM chain WHERE $1::text IS NULL OR screen = $1
+    WINDOW w AS (PARTITION BY screen ORDER BY seq)) l
+   WHERE before_seq = seq - 1 AND prev IS NOT NULL AND before_prev IS NOT NULL GROUP BY screen)sql";
+
+// Heartbeats: how many, and their anchors (the journal head they name).
+constexpr const char* kAnchors = R"sql(
+  SELECT h.screen, count(*),
+         count(*) FILTER (WHERE h.journal_seq > 0 AND h.journal_hash IS NOT NULL AND c.prev IS NOT NULL
+                                AND c.line_sha256 = lower(h.journal_hash)),
+         count(*) FILTER (WHERE h.journal_seq > 0 AND h.journal_hash IS NOT NULL AND c.prev IS NULL)
+    FROM heartbeats h LEFT JOIN chain c ON c.screen = h.screen AND c.seq = h.journal_seq
+   WHERE $1::text IS NULL OR h.screen = $1 GROUP BY h.screen)sql";
+
+constexpr const char* kBadAnchors = R"sql(
+  SELECT DISTINCT ON (h.screen, h.journal_seq) h.screen, h.journal_seq, h.time
+    FROM heartbeats h JOIN chain c ON c.screen = h.screen AND c.seq = h.journal_seq
+   WHERE ($1::text IS NULL OR h.screen = $1) AND h.journal_seq > 0 AND h.journal_hash IS NOT NULL
+     AND c.prev IS NOT NULL AND c.line_sha256 <> lower(h.journal_hash)
+   ORDER BY h.screen, h.journal_seq, h.id)sql";
+
+// The last heartbeat at or before $2, and whether the screen is dark then.
+constexpr const char* kLastHeartbeat = R"sql(
+  SELECT DISTINCT ON (screen) screen, time, extract(epoch FROM at) * 1000, interval_s, body::text,
+         at + make_interval(secs => round(3 * interval_s * 1000) / 1000.0) < $2::timestamptz
+    FROM heartbeats WHERE ($1::text IS NULL OR screen = $1) AND at <= $2::timestamptz
+   ORDER BY screen, at DESC, id)sql";
+
+// The site a screen's records or heartbeats name.
+constexpr const char* kSites = R"sql(
+  SELECT screen, coalesce(
+      (SELECT r.body->>'site' FROM records r WHERE r.screen = s.screen AND r.body ? 'site' ORDER BY r.seq LIMIT 1),
+      (SELECT h.body->>'site' FROM heartbeats h WHERE h.screen = s.screen AND h.body ? 'site' ORDER BY h.id LIMIT 1))
+    FROM (SELECT screen FROM chain UNION SELECT screen FROM heartbeats) s
+   WHERE $1::text IS NULL OR screen = $1)sql";
+
+}  // namespace
+
+struct CentralDb::Conn {
+  PgConnPtr pg;
+  std::string name;
+
+  Result<PgResultPtr> query(const char* sql, const std::vector<std::optional<std::string>>& params) {
+    std::vector<const char*> values;
+    for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+    PgResultPtr r(PQexecParams(pg.get(), sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                               nullptr, 0));
+    const auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return error();
+    return r;
+  }
+
+  // Row by row (libpq's single-row mode), so a week of a fleet is never in memory.
+  Status stream(const char* sql, const std::vector<std::optional<std::string>>& params,
+                const std::function<void(const PGresult*)>& row) {
+    std::vector<const char*> values;
+    for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+    if (PQsendQueryParams(pg.get(), sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr,
+                          0) != 1 ||
+        PQsetSingleRowMode(pg.get()) != 1) {
+      return error();
+    }
+    std::optional<Error> failed;
+    while (PGresult* raw = PQgetResult(pg.get())) {
+      PgResultPtr r(raw);
+      const auto status = PQresultStatus(raw);
+      if (status == PGRES_SINGLE_TUPLE) {
+        row(raw);
+      } else if (status != PGRES_TUPLES_OK && !failed) {
+        failed = error();
+      }
+    }
+    if (failed) return *failed;
+    return {};
+  }
+
+  Error error() const {
+    std::string why = PQerrorMessage(pg.get());
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    return Error(fmt(_("central database {1}: {2}"), name, why));
+  }
+};
+
+CentralDb::CentralDb(std::unique_ptr<Conn> conn) : c_(std::move(conn)) {}
+CentralDb::~CentralDb() = default;
+CentralDb::CentralDb(CentralDb&&) noexcept = default;
+CentralDb& CentralDb::operator=(CentralDb&&) noexcept = default;
+
+const std::string& CentralDb::name() const { return c_->name; }
+
+Result<CentralDb> CentralDb::connect(const std::string& url) {
+  auto conn = std::make_unique<Conn>();
+  conn->name = without_password(url);
+  conn->pg.reset(PQconnectdb(url.c_str()));
+  if (!conn->pg || PQstatus(conn->pg.get()) != CONNECTION_OK) {
+    std::string why = conn->pg ? PQerrorMessage(conn->pg.get()) : "out of memory";
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    return Error(fmt(_("cannot connect to the central database {1}: {2}. Check the URL "
+                       "(postgresql://USER@HOST:PORT/DATABASE) and that the server is running."),
+                     conn->name, why));
+  }
+  auto schema = conn->query("SELECT to_regclass('chain') IS NOT NULL AND to_regclass('records') IS NOT NULL "
+                            "AND to_regclass('heartbeats') IS NOT NULL",
+                            {});
+  if (!schema) return schema.error();
+  if (std::string_view(PQgetvalue(schema->get(), 0, 0)) != "t") {
+    return Error(fmt(_("central database {1}: the signage tables are missing. Load the schema first: "
+                       "psql -d DATABASE -f /usr/share/signage/central/schema.sql"),
+                     conn->name));
+  }
+  return CentralDb(std::move(conn));
+}
+
+Result<std::vector<CentralScreen>> CentralDb::screens(Instant as_of, const std::optional<std::string>& screen) {
+  std::map<std::string, CentralScreen> by;
+  auto at = [&](const char* name) -> CentralScreen& {
+    CentralScreen& c = by[name];
+    c.screen = name;
+    return c;
+  };
+  const std::vector<std::optional<std::string>> one = {screen};
+  const std::vector<std::optional<std::string>> two = {screen, instant_text(as_of)};
+  auto counts = c_->query(kCounts, one);
+  if (!counts) return counts.error();
+  for (int i = 0; i < PQntuples(counts->get()); ++i) {
+    const PGresult* r = counts->get();
+    CentralScreen& c = at(PQgetvalue(r, i, 0));
+    c.records = to_u64(PQgetvalue(r, i, 1));
+    c.first_seq = to_u64(PQgetvalue(r, i, 2));
+    c.last_seq = to_u64(PQgetvalue(r, i, 3));
+    c.duplicates = to_u64(PQgetvalue(r, i, 4)) + to_u64(PQgetvalue(r, i, 6));
+    c.unverifiable = to_u64(PQgetvalue(r, i, 5));
+    c.conflicts = bigint_array(PQgetvalue(r, i, 7));
+    c.messages = c.records + c.duplicates;
+  }
+  auto gaps = c_->query(kGaps, one);
+  if (!gaps) return gaps.error();
+  for (int i = 0; i < PQntuples(gaps->get()); ++i) {
+    at(PQgetvalue(gaps->get(), i, 0)).gaps.push_back({to_u64(PQgetvalue(gaps->get(), i, 1)),
+                                                      to_u64(PQgetvalue(gaps->get(), i, 2))});
+  }
+  auto links = c_->query(kLinks, one);
+  if (!links) return links.error();
+  for (int i = 0; i < PQntuples(links->get()); ++i) {
+    CentralScreen& c = at(PQgetvalue(links->get(), i, 0));
+    c.links_checked = to_u64(PQgetvalue(links->get(), i, 1));
+    c.broken_links = bigint_array(PQgetvalue(links->get(), i, 2));
+  }
+  auto anchors = c_->query(kAnchors, one);
+  if (!anchors) return anchors.error();
+  for (int i = 0; i < PQntuples(anchors->get()); ++i) {
+    CentralScreen& c = at(PQgetvalue(anchors->get(), i, 0));
+    c.heartbeats = to_u64(PQgetvalue(anchors->get(), i, 1));
+    c.anchors_checked = to_u64(PQgetvalue(anchors->get(), i, 2));
+    c.anchors_pending = to_u64(PQgetvalue(anchors->get(), i, 3));
+  }
+  auto bad = c_->query(kBadAnchors, one);
+  if (!bad) return bad.error();
+  for (int i = 0; i < PQntuples(bad->get()); ++i) {
+    at(PQgetvalue(bad->get(), i, 0))
+        .anchor_problems.push_back(std::string("the heartbeat of ") + PQgetvalue(bad->get(), i, 2) + " anchors seq " +
+                                   PQgetvalue(bad->get(), i, 1) +
+                                   " with a hash the central copy's line does not have");
+  }
+  auto last = c_->query(kLastHeartbeat, two);
+  if (!last) return last.error();
+  for (int i = 0; i < PQntuples(last->get()); ++i) {
+    const PGresult* r = last->get();
+    CentralScreen& c = at(PQgetvalue(r, i, 0));
+    LastHeartbeat hb;
+    hb.time = PQgetvalue(r, i, 1);
+    hb.at = Instant(std::chrono::milliseconds(std::llround(std::strtod(PQgetvalue(r, i, 2), nullptr))));
+    hb.interval_s = std::strtod(PQgetvalue(r, i, 3), nullptr);
+    const json b = json::parse(PQgetvalue(r, i, 4), nullptr, false);
+    if (b.is_object()) {
+      auto s = [&](const char* k) { return b.contains(k) && b[k].is_string() ? b[k].get<std::string>() : ""; };
+      auto u = [&](const char* k) {
+        if (!b.contains(k)) return std::uint64_t{0};
+        return b[k].is_number_unsigned() ? b[k].get<std::uint64_t>() : to_u64(s(k).c_str());
+      };
+      hb.showing = s("showing");
+      hb.version = s("version");
+      hb.journal_seq = u("journal_seq");
+      hb.acked_seq = u("acked_seq");
+      hb.free_disk_bytes = u("free_disk_bytes");
+      hb.clock_synced = b.contains("clock_synced") && (b["clock_synced"] == true || b["clock_synced"] == "true");
+    }
+    c.last_heartbeat = hb;
+    c.dark = std::string_view(PQgetvalue(r, i, 5)) == "t";
+  }
+  auto sites = c_->query(kSites, one);
+  if (!sites) return sites.error();
+  for (int i = 0; i < PQntuples(sites->get()); ++i) at(PQgetvalue(sites->get(), i, 0)).site = PQgetvalue(sites->get(), i, 1);
+  std::vector<CentralScreen> out;
+  for (auto& [name, c] : by) {
+    if (!c.last_heartbeat) c.dark = true;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Status CentralDb::records(Date from, Date to, const CentralRecordFn& on_record) {
+  const std::vector<std::optional<std::string>> window = {date_text(shift(from, -2)) + "T00:00:00Z",
+                                                          date_text(shift(to, 3)) + "T00:00:00Z"};
+  auto emit = [&](const PGresult* r) {
+    const json body = json::parse(PQgetvalue(r, 0, 2), nullptr, false);
+    if (body.is_object()) on_record(PQgetvalue(r, 0, 0), to_u64(PQgetvalue(r, 0, 1)), body);
+  };
+  // The session running when the window opens: the last start or stop before it.
+  if (auto st = c_->stream(R"sql(
+        SELECT screen, seq, body::text FROM (
+          SELECT DISTINCT ON (screen) screen, seq, type, body FROM records
+           WHERE type IN ('start', 'stop') AND at < $1::timestamptz AND prev IS NOT NULL AND body IS NOT NULL
+           ORDER BY screen, at DESC, seq DESC) s
+         WHERE type = 'start' ORDER BY screen)sql",
+                           {window[0]}, emit);
+      !st) {
+    return st;
+  }
+  return c_->stream(R"sql(
+      SELECT screen, seq, body::text FROM records
+       WHERE at >= $1::timestamptz AND at < $2::timestamptz AND prev IS NOT NULL AND body IS NOT NULL
+       ORDER BY screen, seq)sql",
+                    window, emit);
+}
+
+Status CentralDb::heartbeats(Date from, Date to, const CentralHeartbeatFn& on_heartbeat) {
+  const std::vector<std::optional<std::string>> window = {date_text(shift(from, -2)) + "T00:00:00Z",
+                                                          date_text(shift(to, 3)) + "T00:00:00Z"};
+  return c_->stream(R"sql(
+      SELECT screen, time, interval_s FROM heartbeats
+       WHERE at >= $1::timestamptz AND at < $2::timestamptz ORDER BY screen, id)sql",
+                    window, [&](const PGresult* r) {
+                      LastHeartbeat hb;
+                      hb.time = PQgetvalue(r, 0, 1);
+                      hb.interval_s = std::strtod(PQgetvalue(r, 0, 2), nullptr);
+                      on_heartbeat(PQgetvalue(r, 0, 0), hb);
+                    });
+}
+
+Result<std::vector<StoredProblem>> CentralDb::stored_problems(const std::optional<std::string>& screen) {
+  auto rows = c_->query(R"sql(
+      SELECT r.screen, r.seq,
+             encode(sha256(convert_to(r.line || E'\n', 'UTF8')), 'hex') <> r.line_sha256,
+             CASE WHEN r.body IS NULL THEN false ELSE r.body <> r.line::jsonb END,
+             c.line_sha256 IS DISTINCT FROM r.line_sha256 OR c.prev IS DISTINCT FROM r.prev
+        FROM records r LEFT JOIN chain c ON c.screen = r.screen AND c.seq = r.seq
+       WHERE ($1::text IS NULL OR r.screen = $1)
+         AND (encode(sha256(convert_to(r.line || E'\n', 'UTF8')), 'hex') <> r.line_sha256
+              OR CASE WHEN r.body IS NULL THEN false ELSE r.body <> r.line::jsonb END
+              OR c.line_sha256 IS DISTINCT FROM r.line_sha256 OR c.prev IS DISTINCT FROM r.prev)
+       ORDER BY r.screen, r.seq)sql",
+                        {screen});
+  if (!rows) return rows.error();
+  std::vector<StoredProblem> out;
+  for (int i = 0; i < PQntuples(rows->get()); ++i) {
+    const PGresult* r = rows->get();
+    StoredProblem p{PQgetvalue(r, i, 0), to_u64(PQgetvalue(r, i, 1)), {}};
+    if (std::string_view(PQgetvalue(r, i, 2)) == "t") {
+      p.what = _("the stored line no longer has the SHA-256 it arrived with: it was edited in the database");
+    } else if (std::string_view(PQgetvalue(r, i, 3)) == "t") {
+      p.what = _("the stored record (body) differs from its line: it was edited in the database");
+    } else {
+      p.what = _("the key table (chain) and the records table disagree about this record's hashes");
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace signage
