@@ -42,7 +42,7 @@ class VideoView final : public View {
         audio_(std::move(audio)),
         out_(out),
         ready_timeout_(ready_timeout),
-        ready_deadline_(chr::steady_clock::now() + ready_timeout),
+        ready_deadline_(SteadyClock::instance().now() + ready_timeout),
         waking_(std::move(waking)) {}
 
   ~VideoView() override {
@@ -169,12 +169,12 @@ class VideoView final : public View {
   }
 
   Result<bool> get_ready(chr::milliseconds timeout) {
-    const auto left = chr::ceil<chr::milliseconds>(ready_deadline_ - chr::steady_clock::now());
+    const auto left = chr::ceil<chr::milliseconds>(ready_deadline_ - SteadyClock::instance().now());
     auto info = src_->wait_ready(std::clamp(timeout, chr::milliseconds(0), std::max(left, chr::milliseconds(0))));
     if (!info) {
       if (src_->state() != VideoSource::State::opening) {
         failure_ = info.error();
-      } else if (chr::steady_clock::now() < ready_deadline_) {
+      } else if (SteadyClock::instance().now() < ready_deadline_) {
         return false;  // still opening or decoding its first frame
       } else {
         failure_ = Error(path_ + ": no picture after " + std::to_string(ready_timeout_.count()) +
@@ -217,7 +217,7 @@ class VideoView final : public View {
   std::shared_ptr<AudioStream> audio_;
   AudioOutput* out_;
   chr::milliseconds ready_timeout_;
-  chr::steady_clock::time_point ready_deadline_;
+  MonoTime ready_deadline_;
   std::shared_ptr<std::atomic<bool>> waking_;  // prepared ahead: wake the main loop
   bool prerolled_ = false;
   std::optional<Error> failure_;
