@@ -49,7 +49,11 @@ Lineup::Next Lineup::at(Instant now, PrepareMode mode) {
     }
     const Showing& s = *n.schedule.showing;
     Item& item = set_.campaigns[s.campaign].items[s.item];
-    auto view = zones_ ? scene_.prepare(item, zones_(set_.campaigns[s.campaign]), mode) : scene_.prepare(item, mode);
+    // A video runs on the wall clock from its slot's start: joined part-way in (a start,
+    // a restart, a swap, preview --at), it starts at the frame its slot shows now.
+    const VideoSlot slot{s.start, std::max(chr::microseconds(0), chr::duration_cast<chr::microseconds>(now - s.start))};
+    auto view = zones_ ? scene_.prepare(item, zones_(set_.campaigns[s.campaign]), mode, slot)
+                       : scene_.prepare(item, mode, slot);
     if (view) {
       n.view = std::move(*view);
       n.transition = item.transition;
@@ -78,7 +82,11 @@ std::optional<Lineup::Next> Lineup::replay(const std::string& campaign, const st
     for (std::size_t ii = 0; ii < c.items.size(); ++ii) {
       Item& it = c.items[ii];
       if (it.id != item || it.media_missing) continue;
-      auto view = zones_ ? scene_.prepare(it, zones_(c)) : scene_.prepare(it);
+      // Shown again from its start, on a slot that starts now (screens that had the
+      // same emergency resume together).
+      const VideoSlot slot{now, chr::microseconds(0)};
+      auto view = zones_ ? scene_.prepare(it, zones_(c), PrepareMode::ready, slot)
+                         : scene_.prepare(it, PrepareMode::ready, slot);
       if (!view) return std::nullopt;
       Next n;
       n.schedule.showing = Showing{ci, ii, now, now + it.duration};

@@ -3,9 +3,14 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cerrno>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "media/image.h"
 #include "render/layout.h"
@@ -55,6 +60,12 @@ class PictureDecode {
       ++workers().running;
     }
     std::thread([job, path = std::move(path), max_pixels] {
+      // A lower priority (nice +10, this thread only): decoding ahead must not take
+      // CPU time from a video on screen.
+      const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+      errno = 0;
+      const int nice = getpriority(PRIO_PROCESS, tid);
+      if (errno == 0) setpriority(PRIO_PROCESS, tid, nice + 10);
       auto img = decode_image(path, max_pixels);
       {
         std::lock_guard lock(job->mu_);
@@ -156,6 +167,7 @@ class ZonedView final : public View {
   void draw(Display& /*screen: the zone's base*/, float alpha) override { inner_->draw(*zone_, alpha); }
   std::optional<Instant> update(Instant now) override { return inner_->update(now); }
   std::string describe() const override { return inner_->describe(); }
+  std::optional<std::chrono::microseconds> media_position() const override { return inner_->media_position(); }
   std::optional<Instant> ends_at() const override { return inner_->ends_at(); }
   std::optional<ItemPlayStats> play_stats() const override { return inner_->play_stats(); }
   Result<bool> ready(std::chrono::milliseconds timeout) override { return inner_->ready(timeout); }
@@ -282,19 +294,21 @@ Scene::~Scene() {
   workers().cv.wait(lock, [] { return workers().running == 0; });
 }
 
-Result<std::unique_ptr<View>> Scene::prepare(const Item& item, PrepareMode mode) {
-  return prepare_on(display_, item, mode);
+Result<std::unique_ptr<View>> Scene::prepare(const Item& item, PrepareMode mode, std::optional<VideoSlot> slot) {
+  return prepare_on(display_, item, mode, slot);
 }
 
-Result<std::unique_ptr<View>> Scene::prepare(const Item& item, const Rect& zone, PrepareMode mode) {
-  if (zone == Rect{0, 0, display_.width(), display_.height()}) return prepare_on(display_, item, mode);
+Result<std::unique_ptr<View>> Scene::prepare(const Item& item, const Rect& zone, PrepareMode mode,
+                                             std::optional<VideoSlot> slot) {
+  if (zone == Rect{0, 0, display_.width(), display_.height()}) return prepare_on(display_, item, mode, slot);
   auto zd = std::make_unique<ZoneDisplay>(display_, zone);
-  auto view = prepare_on(*zd, item, mode);
+  auto view = prepare_on(*zd, item, mode, slot);
   if (!view) return view;
   return std::unique_ptr<View>(std::make_unique<ZonedView>(std::move(zd), std::move(*view)));
 }
 
-Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& item, PrepareMode mode) {
+Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& item, PrepareMode mode,
+                                                const std::optional<VideoSlot>& slot) {
   const std::string what = std::string(to_string(item.type)) + " '" + item.id + "'";
   switch (item.type) {
     case ItemType::slogan: {
@@ -355,6 +369,12 @@ Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& ite
       }
       setup.audio = audio_.get();
       setup.wait = mode == PrepareMode::ready;
+      if (slot) {
+        setup.start_at = slot->offset;
+        setup.anchor = slot->slot_start;
+      }
+      setup.monotonic = options_.monotonic;
+      setup.clock_rate = options_.clock_rate;
       auto view = make_video_view(target, item, setup);
       if (!view) return Error("cannot show " + what, view.error());
       return view;
