@@ -6,7 +6,7 @@
 //   run:    build/player/watch/drop_latency [DROPS=100] [SETTLE_MS=300] [DEBOUNCE_MS=50]
 //
 // Expected: about settle + debounce + loading (a file must be seen unchanged for the
-// settle interval before it is read). The budget (docs, issue 6) is <= 1 s from the
+// settle interval before it is read). The budget (docs/benchmarks.md) is <= 1 s from the
 // file settling to the new playlist on screen.
 #include <algorithm>
 #include <chrono>

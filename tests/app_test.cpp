@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "support/files.h"
 #include "app/cli.h"
 #include "app/player.h"
 #include "journal/journal_io.h"
@@ -38,6 +39,8 @@
 
 namespace signage {
 namespace {
+
+using signage::test::TempDir;
 
 namespace fs = std::filesystem;
 
@@ -60,24 +63,6 @@ Run cli(std::vector<std::string> args) {
   return r;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    path_ = fs::temp_directory_path() / ("signage_app_test_" + std::to_string(getpid()) + "_" +
-                                         std::to_string(counter_++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-  fs::path write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name, std::ios::binary) << text;
-    return path_ / name;
-  }
-
- private:
-  static inline int counter_ = 0;
-  fs::path path_;
-};
 
 TEST(Cli, VersionAndUsage) {
   auto v = cli({"--version"});
@@ -204,7 +189,7 @@ void expect_golden_preview(const std::string& at, const std::string& name, const
   const bool portrait = config.find("rotation = 90") != std::string::npos;
   EXPECT_EQ(got->width, portrait ? 540 : 960);
   EXPECT_EQ(got->height, portrait ? 960 : 540);
-  testing::expect_golden(*got, name);
+  test::expect_golden(*got, name);
 }
 
 TEST(Preview, ConsultationDayShowsItsBanner) {
@@ -576,7 +561,7 @@ class Player {
   pid_t pid_ = -1;
 };
 
-// Issue "drop folder": files copied in while playing change what is on screen,
+// The drop folder: files copied in while playing change what is on screen,
 // an emergency interrupts at once and the interrupted item comes back after it.
 TEST(DropFolder, LiveChangesEmergencyAndRefusalsEndInTheRightRecords) {
   TempDir t;
@@ -621,7 +606,7 @@ TEST(DropFolder, LiveChangesEmergencyAndRefusalsEndInTheRightRecords) {
   EXPECT_EQ(cli({"verify", journal.string()}).code, 0);
 }
 
-// Issue "video": a rotation of videos, an image and slogans, with every switch read
+// Video: a rotation of videos, an image and slogans, with every switch read
 // back from the renderer: never a black frame, and the stats say what played.
 TEST(Play, MixedRotationHasNoBlackFrameAtAnySwitch) {
   TempDir t;

@@ -9,42 +9,19 @@
 #include <string>
 #include <unistd.h>
 
+#include "support/files.h"
 #include "config/device_config.h"
 
 namespace signage {
 namespace {
+
+using signage::test::TempDir;
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 const fs::path kData = fs::path(SIGNAGE_TEST_DATA) / "config";
 
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("signage-config-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  fs::path write(const fs::path& rel, std::string_view content) const {
-    const fs::path p = path_ / rel;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
-
- private:
-  fs::path path_;
-};
 
 std::string dump(const std::vector<Diagnostic>& diags) {
   std::string out;

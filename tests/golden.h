@@ -12,7 +12,7 @@
 
 #include "media/image.h"
 
-namespace signage::testing {
+namespace signage::test {
 
 // Mean absolute difference per channel, and the share of pixels off by more than 48.
 struct Diff {
@@ -59,4 +59,4 @@ inline void expect_golden(const Image& got, const std::string& name) {
   EXPECT_LT(d.bad_share, 0.005) << name;
 }
 
-}  // namespace signage::testing
+}  // namespace signage::test

@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/files.h"
 #include "core/digest.h"
 #include "journal/central.h"
 #include "journal/evidence.h"
@@ -34,26 +35,12 @@
 namespace signage {
 namespace {
 
+using signage::test::TempDir;
+
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() / ("journal_test_" + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

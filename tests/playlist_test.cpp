@@ -13,11 +13,14 @@
 #include <unistd.h>
 #include <vector>
 
+#include "support/files.h"
 #include "playlist/loader.h"
 #include "playlist/model.h"
 
 namespace signage {
 namespace {
+
+using signage::test::TempDir;
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -25,36 +28,6 @@ using std::chrono::June;
 
 const fs::path kData = fs::path(SIGNAGE_TEST_DATA) / "playlists";
 
-// A fresh folder under the system temp folder, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() /
-            ("signage-playlist-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + "-" +
-             (info != nullptr ? info->name() : "x"));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const fs::path& path() const { return path_; }
-  fs::path write(const fs::path& rel, std::string_view content) const {
-    const fs::path p = path_ / rel;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
-
- private:
-  fs::path path_;
-};
 
 std::string read_all(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

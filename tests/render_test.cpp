@@ -418,7 +418,7 @@ TEST_F(LayoutTest, EachLayoutLandscapeAndPortraitMatchesItsGolden) {
       if (!k.header) expect_colour(img, 1, 1, item_.style.background);
       if (!k.ticker) expect_colour(img, 1, h - 2, item_.style.background);
       expect_colour(img, 1, h / 2, item_.style.background);
-      testing::expect_golden(img, std::string("layout-") + k.name + (rot == 0 ? "-landscape" : "-portrait"));
+      test::expect_golden(img, std::string("layout-") + k.name + (rot == 0 ? "-landscape" : "-portrait"));
     }
   }
 }
@@ -430,7 +430,7 @@ TEST_F(LayoutTest, SloganInEachBuiltInStyleMatchesItsGolden) {
     Campaign full;  // no bands
     const Image img = screen(480, 270, 0, full, item);
     expect_colour(img, 2, 2, item.style.background);
-    testing::expect_golden(img, "style-" + name);
+    test::expect_golden(img, "style-" + name);
   }
 }
 
@@ -475,7 +475,7 @@ TEST_F(LayoutTest, HeaderShowsLogoTitleAndChineseClock) {
   auto img = out->read_pixels();
   ASSERT_TRUE(img.ok());
   expect_colour(*img, 2, 2, spec.style.background);
-  testing::expect_golden(*img, "header");
+  test::expect_golden(*img, "header");
 }
 
 TEST(ChineseDate, ClockAddsHoursAndMinutes) {

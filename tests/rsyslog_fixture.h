@@ -1,5 +1,5 @@
 // Test helpers for the central log: a real rsyslogd of our own on loopback ports
-// (never the system's service), temporary folders, free ports, child processes that
+// (never the system's service), free ports, child processes that
 // die with the test, and a throwaway PKI made with the `openssl` command.
 //
 // Cleanup: every process started here gets PR_SET_PDEATHSIG, so it goes when the
@@ -29,47 +29,13 @@
 #include <thread>
 #include <vector>
 
-namespace signage::testing {
+#include "support/files.h"
+#include "support/wait.h"
+
+namespace signage::test {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-inline fs::path make_temp_dir(const std::string& prefix) {
-  std::string templ = (fs::temp_directory_path() / (prefix + ".XXXXXX")).string();
-  const char* made = ::mkdtemp(templ.data());
-  EXPECT_NE(made, nullptr);
-  return templ;
-}
-
-struct TempDir {
-  explicit TempDir(const std::string& prefix = "signage_test") : path(make_temp_dir(prefix)) {}
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  fs::path path;
-};
-
-inline bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 20s) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (done()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return done();
-}
-
-inline std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-inline void write_file(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
 
 // A TCP port on 127.0.0.1 nobody listens on right now.
 inline std::uint16_t free_port() {
@@ -220,7 +186,7 @@ inline bool rsyslog_required() { return std::getenv("SIGNAGE_REQUIRE_RSYSLOG") !
 
 #define SIGNAGE_SKIP_OR_FAIL(why)                                         \
   do {                                                                    \
-    if (::signage::testing::rsyslog_required()) {                         \
+    if (::signage::test::rsyslog_required()) {                         \
       GTEST_FAIL() << (why);                                              \
     }                                                                     \
     GTEST_SKIP() << (why);                                                \
@@ -228,7 +194,7 @@ inline bool rsyslog_required() { return std::getenv("SIGNAGE_REQUIRE_RSYSLOG") !
 
 #define REQUIRE_RSYSLOGD()                                                                                \
   do {                                                                                                    \
-    if (::signage::testing::rsyslogd_path().empty()) {                                                   \
+    if (::signage::test::rsyslogd_path().empty()) {                                                   \
       SIGNAGE_SKIP_OR_FAIL("rsyslogd is not installed (apt-get install rsyslog rsyslog-relp; scripts/setup does)"); \
     }                                                                                                     \
   } while (false)
@@ -332,4 +298,4 @@ inline std::optional<TestPki> make_test_pki(const fs::path& dir) {
   return p;
 }
 
-}  // namespace signage::testing
+}  // namespace signage::test

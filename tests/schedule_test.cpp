@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/zones.h"
 #include "core/time.h"
 #include "playlist/loader.h"
 #include "playlist/model.h"
@@ -110,32 +111,6 @@ class ShanghaiSchedule : public ::testing::Test {
   ScheduleResult S(std::string_view iso) const { return schedule_at(set_, T(iso), *zone_); }
   std::unique_ptr<TimeZone> zone_ = fixed_offset_zone(hours(8));
   PlaylistSet set_;
-};
-
-// Sets TZ for the life of the object (system_time_zone() follows it).
-class ScopedTz {
- public:
-  explicit ScopedTz(const char* tz) {
-    const char* old = std::getenv("TZ");
-    had_ = old != nullptr;
-    saved_ = old ? old : "";
-    setenv("TZ", tz, 1);
-    tzset();
-  }
-  ~ScopedTz() {
-    if (had_) {
-      setenv("TZ", saved_.c_str(), 1);
-    } else {
-      unsetenv("TZ");
-    }
-    tzset();
-  }
-  ScopedTz(const ScopedTz&) = delete;
-  ScopedTz& operator=(const ScopedTz&) = delete;
-
- private:
-  bool had_ = false;
-  std::string saved_;
 };
 
 // --- when_holds ---------------------------------------------------------------
@@ -482,8 +457,7 @@ TEST_F(ShanghaiSchedule, AnchorLooksBackEightDaysThenFallsBackToTheEpoch) {
 // --- DST ------------------------------------------------------------------------
 
 TEST(DstSchedule, CentralEuropeSpringForwardAndFallBack) {
-  const ScopedTz tz("CET-1CEST,M3.5.0,M10.5.0/3");
-  const auto zone = system_time_zone();
+  const auto zone = test::zone("CET-1CEST,M3.5.0,M10.5.0/3");
   auto Z = [&](std::string_view iso) { return at(iso, *zone); };
   PlaylistSet set;
   set.campaigns.push_back(
@@ -534,8 +508,7 @@ TEST(DstSchedule, NewYork) {
   if (!std::filesystem::exists("/usr/share/zoneinfo/America/New_York")) {
     GTEST_SKIP() << "no zone data for America/New_York";
   }
-  const ScopedTz tz("America/New_York");
-  const auto zone = system_time_zone();
+  const auto zone = test::zone("America/New_York");
   auto Z = [&](std::string_view iso) { return at(iso, *zone); };
   PlaylistSet set;
   set.campaigns.push_back(
@@ -618,8 +591,7 @@ TEST_F(ShanghaiSchedule, DeterministicAndConsistentOverAMonth) {
 // Around both DST changes, in a set with windows inside the skipped and the repeated
 // hour, each answer holds until its `until`, and `until` comes after `now`.
 TEST(DstSchedule, AnswersHoldUntilTheirUntilAcrossDstChanges) {
-  const ScopedTz tz("CET-1CEST,M3.5.0,M10.5.0/3");
-  const auto zone = system_time_zone();
+  const auto zone = test::zone("CET-1CEST,M3.5.0,M10.5.0/3");
   PlaylistSet set = busy_set();
   set.campaigns.push_back(make_campaign("night-a", 60, {make_item("x", seconds(40)), make_item("y", seconds(17))},
                                         hours_when({window(2, 15, 2, 45)})));

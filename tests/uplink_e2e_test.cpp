@@ -1,4 +1,4 @@
-// Issue 5 end to end: the real `signage` binary, headless, on a fast simulated
+// The central log end to end: the real `signage` binary, headless, on a fast simulated
 // morning, reporting to a real rsyslogd that runs the shipped central configuration
 // (packaging/rsyslog/signage-central.conf: imrelp, mmpstrucdata, JSON lines per
 // screen, disk-assisted queue) on a loopback port. Proves that
@@ -37,9 +37,9 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using nlohmann::json;
-using testing::read_file;
-using testing::wait_until;
-using testing::write_file;
+using test::read_file;
+using test::wait_until;
+using test::write_file;
 
 // ---------------------------------------------------------------- helpers
 
@@ -103,7 +103,7 @@ std::map<std::uint64_t, std::string> journal_lines(const fs::path& dir) {
 class Central {
  public:
   explicit Central(const fs::path& root)
-      : root_(root), port_(testing::free_port()), rs_(root / "rsyslog", testing::central_conf(root, port_), {port_}) {}
+      : root_(root), port_(test::free_port()), rs_(root / "rsyslog", test::central_conf(root, port_), {port_}) {}
   bool start() { return rs_.start(); }
   void stop() { rs_.stop(); }
   std::uint16_t port() const { return port_; }
@@ -128,7 +128,7 @@ class Central {
  private:
   fs::path root_;
   std::uint16_t port_;
-  testing::Rsyslogd rs_;
+  test::Rsyslogd rs_;
   std::uintmax_t last_bytes_ = 0;
   std::size_t last_distinct_ = 0;
 };
@@ -163,20 +163,20 @@ struct Screen {
 };
 
 std::string signage_report(const std::vector<std::string>& args, int* code, std::string* err) {
-  testing::TempDir t("signage_report");
+  test::TempDir t("signage_report");
   std::vector<std::string> a{SIGNAGE_BINARY, "report"};
   a.insert(a.end(), args.begin(), args.end());
-  testing::Child c(a, t.path / "out");
+  test::Child c(a, t.path() / "out");
   const auto rc = c.wait(30s);
   *code = rc.value_or(-1);
-  const std::string out = read_file(t.path / "out");
+  const std::string out = read_file(t.path() / "out");
   if (err != nullptr) *err = out;
   return out;
 }
 
 #define REQUIRE_CENTRAL()                                                                            \
   REQUIRE_RSYSLOGD();                                                                                \
-  if (!testing::rsyslog_module_present("imrelp")) {                                                 \
+  if (!test::rsyslog_module_present("imrelp")) {                                                 \
     SIGNAGE_SKIP_OR_FAIL("apt-get install rsyslog-relp");                                            \
   }                                                                                                  \
   static_assert(true)
@@ -185,16 +185,16 @@ std::string signage_report(const std::vector<std::string>& args, int* code, std:
 
 TEST(CentralLog, RecordsAndHeartbeatsArriveParsedAndTheReportChecksThem) {
   REQUIRE_CENTRAL();
-  testing::TempDir root("signage_e2e");
-  Central central(root.path / "central");
+  test::TempDir root("signage_e2e");
+  Central central(root.path() / "central");
   ASSERT_TRUE(central.start()) << central.log();
-  Screen screen(root.path / "screen", "relp://127.0.0.1:" + std::to_string(central.port()));
+  Screen screen(root.path() / "screen", "relp://127.0.0.1:" + std::to_string(central.port()));
 
-  testing::Child player(screen.play_args("2024-06-16T07:59:30+08:00", {"--exit-after", "3500ms"}),
-                        root.path / "player.log");
+  test::Child player(screen.play_args("2024-06-16T07:59:30+08:00", {"--exit-after", "3500ms"}),
+                        root.path() / "player.log");
   const auto code = player.wait(30s);
-  ASSERT_EQ(code, 0) << read_file(root.path / "player.log");
-  const std::string player_log = read_file(root.path / "player.log");
+  ASSERT_EQ(code, 0) << read_file(root.path() / "player.log");
+  const std::string player_log = read_file(root.path() / "player.log");
   EXPECT_NE(player_log.find("signage: central log: relp://127.0.0.1:"), std::string::npos) << player_log;
 
   const auto lines = journal_lines(screen.journal);
@@ -233,7 +233,7 @@ TEST(CentralLog, RecordsAndHeartbeatsArriveParsedAndTheReportChecksThem) {
     }
   }
 
-  // A heartbeat a second (3.5 s of play): every field of the issue, parsed.
+  // A heartbeat a second (3.5 s of play): every field, parsed.
   ASSERT_GE(heartbeats.size(), 3u);
   const std::string playlist_sha = sha256_hex(read_file(screen.playlists / "c.toml"));
   bool saw_showing = false;
@@ -309,13 +309,13 @@ TEST(CentralLog, RecordsAndHeartbeatsArriveParsedAndTheReportChecksThem) {
 
 TEST(CentralLog, RsyslogStoppedAndStartedAgainLosesNothing) {
   REQUIRE_CENTRAL();
-  testing::TempDir root("signage_e2e");
-  Central central(root.path / "central");
+  test::TempDir root("signage_e2e");
+  Central central(root.path() / "central");
   ASSERT_TRUE(central.start()) << central.log();
-  Screen screen(root.path / "screen", "relp://127.0.0.1:" + std::to_string(central.port()));
-  testing::Child player(screen.play_args("2024-06-16T07:59:30+08:00"), root.path / "player.log");
+  Screen screen(root.path() / "screen", "relp://127.0.0.1:" + std::to_string(central.port()));
+  test::Child player(screen.play_args("2024-06-16T07:59:30+08:00"), root.path() / "player.log");
   ASSERT_TRUE(wait_until([&] { return central.distinct_seqs() >= 5; }, 15s))
-      << read_file(root.path / "player.log");
+      << read_file(root.path() / "player.log");
 
   central.stop();
   const std::size_t before = journal_lines(screen.journal).size();
@@ -331,19 +331,19 @@ TEST(CentralLog, RsyslogStoppedAndStartedAgainLosesNothing) {
         return !counts.empty() && counts.rbegin()->first >= during && counts.size() >= during;
       },
       20s))
-      << read_file(root.path / "player.log");
+      << read_file(root.path() / "player.log");
   EXPECT_EQ(player.stop(SIGTERM), 0);
 
   const auto lines = journal_lines(screen.journal);
   ASSERT_TRUE(wait_until([&] { return central.distinct_seqs() == lines.size(); }, 15s))
       << central.distinct_seqs() << " of " << lines.size() << "\n"
-      << read_file(root.path / "player.log");
+      << read_file(root.path() / "player.log");
   const auto counts = central_seqs(central.messages());
   for (const auto& [seq, line] : lines) EXPECT_GE(counts.count(seq), 1u) << "seq " << seq << " arrived";
   std::set<std::uint64_t> distinct;
   for (const auto& [seq, n] : counts) distinct.insert(seq);
   EXPECT_EQ(distinct.size(), lines.size()) << "after dedupe, each seq exactly once";
-  const std::string log = read_file(root.path / "player.log");
+  const std::string log = read_file(root.path() / "player.log");
   EXPECT_NE(log.find("signage: central log: relp://"), std::string::npos) << log;
   EXPECT_NE(log.find("they are kept and sent later"), std::string::npos) << "the outage was noticed: " << log;
 
@@ -361,10 +361,10 @@ TEST(CentralLog, RsyslogStoppedAndStartedAgainLosesNothing) {
 // being sent when the player is killed; the next start resends from the cursor.
 TEST(CentralLog, PlayerKilledMidStreamLosesNothing) {
   REQUIRE_CENTRAL();
-  testing::TempDir root("signage_e2e");
-  Central central(root.path / "central");
+  test::TempDir root("signage_e2e");
+  Central central(root.path() / "central");
   ASSERT_TRUE(central.start()) << central.log();
-  Screen screen(root.path / "screen", "relp://127.0.0.1:" + std::to_string(central.port()));
+  Screen screen(root.path() / "screen", "relp://127.0.0.1:" + std::to_string(central.port()));
   {
     PosixJournalIo io(false);
     const auto zone = system_time_zone();  // the zone the player will write in
@@ -391,17 +391,17 @@ TEST(CentralLog, PlayerKilledMidStreamLosesNothing) {
     return s.rfind("acked_seq=", 0) == 0 ? std::stoull(s.substr(10)) : 0;
   };
   {
-    testing::Child player(screen.play_args("2024-06-16T07:59:30+08:00"), root.path / "player1.log");
-    ASSERT_TRUE(wait_until([&] { return cursor_value() > 0; }, 15s)) << read_file(root.path / "player1.log");
+    test::Child player(screen.play_args("2024-06-16T07:59:30+08:00"), root.path() / "player1.log");
+    ASSERT_TRUE(wait_until([&] { return cursor_value() > 0; }, 15s)) << read_file(root.path() / "player1.log");
     player.stop(SIGKILL);
   }
   const std::uint64_t acked = cursor_value();
   EXPECT_LT(acked, 2000u) << "killed in the middle of the backlog";
   const auto first_run = journal_lines(screen.journal).size();
 
-  testing::Child again(screen.play_args("2024-06-16T08:05:00+08:00", {"--exit-after", "2s"}),
-                       root.path / "player2.log");
-  ASSERT_EQ(again.wait(30s), 0) << read_file(root.path / "player2.log");
+  test::Child again(screen.play_args("2024-06-16T08:05:00+08:00", {"--exit-after", "2s"}),
+                       root.path() / "player2.log");
+  ASSERT_EQ(again.wait(30s), 0) << read_file(root.path() / "player2.log");
   const auto lines = journal_lines(screen.journal);
   EXPECT_GT(lines.size(), first_run);
   ASSERT_TRUE(wait_until([&] { return central.distinct_seqs() == lines.size(); }, 20s))
@@ -423,35 +423,35 @@ TEST(CentralLog, PlayerKilledMidStreamLosesNothing) {
 // Frames while the central log hangs: a receiver that accepts the TCP connection
 // and never says a word, against the same run without an uplink.
 TEST(CentralLog, SilentReceiverDoesNotSlowPresentation) {
-  testing::TempDir root("signage_e2e");
-  testing::SilentReceiver silent;
-  const std::string video = (root.path / "screen" / "playlists" / "clip.mp4").string();
-  fs::create_directories(root.path / "screen" / "playlists");
+  test::TempDir root("signage_e2e");
+  test::SilentReceiver silent;
+  const std::string video = (root.path() / "screen" / "playlists" / "clip.mp4").string();
+  fs::create_directories(root.path() / "screen" / "playlists");
   ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=160x90:rate=25 -t 3 -c:v libx264 "
                          "-pix_fmt yuv420p " + video).c_str()),
             0);
-  Screen screen(root.path / "screen", "relp://127.0.0.1:" + std::to_string(silent.port()));
+  Screen screen(root.path() / "screen", "relp://127.0.0.1:" + std::to_string(silent.port()));
   // Continuous frames: a video, and fades between it and a slogan.
   write_file(screen.playlists / "c.toml",
              "[campaign]\nid = \"c\"\n[defaults]\nduration = \"1s\"\ntransition = \"fade\"\n"
              "[[item]]\nid = \"clip\"\ntype = \"video\"\nfile = \"clip.mp4\"\nduration = \"2s\"\n"
              "[[item]]\nid = \"a\"\ntype = \"slogan\"\ntext = \"安全第一\"\n");
-  const fs::path no_uplink = root.path / "no-uplink.toml";
+  const fs::path no_uplink = root.path() / "no-uplink.toml";
   write_file(no_uplink, "[screen]\nid = \"lobby-1\"\nsite = \"plant 2\"\n");
 
   auto run = [&](const std::string& name, bool uplink) {
     std::vector<std::string> args{SIGNAGE_BINARY, "play",      "--headless", "--size",   "160x90",
                                   "--playlists",  screen.playlists.string(), "--journal",
-                                  (root.path / (name + "-journal")).string(),  "--clock",
+                                  (root.path() / (name + "-journal")).string(),  "--clock",
                                   "2024-06-16T10:00:00+08:00", "--exit-after", "4s",   "--stats",
-                                  (root.path / (name + ".json")).string()};
+                                  (root.path() / (name + ".json")).string()};
     args.insert(args.begin() + 2, {"--config", uplink ? screen.config.string() : no_uplink.string()});
-    testing::Child p(args, root.path / (name + ".log"));
+    test::Child p(args, root.path() / (name + ".log"));
     const auto t0 = std::chrono::steady_clock::now();
     const auto code = p.wait(30s);
-    EXPECT_EQ(code, 0) << read_file(root.path / (name + ".log"));
+    EXPECT_EQ(code, 0) << read_file(root.path() / (name + ".log"));
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 8s) << "exit is not held up by the silent receiver";
-    return json::parse(read_file(root.path / (name + ".json")), nullptr, false);
+    return json::parse(read_file(root.path() / (name + ".json")), nullptr, false);
   };
   // A frame can be dropped for reasons of the machine's own (ctest runs this case
   // alone, but CI hosts are shared): a second try then. A hanging uplink that slowed
@@ -468,7 +468,7 @@ TEST(CentralLog, SilentReceiverDoesNotSlowPresentation) {
               << " / " << hung["longest_present_interval_ms"] << " ms\n";
     if (hung["frames_dropped"].get<int>() <= base["frames_dropped"].get<int>() + 2) break;
   }
-  const std::string log = read_file(root.path / "silent.log");
+  const std::string log = read_file(root.path() / "silent.log");
   EXPECT_NE(log.find("central log: relp://127.0.0.1:" + std::to_string(silent.port())), std::string::npos) << log;
   // The baseline run, right before on the same machine, measures what the machine
   // itself drops (decoding under the sanitizers, or a shared CI host); the silent

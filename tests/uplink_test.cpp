@@ -21,6 +21,7 @@
 #include "journal/journal.h"
 #include "journal/journal_io.h"
 #include "rsyslog_fixture.h"
+#include "support/fake_transport.h"
 #include "uplink/message.h"
 #include "uplink/transport.h"
 #include "uplink/uplink.h"
@@ -30,12 +31,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using testing::free_port;
-using testing::rsyslogd_path;
-using testing::wait_until;
+using test::free_port;
+using test::rsyslogd_path;
+using test::wait_until;
 
-struct TempDir : testing::TempDir {
-  TempDir() : testing::TempDir("uplink_test") {}
+struct TempDir : test::TempDir {
+  TempDir() : test::TempDir("uplink_test") {}
 };
 
 // The test template: one tab-separated line per message with the fields rsyslog's
@@ -55,7 +56,7 @@ std::string tab_template(const fs::path& out) {
 // stream driver) and want a client certificate named lobby-1.screens.test.
 class Rsyslog {
  public:
-  explicit Rsyslog(fs::path dir, const testing::TestPki* pki = nullptr)
+  explicit Rsyslog(fs::path dir, const test::TestPki* pki = nullptr)
       : dir_(std::move(dir)), relp_port_(free_port()), tcp_port_(free_port()),
         proc_(dir_, conf(pki), {relp_port_, tcp_port_}) {}
 
@@ -93,7 +94,7 @@ class Rsyslog {
   }
 
  private:
-  std::string conf(const testing::TestPki* pki) const {
+  std::string conf(const test::TestPki* pki) const {
     std::ostringstream c;
     c << "global(workDirectory=\"" << (dir_ / "work").string() << "\"";
     if (pki != nullptr) {
@@ -122,7 +123,7 @@ class Rsyslog {
   fs::path dir_;
   std::uint16_t relp_port_;
   std::uint16_t tcp_port_;
-  testing::Rsyslogd proc_;
+  test::Rsyslogd proc_;
 };
 
 // A journal folder written with the real Journal (without fdatasync, for speed).
@@ -321,7 +322,7 @@ TEST(UplinkBackoff, DoublesUpToTheCapWithJitter) {
 
 TEST(UplinkCursor, RoundTripsAndNamesABadFile) {
   TempDir d;
-  const auto f = d.path / "uplink.cursor";
+  const auto f = d.path() / "uplink.cursor";
   auto c = read_uplink_cursor(f);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(*c, 0u);
@@ -329,18 +330,18 @@ TEST(UplinkCursor, RoundTripsAndNamesABadFile) {
   c = read_uplink_cursor(f);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(*c, 4711u);
-  EXPECT_FALSE(fs::exists(d.path / "uplink.cursor.tmp"));
+  EXPECT_FALSE(fs::exists(d.path() / "uplink.cursor.tmp"));
   std::ofstream(f) << "garbage";
   c = read_uplink_cursor(f);
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().what().find(f.string()), std::string::npos);
-  auto u = Uplink::start(d.path, relp_target(1), "s", 1s, fast_options());
+  auto u = Uplink::start(d.path(), relp_target(1), "s", 1s, fast_options());
   EXPECT_FALSE(u.ok());
 }
 
 TEST(Uplink, BacksOffWhileNobodyListensAndStopsQuickly) {
   TempDir d;
-  TestJournal j(d.path);
+  TestJournal j(d.path());
   j.add(3);
   std::mutex mu;
   std::vector<std::chrono::milliseconds> delays;
@@ -349,7 +350,7 @@ TEST(Uplink, BacksOffWhileNobodyListensAndStopsQuickly) {
     std::lock_guard lock(mu);
     delays.push_back(ms);
   };
-  auto u = Uplink::start(d.path, relp_target(free_port()), "lobby-1", 1s, o);
+  auto u = Uplink::start(d.path(), relp_target(free_port()), "lobby-1", 1s, o);
   ASSERT_TRUE(u.ok());
   ASSERT_TRUE(wait_until([&] {
     std::lock_guard lock(mu);
@@ -372,18 +373,115 @@ TEST(Uplink, BacksOffWhileNobodyListensAndStopsQuickly) {
   (*u)->notify_new_records();
   u->reset();
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
-  EXPECT_FALSE(fs::exists(d.path / "uplink.cursor"));
+  EXPECT_FALSE(fs::exists(d.path() / "uplink.cursor"));
+}
+
+// ---------------------------------------------------------------- with a fake transport
+
+// The seq of each record message, in the order acknowledged (heartbeats left out).
+std::vector<std::uint64_t> acked_seqs(const test::TransportScript& script) {
+  std::lock_guard lock(script.mu);
+  std::vector<std::uint64_t> out;
+  for (const auto& m : script.acknowledged) {
+    const auto at = m.find("seq=\"");
+    if (at == std::string::npos || m.find(" heartbeat ") != std::string::npos) continue;
+    out.push_back(std::stoull(m.substr(at + 5)));
+  }
+  return out;
+}
+
+std::vector<std::uint64_t> one_to(std::uint64_t n) {
+  std::vector<std::uint64_t> v;
+  for (std::uint64_t i = 1; i <= n; ++i) v.push_back(i);
+  return v;
+}
+
+TEST(UplinkLogic, DeliversEveryRecordOnceInOrderAndSavesTheCursor) {
+  TempDir d;
+  TestJournal j(d.path());
+  j.add(30);
+  auto script = std::make_shared<test::TransportScript>();
+  auto o = fast_options();
+  o.batch = 8;
+  o.make_transport = test::fake_transport_factory(script);
+  auto u = Uplink::start(d.path(), relp_target(1), "lobby-1", 1s, o);
+  ASSERT_TRUE(u.ok()) << u.error().what();
+  ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 30; })) << (*u)->status().last_error;
+  j.add(5);
+  (*u)->notify_new_records();
+  ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 35; }));
+  EXPECT_EQ(acked_seqs(*script), one_to(35));
+  EXPECT_EQ((*u)->status().backlog, 0u);
+  u->reset();
+  EXPECT_EQ(*read_uplink_cursor(d.path() / "uplink.cursor"), 35u);
+}
+
+TEST(UplinkLogic, RefusedConnectionsBackOffAndABatchCutShortIsResentFromTheGap) {
+  TempDir d;
+  TestJournal j(d.path());
+  j.add(20);
+  auto script = std::make_shared<test::TransportScript>();
+  script->refuse_connects = 3;
+  script->cut_next = 5;
+  std::mutex mu;
+  std::vector<std::chrono::milliseconds> delays;
+  auto o = fast_options();
+  o.batch = 10;
+  o.make_transport = test::fake_transport_factory(script);
+  o.on_backoff = [&](std::chrono::milliseconds ms) {
+    std::lock_guard lock(mu);
+    delays.push_back(ms);
+  };
+  auto u = Uplink::start(d.path(), relp_target(1), "lobby-1", 1s, o);
+  ASSERT_TRUE(u.ok());
+  ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 20; })) << (*u)->status().last_error;
+  EXPECT_EQ(acked_seqs(*script), one_to(20)) << "nothing lost, nothing twice";
+  std::lock_guard lock(mu);
+  // Three refusals (20, 40, 80 ms), then the cut batch: the backoff starts again.
+  EXPECT_EQ(delays, (std::vector<std::chrono::milliseconds>{20ms, 40ms, 80ms, 20ms}));
+  EXPECT_EQ((*u)->status().last_error, "");
+}
+
+TEST(UplinkLogic, TheLatestHeartbeatWinsAndTheNextWaitsForTheInjectedClock) {
+  TempDir d;
+  ManualMonotonicClock clock;
+  auto script = std::make_shared<test::TransportScript>();
+  auto o = fast_options();
+  o.clock = &clock;
+  o.make_transport = test::fake_transport_factory(script);
+  auto u = Uplink::start(d.path(), relp_target(1), "lobby-1", 60s, o);
+  ASSERT_TRUE(u.ok());
+  Heartbeat hb;
+  hb.screen = "lobby-1";
+  hb.uptime_s = 1;
+  (*u)->submit_heartbeat(hb);
+  ASSERT_TRUE(wait_until([&] { return (*u)->status().heartbeats_sent == 1; }));
+  for (int i = 2; i <= 5; ++i) {
+    hb.uptime_s = i;
+    (*u)->submit_heartbeat(hb);
+  }
+  // Not before the interval has passed on the uplink's clock.
+  clock.advance(59s);
+  (*u)->notify_new_records();
+  clock.advance(1s);
+  (*u)->notify_new_records();
+  ASSERT_TRUE(wait_until([&] { return (*u)->status().heartbeats_sent == 2; }));
+  std::lock_guard lock(script->mu);
+  ASSERT_EQ(script->acknowledged.size(), 2u);
+  const std::string& sent = script->acknowledged[1];
+  EXPECT_TRUE(sent.find("uptime_s=\"5\"") != std::string::npos || sent.find("\"uptime_s\":5") != std::string::npos)
+      << sent;
 }
 
 TEST(Uplink, SilentReceiverBlocksNobody) {
   TempDir d;
-  TestJournal j(d.path);
+  TestJournal j(d.path());
   j.add(5);
   // Listens (the kernel completes the handshake) but never answers a RELP frame.
-  testing::SilentReceiver silent;
+  test::SilentReceiver silent;
   auto o = fast_options();
   o.transport.timeout = 30s;
-  auto u = Uplink::start(d.path, relp_target(silent.port()), "lobby-1", 1s, o);
+  auto u = Uplink::start(d.path(), relp_target(silent.port()), "lobby-1", 1s, o);
   ASSERT_TRUE(u.ok());
   std::this_thread::sleep_for(200ms);
   const auto t0 = std::chrono::steady_clock::now();
@@ -402,11 +500,11 @@ TEST(Uplink, SilentReceiverBlocksNobody) {
 TEST(UplinkRsyslog, RecordsAndHeartbeatArriveParsed) {
   REQUIRE_RSYSLOGD();
   TempDir d;
-  Rsyslog rs(d.path / "rs");
+  Rsyslog rs(d.path() / "rs");
   ASSERT_TRUE(rs.start());
-  TestJournal j(d.path / "journal");
+  TestJournal j(d.path() / "journal");
   j.add(20);
-  auto u = Uplink::start(d.path / "journal", relp_target(rs.relp_port()), "lobby-1", 1s, fast_options());
+  auto u = Uplink::start(d.path() / "journal", relp_target(rs.relp_port()), "lobby-1", 1s, fast_options());
   ASSERT_TRUE(u.ok()) << u.error().what();
   ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 20; })) << (*u)->status().last_error;
   Heartbeat hb;
@@ -418,7 +516,7 @@ TEST(UplinkRsyslog, RecordsAndHeartbeatArriveParsed) {
   const auto st = (*u)->status();
   EXPECT_TRUE(st.connected);
   EXPECT_EQ(st.backlog, 0u);
-  auto c = read_uplink_cursor(d.path / "journal" / "uplink.cursor");
+  auto c = read_uplink_cursor(d.path() / "journal" / "uplink.cursor");
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(*c, 20u);
   u->reset();
@@ -454,10 +552,10 @@ TEST(UplinkRsyslog, RecordsAndHeartbeatArriveParsed) {
 TEST(UplinkRsyslog, HeartbeatsLatestWinsAtMostOnePerInterval) {
   REQUIRE_RSYSLOGD();
   TempDir d;
-  Rsyslog rs(d.path / "rs");
+  Rsyslog rs(d.path() / "rs");
   ASSERT_TRUE(rs.start());
-  fs::create_directories(d.path / "journal");
-  auto u = Uplink::start(d.path / "journal", relp_target(rs.relp_port()), "lobby-1", 400ms, fast_options());
+  fs::create_directories(d.path() / "journal");
+  auto u = Uplink::start(d.path() / "journal", relp_target(rs.relp_port()), "lobby-1", 400ms, fast_options());
   ASSERT_TRUE(u.ok());
   Heartbeat hb;
   hb.screen = "lobby-1";
@@ -487,11 +585,11 @@ TEST(UplinkRsyslog, HeartbeatsLatestWinsAtMostOnePerInterval) {
 TEST(UplinkRsyslog, OutageThenRestartLosesNothing) {
   REQUIRE_RSYSLOGD();
   TempDir d;
-  Rsyslog rs(d.path / "rs");
+  Rsyslog rs(d.path() / "rs");
   ASSERT_TRUE(rs.start());
-  TestJournal j(d.path / "journal");
+  TestJournal j(d.path() / "journal");
   j.add(50);
-  auto u = Uplink::start(d.path / "journal", relp_target(rs.relp_port()), "lobby-1", 1s, fast_options());
+  auto u = Uplink::start(d.path() / "journal", relp_target(rs.relp_port()), "lobby-1", 1s, fast_options());
   ASSERT_TRUE(u.ok());
   ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 50; })) << (*u)->status().last_error;
   rs.stop();
@@ -506,7 +604,7 @@ TEST(UplinkRsyslog, OutageThenRestartLosesNothing) {
   ASSERT_TRUE(rs.start());
   j.add(20);
   (*u)->notify_new_records();
-  EXPECT_TRUE(fs::exists(d.path / "journal" / "2024-06-17.jsonl")) << "the backlog spans two day files";
+  EXPECT_TRUE(fs::exists(d.path() / "journal" / "2024-06-17.jsonl")) << "the backlog spans two day files";
   ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 120; })) << (*u)->status().last_error;
   EXPECT_EQ((*u)->status().backlog, 0u);
   u->reset();
@@ -520,22 +618,22 @@ TEST(UplinkRsyslog, OutageThenRestartLosesNothing) {
 TEST(UplinkRsyslog, DestroyedMidStreamResumesFromTheCursor) {
   REQUIRE_RSYSLOGD();
   TempDir d;
-  Rsyslog rs(d.path / "rs");
+  Rsyslog rs(d.path() / "rs");
   ASSERT_TRUE(rs.start());
-  TestJournal j(d.path / "journal");
+  TestJournal j(d.path() / "journal");
   j.add(4000);
   auto o = fast_options();
   o.batch = 16;
-  auto u = Uplink::start(d.path / "journal", relp_target(rs.relp_port()), "lobby-1", 1s, o);
+  auto u = Uplink::start(d.path() / "journal", relp_target(rs.relp_port()), "lobby-1", 1s, o);
   ASSERT_TRUE(u.ok());
   ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq > 0; }));
   u->reset();  // no clean close: whatever was in flight is not acknowledged
-  auto c = read_uplink_cursor(d.path / "journal" / "uplink.cursor");
+  auto c = read_uplink_cursor(d.path() / "journal" / "uplink.cursor");
   ASSERT_TRUE(c.ok());
   EXPECT_GT(*c, 0u);
   EXPECT_LT(*c, 3000u) << "stopped mid-stream";
   j.add(10);
-  auto u2 = Uplink::start(d.path / "journal", relp_target(rs.relp_port()), "lobby-1", 1s, o);
+  auto u2 = Uplink::start(d.path() / "journal", relp_target(rs.relp_port()), "lobby-1", 1s, o);
   ASSERT_TRUE(u2.ok());
   EXPECT_EQ((*u2)->status().acked_seq, *c);
   ASSERT_TRUE(wait_until([&] { return (*u2)->status().acked_seq == 4010; })) << (*u2)->status().last_error;
@@ -549,11 +647,11 @@ TEST(UplinkRsyslog, DestroyedMidStreamResumesFromTheCursor) {
 TEST(UplinkRsyslog, PlainTcpWithOctetCounting) {
   REQUIRE_RSYSLOGD();
   TempDir d;
-  Rsyslog rs(d.path / "rs");
+  Rsyslog rs(d.path() / "rs");
   ASSERT_TRUE(rs.start());
-  TestJournal j(d.path / "journal");
+  TestJournal j(d.path() / "journal");
   j.add(10, "line\nbreak");
-  auto u = Uplink::start(d.path / "journal", {UplinkTarget::Protocol::tcp, "127.0.0.1", rs.tcp_port()}, "lobby-1",
+  auto u = Uplink::start(d.path() / "journal", {UplinkTarget::Protocol::tcp, "127.0.0.1", rs.tcp_port()}, "lobby-1",
                          1s, fast_options());
   ASSERT_TRUE(u.ok());
   ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 10; }));
@@ -573,19 +671,19 @@ TEST(UplinkTls, FilesThatCannotBeLoadedAreNamedAtStart) {
   TempDir d;
   const auto target = *parse_uplink_target("relp+tls://127.0.0.1:1");
   UplinkOptions o = fast_options();
-  o.transport.tls.ca = d.path / "no-such-ca.pem";
-  auto u = Uplink::start(d.path, target, "lobby-1", 1s, o);
+  o.transport.tls.ca = d.path() / "no-such-ca.pem";
+  auto u = Uplink::start(d.path(), target, "lobby-1", 1s, o);
   ASSERT_FALSE(u.ok());
   EXPECT_NE(u.error().what().find("no-such-ca.pem"), std::string::npos) << u.error().what();
   EXPECT_NE(u.error().what().find("relp+tls://127.0.0.1:1"), std::string::npos) << u.error().what();
 
   o.transport.tls = {};
-  o.transport.tls.cert = d.path / "client.pem";
-  u = Uplink::start(d.path, target, "lobby-1", 1s, o);
+  o.transport.tls.cert = d.path() / "client.pem";
+  u = Uplink::start(d.path(), target, "lobby-1", 1s, o);
   ASSERT_FALSE(u.ok());
   EXPECT_NE(u.error().what().find("tls_key"), std::string::npos) << u.error().what();
   // Plain targets ignore the files.
-  u = Uplink::start(d.path, relp_target(1), "lobby-1", 1s, o);
+  u = Uplink::start(d.path(), relp_target(1), "lobby-1", 1s, o);
   EXPECT_TRUE(u.ok());
 }
 
@@ -595,24 +693,24 @@ class UplinkRsyslogTls : public ::testing::TestWithParam<UplinkTarget::Protocol>
 
 TEST_P(UplinkRsyslogTls, RecordsArriveParsedOverTls) {
   REQUIRE_RSYSLOGD();
-  if (!testing::openssl_present()) {
+  if (!test::openssl_present()) {
     SIGNAGE_SKIP_OR_FAIL("the openssl command is missing (apt-get install openssl)");
   }
-  if (!testing::rsyslog_module_present("lmnsd_ossl")) {
+  if (!test::rsyslog_module_present("lmnsd_ossl")) {
     SIGNAGE_SKIP_OR_FAIL("apt-get install rsyslog-openssl");
   }
   TempDir d;
-  const auto pki = testing::make_test_pki(d.path / "pki");
+  const auto pki = test::make_test_pki(d.path() / "pki");
   ASSERT_TRUE(pki);
-  Rsyslog rs(d.path / "rs", &*pki);
+  Rsyslog rs(d.path() / "rs", &*pki);
   ASSERT_TRUE(rs.start()) << rs.log();
-  TestJournal j(d.path / "journal");
+  TestJournal j(d.path() / "journal");
   j.add(20);
   const bool relp = GetParam() == UplinkTarget::Protocol::relp;
   UplinkTarget target{GetParam(), "127.0.0.1", relp ? rs.relp_port() : rs.tcp_port(), true};
   auto o = fast_options();
   o.transport.tls = {pki->ca, pki->client_cert, pki->client_key};
-  auto u = Uplink::start(d.path / "journal", target, "lobby-1", 1s, o);
+  auto u = Uplink::start(d.path() / "journal", target, "lobby-1", 1s, o);
   ASSERT_TRUE(u.ok()) << u.error().what();
   ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 20; }, 10s))
       << (*u)->status().last_error << "\n" << rs.log();
@@ -652,21 +750,21 @@ INSTANTIATE_TEST_SUITE_P(Transports, UplinkRsyslogTls,
 // a client certificate is refused by rsyslog. Nothing counts as delivered either way.
 TEST(UplinkRsyslogTlsRefusals, UntrustedReceiverAndAnonymousScreenDeliverNothing) {
   REQUIRE_RSYSLOGD();
-  if (!testing::openssl_present()) {
+  if (!test::openssl_present()) {
     SIGNAGE_SKIP_OR_FAIL("the openssl command is missing (apt-get install openssl)");
   }
   TempDir d;
-  const auto pki = testing::make_test_pki(d.path / "pki");
+  const auto pki = test::make_test_pki(d.path() / "pki");
   ASSERT_TRUE(pki);
-  Rsyslog rs(d.path / "rs", &*pki);
+  Rsyslog rs(d.path() / "rs", &*pki);
   ASSERT_TRUE(rs.start()) << rs.log();
-  TestJournal j(d.path / "journal");
+  TestJournal j(d.path() / "journal");
   j.add(3);
   const UplinkTarget target{UplinkTarget::Protocol::relp, "127.0.0.1", rs.relp_port(), true};
 
   auto o = fast_options();
   o.transport.tls = {pki->other_ca, pki->client_cert, pki->client_key};
-  auto u = Uplink::start(d.path / "journal", target, "lobby-1", 1s, o);
+  auto u = Uplink::start(d.path() / "journal", target, "lobby-1", 1s, o);
   ASSERT_TRUE(u.ok()) << u.error().what();
   ASSERT_TRUE(wait_until([&] { return !(*u)->status().last_error.empty(); }, 10s));
   EXPECT_NE((*u)->status().last_error.find("certificate is not trusted"), std::string::npos)
@@ -676,7 +774,7 @@ TEST(UplinkRsyslogTlsRefusals, UntrustedReceiverAndAnonymousScreenDeliverNothing
   u->reset();
 
   o.transport.tls = {pki->ca, {}, {}};  // trusts the receiver, shows no certificate
-  u = Uplink::start(d.path / "journal", target, "lobby-1", 1s, o);
+  u = Uplink::start(d.path() / "journal", target, "lobby-1", 1s, o);
   ASSERT_TRUE(u.ok()) << u.error().what();
   ASSERT_TRUE(wait_until([&] { return !(*u)->status().last_error.empty(); }, 10s));
   std::this_thread::sleep_for(300ms);
@@ -685,7 +783,7 @@ TEST(UplinkRsyslogTlsRefusals, UntrustedReceiverAndAnonymousScreenDeliverNothing
   u->reset();
   rs.stop();
   EXPECT_TRUE(rs.seq_counts().empty());
-  EXPECT_FALSE(fs::exists(d.path / "journal" / "uplink.cursor"));
+  EXPECT_FALSE(fs::exists(d.path() / "journal" / "uplink.cursor"));
 }
 
 TEST(UplinkRsyslog, CentralConfigurationIsValid) {

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/files.h"
 #include "core/digest.h"
 #include "media/image.h"
 #include "schedule/scheduler.h"
@@ -24,10 +25,17 @@
 #include "watch/folder_scan.h"
 #include "watch/folder_watcher.h"
 #include "watch/last_good.h"
-#include "watch/stager.h"
+#include "watch/set_builder.h"
 
 namespace signage {
 namespace {
+
+// A fresh drop folder (with its media subfolder) per test.
+struct TempDir : signage::test::TempDir {
+  TempDir() : signage::test::TempDir("signage-watch") { std::filesystem::create_directories(path() / "media"); }
+};
+using signage::test::read_file;
+using signage::test::write_file;
 
 namespace fs = std::filesystem;
 namespace chr = std::chrono;
@@ -39,38 +47,7 @@ constexpr auto kChunkGap = 30ms;       // a slow writer's pause, well under kSet
 constexpr auto kQuiet = 700ms;         // "no more updates" once this passes without one
 constexpr auto kUpdateTimeout = 5s;
 
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() / ("signage-watch-" + std::to_string(::getpid()) + "-" +
-                                         std::to_string(++counter) + "-" + (info != nullptr ? info->name() : "x"));
-    fs::remove_all(path_);
-    fs::create_directories(path_ / "media");
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  fs::path operator/(const fs::path& rel) const { return path_ / rel; }
 
- private:
-  fs::path path_;
-};
-
-void write_file(const fs::path& p, std::string_view content) {
-  std::ofstream f(p, std::ios::binary | std::ios::trunc);
-  f << content;
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 // Makes a file look old, as files already there at start-up are.
 void age(const fs::path& p) { fs::last_write_time(p, fs::file_time_type::clock::now() - 1h); }

@@ -36,20 +36,20 @@ Kiosk::Kiosk(const PlayOptions& options, Display& display, FontSet& fonts, const
       swapper_(options.config.emergency_priority),
       stats_(!options.stats_file.empty()) {}
 
-void Kiosk::make_rotation(PlaylistSet set) {
-  rotation_ = std::make_unique<Rotation>(
+void Kiosk::make_lineup(PlaylistSet set) {
+  lineup_ = std::make_unique<Lineup>(
       std::move(set), *scene_, zone_, log_,
       [this](const Campaign& c, const Item& i, const Error& e, Instant at) { proof_.skipped(c, i, e, at); },
       [this](const Campaign& c) { return bands_->main_zone(&c); });
 }
 
 bool Kiosk::is_emergency(std::size_t campaign) const {
-  return swapper_.emergency(rotation_->set().campaigns[campaign]);
+  return swapper_.emergency(lineup_->set().campaigns[campaign]);
 }
 
 bool Kiosk::playing_video() const {
   const auto* p = proof_.play();
-  return proof_.playing() && rotation_->set().campaigns[p->campaign].items[p->item].type == ItemType::video;
+  return proof_.playing() && lineup_->set().campaigns[p->campaign].items[p->item].type == ItemType::video;
 }
 
 std::optional<ItemPlayStats> Kiosk::live_stats() const {
@@ -72,20 +72,20 @@ void Kiosk::finish(Instant now, PlayOutcome outcome, const std::string& reason) 
     return;
   }
   const auto live = live_stats();
-  auto p = proof_.current_record(rotation_->set(), live ? live->decoder : std::string(), now, outcome, reason);
-  const auto ids = proof_.ids(rotation_->set());
-  const Item& item = rotation_->set().campaigns[proof_.play()->campaign].items[proof_.play()->item];
+  auto p = proof_.current_record(lineup_->set(), live ? live->decoder : std::string(), now, outcome, reason);
+  const auto ids = proof_.ids(lineup_->set());
+  const Item& item = lineup_->set().campaigns[proof_.play()->campaign].items[proof_.play()->item];
   stats_.play_ended(ids->first + "/" + ids->second, std::string(to_string(item.type)), live,
                     p ? to_string(p->outcome) : "not shown");
   proof_.end(p, now);
 }
 
-Rotation::Next Kiosk::next_at(Instant now) {
+Lineup::Next Kiosk::next_at(Instant now) {
   // The view prepared ahead of this instant, if the schedule still agrees with it.
   if (preroll_ && preroll_for_ <= now) {
-    Rotation::Next p = std::move(*preroll_);
+    Lineup::Next p = std::move(*preroll_);
     preroll_.reset();
-    ScheduleResult fresh = schedule_at(rotation_->set(), now, zone_);
+    ScheduleResult fresh = schedule_at(lineup_->set(), now, zone_);
     if (key_of(fresh) == key_of(p.schedule)) {
       // Normally ready long ago; a video still opening gets the rest of its own
       // time limit (the view bounds the wait).
@@ -94,11 +94,11 @@ Rotation::Next Kiosk::next_at(Instant now) {
         p.schedule = std::move(fresh);
         return p;
       }
-      rotation_->drop(p.schedule, r ? Error("not ready in time") : r.error(), now);
+      lineup_->drop(p.schedule, r ? Error("not ready in time") : r.error(), now);
     }
   }
   preroll_.reset();
-  return rotation_->at(now);
+  return lineup_->at(now);
 }
 
 void Kiosk::maybe_preroll(Instant now) {
@@ -108,11 +108,11 @@ void Kiosk::maybe_preroll(Instant now) {
     // prepare another item in its place if it cannot be shown.
     auto r = preroll_->view->ready(chr::milliseconds(0));
     if (r) return;
-    rotation_->drop(preroll_->schedule, r.error(), now);
+    lineup_->drop(preroll_->schedule, r.error(), now);
     preroll_.reset();
   }
   if (!sched_ || sched_->until <= now || sched_->until - now > kPreroll) return;
-  preroll_ = rotation_->at(sched_->until, PrepareMode::ahead);
+  preroll_ = lineup_->at(sched_->until, PrepareMode::ahead);
   preroll_for_ = sched_->until;
 }
 
@@ -121,16 +121,16 @@ void Kiosk::apply_schedule(Instant now) {
   // The emergency is over: show the item it interrupted again, then rotate on.
   const bool emergency_next = next.schedule.showing && is_emergency(next.schedule.showing->campaign);
   if (const auto again = swapper_.resume(proof_.playing() && is_emergency(proof_.play()->campaign), emergency_next)) {
-    if (auto n = rotation_->replay(again->first, again->second, now)) next = std::move(*n);
+    if (auto n = lineup_->replay(again->first, again->second, now)) next = std::move(*n);
   }
   show(std::move(next), now, "the schedule changed before the item's end");
 }
 
-void Kiosk::show(Rotation::Next next, Instant now, const std::string& reason) {
+void Kiosk::show(Lineup::Next next, Instant now, const std::string& reason) {
   const bool idle = !next.schedule.showing;
   const auto* play = proof_.play();
   if (play == nullptr || !(play->key() == key_of(next.schedule))) {
-    const PlaylistSet& set = rotation_->set();
+    const PlaylistSet& set = lineup_->set();
     std::string cut_reason = reason;
     if (!idle && is_emergency(next.schedule.showing->campaign) && proof_.playing() &&
         !is_emergency(play->campaign)) {
@@ -166,7 +166,7 @@ void Kiosk::handle_update(Update u, Instant now) {
   for (const auto& r : proof_.updated(u, now)) {
     if (heartbeats_) heartbeats_->rejected(r.file, r.errors);
   }
-  if (auto hashes = swapper_.offer(u, rotation_->set(), now)) proof_.media_hashes(std::move(*hashes));
+  if (auto hashes = swapper_.offer(u, lineup_->set(), now)) proof_.media_hashes(std::move(*hashes));
 }
 
 void Kiosk::swap_set(Instant now) {
@@ -175,16 +175,16 @@ void Kiosk::swap_set(Instant now) {
   resolve_video_durations(swap.set);
   if (!swap.quiet) proof_.applied(swap.applied, swap.set.campaigns.size(), now);
   // What is on screen, by id and as a finished record: indices change with the set.
-  const auto on_screen = proof_.ids(rotation_->set());
+  const auto on_screen = proof_.ids(lineup_->set());
   const bool on_screen_emergency = on_screen && is_emergency(proof_.play()->campaign);
   const auto live = live_stats();
-  auto old_record = proof_.current_record(rotation_->set(), live ? live->decoder : std::string(), now,
+  auto old_record = proof_.current_record(lineup_->set(), live ? live->decoder : std::string(), now,
                                           PlayOutcome::interrupted, "the playlists changed");
-  make_rotation(std::move(swap.set));
+  make_lineup(std::move(swap.set));
   proof_.media_hashes(std::move(swap.media_sha256));
-  auto next = rotation_->at(now);
+  auto next = lineup_->at(now);
   if (on_screen && next.schedule.showing) {
-    const Campaign& c = rotation_->set().campaigns[next.schedule.showing->campaign];
+    const Campaign& c = lineup_->set().campaigns[next.schedule.showing->campaign];
     if (c.id == on_screen->first && c.items[next.schedule.showing->item].id == on_screen->second &&
         next.schedule.showing->start == proof_.play()->start) {
       // The same showing goes on in the new set: keep it on screen, re-index it.
@@ -198,13 +198,13 @@ void Kiosk::swap_set(Instant now) {
   const bool emergency_next = next.schedule.showing && is_emergency(next.schedule.showing->campaign);
   if (old_record) {
     if (emergency_next && !on_screen_emergency) {
-      old_record->reason = swapper_.interrupt(*on_screen, rotation_->set().campaigns[next.schedule.showing->campaign].id);
+      old_record->reason = swapper_.interrupt(*on_screen, lineup_->set().campaigns[next.schedule.showing->campaign].id);
     }
     proof_.record(play_record(*old_record), now);
   }
   // An emergency file removed: show again what it interrupted.
   if (const auto again = swapper_.resume(on_screen_emergency, emergency_next)) {
-    if (auto n = rotation_->replay(again->first, again->second, now)) next = std::move(*n);
+    if (auto n = lineup_->replay(again->first, again->second, now)) next = std::move(*n);
   }
   if (on_screen && live) stats_.add_dropped(live->frames_dropped);
   proof_.end(std::nullopt, now);  // recorded above, by the old set's indices
@@ -213,9 +213,9 @@ void Kiosk::swap_set(Instant now) {
 
 HeartbeatReporter::Snapshot Kiosk::snapshot() {
   HeartbeatReporter::Snapshot s;
-  s.set = &rotation_->set();
+  s.set = &lineup_->set();
   const auto live = live_stats();
-  if (const auto ids = proof_.ids(rotation_->set())) s.showing = ids->first + "/" + ids->second;
+  if (const auto ids = proof_.ids(lineup_->set())) s.showing = ids->first + "/" + ids->second;
   if (live) {
     s.decoder = live->decoder;
     s.hw_decode = live->hardware;
@@ -232,7 +232,7 @@ void Kiosk::start(PlaylistSetResult& loaded) {
   started_ = mono_.now();
   scene_ = std::make_unique<Scene>(display_, fonts_, zone_, scene_options(cfg));
   bands_ = std::make_unique<ScreenBands>(display_, fonts_, zone_, cfg.layout, cfg.max_image_pixels);
-  make_rotation(std::move(loaded.set));
+  make_lineup(std::move(loaded.set));
   stage_ = std::make_unique<Stage>(cfg.fade);
   if (services_.uplink != nullptr) {
     Uplink* uplink = services_.uplink;
@@ -240,7 +240,7 @@ void Kiosk::start(PlaylistSetResult& loaded) {
         cfg, zone_, started_, log_, [uplink](Heartbeat hb) { uplink->submit_heartbeat(std::move(hb)); },
         [uplink] { return uplink->status(); });
   }
-  for (const auto& r : proof_.started(display_, loaded, rotation_->set(), clock_.now())) {
+  for (const auto& r : proof_.started(display_, loaded, lineup_->set(), clock_.now())) {
     if (heartbeats_) heartbeats_->rejected(r.file, r.errors);
   }
 }
@@ -295,7 +295,7 @@ bool Kiosk::draw(Instant now) {
     if (auto img = display_.read_pixels()) stats_.checked(*img);  // the null display keeps no pixels
   }
   // The evidence picture is the item fully on screen: after its fade.
-  if (proof_.evidence_wanted() && !animating) proof_.take_evidence(display_, rotation_->set(), now);
+  if (proof_.evidence_wanted() && !animating) proof_.take_evidence(display_, lineup_->set(), now);
   if (changed) {
     display_.present_area(*changed);
   } else {

@@ -1,4 +1,4 @@
-// The kiosk: the main loop of `signage play`. Asks the Rotation what to show, puts it
+// The kiosk: the main loop of `signage play`. Asks the Lineup what to show, puts it
 // on the Stage, presents frames only when something changed, and sleeps until the
 // next thing can change (the schedule, a video frame, a fade, the ticker, the header
 // clock, a pending playlist swap, a heartbeat, the stop time). Everything else is a
@@ -14,7 +14,7 @@
 // app/player.cpp.
 //
 // Ownership: borrows everything it is given (display, fonts, clocks, zone, services,
-// log), which must outlive it; owns its parts, the scene and the rotation.
+// log), which must outlive it; owns its parts, the scene and the lineup.
 // Thread: the main thread only (it drives SDL through Display).
 #pragma once
 
@@ -59,9 +59,9 @@ class Kiosk {
   int run(PlaylistSetResult loaded);
 
  private:
-  // Builds the scene, bands and rotation and writes the start records.
+  // Builds the scene, bands and lineup and writes the start records.
   void start(PlaylistSetResult& loaded);
-  void make_rotation(PlaylistSet set);
+  void make_lineup(PlaylistSet set);
   // One loop iteration up to drawing: updates, swaps, the schedule, views and bands.
   void advance(Instant now);
   // Draws and presents when something changed; returns whether it presented.
@@ -70,12 +70,12 @@ class Kiosk {
   std::optional<std::chrono::milliseconds> wait_time(Instant now, MonoTime heartbeat_due);
   void apply_schedule(Instant now);
   // What to show at `now`: the prerolled view when it still fits, else a fresh one.
-  Rotation::Next next_at(Instant now);
+  Lineup::Next next_at(Instant now);
   // Prepares the next showing ahead of its start (kPreroll before).
   void maybe_preroll(Instant now);
   // Shows `next` if it is not what is on screen; `reason` goes into the record of an
   // item cut short by it.
-  void show(Rotation::Next next, Instant now, const std::string& reason);
+  void show(Lineup::Next next, Instant now, const std::string& reason);
   void handle_update(Update update, Instant now);
   void swap_set(Instant now);
   void finish(Instant now, PlayOutcome outcome, const std::string& reason);
@@ -103,7 +103,7 @@ class Kiosk {
   std::optional<HeartbeatReporter> heartbeats_;   // with an uplink
 
   std::unique_ptr<Scene> scene_;
-  std::unique_ptr<Rotation> rotation_;
+  std::unique_ptr<Lineup> lineup_;
   std::unique_ptr<Stage> stage_;
   std::unique_ptr<ScreenBands> bands_;
   std::optional<ScheduleResult> sched_;
@@ -116,7 +116,7 @@ class Kiosk {
   MonoTime next_frame_{};                     // pacing while the ticker moves
 
   // The next showing, prepared before it is due.
-  std::optional<Rotation::Next> preroll_;
+  std::optional<Lineup::Next> preroll_;
   Instant preroll_for_{};
 };
 

@@ -28,7 +28,7 @@ SceneOptions scene_options(const DeviceConfig& c) {
   return o;
 }
 
-Rotation::Rotation(PlaylistSet set, Scene& scene, const TimeZone& zone, std::ostream& log, SkipFn on_skip,
+Lineup::Lineup(PlaylistSet set, Scene& scene, const TimeZone& zone, std::ostream& log, SkipFn on_skip,
                    ZoneFn zones)
     : set_(std::move(set)),
       scene_(scene),
@@ -37,7 +37,7 @@ Rotation::Rotation(PlaylistSet set, Scene& scene, const TimeZone& zone, std::ost
       on_skip_(std::move(on_skip)),
       zones_(std::move(zones)) {}
 
-Rotation::Next Rotation::at(Instant now, PrepareMode mode) {
+Lineup::Next Lineup::at(Instant now, PrepareMode mode) {
   // Each failure takes one item out for good, so this ends.
   for (;;) {
     Next n;
@@ -64,7 +64,7 @@ Rotation::Next Rotation::at(Instant now, PrepareMode mode) {
   }
 }
 
-void Rotation::drop(const ScheduleResult& showing, const Error& why, Instant now) {
+void Lineup::drop(const ScheduleResult& showing, const Error& why, Instant now) {
   if (!showing.showing) return;
   const Campaign& c = set_.campaigns[showing.showing->campaign];
   Item& item = set_.campaigns[showing.showing->campaign].items[showing.showing->item];
@@ -74,7 +74,7 @@ void Rotation::drop(const ScheduleResult& showing, const Error& why, Instant now
   item.media_missing = true;
 }
 
-std::optional<Rotation::Next> Rotation::replay(const std::string& campaign, const std::string& item,
+std::optional<Lineup::Next> Lineup::replay(const std::string& campaign, const std::string& item,
                                                Instant now) {
   for (std::size_t ci = 0; ci < set_.campaigns.size(); ++ci) {
     Campaign& c = set_.campaigns[ci];
@@ -125,7 +125,7 @@ LoadOptions load_options(const DeviceConfig& c) {
 
 namespace {
 
-std::string describe_showing(const PlaylistSet& set, const Rotation::Next& n) {
+std::string describe_showing(const PlaylistSet& set, const Lineup::Next& n) {
   if (!n.schedule.showing) return "idle screen";
   const Campaign& c = set.campaigns[n.schedule.showing->campaign];
   const Item& i = c.items[n.schedule.showing->item];
@@ -160,24 +160,24 @@ Status preview(const PreviewOptions& options, const PlaylistSet& set, const Time
   if (!fonts) return fonts.error();
   Scene scene(*screen, *fonts, zone, scene_options(options.config));
   ScreenBands bands(*screen, *fonts, zone, options.config.layout, options.config.max_image_pixels);
-  Rotation rotation(set, scene, zone, log, {}, [&bands](const Campaign& c) { return bands.main_zone(&c); });
+  Lineup lineup(set, scene, zone, log, {}, [&bands](const Campaign& c) { return bands.main_zone(&c); });
   Stage stage(options.config.fade);
   Display* const display = screen.get();
 
-  auto next = rotation.at(options.at);
+  auto next = lineup.at(options.at);
   // Mid-fade, the previous showing is still underneath.
   if (next.transition == Transition::fade && options.at < next.start + options.config.fade) {
-    auto before = rotation.at(next.start - chr::milliseconds(1));
+    auto before = lineup.at(next.start - chr::milliseconds(1));
     if (!(key_of(before.schedule) == key_of(next.schedule))) {
       before.view->update(next.start - chr::milliseconds(1));
       stage.show(std::move(before.view), before.start, Transition::cut);
     }
   }
   log << "preview at " << format_iso8601(zone.to_local(options.at)) << ": "
-      << describe_showing(rotation.set(), next) << "\n";
+      << describe_showing(lineup.set(), next) << "\n";
   next.view->update(options.at);
   const Campaign* campaign =
-      next.schedule.showing ? &rotation.set().campaigns[next.schedule.showing->campaign] : nullptr;
+      next.schedule.showing ? &lineup.set().campaigns[next.schedule.showing->campaign] : nullptr;
   stage.show(std::move(next.view), next.start, next.transition);
   if (auto s = bands.set(campaign, options.at); !s) log << "preview: " << s.error().what() << "\n";
   bands.update(options.at);

@@ -23,18 +23,19 @@
 
 namespace signage {
 
-// The schedule plus the Scene: what to put on screen at an instant, skipping
-// items whose media cannot be shown (each skip is logged once and the item stays
-// out of the rotation until the playlists are loaded again).
+// The lineup: the schedule plus the Scene: what to put on screen at an instant,
+// skipping items whose media cannot be shown (each skip is logged once and the item
+// stays out of the lineup until the playlists are loaded again). (The screen's
+// `rotation` in the device config is something else: how the output is turned.)
 // Thread: the main thread.
-class Rotation {
+class Lineup {
  public:
   // Called for each item that cannot be shown, before it is taken out.
   using SkipFn = std::function<void(const Campaign&, const Item&, const Error&, Instant)>;
   // Where a campaign's items go on the screen (its layout's main zone); empty: the
   // whole screen.
   using ZoneFn = std::function<Rect(const Campaign&)>;
-  Rotation(PlaylistSet set, Scene& scene, const TimeZone& zone, std::ostream& log, SkipFn on_skip = {},
+  Lineup(PlaylistSet set, Scene& scene, const TimeZone& zone, std::ostream& log, SkipFn on_skip = {},
            ZoneFn zones = {});
 
   struct Next {
@@ -46,7 +47,7 @@ class Rotation {
   // With PrepareMode::ahead a video is still opening when this returns: its
   // View::ready says when it can be shown, or why not (then call drop()).
   Next at(Instant now, PrepareMode mode = PrepareMode::ready);
-  // Takes the item of `showing` out of the rotation because `why` (logged, and
+  // Takes the item of `showing` out of the lineup because `why` (logged, and
   // passed to the SkipFn) until the playlists are loaded again.
   void drop(const ScheduleResult& showing, const Error& why, Instant now);
   // The item `campaign`/`item` (ids) shown again from `now` for its duration, e.g.

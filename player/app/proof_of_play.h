@@ -44,7 +44,7 @@
 #include "render/display.h"
 #include "render/layout.h"
 #include "schedule/scheduler.h"
-#include "watch/stager.h"
+#include "watch/set_builder.h"
 
 namespace signage {
 

@@ -5,7 +5,7 @@
 // be shown again once the emergency is over.
 //
 // The kiosk offers every Update (offer), asks due() each loop iteration, and take()s
-// the set when it is due; the swap itself (new Rotation, what stays on screen) is the
+// the set when it is due; the swap itself (new Lineup, what stays on screen) is the
 // kiosk's.
 //
 // Ownership: owns the pending set. Thread: the main thread.
@@ -21,7 +21,7 @@
 
 #include "core/time.h"
 #include "playlist/model.h"
-#include "watch/stager.h"
+#include "watch/set_builder.h"
 
 namespace signage {
 

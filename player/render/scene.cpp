@@ -4,7 +4,9 @@
 #include <array>
 #include <cstdio>
 #include <cerrno>
-#include <future>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -32,6 +34,63 @@ std::string chinese_date(const LocalTime& t) {
 namespace {
 
 Rect full(const Display& d) { return Rect{0, 0, d.width(), d.height()}; }
+
+// Decode workers still running; the Scene's destructor waits for them, so none
+// outlives the Scene (views die before it).
+struct Workers {
+  std::mutex mu;
+  std::condition_variable cv;
+  int running = 0;
+};
+Workers& workers() {
+  static Workers w;
+  return w;
+}
+
+// A picture decoded on a worker thread (a big PNG takes tens of milliseconds, too
+// long for the main thread while a video plays). The view that waits for it holds a
+// reference; dropping the view never waits for the decode: the worker finishes on
+// its own and the result goes with the last reference. Wakes the main loop when done.
+class PictureDecode {
+ public:
+  static std::shared_ptr<PictureDecode> start(std::filesystem::path path, std::int64_t max_pixels) {
+    auto job = std::make_shared<PictureDecode>();
+    {
+      std::lock_guard lock(workers().mu);
+      ++workers().running;
+    }
+    std::thread([job, path = std::move(path), max_pixels] {
+      // A lower priority (nice +10, this thread only): decoding ahead must not take
+      // CPU time from a video on screen.
+      const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+      errno = 0;
+      const int nice = getpriority(PRIO_PROCESS, tid);
+      if (errno == 0) setpriority(PRIO_PROCESS, tid, nice + 10);
+      auto img = decode_image(path, max_pixels);
+      {
+        std::lock_guard lock(job->mu_);
+        job->result_ = std::move(img);
+      }
+      job->cv_.notify_all();
+      wake_display();  // the main loop sleeps until something is due
+      std::lock_guard lock(workers().mu);
+      --workers().running;
+      workers().cv.notify_all();
+    }).detach();
+    return job;
+  }
+  // The decoded picture (or why not), waiting up to `timeout`; nullopt: not yet.
+  std::optional<Result<Image>> take(chr::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    if (!cv_.wait_for(lock, timeout, [&] { return result_.has_value(); })) return std::nullopt;
+    return std::move(result_);
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::optional<Result<Image>> result_;
+};
 
 // Margin around text: 6 % of the shorter side, or the style's percentage.
 int margin_for(int w, int h, int percent = -1) {
@@ -67,6 +126,20 @@ class SloganView final : public View {
  public:
   SloganView(std::string id, Rgb bg, std::optional<Texture> bg_image, TextBlock text)
       : id_(std::move(id)), bg_(bg), bg_image_(std::move(bg_image)), text_(std::move(text)) {}
+  // Prepared ahead: the background picture arrives from `decoding`; ready() uploads it.
+  SloganView(Display& d, std::string id, Rgb bg, std::shared_ptr<PictureDecode> decoding, TextBlock text)
+      : display_(&d), id_(std::move(id)), bg_(bg), decoding_(std::move(decoding)), text_(std::move(text)) {}
+  Result<bool> ready(chr::milliseconds timeout) override {
+    if (!decoding_) return true;
+    auto img = decoding_->take(std::min(timeout, chr::milliseconds(60'000)));
+    if (!img) return false;
+    decoding_.reset();
+    // A broken background picture is not worth losing the slogan for.
+    if (*img) {
+      if (auto t = display_->upload(**img)) bg_image_.emplace(std::move(*t));
+    }
+    return true;
+  }
   void draw(Display& d, float alpha) override {
     d.fill(full(d), bg_, alpha);
     if (bg_image_) {
@@ -77,9 +150,11 @@ class SloganView final : public View {
   std::string describe() const override { return "slogan '" + id_ + "'"; }
 
  private:
+  Display* display_ = nullptr;
   std::string id_;
   Rgb bg_;
   std::optional<Texture> bg_image_;
+  std::shared_ptr<PictureDecode> decoding_;
   TextBlock text_;
 };
 
@@ -107,20 +182,19 @@ class ImageView final : public View {
   // Ready: the picture is uploaded.
   ImageView(std::string id, Rgb bg, Texture image, Fit fit)
       : id_(std::move(id)), bg_(bg), image_(std::move(image)), fit_(fit) {}
-  // Prepared ahead: `decoding` gives the picture on another thread (a big PNG takes
-  // tens of milliseconds, too long for the main thread while a video plays);
-  // ready() uploads it. `what` names the item in errors.
-  ImageView(Display& d, std::string id, Rgb bg, std::future<Result<Image>> decoding, Fit fit, std::string what)
+  // Prepared ahead: `decoding` gives the picture on a worker thread; ready() uploads
+  // it. `what` names the item in errors.
+  ImageView(Display& d, std::string id, Rgb bg, std::shared_ptr<PictureDecode> decoding, Fit fit, std::string what)
       : display_(&d), id_(std::move(id)), bg_(bg), fit_(fit), decoding_(std::move(decoding)), what_(std::move(what)) {}
 
   Result<bool> ready(chr::milliseconds timeout) override {
     if (image_) return true;
     if (failure_) return *failure_;
     // Decoding is bounded by the pixel limit; the cap only keeps the wait representable.
-    if (decoding_.wait_for(std::min(timeout, chr::milliseconds(60'000))) != std::future_status::ready) {
-      return false;
-    }
-    auto img = decoding_.get();
+    auto taken = decoding_->take(std::min(timeout, chr::milliseconds(60'000)));
+    if (!taken) return false;
+    decoding_.reset();
+    auto img = std::move(*taken);
     if (!img) {
       failure_ = Error("cannot show " + what_, img.error());
       return *failure_;
@@ -145,7 +219,7 @@ class ImageView final : public View {
   Rgb bg_;
   std::optional<Texture> image_;
   Fit fit_;
-  std::future<Result<Image>> decoding_;
+  std::shared_ptr<PictureDecode> decoding_;
   std::string what_;
   std::optional<Error> failure_;
 };
@@ -214,7 +288,11 @@ Scene::Scene(Display& display, FontSet& fonts, const TimeZone& zone, SceneOption
       options_(std::move(options)),
       hw_devices_(std::make_shared<HwDevices>()) {}
 
-Scene::~Scene() = default;
+Scene::~Scene() {
+  // Pictures still decoding for views already dropped: they finish in a moment.
+  std::unique_lock lock(workers().mu);
+  workers().cv.wait(lock, [] { return workers().running == 0; });
+}
 
 Result<std::unique_ptr<View>> Scene::prepare(const Item& item, PrepareMode mode, std::optional<VideoSlot> slot) {
   return prepare_on(display_, item, mode, slot);
@@ -234,8 +312,13 @@ Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& ite
   const std::string what = std::string(to_string(item.type)) + " '" + item.id + "'";
   switch (item.type) {
     case ItemType::slogan: {
+      const bool has_bg = !item.style.background_image.empty();
+      // Ahead: the background picture decodes on a worker, like an image item's.
+      auto decoding = has_bg && mode == PrepareMode::ahead
+                          ? PictureDecode::start(item.style.background_image, options_.max_image_pixels)
+                          : nullptr;
       std::optional<Texture> bg;
-      if (!item.style.background_image.empty()) {
+      if (has_bg && !decoding) {
         // A broken background picture is not worth losing the slogan for.
         auto img = decode_image(item.style.background_image, options_.max_image_pixels);
         if (img) {
@@ -248,24 +331,18 @@ Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& ite
       const Rect box{m, m, w - 2 * m, h - 2 * m};
       auto text = TextBlock::make(target, fonts_, item.text, box, item.style.color, box.h, item.style.weight);
       if (!text) return Error("cannot show " + what, text.error());
+      if (decoding) {
+        return std::unique_ptr<View>(std::make_unique<SloganView>(target, item.id, item.style.background,
+                                                                  std::move(decoding), std::move(*text)));
+      }
       return std::unique_ptr<View>(
           std::make_unique<SloganView>(item.id, item.style.background, std::move(bg), std::move(*text)));
     }
     case ItemType::image: {
       if (mode == PrepareMode::ahead) {
-        auto decoding = std::async(std::launch::async, [path = item.path, max = options_.max_image_pixels] {
-          // A lower priority (nice +10, this thread only): decoding ahead must not take
-          // CPU time from a video on screen.
-          const auto tid = static_cast<id_t>(syscall(SYS_gettid));
-          errno = 0;
-          const int nice = getpriority(PRIO_PROCESS, tid);
-          if (errno == 0) setpriority(PRIO_PROCESS, tid, nice + 10);
-          auto img = decode_image(path, max);
-          wake_display();  // the main loop sleeps until something is due
-          return img;
-        });
-        return std::unique_ptr<View>(std::make_unique<ImageView>(target, item.id, item.style.background,
-                                                                 std::move(decoding), item.fit, what));
+        return std::unique_ptr<View>(std::make_unique<ImageView>(
+            target, item.id, item.style.background, PictureDecode::start(item.path, options_.max_image_pixels),
+            item.fit, what));
       }
       auto img = decode_image(item.path, options_.max_image_pixels);
       if (!img) return Error("cannot show " + what, img.error());

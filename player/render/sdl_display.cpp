@@ -358,14 +358,15 @@ class SdlDisplay final : public Display {
     // SDL_WaitEventTimeout polls every millisecond, a few percent of a core for a
     // static slogan. Sleep on our own wake-up instead, looking at input every 100 ms
     // (Esc and signals are seen within that).
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const MonotonicClock& clock = SteadyClock::instance();  // a timeout this wait sets and checks itself
+    const auto deadline = clock.now() + timeout;
     for (;;) {
       if (const InputEvent e = drain(InputEvent::none); e != InputEvent::none) return e;
-      const auto now = std::chrono::steady_clock::now();
+      const auto now = clock.now();
       if (now >= deadline) return InputEvent::none;
       Wakeup& w = wakeup();
       std::unique_lock lock(w.mu);
-      w.cv.wait_for(lock, std::min<std::chrono::steady_clock::duration>(deadline - now, std::chrono::milliseconds(100)),
+      w.cv.wait_for(lock, std::min<MonoTime::duration>(deadline - now, std::chrono::milliseconds(100)),
                     [&] { return w.pending; });
       if (w.pending) {
         w.pending = false;

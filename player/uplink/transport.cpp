@@ -1,5 +1,7 @@
 #include "uplink/transport.h"
 
+#include "core/time.h"
+
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -23,6 +25,8 @@ namespace signage {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+// Deadlines here are timeouts each call sets and checks itself (core/time.h).
+MonoTime mono_now() { return SteadyClock::instance().now(); }
 using std::chrono::milliseconds;
 
 std::string os_reason(int err) { return std::strerror(err); }
@@ -50,7 +54,7 @@ class Socket {
 std::string wait_fd(int fd, short events, Clock::time_point deadline, const std::atomic<bool>* cancel) {
   for (;;) {
     if (cancel && cancel->load()) return "cancelled";
-    const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
+    const auto left = std::chrono::duration_cast<milliseconds>(deadline - mono_now()).count();
     if (left <= 0) return "timed out";
     pollfd p{fd, events, 0};
     const int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 50)));
@@ -330,7 +334,7 @@ class StreamTransport : public Transport {
         sock_.reset();
         continue;
       }
-      why = wait_fd(fd, POLLOUT, Clock::now() + options_.timeout, options_.cancel);
+      why = wait_fd(fd, POLLOUT, mono_now() + options_.timeout, options_.cancel);
       if (why.empty()) {
         int err = 0;
         socklen_t len = sizeof err;
@@ -351,7 +355,7 @@ class StreamTransport : public Transport {
     } else {
       link_ = std::make_unique<PlainLink>();
     }
-    if (auto s = link_->handshake(sock_.fd(), Clock::now() + options_.timeout, options_.cancel); !s) {
+    if (auto s = link_->handshake(sock_.fd(), mono_now() + options_.timeout, options_.cancel); !s) {
       return fail(s.error().what());
     }
     return handshake();
@@ -382,7 +386,7 @@ class StreamTransport : public Transport {
   }
 
   Status write_all(std::string_view bytes) {
-    const auto deadline = Clock::now() + options_.timeout;
+    const auto deadline = mono_now() + options_.timeout;
     while (!bytes.empty()) {
       const Io r = link_->write(sock_.fd(), bytes);
       if (r.n > 0) {
@@ -607,7 +611,7 @@ class RelpTransport final : public StreamTransport {
 
   // One whole frame from the socket (waiting at most the timeout).
   Result<Frame> read_frame() {
-    const auto deadline = Clock::now() + options_.timeout;
+    const auto deadline = mono_now() + options_.timeout;
     for (;;) {
       auto f = take_frame();
       if (!f) return f.error();

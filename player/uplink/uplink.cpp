@@ -178,7 +178,8 @@ Result<std::unique_ptr<Uplink>> Uplink::start(fs::path journal_dir, UplinkTarget
   std::unique_ptr<Uplink> u(new Uplink(std::move(journal_dir), std::move(screen), heartbeat_interval,
                                        std::move(options), *cursor));
   // The transport's waits watch u->stop_, so it is made once u exists.
-  auto transport = make_transport(target, u->options_.transport);
+  auto transport = u->options_.make_transport ? u->options_.make_transport(target, u->options_.transport)
+                                              : make_transport(target, u->options_.transport);
   if (!transport) return transport.error();
   u->transport_ = std::move(*transport);
   u->thread_ = std::thread([p = u.get()] { p->run(); });
@@ -188,7 +189,8 @@ Result<std::unique_ptr<Uplink>> Uplink::start(fs::path journal_dir, UplinkTarget
 Uplink::Uplink(fs::path journal_dir, std::string screen, milliseconds heartbeat_interval, UplinkOptions options,
                std::uint64_t cursor)
     : dir_(std::move(journal_dir)), screen_(std::move(screen)), interval_(heartbeat_interval),
-      options_(std::move(options)) {
+      options_(std::move(options)),
+      clock_(options_.clock != nullptr ? options_.clock : &SteadyClock::instance()) {
   options_.transport.cancel = &stop_;
   if (!options_.random01) {
     options_.random01 = [rng = std::mt19937(std::random_device{}()),
@@ -241,127 +243,140 @@ UplinkStatus Uplink::status() const {
   return status_;
 }
 
-void Uplink::run() {
-  using Steady = std::chrono::steady_clock;
+// What the uplink thread keeps between loop turns.
+struct Uplink::RunState {
   std::deque<Reader::Item> pending;  // read, not yet acknowledged, in seq order
-  int attempt = 0;
-  std::optional<Steady::time_point> last_heartbeat;
-  Steady::time_point last_cursor_write{};
+  int attempt = 0;                   // failed tries in a row (for the backoff)
+  std::optional<MonoTime> last_heartbeat;
+  std::optional<MonoTime> last_cursor_write;
   std::uint64_t saved_cursor = 0;
+};
+
+std::string Uplink::save_cursor(RunState& st, std::uint64_t acked) {
+  const Status s = write_uplink_cursor(options_.cursor_file, acked);
+  if (!s) return s.error().what();
+  st.saved_cursor = acked;
+  return {};
+}
+
+void Uplink::set_error(const std::string& what) {
+  std::lock_guard lock(mu_);
+  status_.connected = transport_->connected();
+  status_.last_error = what;
+}
+
+void Uplink::back_off(RunState& st, const std::string& what) {
+  set_error(what);
+  ++st.attempt;
+  const auto delay = backoff_delay(st.attempt, options_.backoff_initial, options_.backoff_max, options_.random01());
+  if (options_.on_backoff) options_.on_backoff(delay);
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, delay, [&] { return stop_.load(); });
+}
+
+void Uplink::read_journal(RunState& st) {
+  // Journal records after the cursor (also while disconnected, for status()).
+  if (st.pending.size() >= options_.batch) return;
+  const std::string problem = reader_->read(options_.batch * 2 - st.pending.size(), st.pending);
+  std::lock_guard lock(mu_);
+  status_.journal_seq = std::max({status_.journal_seq, reader_->last_seq, reader_->head_seq});
+  status_.backlog = status_.journal_seq - status_.acked_seq;
+  if (!problem.empty()) status_.last_error = problem;
+}
+
+bool Uplink::send_heartbeat(RunState& st) {
+  // The latest heartbeat first, when one is due.
+  std::optional<Heartbeat> hb;
   {
     std::lock_guard lock(mu_);
-    saved_cursor = status_.acked_seq;
-  }
-  auto save_cursor = [&](std::uint64_t acked) -> std::string {
-    const Status s = write_uplink_cursor(options_.cursor_file, acked);
-    if (!s) return s.error().what();
-    saved_cursor = acked;
-    return {};
-  };
-
-  auto set_error = [&](const std::string& what) {
-    std::lock_guard lock(mu_);
-    status_.connected = transport_->connected();
-    status_.last_error = what;
-  };
-  auto back_off = [&] {
-    ++attempt;
-    const auto delay = backoff_delay(attempt, options_.backoff_initial, options_.backoff_max, options_.random01());
-    if (options_.on_backoff) options_.on_backoff(delay);
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, delay, [&] { return stop_.load(); });
-  };
-
-  while (!stop_) {
-    // Journal records after the cursor (also while disconnected, for status()).
-    if (pending.size() < options_.batch) {
-      const std::string problem = reader_->read(options_.batch * 2 - pending.size(), pending);
-      std::lock_guard lock(mu_);
-      status_.journal_seq = std::max({status_.journal_seq, reader_->last_seq, reader_->head_seq});
-      status_.backlog = status_.journal_seq - status_.acked_seq;
-      if (!problem.empty()) status_.last_error = problem;
+    if (heartbeat_ && (!st.last_heartbeat || clock_->now() - *st.last_heartbeat >= interval_)) {
+      hb = std::move(heartbeat_);
+      heartbeat_.reset();
+      hb->acked_seq = status_.acked_seq;
     }
+  }
+  if (!hb) return true;
+  if (hb->interval_s <= 0) hb->interval_s = static_cast<double>(interval_.count()) / 1000.0;
+  if (hb->free_disk_bytes == 0) {
+    std::error_code ec;
+    const auto space = fs::space(dir_, ec);
+    if (!ec) hb->free_disk_bytes = space.available;
+  }
+  const auto out = transport_->send({heartbeat_message(*hb)});
+  if (out.error) {
+    {
+      std::lock_guard lock(mu_);
+      if (!heartbeat_) heartbeat_ = std::move(hb);  // unless a newer one came
+    }
+    back_off(st, out.error->what());
+    return false;
+  }
+  st.last_heartbeat = clock_->now();
+  st.attempt = 0;
+  std::lock_guard lock(mu_);
+  ++status_.heartbeats_sent;
+  return true;
+}
+
+void Uplink::wait_for_work(const RunState& st) {
+  std::unique_lock lock(mu_);
+  auto timeout = options_.rescan;
+  if (heartbeat_ && st.last_heartbeat) {
+    const auto due = std::chrono::duration_cast<milliseconds>(*st.last_heartbeat + interval_ - clock_->now());
+    timeout = std::clamp(due, milliseconds(1), timeout);
+  }
+  cv_.wait_for(lock, timeout, [&] { return wake_ || stop_.load(); });
+  wake_ = false;
+}
+
+void Uplink::send_batch(RunState& st) {
+  const std::size_t n = std::min(options_.batch, st.pending.size());
+  std::vector<std::string> batch;
+  batch.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) batch.push_back(st.pending[i].message);
+  const auto out = transport_->send(batch);
+  if (out.acked > 0) {
+    const std::uint64_t acked = st.pending[out.acked - 1].seq;
+    st.pending.erase(st.pending.begin(), st.pending.begin() + static_cast<std::ptrdiff_t>(out.acked));
+    std::string problem;
+    if (st.pending.empty() || !st.last_cursor_write || clock_->now() - *st.last_cursor_write >= options_.cursor_interval) {
+      problem = save_cursor(st, acked);
+      st.last_cursor_write = clock_->now();
+    }
+    {
+      std::lock_guard lock(mu_);
+      status_.acked_seq = acked;
+      status_.backlog = status_.journal_seq - acked;
+      status_.last_error = problem;
+    }
+    acked_cv_.notify_all();
+    st.attempt = 0;
+  }
+  if (out.error) back_off(st, out.error->what());
+}
+
+void Uplink::run() {
+  RunState st;
+  {
+    std::lock_guard lock(mu_);
+    st.saved_cursor = status_.acked_seq;
+  }
+  while (!stop_) {
+    read_journal(st);
     if (!transport_->connected()) {
       if (auto s = transport_->connect(); !s) {
-        set_error(s.error().what());
-        back_off();
+        back_off(st, s.error().what());
         continue;
       }
       std::lock_guard lock(mu_);
       status_.connected = true;
     }
-
-    // The latest heartbeat first, when one is due.
-    std::optional<Heartbeat> hb;
-    {
-      std::lock_guard lock(mu_);
-      if (heartbeat_ && (!last_heartbeat || Steady::now() - *last_heartbeat >= interval_)) {
-        hb = std::move(heartbeat_);
-        heartbeat_.reset();
-        hb->acked_seq = status_.acked_seq;
-      }
-    }
-    if (hb) {
-      if (hb->interval_s <= 0) hb->interval_s = static_cast<double>(interval_.count()) / 1000.0;
-      if (hb->free_disk_bytes == 0) {
-        std::error_code ec;
-        const auto space = fs::space(dir_, ec);
-        if (!ec) hb->free_disk_bytes = space.available;
-      }
-      const auto out = transport_->send({heartbeat_message(*hb)});
-      if (out.error) {
-        {
-          std::lock_guard lock(mu_);
-          if (!heartbeat_) heartbeat_ = std::move(hb);  // unless a newer one came
-        }
-        set_error(out.error->what());
-        back_off();
-        continue;
-      }
-      last_heartbeat = Steady::now();
-      attempt = 0;
-      std::lock_guard lock(mu_);
-      ++status_.heartbeats_sent;
-    }
-
-    if (pending.empty()) {
-      std::unique_lock lock(mu_);
-      auto timeout = options_.rescan;
-      if (heartbeat_ && last_heartbeat) {
-        const auto due = std::chrono::duration_cast<milliseconds>(*last_heartbeat + interval_ - Steady::now());
-        timeout = std::clamp(due, milliseconds(1), timeout);
-      }
-      cv_.wait_for(lock, timeout, [&] { return wake_ || stop_.load(); });
-      wake_ = false;
+    if (!send_heartbeat(st)) continue;
+    if (st.pending.empty()) {
+      wait_for_work(st);
       continue;
     }
-
-    const std::size_t n = std::min(options_.batch, pending.size());
-    std::vector<std::string> batch;
-    batch.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) batch.push_back(pending[i].message);
-    const auto out = transport_->send(batch);
-    if (out.acked > 0) {
-      const std::uint64_t acked = pending[out.acked - 1].seq;
-      pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(out.acked));
-      std::string problem;
-      if (pending.empty() || Steady::now() - last_cursor_write >= options_.cursor_interval) {
-        problem = save_cursor(acked);
-        last_cursor_write = Steady::now();
-      }
-      {
-        std::lock_guard lock(mu_);
-        status_.acked_seq = acked;
-        status_.backlog = status_.journal_seq - acked;
-        status_.last_error = problem;
-      }
-      acked_cv_.notify_all();
-      attempt = 0;
-    }
-    if (out.error) {
-      set_error(out.error->what());
-      back_off();
-    }
+    send_batch(st);
   }
   // Stopping: stop_ cancels every wait, so this close is quick and not a clean one.
   transport_->close();
@@ -370,7 +385,7 @@ void Uplink::run() {
     std::lock_guard lock(mu_);
     acked = status_.acked_seq;
   }
-  if (acked != saved_cursor) save_cursor(acked);
+  if (acked != st.saved_cursor) (void)save_cursor(st, acked);
 }
 
 }  // namespace signage

@@ -39,6 +39,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/time.h"
 #include "uplink/message.h"
 #include "uplink/transport.h"
 
@@ -69,6 +70,12 @@ struct UplinkOptions {
   // Called (on the uplink thread) with each backoff delay before waiting it; tests
   // use it to see the retries. May be empty.
   std::function<void(std::chrono::milliseconds)> on_backoff;
+  // Makes the transport; empty: make_transport() (RELP or TCP to the target). Tests
+  // pass a fake one, so the uplink's logic runs without a receiver.
+  std::function<Result<std::unique_ptr<Transport>>(const UplinkTarget&, TransportOptions)> make_transport;
+  // Monotonic time for heartbeat spacing and cursor writes; null: the steady clock.
+  // Must outlive the Uplink.
+  const MonotonicClock* clock = nullptr;
 };
 
 struct UplinkStatus {
@@ -106,6 +113,16 @@ class Uplink {
   Uplink(std::filesystem::path journal_dir, std::string screen, std::chrono::milliseconds heartbeat_interval,
          UplinkOptions options, std::uint64_t cursor);
   void run();
+  // The steps of run(), on the uplink thread.
+  struct RunState;
+  void read_journal(RunState& st);
+  // Sends a due heartbeat; false when that failed (then it has backed off).
+  bool send_heartbeat(RunState& st);
+  void wait_for_work(const RunState& st);
+  void send_batch(RunState& st);
+  void back_off(RunState& st, const std::string& what);
+  void set_error(const std::string& what);
+  std::string save_cursor(RunState& st, std::uint64_t acked);
 
   struct Reader;  // the journal read position (uplink thread only)
 
@@ -113,6 +130,7 @@ class Uplink {
   const std::string screen_;
   const std::chrono::milliseconds interval_;
   UplinkOptions options_;
+  const MonotonicClock* clock_;
   std::atomic<bool> stop_{false};
   std::unique_ptr<Transport> transport_;  // uplink thread only
   std::unique_ptr<Reader> reader_;        // uplink thread only

@@ -2,7 +2,7 @@
 // A pure function of the folder's files and the time: per file valid or refused
 // (with every diagnostic), items that would be held back because their media is
 // missing or unusable, and what the scheduler would put on screen at `now`.
-// The same media checks as the watcher (watch/stager.h), without waiting for files
+// The same media checks as the watcher (watch/set_builder.h), without waiting for files
 // to settle. Thread: any.
 #pragma once
 
@@ -16,7 +16,7 @@
 #include "playlist/loader.h"
 #include "playlist/model.h"
 #include "schedule/scheduler.h"
-#include "watch/stager.h"
+#include "watch/set_builder.h"
 
 namespace signage {
 

@@ -150,9 +150,9 @@ bool FolderWatcher::Impl::drain_events(bool& overflow) {
 }
 
 void FolderWatcher::Impl::run() {
-  Stager stager(StagerOptions{options.playlists, options.load, options.emergency_level});
+  SetBuilder builder(SetBuilderOptions{options.playlists, options.load, options.emergency_level});
   SettleTracker tracker(options.settle);
-  bool dirty = true;  // the settled view changed since the last staging
+  bool dirty = true;  // the settled view changed since the last set was built
   std::optional<Steady::time_point> scan_due;
   Steady::time_point next_rescan;
 
@@ -168,7 +168,7 @@ void FolderWatcher::Impl::run() {
 
   for (;;) {
     if (dirty && tracker.pending_playlists().empty()) {
-      Stager::Outcome out = stager.stage(tracker);
+      SetBuilder::Outcome out = builder.build(tracker);
       if (!out.stale.empty()) {
         // Something changed while it was read: it must settle again.
         const auto now = Steady::now();

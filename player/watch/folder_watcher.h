@@ -1,7 +1,7 @@
 // The drop folder, watched: a thread of its own notices changes (inotify on the
 // playlists folder and the media folder with its subfolders, plus a periodic rescan
 // for network file systems that send no events), waits until the changed files
-// settle (watch/folder_scan.h), stages the next set (watch/stager.h) and leaves each
+// settle (watch/folder_scan.h), builds the next set (watch/set_builder.h) and leaves each
 // Update in a mailbox for the main thread, then calls `wake`.
 //
 // Usage (main thread):
@@ -12,7 +12,7 @@
 // once. (If the playlists folder cannot be read at start, a rejection comes first.)
 // Updates are deltas against the previous one: apply them all, in order.
 //
-// Ownership: the watcher owns its thread, inotify descriptor and stager; the
+// Ownership: the watcher owns its thread, inotify descriptor and set builder; the
 // destructor stops and joins the thread. `wake` is called on the watcher thread and
 // must be thread-safe (wake_display() is). Thread: construct, poll and destroy from
 // one thread (the main thread); the folder is never read on that thread.
@@ -25,7 +25,7 @@
 #include <optional>
 
 #include "playlist/loader.h"
-#include "watch/stager.h"
+#include "watch/set_builder.h"
 
 namespace signage {
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Debian package, checked as an installer would meet it (issue 7):
+# The Debian package, checked as an installer would meet it:
 #   1. cpack builds the .deb from the build folder;
 #   2. dpkg-deb: control fields (Depends, conffiles, maintainer scripts) and the
 #      file list (binary, config, units, drop folder with samples, docs, man page);

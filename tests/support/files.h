@@ -28,7 +28,8 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// The whole file; "" (and a test failure) when it cannot be read.
+// The whole file; "" when it does not exist (tests poll for files to appear), and a
+// test failure as well when it exists but cannot be read.
 std::string read_file(const std::filesystem::path& file);
 // Replaces the file's content (parents created); a test failure when it cannot.
 void write_file(const std::filesystem::path& file, std::string_view content);

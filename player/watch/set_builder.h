@@ -1,9 +1,9 @@
-// Staging: turns the settled state of the drop folder into the next PlaylistSet, off
+// The set builder: turns the settled state of the drop folder into the next PlaylistSet, off
 // the render thread, and says what changed (an Update) for the main loop to swap in
 // and to journal.
 //
-// Rules (docs: issue 6):
-//  - Only settled files are read (watch/folder_scan.h). Staging waits while a playlist
+// Rules:
+//  - Only settled files are read (watch/folder_scan.h). Building waits while a playlist
 //    file is still changing; a media file still changing only holds its items back.
 //  - The whole playlists folder is loaded and validated (load_playlist_folder).
 //  - A refused (invalid) file keeps its last good version in the set, so the other
@@ -18,10 +18,10 @@
 //    being rewritten in place is unsettled, so its item leaves (ItemChange left) and
 //    joins again with the new hash once complete (reason "media file replaced");
 //    media_replaced is for a new content seen without an unsettled step in between
-//    (e.g. replaced while staging waited for a playlist file). Either way the item's
+//    (e.g. replaced while the builder waited for a playlist file). Either way the item's
 //    view must be prepared again.
 //
-// Ownership: a Stager owns its last delivered set and caches. Thread: one thread at a
+// Ownership: a SetBuilder owns its last delivered set and caches. Thread: one thread at a
 // time (the watcher thread); an Update is a value that can move to another thread.
 #pragma once
 
@@ -109,23 +109,23 @@ struct Update {
   std::vector<std::string> notices;
 };
 
-struct StagerOptions {
+struct SetBuilderOptions {
   std::filesystem::path playlists;
   LoadOptions load;               // load.media_root: the media folder
   int emergency_level = 100;
 };
 
-class Stager {
+class SetBuilder {
  public:
-  explicit Stager(StagerOptions options);
+  explicit SetBuilder(SetBuilderOptions options);
 
   struct Outcome {
     std::optional<Update> update;             // nullopt: nothing to apply or report
-    // Files that changed while being read: nothing was staged; scan and settle again.
+    // Files that changed while being read: nothing was built; scan and settle again.
     std::vector<std::filesystem::path> stale;
   };
   // Loads the settled files in `files` and compares with the last delivered set.
-  Outcome stage(const SettleTracker& files);
+  Outcome build(const SettleTracker& files);
 
   // The last delivered set (empty before the first Update).
   const PlaylistSet& current() const { return current_; }
@@ -143,8 +143,38 @@ class Stager {
   };
   Readiness media_readiness(ItemType type, const std::filesystem::path& file, const SettleTracker& files,
                             std::vector<std::filesystem::path>& stale);
+  // A playlist file and the campaign it brings (its last good version when refused).
+  struct Entry {
+    std::string name;             // file name, for the set's order
+    std::filesystem::path file;
+    Campaign campaign;
+    bool kept = false;            // the last good version of a refused file
+  };
+  // The candidates after their media checks.
+  struct Checked {
+    PlaylistSet set;
+    std::map<std::string, std::string> media_of_item;   // as current_media_of_item_
+    std::string signature;        // files, items and media hashes: equal means no change
+  };
+  // The Update for a playlists folder that cannot be read (once), else nullopt.
+  std::optional<Update> unreadable_folder();
+  // Files of `loaded` that are not the settled version the scan saw.
+  std::vector<std::filesystem::path> changed_since_scan(const PlaylistSetResult& loaded,
+                                                       const SettleTracker& files) const;
+  // The campaigns file by file (valid ones as loaded, refused ones by their last good
+  // version), refusals reported into `u`; `last_good` gets the next last good versions.
+  std::vector<Entry> candidates(PlaylistSetResult& loaded, Update& u,
+                                std::map<std::filesystem::path, Campaign>& last_good);
+  // Holds back items whose media is not complete and usable; hashes into `u`.
+  Checked check_media(std::vector<Entry>& entries, const SettleTracker& files, Update& u,
+                      std::vector<std::filesystem::path>& stale);
+  // Campaigns added, removed, and emergencies started or ended, against current_.
+  void compare_campaigns(const PlaylistSet& next, Update& u) const;
+  // Items joining, leaving or with new media in campaigns present before and after.
+  void compare_items(const PlaylistSet& next, const std::map<std::string, std::string>& media_of_item,
+                     Update& u) const;
 
-  StagerOptions options_;
+  SetBuilderOptions options_;
   std::uint64_t seq_ = 0;
   bool delivered_ = false;
   PlaylistSet current_;
