@@ -118,8 +118,10 @@ TEST(Cli, HelpInChineseWithoutAChineseLocale) {
 }
 
 TEST(Cli, CheckAcceptsTheSamplePlaylists) {
-  auto r = cli({"check", (kSource / "playlists").string(), "--media", (kSource / "assets").string()});
+  auto r = cli({"check", (kSource / "playlists").string(), "--media", (kSource / "assets").string(), "--at",
+                "2024-06-16T10:00+08:00"});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("on screen now (2024-06-16T"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("ok: campaign '2024-safety-month'"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("ok: campaign 'daily-safety'"), std::string::npos) << r.out;
   EXPECT_EQ(r.err, "") << "the samples should have no warnings";

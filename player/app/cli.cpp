@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -49,7 +50,7 @@ std::optional<DeviceConfig> load_config(const std::string& path, std::ostream& e
   auto r = load_device_config(file);
   print(err, r.diagnostics);
   if (!r.config) {
-    err << "signage: " << file.string() << " has errors; fix them and start again\n";
+    err << "signage: " << fmt(_("{1} has errors; fix them and start again"), file.string()) << "\n";
     return std::nullopt;
   }
   return r.config;
@@ -80,7 +81,10 @@ bool parse_size(const std::string& s, int& w, int& h) {
 PlaylistSetResult load_set(const DeviceConfig& c, std::ostream& err, const LastGoodPlaylists* last_good = nullptr) {
   auto r = load_playlist_folder(c.playlists, load_options(c));
   print(err, r.diagnostics);
-  for (const auto& f : r.refused) err << "signage: refused " << f.string() << " (see errors above)\n";
+  for (const auto& m : r.ignored) {
+    err << Diagnostic{Severity::warning, SourcePos{m.file.string(), 0, 0}, m.reason}.format() << "\n";
+  }
+  for (const auto& f : r.refused) err << "signage: " << fmt(_("refused {1} (see errors above)"), f.string()) << "\n";
   if (last_good != nullptr) {
     for (const auto& f : last_good->fill_in(r, load_options(c))) {
       err << "signage: " << fmt(_("{1}: its last good version plays until the file loads again"), f.string())
@@ -284,55 +288,78 @@ int run_report(const ReportArgs& a, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
-int run_check(const std::vector<std::string>& paths, const std::string& media, std::ostream& out,
-              std::ostream& err) {
+void print_check_report(const DropReport& d, const TimeZone& zone, Instant now, bool folder, std::ostream& out,
+                        std::ostream& err) {
+  print(err, d.folder_diagnostics);
+  for (const auto& f : d.files) {
+    std::vector<Diagnostic> diags = f.diagnostics;
+    std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
+    });
+    print(err, diags);
+    if (!f.valid) {
+      out << fmt(_("{1}: refused"), f.file.string());
+    } else if (f.unusable > 0) {
+      out << fmt(_("{1}: campaign '{2}' is accepted, but {3} item(s) can never be shown (errors above)"),
+                 f.file.string(), f.campaign, f.unusable);
+    } else if (folder) {
+      out << fmt(_("{1}: ok: campaign '{2}', priority {3}"), f.file.string(), f.campaign, f.priority);
+    } else {
+      out << fmt(_("{1}: ok: campaign '{2}', {3} item(s)"), f.file.string(), f.campaign, f.items);
+    }
+    if (f.valid && f.held_back > 0) out << fmt(_(", {1} held back until their media arrives"), f.held_back);
+    out << "\n";
+  }
+  for (const auto& m : d.misnamed) {
+    err << Diagnostic{Severity::warning, SourcePos{m.file.string(), 0, 0}, m.reason}.format() << "\n";
+  }
+  for (const auto& i : d.ignored) out << fmt(_("{1}: ignored (temporary or hidden name)"), i.string()) << "\n";
+  for (const auto& h : d.held_back) {
+    out << fmt(_("held back: {1}/{2} ({3}): {4}"), h.campaign, h.item, h.media.string(), h.reason) << "\n";
+  }
+  if (!folder) return;
+  out << fmt(_("on screen now ({1}): "), format_iso8601(zone.to_local(now), false));
+  if (d.on_screen_campaign && d.on_screen_item) {
+    out << *d.on_screen_campaign << "/" << *d.on_screen_item << "\n";
+  } else {
+    out << _("the idle screen (no campaign is active)") << "\n";
+  }
+}
+
+// signage check: every error (exit 1), and warnings for whatever would keep an item
+// off the screen. The device config ([limits], [emergency], [screen] timezone) is
+// --config, else the system one if present.
+int run_check(const std::vector<std::string>& paths, const std::string& media, const std::string& config,
+              const std::string& at, std::ostream& out, std::ostream& err) {
+  const auto cfg = load_config(config, err);
+  if (!cfg) return 1;
   bool ok = true;
-  const auto zone = system_time_zone();
-  const Instant now = SystemClock().now();
+  const auto zone = screen_time_zone(*cfg);
+  Instant now = SystemClock().now();
+  if (!at.empty()) {
+    auto t = parse_iso8601(at, *zone);
+    if (!t) {
+      err << "signage check: --at: " << t.error().what() << "\n";
+      return 2;
+    }
+    now = *t;
+  }
+  DropChecks checks;
+  checks.max_image_pixels = cfg->max_image_pixels;
+  checks.emergency_level = cfg->emergency_priority;
   for (const auto& p : paths) {
     std::error_code ec;
     const bool is_dir = fs::is_directory(p, ec);
-    LoadOptions o;
+    LoadOptions o = load_options(*cfg);
     o.media_root = !media.empty() ? fs::path(media) : (is_dir ? fs::path(p) : fs::path(p).parent_path());
     if (o.media_root.empty()) o.media_root = ".";
-    if (!is_dir) {
-      auto r = load_playlist_file(p, o);
-      print(err, r.diagnostics);
-      if (!r.campaign) {
-        ok = false;
-        out << p << ": refused\n";
-        continue;
-      }
-      std::size_t held = 0;
-      for (const auto& i : r.campaign->items) held += i.media_missing ? 1 : 0;
-      out << p << ": ok: campaign '" << r.campaign->id << "', " << r.campaign->items.size() << " item(s)";
-      if (held > 0) out << ", " << held << " held back until their media arrives";
-      out << "\n";
-      continue;
-    }
     // A folder: exactly what would happen if it were the drop folder now.
-    const DropReport d = describe_drop(p, o, now, *zone);
-    print(err, d.folder_diagnostics);
-    ok = ok && !has_errors(d.folder_diagnostics);
-    for (const auto& f : d.files) {
-      print(err, f.diagnostics);
-      if (f.valid) {
-        out << f.file.string() << ": ok: campaign '" << f.campaign << "', priority " << f.priority << "\n";
-      } else {
-        ok = false;
-        out << f.file.string() << ": refused\n";
-      }
-    }
-    for (const auto& i : d.ignored) out << i.string() << ": ignored (temporary or hidden name)\n";
-    for (const auto& h : d.held_back) {
-      out << "held back: " << h.campaign << "/" << h.item << " (" << h.media.string() << "): " << h.reason << "\n";
-    }
-    out << "on screen now (" << format_iso8601(zone->to_local(now), false) << "): ";
-    if (d.on_screen_campaign && d.on_screen_item) {
-      out << *d.on_screen_campaign << "/" << *d.on_screen_item << "\n";
-    } else {
-      out << "the idle screen (no campaign is active)\n";
-    }
+    const DropReport d = is_dir ? describe_drop(p, o, now, *zone, checks)
+                                : describe_playlist_file(p, o, now, *zone, checks);
+    print_check_report(d, *zone, now, is_dir, out, err);
+    ok = ok && !has_errors(d.folder_diagnostics) &&
+         std::all_of(d.files.begin(), d.files.end(),
+                     [](const DropFileReport& f) { return f.valid && !has_errors(f.diagnostics); });
   }
   return ok ? 0 : 1;
 }
@@ -378,7 +405,7 @@ struct CliOptions {
   double speed = 1.0;
   // check
   std::vector<std::string> check_paths;
-  std::string check_media;
+  std::string check_media, check_config, check_at;
   // verify
   std::vector<std::string> verify_dirs;
   std::string verify_db, verify_screen;
@@ -450,6 +477,12 @@ void declare_tools(CLI::App& app, CliOptions& o, Subcommands& s) {
   s.check->add_option("paths", o.check_paths, _("Playlist files or folders"))->required();
   s.check->add_option("--media", o.check_media,
                       _("Folder that media paths are relative to (default: the playlist's folder)"));
+  s.check->add_option("--config", o.check_config,
+                      _("Device config file for the limits, emergency level and time zone (default "
+                        "/etc/signage/signage.toml if present)"));
+  s.check->add_option("--at", o.check_at,
+                      _("Check as of this moment instead of now (what is on screen, campaigns over or not yet "
+                        "started), e.g. 2024-06-16T10:00+08:00"));
 
   s.verify = app.add_subcommand("verify", _("Check the integrity of play journals (exit 1 when broken)"));
   s.verify->add_option("dirs", o.verify_dirs, _("Journal folders, or central log folders or files"));
@@ -477,7 +510,7 @@ int run_play(const CliOptions& o, std::ostream& err) {
   if (o.headless) cfg->mode = DisplayMode::headless;
   else if (o.window) cfg->mode = DisplayMode::window;
   if (!o.size.empty() && !parse_size(o.size, cfg->width, cfg->height)) {
-    err << "signage play: --size '" << o.size << "' is not WxH, e.g. 1280x720\n";
+    err << "signage play: " << fmt(_("--size '{1}' is not WxH, e.g. 1280x720"), o.size) << "\n";
     return 2;
   }
   PlayOptions po;
@@ -534,7 +567,7 @@ int run_preview(const CliOptions& o, std::ostream& out, std::ostream& err) {
   po.width = cfg->width;
   po.height = cfg->height;
   if (!o.pv_size.empty() && !parse_size(o.pv_size, po.width, po.height)) {
-    err << "signage preview: --size '" << o.pv_size << "' is not WxH, e.g. 1280x720\n";
+    err << "signage preview: " << fmt(_("--size '{1}' is not WxH, e.g. 1280x720"), o.pv_size) << "\n";
     return 2;
   }
   const auto zone = screen_time_zone(*cfg);
@@ -587,7 +620,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     out << "signage " << SIGNAGE_VERSION << "\n";
     return 0;
   }
-  if (s.check->parsed()) return run_check(o.check_paths, o.check_media, out, err);
+  if (s.check->parsed()) return run_check(o.check_paths, o.check_media, o.check_config, o.check_at, out, err);
   if (s.verify->parsed()) return run_verify(o.verify_dirs, o.verify_db, o.verify_screen, out, err);
   if (s.report->parsed()) {
     // The table is Chinese unless --lang asks for English.

@@ -4,6 +4,7 @@
 
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <map>
 #include <system_error>
@@ -461,10 +462,34 @@ Loaded load_file(const fs::path& file, const LoadOptions& options) {
 }
 
 // Editors' and copy tools' names for files being written.
-bool skipped_name(const std::string& name) {
+bool temporary_name(const std::string& name) {
   auto ends_with = [&](std::string_view s) { return name.size() >= s.size() && name.ends_with(s); };
-  return name.empty() || name[0] == '.' || name.starts_with("~$") || ends_with(".tmp") || ends_with(".part") ||
-         !ends_with(".toml");
+  return name.empty() || name[0] == '.' || name.starts_with("~$") || name.back() == '~' || ends_with(".tmp") ||
+         ends_with(".part") || ends_with(".crdownload") || ends_with(".swp");
+}
+
+bool skipped_name(const std::string& name) {
+  return temporary_name(name) || name.size() <= 5 || !name.ends_with(".toml");
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The refusal of a playlist that is a symbolic link to a file outside `folder`.
+std::optional<Diagnostic> linked_out(const fs::path& file, const fs::path& folder) {
+  std::error_code ec;
+  if (!fs::is_symlink(file, ec)) return std::nullopt;
+  const fs::path target = fs::canonical(file, ec);
+  const fs::path root = fs::canonical(folder, ec);
+  if (ec) return std::nullopt;
+  const fs::path inside = target.lexically_relative(root);
+  if (!inside.empty() && *inside.begin() != "..") return std::nullopt;
+  return Diagnostic{Severity::error, SourcePos{file.string(), 0, 0},
+                    fmt(_("the playlist is a symbolic link to {1}, outside the playlist folder; it is refused: copy "
+                          "the file into the folder instead"),
+                        quote(target.string()))};
 }
 
 }  // namespace
@@ -478,17 +503,63 @@ PlaylistFileResult load_playlist_file(const fs::path& file, const LoadOptions& o
   return load_file(file, options).result;
 }
 
+std::optional<std::string> ignored_playlist_reason(const std::string& name, fs::file_type type) {
+  if (temporary_name(name)) return std::nullopt;
+  const bool toml_name = !skipped_name(name);
+  if (toml_name) {
+    switch (type) {
+      case fs::file_type::regular:
+      case fs::file_type::not_found:
+      case fs::file_type::none:
+        return std::nullopt;
+      case fs::file_type::directory:
+        return _("named like a playlist but it is a folder; it is ignored (rename it without .toml)");
+      case fs::file_type::fifo:
+        return _("named like a playlist but it is a FIFO (named pipe), not a file; it is never opened or read");
+      case fs::file_type::character:
+      case fs::file_type::block:
+        return _("named like a playlist but it is a device, not a file; it is never opened or read");
+      default:
+        return _("named like a playlist but it is not a regular file; it is ignored");
+    }
+  }
+  const std::string l = lower(name);
+  const auto at = l.rfind(".toml");
+  if (at == std::string::npos || at == 0) return std::nullopt;
+  const std::string fixed = name.substr(0, at) + ".toml";
+  if (at + 5 == l.size()) {
+    return fmt(_("only names ending in .toml (small letters) are read as playlists; rename it {1}"), fixed);
+  }
+  const std::string extra = name.substr(at + 5);
+  if (lower(extra) == ".txt") {
+    return fmt(_("it is not read: its name ends in .txt, which Windows hides (the file shows as {1}); turn on View > "
+                 "File name extensions in Explorer and rename it {1}"),
+               fixed);
+  }
+  return fmt(_("only names ending in .toml are read as playlists, not {1}; rename it {2} if it should play"), extra,
+             fixed);
+}
+
 PlaylistSetResult load_playlist_folder(const fs::path& folder, const LoadOptions& options) {
   PlaylistSetResult out;
   std::error_code ec;
   std::vector<fs::path> files;
+  std::vector<Diagnostic> linked;
   fs::directory_iterator it(folder, ec);
   if (!ec && !fs::is_directory(folder, ec)) ec = std::make_error_code(std::errc::not_a_directory);
   for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (skipped_name(name)) continue;
     std::error_code type_ec;
-    if (!it->is_regular_file(type_ec)) continue;
+    const fs::file_type type = fs::status(it->path(), type_ec).type();  // stat(): never opens it
+    if (auto why = ignored_playlist_reason(name, type)) {
+      out.ignored.push_back(IgnoredFile{it->path(), *why});
+      continue;
+    }
+    if (skipped_name(name) || type != fs::file_type::regular) continue;
+    if (auto refusal = linked_out(it->path(), folder)) {
+      linked.push_back(*refusal);
+      continue;
+    }
     files.push_back(it->path());
   }
   if (ec) {
@@ -499,6 +570,12 @@ PlaylistSetResult load_playlist_folder(const fs::path& folder, const LoadOptions
   }
   std::sort(files.begin(), files.end(),
             [](const fs::path& a, const fs::path& b) { return a.filename().string() < b.filename().string(); });
+  std::sort(out.ignored.begin(), out.ignored.end(),
+            [](const IgnoredFile& a, const IgnoredFile& b) { return a.file.filename() < b.file.filename(); });
+  for (Diagnostic& d : linked) {
+    out.refused.emplace_back(d.where.file);
+    out.diagnostics.push_back(std::move(d));
+  }
 
   std::map<std::string, std::pair<std::string, int>, std::less<>> ids;  // campaign id -> (file, line)
   for (const fs::path& file : files) {

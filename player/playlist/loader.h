@@ -37,14 +37,31 @@ PlaylistFileResult load_playlist_text(std::string_view toml_text, const std::str
                                       const LoadOptions& options);
 PlaylistFileResult load_playlist_file(const std::filesystem::path& file, const LoadOptions& options);
 
+// A file of the playlist folder that looks like a playlist but is not read: named
+// `notice.toml.txt` (Windows hides the extension), `NOTICE.TOML`, `a.toml.bak`, or
+// named `*.toml` but not a regular file (a FIFO, a device, a folder, a socket).
+struct IgnoredFile {
+  std::filesystem::path file;
+  std::string reason;                     // why, and what to do (message language)
+};
+
 struct PlaylistSetResult {
   PlaylistSet set;                        // the valid files' campaigns
   std::vector<Diagnostic> diagnostics;    // every file's, files in name order
   std::vector<std::filesystem::path> refused;  // files left out because of errors
+  std::vector<IgnoredFile> ignored;       // look like playlists, not read (name order)
 };
 
 // Every regular `*.toml` file directly in `folder` (hidden and temporary names
 // skipped), in name order. Two files with the same campaign id: the second is refused.
+// A `*.toml` that is a symbolic link to a file outside `folder` is refused (like a
+// media file linked out of the media folder). Non-regular `*.toml` entries and
+// misnamed playlists are never opened; they are listed in `ignored`.
 PlaylistSetResult load_playlist_folder(const std::filesystem::path& folder, const LoadOptions& options);
+
+// Why a directory entry named `name` that is not read as a playlist should have been
+// one, with the fix; nullopt when it does not look like a playlist. `type` is what
+// the entry is (std::filesystem::status, symlinks followed).
+std::optional<std::string> ignored_playlist_reason(const std::string& name, std::filesystem::file_type type);
 
 }  // namespace signage

@@ -3,6 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <system_error>
@@ -192,20 +198,41 @@ std::vector<Diagnostic> Reporter::take() {
 // ---- reading and parsing ----
 
 Result<std::string> read_small_file(const fs::path& path) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) return Error(_("it is a folder, not a file"));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Error(fs::exists(path, ec) ? _("the file cannot be read; check its permissions") : _("the file does not exist"));
+  // O_NONBLOCK: opening a FIFO named *.toml returns at once instead of waiting for a
+  // writer; fstat() then refuses anything but a regular file before a byte is read.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    const int e = errno;
+    if (e == ENOENT || e == ENOTDIR) return Error(_("the file does not exist"));
+    if (e == EACCES || e == EPERM) return Error(_("the file cannot be read; check its permissions"));
+    return Error(fmt(_("cannot open the file: {1}"), std::strerror(e)));
   }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return Error(_("read error"));
+  if (S_ISDIR(st.st_mode)) return Error(_("it is a folder, not a file"));
+  if (S_ISFIFO(st.st_mode)) return Error(_("it is a FIFO (named pipe), not a file; it is not read"));
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return Error(_("it is a device, not a file; it is not read"));
+  if (!S_ISREG(st.st_mode)) return Error(_("it is not a regular file; it is not read"));
+  if (static_cast<std::uintmax_t>(st.st_size) > kMaxFileBytes) {
+    return Error(_("the file is larger than 1 MiB; split it into smaller files"));
+  }
+  // Back to blocking reads: a regular file never blocks, and a short read must not
+  // be taken for the end.
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   std::string data;
   std::vector<char> buf(64 * 1024);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    data.append(buf.data(), static_cast<std::size_t>(in.gcount()));
+  for (;;) {
+    const ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Error(_("read error"));
+    if (n == 0) break;
+    data.append(buf.data(), static_cast<std::size_t>(n));
     if (data.size() > kMaxFileBytes) return Error(_("the file is larger than 1 MiB; split it into smaller files"));
   }
-  if (in.bad()) return Error(_("read error"));
   return data;
 }
 

@@ -160,7 +160,7 @@ LANG=zh_CN.UTF-8 "$root/usr/bin/signage" check --help | grep -q '放入前检查
 
 drop="$root/var/lib/signage/playlists"
 set +e
-"$root/usr/bin/signage" check "$drop" >"$work/check.out" 2>"$work/check.err"
+"$root/usr/bin/signage" check "$drop" --at 2024-06-16T10:00+08:00 >"$work/check.out" 2>"$work/check.err"
 rc=$?
 set -e
 cat "$work/check.out" "$work/check.err"
