@@ -19,8 +19,10 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <thread>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 extern "C" {
@@ -58,6 +60,8 @@ const ClipSpec kClips[] = {
     {"mpeg2.ts", "{src} -c:v mpeg2video"},
     {"mpeg4.avi", "{src} -c:v mpeg4"},
     {"h264.mov", "{src} -c:v libx264 -preset ultrafast"},
+    // Six seconds, a key frame every two: joins part-way in.
+    {"h264_6s.mp4", "-f lavfi -i testsrc2=s=320x240:r=25:d=6 -c:v libx264 -preset ultrafast -g 50"},
     // Top half white, bottom half black; its tkhd matrix is turned 90 degrees below.
     {"upright.mp4",
      "-f lavfi -i color=c=black:s=320x240:r=25:d=1,drawbox=x=0:y=0:w=320:h=120:c=white:t=fill "
@@ -280,6 +284,115 @@ TEST_F(VideoTest, LoopIsSeamless) {
   EXPECT_EQ(src->state(), VideoSource::State::playing);
   ASSERT_TRUE(src->first_pass_end());
   EXPECT_EQ(*src->first_pass_end() - pts.front(), 1s);
+}
+
+// The luma plane of a frame, row by row (the pitch may differ between decoders).
+std::string luma(const VideoFrame& f) {
+  std::string y;
+  for (int r = 0; r < f.height(); ++r) y.append(reinterpret_cast<const char*>(f.plane(0) + r * f.pitch(0)), static_cast<std::size_t>(f.width()));
+  return y;
+}
+
+TEST_F(VideoTest, JoinPartWayInStartsAtTheFrameShowingThen) {
+  // h264.mp4 has one key frame (at 0): a join at 600 ms seeks back to it and decodes
+  // forward without queueing, so the first frame out is frame 15 (600 ms), pixel for
+  // pixel the one a plain decode shows then.
+  std::map<chr::microseconds, std::string> plain;
+  {
+    VideoOptions o = software();
+    o.loop = false;
+    auto src = VideoSource::open(clip("h264.mp4"), o);
+    ASSERT_TRUE(src->wait_ready(5s));
+    const auto give_up = chr::steady_clock::now() + 10s;
+    while (chr::steady_clock::now() < give_up) {
+      if (auto f = src->pop()) {
+        plain[f->pts()] = luma(*f);
+      } else if (src->state() == VideoSource::State::ended) {
+        break;
+      } else {
+        std::this_thread::sleep_for(1ms);
+      }
+    }
+    ASSERT_EQ(plain.size(), 25u);
+  }
+  for (const auto at : {610ms, 1610ms}) {  // the second: past the end of a looping file
+    SCOPED_TRACE(at.count());
+    VideoOptions o = software();
+    o.loop = true;
+    o.start_at = at;
+    auto src = VideoSource::open(clip("h264.mp4"), o);
+    auto ready = src->wait_ready(5s);
+    ASSERT_TRUE(ready) << ready.error().what();
+    auto f = src->pop();
+    ASSERT_TRUE(f);
+    EXPECT_EQ(f->pts(), 600ms);
+    EXPECT_EQ(luma(*f), plain[600ms]);
+    // Then on, frame by frame, across the loop: 640 ms ... 960 ms, 1000 ms, ...
+    chr::microseconds last = f->pts();
+    const auto give_up = chr::steady_clock::now() + 10s;
+    int taken = 0;
+    while (taken < 20 && chr::steady_clock::now() < give_up) {
+      if (auto g = src->pop()) {
+        EXPECT_EQ(g->pts() - last, 40ms);
+        last = g->pts();
+        ++taken;
+      } else {
+        std::this_thread::sleep_for(1ms);
+      }
+    }
+    EXPECT_EQ(taken, 20) << (src->error() ? src->error()->what() : "no error");
+  }
+}
+
+// How many threads of this process run at nice `n` (Linux: /proc/self/task/*/stat).
+int threads_at_nice(int n) {
+  int count = 0;
+  for (const auto& t : fs::directory_iterator("/proc/self/task")) {
+    const std::string stat = read_all(t.path() / "stat");
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 2));
+    std::string field;
+    for (int i = 3; i <= 19 && rest >> field; ++i) {
+      if (i == 19 && std::stoi(field) == n) ++count;
+    }
+  }
+  return count;
+}
+
+TEST_F(VideoTest, BackgroundSourceComesForwardWithoutAGap) {
+  // Prepared while another video plays: a lower priority and one decoder thread;
+  // on screen: its decoder opens again with all threads, fed from the key frame, and
+  // the frames go on one after the other.
+  const int base = getpriority(PRIO_PROCESS, 0);
+  VideoOptions o = software();
+  o.background = true;
+  o.queue_frames = 3;
+  auto src = VideoSource::open(clip("h264.mp4"), o);
+  ASSERT_TRUE(src->wait_ready(5s));
+  EXPECT_EQ(threads_at_nice(base + 10), 1);  // the decode thread, and no decoder workers
+  std::vector<chr::microseconds> pts;
+  const auto give_up = chr::steady_clock::now() + 5s;
+  while (pts.size() < 2 && chr::steady_clock::now() < give_up) {
+    if (auto f = src->pop()) {
+      pts.push_back(f->pts());
+    } else {
+      std::this_thread::sleep_for(1ms);
+    }
+  }
+  src->foreground();
+  const Drained rest = drain(*src, 320, 240);
+  pts.insert(pts.end(), rest.pts.begin(), rest.pts.end());
+  std::string seen;
+  for (const auto p : pts) seen += std::to_string(p.count() / 1000) + " ";
+  ASSERT_EQ(pts.size(), 25u) << seen;
+  for (std::size_t i = 1; i < pts.size(); ++i) EXPECT_EQ(pts[i] - pts[i - 1], 40ms) << i;
+  EXPECT_EQ(src->state(), VideoSource::State::ended);
+  const VideoInfo info = src->info();
+  const bool stays_lower = !info.fallbacks.empty() && info.fallbacks.back().find("priority") != std::string::npos;
+  if (!stays_lower) {
+    EXPECT_EQ(threads_at_nice(base + 10), 0);
+  }
 }
 
 TEST_F(VideoTest, QueueStaysBounded) {
@@ -562,9 +675,10 @@ TEST_F(VideoTest, RotatedClipIsDrawnUpright) {
 
 // The 25 fps h264.mp4 as a view, software decoding, its first frame uploaded, and
 // its decoder given the time to refill its queue after that preroll.
-Result<std::unique_ptr<View>> ready_h264_view(Display& display) {
+Result<std::unique_ptr<View>> ready_h264_view(Display& display, const MonotonicClock* mono = nullptr) {
   VideoViewSetup setup;
   setup.hwdec = HwDec::none;
+  setup.monotonic = mono;
   auto made = make_video_view(display, video_item("h264.mp4", Rgb{}), setup);
   if (made) std::this_thread::sleep_for(50ms);
   return made;
@@ -575,12 +689,14 @@ Result<std::unique_ptr<View>> ready_h264_view(Display& display) {
 TEST_F(VideoTest, SlowFirstPresentDelaysTheClockInsteadOfDroppingFrames) {
   Headless h;
   ASSERT_TRUE(h.display);
-  auto made = ready_h264_view(*h.display);
+  ManualMonotonicClock mono;
+  auto made = ready_h264_view(*h.display, &mono);
   ASSERT_TRUE(made) << made.error().what();
   View& v = **made;
   const Instant t0 = Instant{} + 1000s;
   ASSERT_TRUE(v.update(t0));
   // The first frame took 200 ms to reach the screen: five frames of 40 ms fell due.
+  mono.advance(200ms);
   auto next = v.update(t0 + 200ms);
   ASSERT_TRUE(next);
   EXPECT_EQ(v.play_stats()->frames_presented, 2u);
@@ -588,6 +704,7 @@ TEST_F(VideoTest, SlowFirstPresentDelaysTheClockInsteadOfDroppingFrames) {
   EXPECT_EQ(*next, t0 + 240ms);  // and the third is due one frame after that
   // Only the first present counts so: later lateness drops frames as before.
   std::this_thread::sleep_for(50ms);
+  mono.advance(240ms);
   v.update(t0 + 440ms);
   EXPECT_GE(v.play_stats()->frames_dropped, 1u);
 }
@@ -595,7 +712,8 @@ TEST_F(VideoTest, SlowFirstPresentDelaysTheClockInsteadOfDroppingFrames) {
 TEST_F(VideoTest, ViewShowsFramesOnTimeDropsLateOnesAndReportsItsEnd) {
   Headless h;
   ASSERT_TRUE(h.display);
-  auto made = ready_h264_view(*h.display);
+  ManualMonotonicClock mono;
+  auto made = ready_h264_view(*h.display, &mono);
   ASSERT_TRUE(made) << made.error().what();
   View& v = **made;
   EXPECT_FALSE(v.ends_at());  // not started
@@ -610,6 +728,7 @@ TEST_F(VideoTest, ViewShowsFramesOnTimeDropsLateOnesAndReportsItsEnd) {
     std::this_thread::sleep_for(2ms);
     const Instant before = now;
     now = *next;
+    mono.advance(now - before);
     next = v.update(now);
     ASSERT_TRUE(next);
     EXPECT_LE(now - before, 40ms);
@@ -620,6 +739,7 @@ TEST_F(VideoTest, ViewShowsFramesOnTimeDropsLateOnesAndReportsItsEnd) {
   EXPECT_EQ(s->frames_dropped, 0u);
   // 200 ms late: the frames in between are dropped, and counted.
   std::this_thread::sleep_for(50ms);
+  mono.advance(200ms);
   v.update(now + 200ms);
   s = v.play_stats();
   EXPECT_EQ(s->frames_presented, 12u);
@@ -627,6 +747,98 @@ TEST_F(VideoTest, ViewShowsFramesOnTimeDropsLateOnesAndReportsItsEnd) {
   ASSERT_TRUE(v.ends_at());
   EXPECT_EQ(*v.ends_at(), t0 + 1s);  // the container's claim, then the real end: the same here
   EXPECT_EQ(s->outcome, "complete");
+}
+
+TEST_F(VideoTest, VideoJoinedPartWayPresentsTheFrameShowingThen) {
+  // Six seconds with a key frame every two: a join 4.2 s into the slot seeks to the
+  // key frame at 4 s, decodes forward, and the first frame on screen is the one at
+  // 4.2 s, pixel for pixel; the next one 40 ms later.
+  Headless h;
+  ASSERT_TRUE(h.display);
+  ManualMonotonicClock mono;
+  VideoViewSetup setup;
+  setup.hwdec = HwDec::none;
+  setup.monotonic = &mono;
+  setup.start_at = 4200ms;
+  auto made = make_video_view(*h.display, video_item("h264_6s.mp4", Rgb{}), setup);
+  ASSERT_TRUE(made) << made.error().what();
+  View& v = **made;
+  std::this_thread::sleep_for(50ms);  // the decoder fills its queue
+  const Instant t0 = Instant{} + 1000s;
+  auto next = v.update(t0);
+  ASSERT_TRUE(v.media_position());
+  EXPECT_EQ(*v.media_position(), 4200ms);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(*next, t0 + 40ms);
+  // On the wall clock's grid: prepared 4.1 s into a slot that began at t0 - 4.2 s
+  // (the preparing took 100 ms), the first update shows the frame of 4.2 s, without
+  // counting the frames passed over as dropped, and it stays in step.
+  {
+    setup.anchor = t0 - 4200ms;
+    setup.start_at = 4100ms;
+    auto late = make_video_view(*h.display, video_item("h264_6s.mp4", Rgb{}), setup);
+    ASSERT_TRUE(late) << late.error().what();
+    View& lv = **late;
+    std::this_thread::sleep_for(50ms);  // the decoder fills its queue
+    lv.update(t0);
+    ASSERT_TRUE(lv.media_position());
+    EXPECT_EQ(*lv.media_position(), 4200ms);
+    std::this_thread::sleep_for(20ms);
+    for (int i = 1; i <= 3; ++i) {
+      mono.advance(40ms);
+      lv.update(t0 + 40ms * i);
+      EXPECT_EQ(*lv.media_position(), 4200ms + 40ms * i);
+      std::this_thread::sleep_for(5ms);
+    }
+    EXPECT_EQ(lv.play_stats()->frames_dropped, 0u);
+  }
+  // The joined source's first frame is the plain decode's frame at 4.2 s.
+  VideoOptions o = software();
+  auto src = VideoSource::open(clip("h264_6s.mp4"), o);
+  ASSERT_TRUE(src->wait_ready(5s));
+  std::optional<VideoFrame> at;
+  const auto give_up = chr::steady_clock::now() + 10s;
+  while (!at && chr::steady_clock::now() < give_up) {
+    if (auto f = src->pop()) {
+      if (f->pts() == 4200ms) at = std::move(f);
+    } else {
+      std::this_thread::sleep_for(1ms);
+    }
+  }
+  ASSERT_TRUE(at);
+  auto joined = VideoSource::open(clip("h264_6s.mp4"), [] {
+    VideoOptions j = software();
+    j.start_at = 4200ms;
+    return j;
+  }());
+  ASSERT_TRUE(joined->wait_ready(5s));
+  auto first = joined->pop();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->pts(), 4200ms);
+  EXPECT_EQ(luma(*first), luma(*at));
+}
+
+TEST_F(VideoTest, SmallWallClockStepIsSlewedWithoutDroppingFrames) {
+  // The wall clock is set 30 ms forward while a video plays: the picture goes on
+  // frame by frame (slewed), where following the wall clock would skip a frame.
+  Headless h;
+  ASSERT_TRUE(h.display);
+  ManualMonotonicClock mono;
+  auto made = ready_h264_view(*h.display, &mono);
+  ASSERT_TRUE(made) << made.error().what();
+  View& v = **made;
+  Instant now = Instant{} + 1000s;
+  v.update(now);
+  std::vector<chr::microseconds> shown{*v.media_position()};
+  for (int i = 1; i < 20; ++i) {
+    std::this_thread::sleep_for(3ms);  // the decoder keeps up
+    mono.advance(40ms);
+    now += 40ms + (i == 5 ? 30ms : 0ms);
+    v.update(now);
+    shown.push_back(*v.media_position());
+  }
+  for (std::size_t i = 1; i < shown.size(); ++i) EXPECT_LE(shown[i] - shown[i - 1], 40ms) << i;
+  EXPECT_EQ(v.play_stats()->frames_dropped, 0u);
 }
 
 // A Scene on a headless display, software decoding, for the video views it makes.

@@ -439,7 +439,8 @@ int run_play(const CliOptions& o, std::ostream& err) {
     }
     po.exit_after = *d;
   }
-  const auto zone = system_time_zone();
+  // The screen's zone: --clock without an offset, campaigns without their own zone.
+  const auto zone = screen_time_zone(*cfg);
   const SystemClock system_clock;
   Instant start = system_clock.now();
   if (!o.clock_at.empty()) {
@@ -469,7 +470,7 @@ int run_preview(const CliOptions& o, std::ostream& out, std::ostream& err) {
     err << "signage preview: --size '" << o.pv_size << "' is not WxH, e.g. 1280x720\n";
     return 2;
   }
-  const auto zone = system_time_zone();
+  const auto zone = screen_time_zone(*cfg);
   auto t = parse_iso8601(o.at, *zone);
   if (!t) {
     err << "signage preview: --at: " << t.error().what() << "\n";

@@ -12,8 +12,11 @@
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavutil/buffer.h>
+#include <libavutil/channel_layout.h>
 #include <libavutil/error.h>
 #include <libavutil/frame.h>
+#include <libswresample/swresample.h>
 #include <libswscale/swscale.h>
 }
 
@@ -49,6 +52,35 @@ struct SwsContextDeleter {
   void operator()(SwsContext* p) const noexcept { sws_freeContext(p); }
 };
 using SwsContextPtr = std::unique_ptr<SwsContext, SwsContextDeleter>;
+
+struct SwrContextDeleter {
+  void operator()(SwrContext* p) const noexcept { swr_free(&p); }
+};
+using SwrContextPtr = std::unique_ptr<SwrContext, SwrContextDeleter>;
+
+// One reference to a reference-counted FFmpeg buffer (a hardware device context).
+struct BufferRefDeleter {
+  void operator()(AVBufferRef* p) const noexcept { av_buffer_unref(&p); }
+};
+using BufferRefPtr = std::unique_ptr<AVBufferRef, BufferRefDeleter>;
+
+// An AVChannelLayout value that owns what it points to (a custom layout's map).
+class ChannelLayout {
+ public:
+  ChannelLayout() = default;
+  ChannelLayout(const ChannelLayout&) = delete;
+  ChannelLayout& operator=(const ChannelLayout&) = delete;
+  ~ChannelLayout() { av_channel_layout_uninit(&layout_); }
+  // Copies `from`; false when out of memory.
+  bool assign(const AVChannelLayout& from) {
+    av_channel_layout_uninit(&layout_);
+    return av_channel_layout_copy(&layout_, &from) >= 0;
+  }
+  const AVChannelLayout& get() const { return layout_; }
+
+ private:
+  AVChannelLayout layout_{};
+};
 
 inline CodecContextPtr make_codec_context(const AVCodec* codec) {
   return CodecContextPtr(avcodec_alloc_context3(codec));

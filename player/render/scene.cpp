@@ -3,7 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cerrno>
 #include <future>
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "media/image.h"
 #include "render/layout.h"
@@ -87,6 +92,7 @@ class ZonedView final : public View {
   void draw(Display& /*screen: the zone's base*/, float alpha) override { inner_->draw(*zone_, alpha); }
   std::optional<Instant> update(Instant now) override { return inner_->update(now); }
   std::string describe() const override { return inner_->describe(); }
+  std::optional<std::chrono::microseconds> media_position() const override { return inner_->media_position(); }
   std::optional<Instant> ends_at() const override { return inner_->ends_at(); }
   std::optional<ItemPlayStats> play_stats() const override { return inner_->play_stats(); }
   Result<bool> ready(std::chrono::milliseconds timeout) override { return inner_->ready(timeout); }
@@ -210,19 +216,21 @@ Scene::Scene(Display& display, FontSet& fonts, const TimeZone& zone, SceneOption
 
 Scene::~Scene() = default;
 
-Result<std::unique_ptr<View>> Scene::prepare(const Item& item, PrepareMode mode) {
-  return prepare_on(display_, item, mode);
+Result<std::unique_ptr<View>> Scene::prepare(const Item& item, PrepareMode mode, std::optional<VideoSlot> slot) {
+  return prepare_on(display_, item, mode, slot);
 }
 
-Result<std::unique_ptr<View>> Scene::prepare(const Item& item, const Rect& zone, PrepareMode mode) {
-  if (zone == Rect{0, 0, display_.width(), display_.height()}) return prepare_on(display_, item, mode);
+Result<std::unique_ptr<View>> Scene::prepare(const Item& item, const Rect& zone, PrepareMode mode,
+                                             std::optional<VideoSlot> slot) {
+  if (zone == Rect{0, 0, display_.width(), display_.height()}) return prepare_on(display_, item, mode, slot);
   auto zd = std::make_unique<ZoneDisplay>(display_, zone);
-  auto view = prepare_on(*zd, item, mode);
+  auto view = prepare_on(*zd, item, mode, slot);
   if (!view) return view;
   return std::unique_ptr<View>(std::make_unique<ZonedView>(std::move(zd), std::move(*view)));
 }
 
-Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& item, PrepareMode mode) {
+Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& item, PrepareMode mode,
+                                                const std::optional<VideoSlot>& slot) {
   const std::string what = std::string(to_string(item.type)) + " '" + item.id + "'";
   switch (item.type) {
     case ItemType::slogan: {
@@ -246,6 +254,12 @@ Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& ite
     case ItemType::image: {
       if (mode == PrepareMode::ahead) {
         auto decoding = std::async(std::launch::async, [path = item.path, max = options_.max_image_pixels] {
+          // A lower priority (nice +10, this thread only): decoding ahead must not take
+          // CPU time from a video on screen.
+          const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+          errno = 0;
+          const int nice = getpriority(PRIO_PROCESS, tid);
+          if (errno == 0) setpriority(PRIO_PROCESS, tid, nice + 10);
           auto img = decode_image(path, max);
           wake_display();  // the main loop sleeps until something is due
           return img;
@@ -278,6 +292,12 @@ Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& ite
       }
       setup.audio = audio_.get();
       setup.wait = mode == PrepareMode::ready;
+      if (slot) {
+        setup.start_at = slot->offset;
+        setup.anchor = slot->slot_start;
+      }
+      setup.monotonic = options_.monotonic;
+      setup.clock_rate = options_.clock_rate;
       auto view = make_video_view(target, item, setup);
       if (!view) return Error("cannot show " + what, view.error());
       return view;

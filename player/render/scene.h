@@ -38,6 +38,10 @@ class View {
   virtual std::optional<Instant> update(Instant /*now*/) { return std::nullopt; }
   // A short description for logs, e.g. "slogan 'theme'".
   virtual std::string describe() const = 0;
+  // For a video: the media position of the frame on screen (its time from the start
+  // of the file, counting on across loops); nullopt for other views and before the
+  // first frame.
+  virtual std::optional<std::chrono::microseconds> media_position() const { return std::nullopt; }
   // For views that end by themselves (a video at the end of its file's first
   // pass): that instant once the view has started (first update()), or nullopt.
   // Before the decoder reaches the end it is the container's claimed duration,
@@ -56,6 +60,16 @@ class View {
   // still on its way, an Error (file and reason) when the item cannot be shown after
   // all. A timeout of zero only looks. Views prepared ready are always ready.
   virtual Result<bool> ready(std::chrono::milliseconds /*timeout*/) { return true; }
+};
+
+// Where a video stands on the wall clock: its showing began at `slot_start`, and it
+// goes on screen `offset` into its file (0 when prepared ahead of its slot; the time
+// since the slot began for a player that joins part-way in). The video's position
+// follows the wall clock from the slot's start, so that screens whose clocks agree
+// show the same frame.
+struct VideoSlot {
+  Instant slot_start{};
+  std::chrono::microseconds offset{0};
 };
 
 // How Scene::prepare treats an item that takes time to open (a video, a picture):
@@ -84,6 +98,10 @@ struct SceneOptions {
   int volume = 100;             // 0..100, on top of each item's
   bool mute = false;
   std::chrono::milliseconds video_ready_timeout{2000};
+  // Monotonic time for videos' media clocks (null: the process's steady clock; must
+  // outlive the Scene), and how fast the player's clock runs (--speed).
+  const MonotonicClock* monotonic = nullptr;
+  double clock_rate = 1.0;
 };
 
 class AudioOutput;
@@ -100,15 +118,21 @@ class Scene {
   // PrepareMode::ready waits for the first frame, at most video_ready_timeout (bad
   // files usually fail within milliseconds); PrepareMode::ahead returns at once and
   // the errors of a video or picture come from View::ready.
-  Result<std::unique_ptr<View>> prepare(const Item& item, PrepareMode mode = PrepareMode::ready);
+  // `slot`: for a video, its place on the wall clock (a player joining part-way into
+  // the slot starts at the frame showing then); without, the video starts at its
+  // first frame when first updated.
+  Result<std::unique_ptr<View>> prepare(const Item& item, PrepareMode mode = PrepareMode::ready,
+                                        std::optional<VideoSlot> slot = {});
   // The same in `zone` of the display (the main zone of a layout): the view is laid
   // out for the zone's size and drawn there, clipped to it.
-  Result<std::unique_ptr<View>> prepare(const Item& item, const Rect& zone, PrepareMode mode = PrepareMode::ready);
+  Result<std::unique_ptr<View>> prepare(const Item& item, const Rect& zone, PrepareMode mode = PrepareMode::ready,
+                                        std::optional<VideoSlot> slot = {});
   // The idle screen: clock, date and screen id; never black.
   std::unique_ptr<View> prepare_idle(Instant now);
 
  private:
-  Result<std::unique_ptr<View>> prepare_on(Display& target, const Item& item, PrepareMode mode);
+  Result<std::unique_ptr<View>> prepare_on(Display& target, const Item& item, PrepareMode mode,
+                                           const std::optional<VideoSlot>& slot);
 
   Display& display_;
   FontSet& fonts_;

@@ -1,5 +1,7 @@
 #include "render/video_view.h"
 
+#include "video/media_clock.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -31,18 +33,22 @@ chr::milliseconds ceil_ms(microseconds d) { return chr::ceil<chr::milliseconds>(
 class VideoView final : public View {
  public:
   VideoView(Display& d, const Item& item, std::unique_ptr<VideoSource> src,
-            std::shared_ptr<AudioStream> audio, AudioOutput* out, chr::milliseconds ready_timeout,
+            std::shared_ptr<AudioStream> audio, const VideoViewSetup& setup,
             std::shared_ptr<std::atomic<bool>> waking)
-      : display_(d),
+      : mono_(setup.monotonic ? *setup.monotonic : SteadyClock::instance()),
+        rate_(setup.clock_rate > 0 ? setup.clock_rate : 1.0),
+        display_(d),
         id_(item.id),
         path_(item.path.string()),
         bg_(item.style.background),
         fit_(item.fit),
         src_(std::move(src)),
         audio_(std::move(audio)),
-        out_(out),
-        ready_timeout_(ready_timeout),
-        ready_deadline_(chr::steady_clock::now() + ready_timeout),
+        out_(setup.audio),
+        ready_timeout_(setup.ready_timeout),
+        ready_deadline_(mono_.now() + setup.ready_timeout),
+        anchor_(setup.anchor),
+        start_at_(setup.start_at),
         waking_(std::move(waking)) {}
 
   ~VideoView() override {
@@ -61,25 +67,20 @@ class VideoView final : public View {
 
   std::optional<Instant> update(Instant now) override {
     if (!start_) {
-      start_ = now;
-      if (out_ && audio_ && info_.has_audio) out_->play(audio_);
+      begin(now);
     } else if (!clock_settled_) {
-      // The first frame's present can be slow (the process's very first present sets
-      // up the renderer): start the clock that much later rather than skip the frames
-      // that fell due meanwhile. Once only; the sound, when there is some, leads anyway.
-      clock_settled_ = true;
-      if (const VideoFrame* f = src_->peek()) {
-        const Instant due = *start_ + ceil_ms(f->pts() - first_pts_);
-        if (now > due) start_ = *start_ + (now - due);
-      }
+      settle(now);
     }
     const microseconds p = position(now);
     std::optional<VideoFrame> due;
     while (const VideoFrame* f = src_->peek()) {
       if (f->pts() > p) break;
-      if (due) ++dropped_;  // overtaken before it could be shown: late
+      // Overtaken before it could be shown: late (unless this is a join catching up
+      // with the wall clock: those frames were never meant to be seen).
+      if (due && !catching_up_) ++dropped_;
       due = src_->pop();
     }
+    if (due && catching_up_ && due->pts() + due->duration() > p) catching_up_ = false;
     if (due) {
       if (auto s = show(*due); !s) upload_error_ = s.error();
     }
@@ -120,6 +121,11 @@ class VideoView final : public View {
     d.draw_rotated(*tex_, pic, alpha, info_.rotation);
   }
 
+  std::optional<microseconds> media_position() const override {
+    if (presented_ == 0) return std::nullopt;
+    return shown_pts_;
+  }
+
   std::string describe() const override { return "video '" + id_ + "' (" + src_->info().decoder + ")"; }
 
   std::optional<Instant> ends_at() const override {
@@ -155,26 +161,65 @@ class VideoView final : public View {
   }
 
  private:
+  // The first update: the video goes on screen. Anchored on its slot, the first
+  // frame is due at the slot's start plus its position; else now.
+  void begin(Instant now) {
+    if (anchor_) {
+      start_ = *anchor_ + chr::duration_cast<chr::milliseconds>(skip_ + first_pts_);
+      catching_up_ = now - *start_ > chr::duration_cast<chr::milliseconds>(frame_period());
+    } else {
+      start_ = now;
+    }
+    src_->foreground();
+    if (out_ && audio_ && info_.has_audio) out_->play(audio_);
+  }
+
+  // The second update. The first frame's present can be slow (the process's very
+  // first present sets up the renderer; a switch's): rather than skip the frames that
+  // fell due meanwhile, the clock starts that much later (once only; the sound, when
+  // there is some, leads anyway). A video on the wall clock's grid starts behind it
+  // instead and slews back in step (under 100 ms; more is a stall, and followed).
+  void settle(Instant now) {
+    clock_settled_ = true;
+    const VideoFrame* f = src_->peek();
+    if (!f || catching_up_) return;
+    const Instant due = *start_ + ceil_ms(f->pts() - first_pts_);
+    if (now <= due) return;
+    media_ = MediaClock{};
+    if (anchor_) {
+      const microseconds target = first_pts_ + chr::duration_cast<microseconds>(now - *start_);
+      media_.position(target - chr::duration_cast<microseconds>(now - due), mono_.now(), rate_);
+    } else {
+      start_ = *start_ + (now - due);
+    }
+  }
+
+  microseconds frame_period() const {
+    return info_.fps > 0 ? microseconds(static_cast<std::int64_t>(1e6 / info_.fps)) : microseconds(40'000);
+  }
+
   // The stream time to show at `now`: the sound's when it is playing, else the
-  // presentation clock, carried on from where the sound left it.
+  // media clock, which follows the player's clock (carried on from where the sound
+  // left it) on monotonic time, slewing over small differences.
   microseconds position(Instant now) {
     const microseconds wall = first_pts_ + chr::duration_cast<microseconds>(now - *start_);
     if (audio_ && out_ && info_.has_audio) {
       if (auto a = audio_->clock()) {
         audio_offset_ = *a - wall;
+        media_ = MediaClock{};
         return *a;
       }
     }
-    return wall + audio_offset_;
+    return media_.position(wall + audio_offset_, mono_.now(), rate_);
   }
 
   Result<bool> get_ready(chr::milliseconds timeout) {
-    const auto left = chr::ceil<chr::milliseconds>(ready_deadline_ - chr::steady_clock::now());
+    const auto left = chr::ceil<chr::milliseconds>(ready_deadline_ - mono_.now());
     auto info = src_->wait_ready(std::clamp(timeout, chr::milliseconds(0), std::max(left, chr::milliseconds(0))));
     if (!info) {
       if (src_->state() != VideoSource::State::opening) {
         failure_ = info.error();
-      } else if (chr::steady_clock::now() < ready_deadline_) {
+      } else if (mono_.now() < ready_deadline_) {
         return false;  // still opening or decoding its first frame
       } else {
         failure_ = Error(path_ + ": no picture after " + std::to_string(ready_timeout_.count()) +
@@ -191,6 +236,11 @@ class VideoView final : public View {
       return *failure_;
     }
     first_pts_ = f->pts();
+    // A join past the end of a looping file starts in its first pass: the passes
+    // before it are skipped on the clock too.
+    if (info_.duration && *info_.duration > microseconds(0) && start_at_ >= *info_.duration) {
+      skip_ = start_at_ - start_at_ % *info_.duration;
+    }
     prerolled_ = true;
     return true;
   }
@@ -203,11 +253,14 @@ class VideoView final : public View {
       layout_ = f.layout();
     }
     if (auto s = display_.update_video_texture(*tex_, planes_of(f)); !s) return s;
+    shown_pts_ = f.pts();
     shown_end_ = f.pts() + f.duration();
     ++presented_;
     return {};
   }
 
+  const MonotonicClock& mono_;
+  double rate_;
   Display& display_;
   std::string id_;
   std::string path_;
@@ -217,7 +270,11 @@ class VideoView final : public View {
   std::shared_ptr<AudioStream> audio_;
   AudioOutput* out_;
   chr::milliseconds ready_timeout_;
-  chr::steady_clock::time_point ready_deadline_;
+  MonoTime ready_deadline_;
+  std::optional<Instant> anchor_;  // the slot's start: the file's start is due then
+  microseconds start_at_;          // where in the file the video joined
+  microseconds skip_{0};           // whole passes of a looping file before the join
+  bool catching_up_ = false;       // joined late: frames before the wall clock's are passed over
   std::shared_ptr<std::atomic<bool>> waking_;  // prepared ahead: wake the main loop
   bool prerolled_ = false;
   std::optional<Error> failure_;
@@ -227,8 +284,10 @@ class VideoView final : public View {
   std::optional<Instant> start_;
   bool clock_settled_ = false;  // the start moved past a slow first present, if it was
   microseconds first_pts_{0};
+  microseconds shown_pts_{0};
   microseconds shown_end_{0};
   microseconds audio_offset_{0};
+  MediaClock media_;
   std::uint64_t presented_ = 0;
   std::uint64_t dropped_ = 0;
   std::optional<Error> upload_error_;
@@ -242,6 +301,8 @@ Result<std::unique_ptr<View>> make_video_view(Display& display, const Item& item
   o.hwdec = setup.hwdec;
   o.devices = setup.devices;
   o.max_pixels = setup.max_pixels;
+  o.start_at = setup.start_at;
+  o.clock = setup.monotonic;
   std::shared_ptr<AudioStream> audio;
   if (setup.audio && !item.mute && item.volume > 0) {
     audio = std::make_shared<AudioStream>();
@@ -252,13 +313,16 @@ Result<std::unique_ptr<View>> make_video_view(Display& display, const Item& item
   // thread wakes it when the first frame is in or the file fails (then no more).
   std::shared_ptr<std::atomic<bool>> waking;
   if (!setup.wait) {
+    // Opens and pre-decodes at a lower priority and with one decoder thread until it
+    // is on screen: the video playing meanwhile keeps its CPU time.
+    o.background = true;
     waking = std::make_shared<std::atomic<bool>>(true);
     o.notify = [waking] {
       if (waking->load()) wake_display();
     };
   }
   auto view = std::make_unique<VideoView>(display, item, VideoSource::open(item.path, std::move(o)),
-                                          std::move(audio), setup.audio, setup.ready_timeout, waking);
+                                          std::move(audio), setup, waking);
   if (setup.wait) {
     for (;;) {  // ends: ready() fails once its deadline has passed
       auto r = view->ready(setup.ready_timeout);

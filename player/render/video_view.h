@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "core/time.h"
 #include "playlist/model.h"
 #include "render/display.h"
 #include "render/scene.h"
@@ -23,8 +24,19 @@ struct VideoViewSetup {
   AudioOutput* audio = nullptr;  // null: silent; must outlive the view
   std::int64_t max_pixels = 64'000'000;
   std::chrono::milliseconds ready_timeout{2000};
-  // true: wait here for the first frame; false: return at once, View::ready tells.
+  // true: wait here for the first frame; false: return at once, View::ready tells
+  // (and the video opens in the background until it is on screen).
   bool wait = true;
+  // Where in the file to start (a video joined part-way into its slot): the frame
+  // showing at this position comes first.
+  std::chrono::microseconds start_at{0};
+  // When the file's start is due on the player's clock (the slot's start): the video
+  // then follows the wall clock from there. nullopt: from its first update.
+  std::optional<Instant> anchor;
+  // Monotonic time for the media clock (null: the process's steady clock; must
+  // outlive the view) and how fast the player's clock runs (--speed).
+  const MonotonicClock* monotonic = nullptr;
+  double clock_rate = 1.0;
 };
 
 // Opens the item's file. With setup.wait, waits (at most setup.ready_timeout) for

@@ -19,10 +19,7 @@ extern "C" {
 
 namespace signage {
 
-struct BufferRefDeleter {
-  void operator()(AVBufferRef* p) const noexcept { av_buffer_unref(&p); }
-};
-using BufferRefPtr = std::unique_ptr<AVBufferRef, BufferRefDeleter>;
+using ffmpeg::BufferRefPtr;
 
 struct VideoFrame::Impl {
   ffmpeg::FramePtr frame;  // system-memory planes in `layout`

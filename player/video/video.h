@@ -20,6 +20,12 @@
 // skipped, so the viewer sees no gap. Each step is recorded in VideoInfo::fallbacks.
 // Device contexts live in a HwDevices shared by all sources (one per method).
 //
+// Inside, one part per job (internal headers of this module): Demuxer (container,
+// limits, seeking), VideoDecoder (hardware methods and fallback, after mpv's
+// vd_lavc), AudioDecoder (decode, resample, write to the AudioStream) and FrameQueue
+// (the bounded hand-over to the main thread); source.cpp runs them on the decode
+// thread and keeps the presentation timeline across loops.
+//
 // Ownership: the VideoSource owns its thread, FFmpeg contexts and queued frames; the
 // destructor stops and joins the thread. HwDevices is shared (std::shared_ptr).
 // Thread: open/wait_ready/peek/pop/state/info from one thread (the main thread);
@@ -38,6 +44,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/time.h"
 #include "video/frame.h"
 
 namespace signage {
@@ -85,6 +92,21 @@ struct VideoOptions {
   // Explicit method order, overriding hwdec's (tests: {none, none} exercises the
   // fallback without a GPU). Empty: from hwdec.
   std::vector<HwDec> order;
+  // Where to start, from the start of the file: the demuxer seeks to the key frame
+  // before it and the pictures (and sound) before it are decoded but not queued, so
+  // the first frame queued is the one showing at `start_at` (a player joining a
+  // video part-way into its slot). Past the end of a looping file: modulo its length.
+  std::chrono::microseconds start_at{0};
+  // Threads of a software decoder: 0 is one per core.
+  int decoder_threads = 0;
+  // Opened while another video may be playing (prepared ahead): until foreground(),
+  // the decode thread runs at a lower priority (nice +10) and a software decoder with
+  // one thread, so that opening and pre-decoding the next video cannot take CPU time
+  // from the frames on screen.
+  bool background = false;
+  // Monotonic time for the opening deadline; null: the process's steady clock. Must
+  // outlive the source.
+  const MonotonicClock* clock = nullptr;
   // Tests only: the first decoder reports a failure on every packet from this
   // packet on (-1: never), to exercise fallback and mid-file errors.
   int inject_failure_after = -1;
@@ -105,7 +127,9 @@ struct VideoInfo {
 
 // The container's claimed length of `file` (header only, bounded time). Errors name
 // the file. Thread: any.
-Result<std::chrono::milliseconds> probe_video_duration(const std::filesystem::path& file);
+// `clock` bounds the time spent (null: the process's steady clock).
+Result<std::chrono::milliseconds> probe_video_duration(const std::filesystem::path& file,
+                                                       const MonotonicClock* clock = nullptr);
 
 class VideoSource {
  public:
@@ -140,6 +164,11 @@ class VideoSource {
   // reached it; the container's claimed duration is in info().duration before.
   std::optional<std::chrono::microseconds> first_pass_end() const;
   std::uint64_t frames_decoded() const;
+  // The video goes on screen: a background source gets its decoder's full threads
+  // (opened again without a gap) and its thread's normal priority back. Raising a
+  // priority needs CAP_SYS_NICE or RLIMIT_NICE (the service's LimitNICE=+0); without
+  // them the thread stays at the lower one and info().fallbacks says so.
+  void foreground();
 
   struct Impl;
 
