@@ -150,7 +150,7 @@ bool FolderWatcher::Impl::drain_events(bool& overflow) {
 }
 
 void FolderWatcher::Impl::run() {
-  Stager stager(StagerOptions{options.playlists, options.load, options.emergency_level});
+  Stager stager(StagerOptions{options.playlists, options.load, options.emergency_level, options.last_good});
   SettleTracker tracker(options.settle);
   bool dirty = true;  // the settled view changed since the last staging
   std::optional<Steady::time_point> scan_due;

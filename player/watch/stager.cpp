@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/digest.h"
+#include "watch/last_good.h"
 #include "watch/media_check.h"
 
 namespace signage {
@@ -23,7 +24,14 @@ bool uses_media(const Item& item) { return item.type == ItemType::image || item.
 
 }  // namespace
 
-Stager::Stager(StagerOptions options) : options_(std::move(options)) {}
+Stager::Stager(StagerOptions options) : options_(std::move(options)) {
+  if (options_.last_good.empty()) return;
+  // A file refused at the first scan (being rewritten in place at start) keeps
+  // playing its last good version, as it would after any later refusal.
+  for (auto& [file, campaign] : LastGoodPlaylists(options_.last_good).load_all(options_.playlists, options_.load)) {
+    last_good_.emplace(norm(file), std::move(campaign));
+  }
+}
 
 Stager::Readiness Stager::media_readiness(ItemType type, const fs::path& file, const SettleTracker& files,
                                           std::vector<fs::path>& stale) {
@@ -204,6 +212,11 @@ Stager::Outcome Stager::stage(const SettleTracker& files) {
 
   last_good_ = std::move(next_last_good);
   const bool changed = !delivered_ || signature != current_signature_;
+  if (changed && !options_.last_good.empty()) {
+    if (auto kept = LastGoodPlaylists(options_.last_good).remember(next); !kept) {
+      u.notices.push_back(kept.error().what());
+    }
+  }
   if (changed) {
     if (delivered_) {
       std::map<std::string, const Campaign*> before, after;
