@@ -435,7 +435,7 @@ TEST(ProofOfPlay, APlayIsRecordedOnceSeenWithTheWatchersMediaHash) {
   EXPECT_EQ(rig.recorded, 1) << log;
 }
 
-TEST(ProofOfPlay, AnEarlyEndIsInterruptedWithItsReason) {
+TEST(ProofOfPlay, AnEarlyEndIsPartialWithItsReasons) {
   ProofRig rig;
   ProofOfPlay p = rig.make();
   const PlaylistSet set = video_set();
@@ -447,8 +447,21 @@ TEST(ProofOfPlay, AnEarlyEndIsInterruptedWithItsReason) {
   EXPECT_EQ(late_enough->decoder, "none");
   EXPECT_EQ(late_enough->media_sha256, "");  // no watcher hash, no file
   auto early = p.current_record(set, "", kNoon + 10s, PlayOutcome::complete, "cut");
-  EXPECT_EQ(early->outcome, PlayOutcome::interrupted);
+  EXPECT_EQ(early->outcome, PlayOutcome::partial);
+  EXPECT_EQ(early->partial_reason, "late_start");
   EXPECT_EQ(early->reason, "cut");
+  p.partial_reason("playlist_change");
+  EXPECT_EQ(p.current_record(set, "", kNoon + 10s, PlayOutcome::complete, "cut")->partial_reason, "playlist_change");
+  auto stopped = p.current_record(set, "", kNoon + 10s, PlayOutcome::interrupted, "stop");
+  EXPECT_EQ(stopped->outcome, PlayOutcome::interrupted) << "a stop or an emergency stays interrupted";
+
+  // Put up on time, but its first frame came 2 s late (the media was not ready).
+  p.begin(set, Showing{0, 0, kNoon, kNoon + 30s}, kNoon + 30s, kNoon);
+  p.presented(kNoon + 2s);
+  auto late = p.current_record(set, "", kNoon + 30s, PlayOutcome::complete, "");
+  EXPECT_EQ(late->outcome, PlayOutcome::partial);
+  EXPECT_EQ(late->partial_reason, "late_media");
+  EXPECT_DOUBLE_EQ(late->shown_s, 28.0);
 }
 
 TEST(ProofOfPlay, TheIdleScreenIsAnEventNotAPlay) {
@@ -482,16 +495,19 @@ TEST(ProofOfPlay, AFailingJournalIsLoggedOncePerOutage) {
   ProofRig rig;
   ProofOfPlay p = rig.make();
   p.stopped("quit", kNoon);
+  EXPECT_EQ(p.journal_error(), "");
   rig.io.fail_appends_after(0);
   for (int i = 0; i < 3; ++i) p.stopped("quit", kNoon);
+  EXPECT_NE(p.journal_error().find("No space left on device"), std::string::npos) << "for heartbeat and status";
   rig.io.clear_faults();
   p.stopped("quit", kNoon);
+  EXPECT_EQ(p.journal_error(), "");
   const std::string log = rig.log.str();
-  EXPECT_EQ(log.find("signage: journal: "), 0u) << log;
+  EXPECT_EQ(log.find("signage: ERROR: the journal cannot be written, plays are not recorded: "), 0u) << log;
   EXPECT_NE(log.find("No space left on device"), std::string::npos) << log;
-  const auto again = log.find("signage: journal: writing again\n");
+  const auto again = log.find("signage: the journal is written again\n");
   ASSERT_NE(again, std::string::npos) << log;
-  EXPECT_EQ(log.find("signage: journal: ", 1), again) << log;  // one message per change
+  EXPECT_EQ(log.find("signage: ", 1), again) << log;  // one message per change
   EXPECT_EQ(rig.recorded, 2);
   EXPECT_EQ(rig.records().size(), 2u);
 }

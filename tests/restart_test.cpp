@@ -122,6 +122,76 @@ const char* kShop =
     "[campaign]\nid = \"shop\"\npriority = 5\n"
     "[[item]]\nid = \"exits\"\ntype = \"slogan\"\ntext = \"安全出口 严禁堵塞\"\nduration = \"1h\"\n";
 
+std::vector<json> records(const fs::path& journal) {
+  std::vector<json> out;
+  std::vector<fs::path> days;
+  for (const auto& e : fs::directory_iterator(journal)) {
+    if (e.path().extension() == ".jsonl") days.push_back(e.path());
+  }
+  std::sort(days.begin(), days.end());
+  for (const auto& d : days) {
+    std::ifstream in(d);
+    for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
+  }
+  return out;
+}
+
+// ------------------------------------------------------------- kill -9 and restarts
+
+TEST(Restart, KillNineMidPlayLeavesAnUncleanStopAndAnInterruptedPlay) {
+  TempDir t;
+  fs::create_directories(t / "drop");
+  std::ofstream(t / "drop/shop.toml") << kShop;
+  const std::string journal = (t / "journal").string();
+  {
+    Player p({"play", "--headless", "--size", "160x90", "--playlists", (t / "drop").string(), "--journal", journal,
+              "--clock", "2024-06-16T10:00:00+08:00"},
+             t / "log1");
+    ASSERT_TRUE(p.wait_for("first frame after", 10s)) << p.log();
+    std::this_thread::sleep_for(1500ms);
+    EXPECT_EQ(p.signal_and_wait(SIGKILL), 128 + SIGKILL);
+  }
+  const BinaryRun again = run_binary("play --headless --size 160x90 --playlists '" + (t / "drop").string() +
+                                     "' --journal '" + journal +
+                                     "' --exit-after 500ms --clock 2024-06-16T10:05:00+08:00");
+  ASSERT_EQ(again.code, 0) << again.out;
+  const auto recs = records(journal);
+  std::optional<json> unclean, interrupted;
+  for (const auto& r : recs) {
+    if (r["type"] == "unclean_stop") unclean = r;
+    if (r["type"] == "play" && r.value("end_estimated", false)) interrupted = r;
+  }
+  ASSERT_TRUE(unclean) << again.out;
+  EXPECT_EQ(unclean->value("estimated", false), true);
+  ASSERT_TRUE(interrupted) << again.out;
+  EXPECT_EQ((*interrupted)["outcome"], "interrupted");
+  EXPECT_EQ((*interrupted)["item"], "exits");
+  EXPECT_EQ((*interrupted)["text"], "安全出口 严禁堵塞");
+  EXPECT_EQ((*interrupted)["start"].get<std::string>().substr(0, 16), "2024-06-16T10:00");
+  EXPECT_GE((*interrupted)["shown_s"].get<double>(), 0.0);
+  EXPECT_EQ(std::count_if(recs.begin(), recs.end(), [](const json& r) { return r["type"] == "stop"; }), 1)
+      << "only the second run stopped";
+  const BinaryRun verify = run_binary("verify '" + journal + "'");
+  EXPECT_EQ(verify.code, 0) << verify.out;
+}
+
+TEST(Restart, AStartDuringAnInPlaceRewritePlaysTheLastGoodVersion) {
+  TempDir t;
+  fs::create_directories(t / "drop");
+  const std::string shop = kShop;
+  std::ofstream(t / "drop/shop.toml") << shop;
+  const std::string args = "play --headless --size 160x90 --playlists '" + (t / "drop").string() +
+                           "' --journal '" + (t / "journal").string() + "' --exit-after ";
+  ASSERT_EQ(run_binary(args + "500ms").code, 0);
+  // An editor saving over the file in place: the next start finds half of it, and the
+  // watcher finds it still half-written when it settles.
+  std::ofstream(t / "drop/shop.toml", std::ios::trunc) << shop.substr(0, shop.size() / 2);
+  const BinaryRun run = run_binary(args + "2s");
+  EXPECT_EQ(run.code, 0) << run.out;
+  EXPECT_NE(run.out.find("show shop/exits"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("show idle screen"), std::string::npos) << "never the idle screen: " << run.out;
+}
+
 // ------------------------------------------------------------- root and the journal
 
 TEST(RootGuard, OnlyRootWritingAnotherUsersFolderIsRefused) {

@@ -55,6 +55,7 @@ Heartbeat HeartbeatReporter::build(const Snapshot& s, Instant now, MonoTime mono
   if (s.journal_seq) {
     hb.journal_seq = *s.journal_seq;
     hb.journal_hash = s.journal_hash;
+    hb.journal_error = s.journal_error;
   }
   hb.clock_synced = s.clock_synced;
   hb.interval_s = static_cast<double>(config_.heartbeat.count()) / 1000.0;

@@ -43,6 +43,7 @@ class HeartbeatReporter {
     std::uint64_t frames_dropped_total = 0;   // in this run so far
     std::optional<std::uint64_t> journal_seq; // nullopt: no journal
     std::string journal_hash;
+    std::string journal_error;           // why the journal cannot be written; empty: it can
     bool clock_synced = false;
   };
 

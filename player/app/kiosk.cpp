@@ -1,5 +1,7 @@
 #include "app/kiosk.h"
 
+#include "core/i18n.h"
+
 #include <algorithm>
 #include <cmath>
 #include <ostream>
@@ -15,6 +17,16 @@ namespace {
 constexpr chr::milliseconds kPreroll{1500};
 // At exit, how long to wait for the central log to acknowledge the last records.
 constexpr chr::milliseconds kUplinkDrain{1500};
+// A showing is not started with less than min(this, half its planned time) of its slot
+// left: nobody can read a slogan that flashes for a fraction of a second.
+constexpr chr::milliseconds kMinShowing{3000};
+// A showing put up this long after its slot began started late (partial_reason).
+constexpr chr::milliseconds kLateStart{500};
+
+bool too_short_to_start(const Showing& s, Instant now) {
+  const auto planned = chr::duration_cast<chr::milliseconds>(s.end - s.start);
+  return s.end - now < std::min<chr::milliseconds>(kMinShowing, planned / 2);
+}
 
 }  // namespace
 
@@ -120,10 +132,28 @@ void Kiosk::apply_schedule(Instant now) {
   auto next = next_at(now);
   // The emergency is over: show the item it interrupted again, then rotate on.
   const bool emergency_next = next.schedule.showing && is_emergency(next.schedule.showing->campaign);
+  const bool after_emergency = proof_.playing() && is_emergency(proof_.play()->campaign) && !emergency_next;
   if (const auto again = swapper_.resume(proof_.playing() && is_emergency(proof_.play()->campaign), emergency_next)) {
     if (auto n = lineup_->replay(again->first, again->second, now)) next = std::move(*n);
   }
+  // No flashes: a slot with too little of it left is not started. The item on screen
+  // stays until that slot ends (not a video, which has ended), or the next slot's item
+  // comes now; either way the rotation stays on its clock grid. An emergency preempts.
+  if (next.schedule.showing && !emergency_next && too_short_to_start(*next.schedule.showing, now)) {
+    if (proof_.playing() && !playing_video() && !after_emergency && sched_) {
+      sched_->until = next.schedule.until;
+      preroll_.reset();
+      return;
+    }
+    auto following = lineup_->at(next.schedule.until);
+    if (following.schedule.showing) {
+      following.start = now;
+      next = std::move(following);
+    }
+  }
+  const bool late = next.schedule.showing && now > next.schedule.showing->start + kLateStart;
   show(std::move(next), now, "the schedule changed before the item's end");
+  if (late && proof_.playing()) proof_.partial_reason(after_emergency ? "after_emergency" : "late_start");
 }
 
 void Kiosk::show(Lineup::Next next, Instant now, const std::string& reason) {
@@ -144,7 +174,7 @@ void Kiosk::show(Lineup::Next next, Instant now, const std::string& reason) {
     }
     log_ << format_iso8601(zone_.to_local(now)) << " show " << what << " until "
          << format_iso8601(zone_.to_local(next.schedule.until)) << "\n";
-    service_.status("showing " + what);
+    status("showing " + what);
     proof_.begin(set, next.schedule.showing, next.schedule.until, now);
     // When this switch was due, in real time: the end of the showing before it,
     // or now for a switch the schedule did not plan (a swap, an emergency).
@@ -178,24 +208,21 @@ void Kiosk::swap_set(Instant now) {
   const auto on_screen = proof_.ids(lineup_->set());
   const bool on_screen_emergency = on_screen && is_emergency(proof_.play()->campaign);
   const auto live = live_stats();
+  // Cut now, the play on screen is partial (playlist_change), or interrupted by an emergency.
+  proof_.partial_reason("playlist_change");
   auto old_record = proof_.current_record(lineup_->set(), live ? live->decoder : std::string(), now,
-                                          PlayOutcome::interrupted, "the playlists changed");
+                                          PlayOutcome::complete, "the playlists changed");
+  std::optional<Item> old_item;
+  std::string old_hash;
+  if (on_screen) {
+    old_item = lineup_->set().campaigns[proof_.play()->campaign].items[proof_.play()->item];
+    old_hash = proof_.watched_hash(old_item->path);
+  }
   make_lineup(std::move(swap.set));
   proof_.media_hashes(std::move(swap.media_sha256));
   auto next = lineup_->at(now);
-  if (on_screen && next.schedule.showing) {
-    const Campaign& c = lineup_->set().campaigns[next.schedule.showing->campaign];
-    if (c.id == on_screen->first && c.items[next.schedule.showing->item].id == on_screen->second &&
-        next.schedule.showing->start == proof_.play()->start) {
-      // The same showing goes on in the new set: keep it on screen, re-index it.
-      proof_.reindex(next.schedule.showing->campaign, next.schedule.showing->item);
-      sched_ = std::move(next.schedule);
-      set_bands(&c, now);  // the new file's ticker or header, if they changed
-      dirty_ = true;
-      return;
-    }
-  }
   const bool emergency_next = next.schedule.showing && is_emergency(next.schedule.showing->campaign);
+  if (on_screen && !emergency_next && keep_unchanged(*on_screen, *old_item, old_hash, next.schedule)) return;
   if (old_record) {
     if (emergency_next && !on_screen_emergency) {
       old_record->reason = swapper_.interrupt(*on_screen, lineup_->set().campaigns[next.schedule.showing->campaign].id);
@@ -211,6 +238,35 @@ void Kiosk::swap_set(Instant now) {
   show(std::move(next), now, "the playlists changed");
 }
 
+bool Kiosk::keep_unchanged(const std::pair<std::string, std::string>& ids, const Item& before,
+                           const std::string& before_hash, const ScheduleResult& next) {
+  const PlaylistSet& set = lineup_->set();
+  for (std::size_t ci = 0; ci < set.campaigns.size(); ++ci) {
+    const Campaign& c = set.campaigns[ci];
+    if (c.id != ids.first) continue;
+    for (std::size_t ii = 0; ii < c.items.size(); ++ii) {
+      const Item& after = c.items[ii];
+      if (after.id != ids.second) continue;
+      const bool media = before.type != ItemType::slogan;
+      const bool same = !after.media_missing && after.type == before.type && after.text == before.text &&
+                        after.path == before.path && after.duration == before.duration && after.style == before.style &&
+                        (!media || (!before_hash.empty() && proof_.watched_hash(after.path) == before_hash));
+      if (!same) return false;
+      // Unchanged: it finishes its showing, then the new set takes the screen.
+      const ProofOfPlay::Play& play = *proof_.play();
+      proof_.reindex(ci, ii);
+      ScheduleResult keep = next;
+      keep.showing = Showing{ci, ii, play.start, play.end};
+      keep.until = play.end;
+      sched_ = std::move(keep);
+      set_bands(&c, clock_.now());  // the new file's ticker or header, if they changed
+      dirty_ = true;
+      return true;
+    }
+  }
+  return false;
+}
+
 HeartbeatReporter::Snapshot Kiosk::snapshot() {
   HeartbeatReporter::Snapshot s;
   s.set = &lineup_->set();
@@ -223,12 +279,24 @@ HeartbeatReporter::Snapshot Kiosk::snapshot() {
   s.frames_dropped_total = stats_.dropped_total(live ? live->frames_dropped : 0);
   s.journal_seq = proof_.journal_seq();
   s.journal_hash = proof_.journal_hash();
+  s.journal_error = proof_.journal_error();
   s.clock_synced = clock_watch_.synced();
   return s;
 }
 
+void Kiosk::status(const std::string& showing) {
+  // A journal that cannot be written comes first: `systemctl status` shows it.
+  const std::string& error = proof_.journal_error();
+  service_.status(error.empty() ? showing
+                                : fmt(_("ERROR: the journal cannot be written, plays are not recorded: {1}"), error) +
+                                      "; " + showing);
+  status_journal_error_ = error;
+}
+
 void Kiosk::start(PlaylistSetResult& loaded) {
   const DeviceConfig& cfg = options_.config;
+  proof_.crash_evidence(services_.play_state);
+  if (!services_.journal_error.empty()) proof_.journal_unavailable(services_.journal_error);
   started_ = mono_.now();
   scene_ = std::make_unique<Scene>(display_, fonts_, zone_, scene_options(cfg));
   bands_ = std::make_unique<ScreenBands>(display_, fonts_, zone_, cfg.layout, cfg.max_image_pixels);
@@ -363,6 +431,12 @@ int Kiosk::run(PlaylistSetResult loaded) {
     advance(now);
     draw(now);
     service_.watchdog();
+    proof_.alive(now);
+    if (proof_.journal_error() != status_journal_error_) {
+      status(proof_.ids(lineup_->set()) ? "showing " + proof_.ids(lineup_->set())->first + "/" +
+                                                proof_.ids(lineup_->set())->second
+                                          : std::string("idle screen"));
+    }
     maybe_preroll(clock_.now());
     const MonoTime heartbeat_due =
         heartbeats_ ? heartbeats_->maybe_send([this] { return snapshot(); }, clock_.now(), mono_.now())

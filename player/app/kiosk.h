@@ -28,6 +28,7 @@
 #include "app/heartbeat_reporter.h"
 #include "app/play_stats.h"
 #include "app/player.h"
+#include "journal/play_state.h"
 #include "app/proof_of_play.h"
 #include "app/service.h"
 #include "app/set_swapper.h"
@@ -48,6 +49,8 @@ struct KioskServices {
   EvidenceStore* evidence = nullptr;
   Uplink* uplink = nullptr;
   FolderWatcher* watcher = nullptr;
+  PlayStateFile* play_state = nullptr;   // crash evidence beside the journal (may be null)
+  std::string journal_error;             // why there is no journal although one was asked for
 };
 
 class Kiosk {
@@ -61,6 +64,8 @@ class Kiosk {
  private:
   // Builds the scene, bands and lineup and writes the start records.
   void start(PlaylistSetResult& loaded);
+  // systemd's status line: what is on screen, after a journal error if there is one.
+  void status(const std::string& showing);
   void make_lineup(PlaylistSet set);
   // One loop iteration up to drawing: updates, swaps, the schedule, views and bands.
   void advance(Instant now);
@@ -76,6 +81,10 @@ class Kiosk {
   // Shows `next` if it is not what is on screen; `reason` goes into the record of an
   // item cut short by it.
   void show(Lineup::Next next, Instant now, const std::string& reason);
+  // After a swap: the item on screen (`ids`, as it was: `before`, its media hash
+  // `before_hash`) is in the new set unchanged: it stays until its planned end (true).
+  bool keep_unchanged(const std::pair<std::string, std::string>& ids, const Item& before,
+                      const std::string& before_hash, const ScheduleResult& next);
   void handle_update(Update update, Instant now);
   void swap_set(Instant now);
   void finish(Instant now, PlayOutcome outcome, const std::string& reason);
@@ -96,6 +105,7 @@ class Kiosk {
   KioskServices services_;
   std::ostream& log_;
   ServiceNotifier service_;
+  std::string status_journal_error_;     // the journal error the status line shows
   ClockWatch clock_watch_;
   ProofOfPlay proof_;
   SetSwapper swapper_;

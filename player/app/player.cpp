@@ -5,6 +5,7 @@
 
 #include "app/host_info.h"
 #include "app/kiosk.h"
+#include "core/i18n.h"
 #include "media/image.h"
 #include "render/layout.h"
 #include "video/video.h"
@@ -220,17 +221,36 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
   // The journal is evidence, but a screen that cannot write it still plays.
   std::optional<Journal> journal;
   std::optional<EvidenceStore> evidence;
+  std::optional<PlayStateFile> play_state;
+  std::string journal_error;
   if (!options.journal_dir.empty()) {
     JournalIo& io = options.journal_io != nullptr ? *options.journal_io : real_journal_io();
+    // What the run before left on screen, read before the journal is opened (which may
+    // append a repair record, newer than the run's last sign of life).
+    play_state.emplace(options.journal_dir, zone, io);
+    auto recovered = play_state->recover(clock.now());
+    if (!recovered) {
+      log << "signage: " << recovered.error().what() << "\n";
+      play_state.reset();
+    }
     auto j = Journal::open(options.journal_dir, zone, io, clock.now());
     if (j) {
       journal.emplace(std::move(*j));
+      if (recovered && !recovered->empty()) {
+        log << "signage: " << _("the player did not stop cleanly last time; recorded as unclean_stop") << "\n";
+        for (auto& r : *recovered) {
+          if (auto w = journal->append(std::move(r), clock.now()); !w) log << "signage: " << w.error().what() << "\n";
+        }
+      }
       evidence.emplace(options.journal_dir, zone);
       if (auto pruned = evidence->prune(clock.now(), options.evidence_retention); !pruned) {
         log << "signage: evidence pictures: " << pruned.error().what() << "\n";
       }
     } else {
-      log << "signage: journal unavailable, playing without proof of play: " << j.error().what() << "\n";
+      journal_error = j.error().what();
+      log << "signage: " << fmt(_("ERROR: the journal cannot be written, plays are not recorded: {1}"), journal_error)
+          << "\n";
+      log << "signage: journal unavailable, playing without proof of play\n";
     }
   }
   // The central log: the journal folder is its spool, so it needs one (not with
@@ -256,11 +276,12 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
     w.playlists = cfg.playlists;
     w.load = load_options(cfg);
     w.emergency_level = cfg.emergency_priority;
+    if (!options.journal_dir.empty()) w.last_good = options.journal_dir / "last-good";
     watcher = std::make_unique<FolderWatcher>(std::move(w), [] { wake_display(); });
   }
   const SteadyClock mono;
   KioskServices services{journal ? &*journal : nullptr, evidence ? &*evidence : nullptr, uplink.get(),
-                         watcher.get()};
+                         watcher.get(), play_state ? &*play_state : nullptr, journal_error};
   Kiosk kiosk(options, *screen, *fonts, clock, mono, zone, services, log);
   return kiosk.run(std::move(loaded));
 }

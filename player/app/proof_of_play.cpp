@@ -3,6 +3,8 @@
 #include <ostream>
 
 #include "core/digest.h"
+#include "core/i18n.h"
+#include "video/video.h"
 
 namespace signage {
 
@@ -13,9 +15,20 @@ namespace {
 
 // A play shorter than planned by less than this still counts as complete: the
 // switch happens at the next loop wake-up, a few milliseconds either side.
-constexpr chr::milliseconds kCompleteSlack{250};
+constexpr chr::milliseconds kCompleteSlack{500};
+// A showing that began (or first showed) later than this after its slot began is late.
+constexpr chr::milliseconds kLate{500};
 
 double seconds(chr::milliseconds d) { return static_cast<double>(d.count()) / 1000.0; }
+
+// Why a play was shorter than planned: what the kiosk said (partial_reason()), else a
+// late begin (late_start) or a first frame late after an on-time begin (late_media).
+std::string partial_reason_of(const ProofOfPlay::Play& play) {
+  if (!play.late_reason.empty()) return play.late_reason;
+  if (play.begun > play.start + kLate) return "late_start";
+  if (play.shown && *play.shown > play.begun + kLate) return "late_media";
+  return "late_start";
+}
 
 }  // namespace
 
@@ -35,13 +48,24 @@ void ProofOfPlay::record(nlohmann::json rec, Instant at) {
   auto r = journal_->append(std::move(rec), at);
   if (r && recorded_) recorded_();
   if (!r) {
-    // Keep playing: the screen matters more than the record. Say it once per outage.
-    if (!journal_failing_) log_ << "signage: journal: " << r.error().what() << "\n";
+    // Keep playing: the screen matters more than the record. Say it once per outage,
+    // loudly: the log, the heartbeat and systemctl status (journal_error()).
+    if (!journal_failing_) {
+      journal_error_ = r.error().what();
+      log_ << "signage: " << fmt(_("ERROR: the journal cannot be written, plays are not recorded: {1}"), journal_error_)
+           << "\n";
+    }
     journal_failing_ = true;
   } else if (journal_failing_) {
-    log_ << "signage: journal: writing again\n";
+    log_ << "signage: " << _("the journal is written again") << "\n";
     journal_failing_ = false;
+    journal_error_.clear();
   }
+}
+
+void ProofOfPlay::alive(Instant now) {
+  if (state_ == nullptr) return;
+  if (auto s = state_->alive(now); !s) log_ << "signage: " << s.error().what() << "\n";
 }
 
 std::optional<std::uint64_t> ProofOfPlay::journal_seq() const {
@@ -77,6 +101,15 @@ PlayRecord ProofOfPlay::base_record(const Campaign& c, const Item& item) {
   p.item_type = std::string(to_string(item.type));
   p.media = item.file;
   p.text = item.text;
+  if (item.type == ItemType::video && !item.path.empty()) {
+    // The file's own length, read once per file (its header only).
+    auto it = video_lengths_.find(item.path.string());
+    if (it == video_lengths_.end()) {
+      const auto d = probe_video_duration(item.path);
+      it = video_lengths_.emplace(item.path.string(), d ? seconds(*d) : 0.0).first;
+    }
+    p.media_duration_s = it->second;
+  }
   p.playlist_sha256 = c.source_sha256;
   p.player_version = SIGNAGE_VERSION;
   p.clock_synced = clock_synced_();
@@ -95,14 +128,17 @@ std::vector<ProofOfPlay::Rejection> ProofOfPlay::started(const Display& display,
        << " " << display.width() << "x" << display.height() << ", " << set.campaigns.size() << " campaign(s)"
        << (journal_ ? ", journal " + journal_->dir().string() : std::string(", no journal")) << "\n";
   const LocalTime lt = zone_.to_local(now);
-  record(event_record("start", lt,
-                      {{"screen", config_.screen_id},
-                       {"site", config_.site},
-                       {"player_version", SIGNAGE_VERSION},
-                       {"display", display.describe()},
-                       {"size", std::to_string(display.width()) + "x" + std::to_string(display.height())},
-                       {"clock_synced", clock_synced_()}}),
-         now);
+  nlohmann::json fields = {{"screen", config_.screen_id},
+                            {"site", config_.site},
+                            {"player_version", SIGNAGE_VERSION},
+                            {"display", display.describe()},
+                            {"size", std::to_string(display.width()) + "x" + std::to_string(display.height())},
+                            {"clock_synced", clock_synced_()}};
+  // Who the screen belongs to, for the report's 填报单位 and 联系人 (left out when not set).
+  if (!config_.organisation.empty()) fields["organisation"] = config_.organisation;
+  if (!config_.location.empty()) fields["location"] = config_.location;
+  if (!config_.contact.empty()) fields["contact"] = config_.contact;
+  record(event_record("start", lt, std::move(fields)), now);
   nlohmann::json files = nlohmann::json::array();
   for (const auto& c : set.campaigns) {
     files.push_back({{"file", c.source.filename().string()}, {"campaign", c.id}, {"sha256", c.source_sha256}});
@@ -201,6 +237,9 @@ void ProofOfPlay::clock_jumped(Instant from, chr::milliseconds by, Instant now) 
 
 void ProofOfPlay::stopped(const std::string& reason, Instant now) {
   record(event_record("stop", zone_.to_local(now), {{"reason", reason}}), now);
+  if (state_ != nullptr) {
+    if (auto s = state_->stopped(now); !s) log_ << "signage: " << s.error().what() << "\n";
+  }
 }
 
 void ProofOfPlay::begin(const PlaylistSet& set, const std::optional<Showing>& showing, Instant until,
@@ -213,10 +252,17 @@ void ProofOfPlay::begin(const PlaylistSet& set, const std::optional<Showing>& sh
     play_->start = showing->start;
     play_->end = showing->end;
     const Campaign& c = set.campaigns[showing->campaign];
-    play_->wants_evidence = evidence_ != nullptr && evidence_->due(c.id + "_" + c.items[showing->item].id, now);
+    const Item& item = c.items[showing->item];
+    play_->wants_evidence = evidence_ != nullptr && evidence_->due(c.id + "_" + item.id, now);
+    play_->base = base_record(c, item);
+    play_->begun = now;
+    play_->base.planned_s = seconds(chr::duration_cast<chr::milliseconds>(showing->end - showing->start));
   } else {
     record(event_record("display_idle", zone_.to_local(now), {{"until", format_iso8601(zone_.to_local(until))}}),
            now);
+    if (state_ != nullptr) {
+      if (auto s = state_->idle(now); !s) log_ << "signage: " << s.error().what() << "\n";
+    }
   }
 }
 
@@ -227,7 +273,13 @@ void ProofOfPlay::reindex(std::size_t campaign, std::size_t item) {
 }
 
 void ProofOfPlay::presented(Instant now) {
-  if (playing() && !play_->shown) play_->shown = now;
+  if (!playing() || play_->shown) return;
+  play_->shown = now;
+  if (state_ != nullptr) {
+    PlayRecord p = play_->base;
+    p.start = format_iso8601(zone_.to_local(now));
+    if (auto s = state_->playing(p, now); !s) log_ << "signage: " << s.error().what() << "\n";
+  }
 }
 
 void ProofOfPlay::take_evidence(Display& display, const PlaylistSet& set, Instant now) {
@@ -257,7 +309,12 @@ std::optional<PlayRecord> ProofOfPlay::current_record(const PlaylistSet& set, co
   p.planned_s = seconds(chr::duration_cast<chr::milliseconds>(play_->end - play_->start));
   p.shown_s = seconds(chr::duration_cast<chr::milliseconds>(now - *play_->shown));
   p.outcome = outcome;
-  if (outcome == PlayOutcome::complete && now + kCompleteSlack < play_->end) p.outcome = PlayOutcome::interrupted;
+  // Complete means on screen for its planned time within kCompleteSlack; shorter (and
+  // not cut by an emergency or a stop) is partial, with why (journal-format.md).
+  if (outcome == PlayOutcome::complete && p.shown_s < p.planned_s - seconds(kCompleteSlack)) {
+    p.outcome = PlayOutcome::partial;
+    p.partial_reason = partial_reason_of(*play_);
+  }
   if (p.outcome != PlayOutcome::complete) p.reason = reason;
   p.decoder = decoder.empty() ? "none" : decoder;
   p.evidence = play_->evidence;

@@ -39,6 +39,7 @@
 #include "core/time.h"
 #include "journal/evidence.h"
 #include "journal/journal.h"
+#include "journal/play_state.h"
 #include "playlist/loader.h"
 #include "playlist/model.h"
 #include "render/display.h"
@@ -63,6 +64,11 @@ class ProofOfPlay {
     std::optional<Instant> shown;        // when its first frame was presented
     bool wants_evidence = false;
     std::string evidence, evidence_sha256;
+    Instant begun{};                     // when the kiosk put it up
+    PlayRecord base;                     // the record's fields known at begin (crash evidence)
+    // Why the showing began late, if it did (partial_reason): late_media,
+    // after_emergency, playlist_change, late_start.
+    std::string late_reason;
     ShowKey key() const { return idle ? ShowKey{} : ShowKey{false, campaign, item, start}; }
   };
   // The play on screen, or nullptr when none is (before the first, between end and begin).
@@ -78,14 +84,30 @@ class ProofOfPlay {
     nlohmann::json errors;
   };
 
+  // Crash evidence (journal/play_state.h): the play on screen is kept there from its
+  // first frame, signs of life as the loop turns, and a clean stop. Null: none kept.
+  void crash_evidence(PlayStateFile* state) { state_ = state; }
+  // A sign of life of the loop (the file is rewritten at most every 30 s).
+  void alive(Instant now);
+
   // Writes one journal line (nothing without a journal).
   void record(nlohmann::json rec, Instant at);
+  // Why the journal cannot be written now (empty: it can, or there is none). Set by the
+  // first failed line of an outage (and logged once), cleared by the next good one.
+  const std::string& journal_error() const { return journal_error_; }
+  // The journal could not be opened at start: every play goes unrecorded.
+  void journal_unavailable(std::string why) { journal_error_ = std::move(why); }
   // The journal's last seq and hash (nullopt without a journal).
   std::optional<std::uint64_t> journal_seq() const;
   std::string journal_hash() const;
 
   // Media hashes from the watcher (lexically normal path -> hex SHA-256).
   void media_hashes(std::map<std::filesystem::path, std::string> hashes) { watched_hashes_ = std::move(hashes); }
+  // The watcher's hash of `file` (empty: not known).
+  std::string watched_hash(const std::filesystem::path& file) const {
+    const auto it = watched_hashes_.find(file.lexically_normal());
+    return it == watched_hashes_.end() ? std::string() : it->second;
+  }
   // The SHA-256 of the item's media file ("" for a slogan or an unreadable file).
   std::string media_sha256(const Item& item);
 
@@ -106,6 +128,11 @@ class ProofOfPlay {
 
   // A showing begins at `now` (nullopt: the idle screen until `until`).
   void begin(const PlaylistSet& set, const std::optional<Showing>& showing, Instant until, Instant now);
+  // Why the play on screen is (or will end) shorter than planned, for its record if it
+  // is partial: after_emergency, playlist_change, late_media or late_start.
+  void partial_reason(std::string why) {
+    if (playing()) play_->late_reason = std::move(why);
+  }
   // The same showing goes on in a new set, at these indices.
   void reindex(std::size_t campaign, std::size_t item);
   // A frame was presented at `now`: the play counts from its first.
@@ -139,6 +166,9 @@ class ProofOfPlay {
   std::function<bool()> clock_synced_;
   std::function<void()> recorded_;
   bool journal_failing_ = false;
+  std::string journal_error_;
+  PlayStateFile* state_ = nullptr;
+  std::map<std::string, double> video_lengths_;     // path -> the file's own length (0: unknown)
   std::optional<Play> play_;
   std::map<std::filesystem::path, std::string> watched_hashes_;
   std::map<std::string, std::string> own_hashes_;   // "path|size|mtime" -> hash

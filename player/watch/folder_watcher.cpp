@@ -150,7 +150,7 @@ bool FolderWatcher::Impl::drain_events(bool& overflow) {
 }
 
 void FolderWatcher::Impl::run() {
-  SetBuilder builder(SetBuilderOptions{options.playlists, options.load, options.emergency_level});
+  SetBuilder builder(SetBuilderOptions{options.playlists, options.load, options.emergency_level, options.last_good});
   SettleTracker tracker(options.settle);
   bool dirty = true;  // the settled view changed since the last set was built
   std::optional<Steady::time_point> scan_due;

@@ -37,6 +37,7 @@ struct WatchOptions {
   std::chrono::milliseconds debounce{50};      // events within this window make one scan
   std::chrono::milliseconds rescan{5'000};     // scan this often even without events
   bool use_inotify = true;                     // false: periodic rescan only (tests, exotic mounts)
+  std::filesystem::path last_good;             // last good playlist copies (SetBuilderOptions::last_good)
 };
 
 class FolderWatcher {

@@ -102,6 +102,19 @@ std::vector<fs::path> LastGoodPlaylists::fill_in(PlaylistSetResult& loaded, cons
   return filled;
 }
 
+std::map<fs::path, Campaign> LastGoodPlaylists::load_all(const fs::path& playlists, const LoadOptions& options) const {
+  std::map<fs::path, Campaign> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::path name = it->path().filename();
+    if (name.extension() != ".toml" || name.string().starts_with(".")) continue;
+    std::error_code e2;
+    if (!fs::exists(playlists / name, e2)) continue;
+    if (auto c = load(playlists / name, options)) out.emplace(playlists / name, std::move(*c));
+  }
+  return out;
+}
+
 void LastGoodPlaylists::forget_missing(const fs::path& playlists) const {
   std::error_code ec;
   for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,11 @@ class LastGoodPlaylists {
   // yet: that copy's campaign joins the set (in file-name order) and the file is
   // returned. Its refusal diagnostics stay in `loaded` (they are still true).
   std::vector<std::filesystem::path> fill_in(PlaylistSetResult& loaded, const LoadOptions& options) const;
+
+  // Every copy whose file is still in `playlists`, loaded with `options`: that file
+  // (playlists / name) -> its last good campaign (the watcher's start-up memory).
+  std::map<std::filesystem::path, Campaign> load_all(const std::filesystem::path& playlists,
+                                                     const LoadOptions& options) const;
 
   // Deletes the copies whose file is no longer in `playlists`.
   void forget_missing(const std::filesystem::path& playlists) const;

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/digest.h"
+#include "watch/last_good.h"
 #include "watch/media_check.h"
 
 namespace signage {
@@ -23,7 +24,14 @@ bool uses_media(const Item& item) { return item.type == ItemType::image || item.
 
 }  // namespace
 
-SetBuilder::SetBuilder(SetBuilderOptions options) : options_(std::move(options)) {}
+SetBuilder::SetBuilder(SetBuilderOptions options) : options_(std::move(options)) {
+  if (options_.last_good.empty()) return;
+  // A file refused at the first scan (being rewritten in place at start) keeps
+  // playing its last good version, as it would after any later refusal.
+  for (auto& [file, campaign] : LastGoodPlaylists(options_.last_good).load_all(options_.playlists, options_.load)) {
+    last_good_.emplace(norm(file), std::move(campaign));
+  }
+}
 
 SetBuilder::Readiness SetBuilder::media_readiness(ItemType type, const fs::path& file, const SettleTracker& files,
                                           std::vector<fs::path>& stale) {
@@ -278,7 +286,13 @@ SetBuilder::Outcome SetBuilder::build(const SettleTracker& files) {
   if (!out.stale.empty()) return out;
 
   last_good_ = std::move(next_last_good);
-  if (!delivered_ || checked.signature != current_signature_) {
+  const bool changed = !delivered_ || checked.signature != current_signature_;
+  if (changed && !options_.last_good.empty()) {
+    if (auto kept = LastGoodPlaylists(options_.last_good).remember(checked.set); !kept) {
+      u.notices.push_back(kept.error().what());
+    }
+  }
+  if (changed) {
     if (delivered_) {
       compare_campaigns(checked.set, u);
       compare_items(checked.set, checked.media_of_item, u);

@@ -113,6 +113,9 @@ struct SetBuilderOptions {
   std::filesystem::path playlists;
   LoadOptions load;               // load.media_root: the media folder
   int emergency_level = 100;
+  // Last good playlist copies (watch/last_good.h): they seed the last good versions at
+  // start, and every delivered set is kept there. Empty: kept in memory only.
+  std::filesystem::path last_good;
 };
 
 class SetBuilder {
