@@ -127,9 +127,47 @@ class CentralDbTest : public ::testing::Test {
     ASSERT_TRUE(ok) << out;
   }
 
+  // Steps 4 and 5 of the end-to-end test (below), on the data it stored.
+  void reports_match_and_verify_finds_edits(const std::map<std::uint64_t, std::string>& lines);
+
   testing::TempDir root_{"signage_db"};
   std::unique_ptr<testing::PgServer> pg_;
 };
+
+void CentralDbTest::reports_match_and_verify_finds_edits(const std::map<std::uint64_t, std::string>& lines) {
+  // 4. The report from the database is the report from the files, byte for byte.
+  const std::string as_of = "2024-06-16T09:00:00+08:00";
+  const std::vector<std::string> common = {"--from", "2024-06-16", "--to", "2024-06-16", "--as-of", as_of,
+                                           "--format", "csv"};
+  std::vector<std::string> files_args = {"report", (root_.path / "central" / "logs").string()};
+  files_args.insert(files_args.end(), common.begin(), common.end());
+  std::vector<std::string> db_args = {"report", "--db", pg_->url()};
+  db_args.insert(db_args.end(), common.begin(), common.end());
+  const auto [from_files, rc_files] = signage(files_args, root_.path);
+  const auto [from_db, rc_db] = signage(db_args, root_.path);
+  ASSERT_EQ(rc_files, 0) << from_files;
+  ASSERT_EQ(rc_db, 0) << from_db;
+  EXPECT_EQ(from_db, from_files);
+  EXPECT_NE(from_db.find("安全第一"), std::string::npos) << from_db;
+
+  // 5. verify --db: intact; then a different copy of a stored seq is a conflict, and
+  // a record edited in the database is named.
+  auto [ok_out, ok_rc] = signage({"verify", "--db", pg_->url()}, root_.path);
+  EXPECT_EQ(ok_rc, 0) << ok_out;
+  EXPECT_NE(ok_out.find("lobby-1: central copy: " + std::to_string(lines.size()) + " records"), std::string::npos)
+      << ok_out;
+  const std::string other = lines.at(3).substr(0, lines.at(3).size() - 1) + ",\"extra\":1}";
+  ASSERT_TRUE(pg_->psql("SELECT signage_ingest('lobby-1', 'play', '', '{}', $q$" + other + "$q$)").second);
+  EXPECT_EQ(count(*pg_, "SELECT count(*) FROM conflicts WHERE seq = 3"), 1u);
+  EXPECT_EQ(pg_->psql("SELECT line FROM records WHERE seq = 3").first, lines.at(3)) << "the stored copy stays";
+  ASSERT_TRUE(pg_->psql("UPDATE records SET body = jsonb_set(body, '{shown_s}', '600'), "
+                        "line = replace(line, '\"seq\":5,', '\"seq\":5, ') WHERE screen = 'lobby-1' AND seq = 5")
+                  .second);
+  auto [bad_out, bad_rc] = signage({"verify", "--db", pg_->url(), "--screen", "lobby-1"}, root_.path);
+  EXPECT_EQ(bad_rc, 1) << bad_out;
+  EXPECT_NE(bad_out.find("lobby-1: seq 5: "), std::string::npos) << bad_out;
+  EXPECT_NE(bad_out.find("seq 3 arrived with two different contents"), std::string::npos) << bad_out;
+}
 
 TEST_F(CentralDbTest, PlaysArriveOnceThroughOutagesAndReportsMatchTheFiles) {
   const std::uint16_t port = testing::free_port();
@@ -210,38 +248,7 @@ TEST_F(CentralDbTest, PlaysArriveOnceThroughOutagesAndReportsMatchTheFiles) {
   EXPECT_EQ(count(*pg_, "SELECT count(*) FROM conflicts"), 0u);
   rs.stop();  // everything is in; the files are complete too
 
-  // 4. The report from the database is the report from the files, byte for byte.
-  const std::string as_of = "2024-06-16T09:00:00+08:00";
-  const std::vector<std::string> common = {"--from", "2024-06-16", "--to", "2024-06-16", "--as-of", as_of,
-                                           "--format", "csv"};
-  std::vector<std::string> files_args = {"report", (root_.path / "central" / "logs").string()};
-  files_args.insert(files_args.end(), common.begin(), common.end());
-  std::vector<std::string> db_args = {"report", "--db", pg_->url()};
-  db_args.insert(db_args.end(), common.begin(), common.end());
-  const auto [from_files, rc_files] = signage(files_args, root_.path);
-  const auto [from_db, rc_db] = signage(db_args, root_.path);
-  ASSERT_EQ(rc_files, 0) << from_files;
-  ASSERT_EQ(rc_db, 0) << from_db;
-  EXPECT_EQ(from_db, from_files);
-  EXPECT_NE(from_db.find("安全第一"), std::string::npos) << from_db;
-
-  // 5. verify --db: intact; then a different copy of a stored seq is a conflict, and
-  // a record edited in the database is named.
-  auto [ok_out, ok_rc] = signage({"verify", "--db", pg_->url()}, root_.path);
-  EXPECT_EQ(ok_rc, 0) << ok_out;
-  EXPECT_NE(ok_out.find("lobby-1: central copy: " + std::to_string(lines.size()) + " records"), std::string::npos)
-      << ok_out;
-  const std::string other = lines.at(3).substr(0, lines.at(3).size() - 1) + ",\"extra\":1}";
-  ASSERT_TRUE(pg_->psql("SELECT signage_ingest('lobby-1', 'play', '', '{}', $q$" + other + "$q$)").second);
-  EXPECT_EQ(count(*pg_, "SELECT count(*) FROM conflicts WHERE seq = 3"), 1u);
-  EXPECT_EQ(pg_->psql("SELECT line FROM records WHERE seq = 3").first, lines.at(3)) << "the stored copy stays";
-  ASSERT_TRUE(pg_->psql("UPDATE records SET body = jsonb_set(body, '{shown_s}', '600'), "
-                        "line = replace(line, '\"seq\":5,', '\"seq\":5, ') WHERE screen = 'lobby-1' AND seq = 5")
-                  .second);
-  auto [bad_out, bad_rc] = signage({"verify", "--db", pg_->url(), "--screen", "lobby-1"}, root_.path);
-  EXPECT_EQ(bad_rc, 1) << bad_out;
-  EXPECT_NE(bad_out.find("lobby-1: seq 5: "), std::string::npos) << bad_out;
-  EXPECT_NE(bad_out.find("seq 3 arrived with two different contents"), std::string::npos) << bad_out;
+  reports_match_and_verify_finds_edits(lines);
 }
 
 // The same messages in central files and in the database: the SQL checks say what
