@@ -19,6 +19,7 @@
 #include "journal/verify.h"
 #include "watch/drop_report.h"
 #include "playlist/loader.h"
+#include "text/text.h"
 
 namespace signage {
 
@@ -210,8 +211,23 @@ int run_report(const ReportArgs& a, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+// The slogans and ticker texts of a playlist that loaded, laid out and drawn as the
+// player would (text.h, check_campaign_texts); the fonts are opened on first use.
+// False when one draws nothing.
+bool texts_draw(std::optional<FontSet>& fonts, const Campaign& c, std::ostream& err) {
+  if (!fonts) {
+    auto opened = FontSet::open("");
+    if (!opened) return true;  // no font on this machine: the player's start-up says so
+    fonts.emplace(std::move(*opened));
+  }
+  const auto diags = check_campaign_texts(*fonts, c);
+  print(err, diags);
+  return !has_errors(diags);
+}
+
 int run_check(const std::vector<std::string>& paths, const std::string& media, std::ostream& out,
               std::ostream& err) {
+  std::optional<FontSet> fonts;
   bool ok = true;
   const auto zone = system_time_zone();
   const Instant now = SystemClock().now();
@@ -224,7 +240,7 @@ int run_check(const std::vector<std::string>& paths, const std::string& media, s
     if (!is_dir) {
       auto r = load_playlist_file(p, o);
       print(err, r.diagnostics);
-      if (!r.campaign) {
+      if (!r.campaign || !texts_draw(fonts, *r.campaign, err)) {
         ok = false;
         out << p << ": refused\n";
         continue;
@@ -243,6 +259,11 @@ int run_check(const std::vector<std::string>& paths, const std::string& media, s
     for (const auto& f : d.files) {
       print(err, f.diagnostics);
       if (f.valid) {
+        if (auto loaded = load_playlist_file(f.file, o); loaded.campaign && !texts_draw(fonts, *loaded.campaign, err)) {
+          ok = false;
+          out << f.file.string() << ": refused\n";
+          continue;
+        }
         out << f.file.string() << ": ok: campaign '" << f.campaign << "', priority " << f.priority << "\n";
       } else {
         ok = false;
