@@ -24,7 +24,7 @@ using namespace tomlcheck;
 
 constexpr std::string_view kTopKeys[] = {"campaign", "defaults", "item", "ticker", "layout", "header", "styles"};
 constexpr std::string_view kCampaignKeys[] = {"id",    "title",    "priority", "starts", "ends",
-                                              "hours", "weekdays", "dates",    "except"};
+                                              "hours", "weekdays", "dates",    "except", "timezone"};
 constexpr std::string_view kDefaultsKeys[] = {"duration", "transition", "fit",   "style",
                                               "volume",   "mute",       "hwdec"};
 constexpr std::string_view kStyleKeys[] = {"background", "color", "background_image", "weight", "margin"};
@@ -142,6 +142,7 @@ class PlaylistReader {
       }
     }
     c.when = get_when(t, r_);
+    c.zone = get_time_zone(t, "timezone", options_.zoneinfo, r_);
   }
 
   void read_defaults(const toml::table& t, Defaults& d) {

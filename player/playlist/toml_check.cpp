@@ -528,6 +528,32 @@ When get_when(const toml::table& t, Reporter& r) {
   return w;
 }
 
+std::shared_ptr<const TimeZone> get_time_zone(const toml::table& t, std::string_view key,
+                                              const fs::path& zoneinfo, Reporter& r) {
+  const toml::node* n = t.get(key);
+  const auto name = get_string(t, key, r);
+  if (!name) return nullptr;
+  std::string lower = *name;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  lower.erase(std::remove(lower.begin(), lower.end(), ' '), lower.end());
+  const bool china = lower.find("北京") != std::string::npos || lower.find("中国") != std::string::npos ||
+                     lower == "beijing" || lower == "cst" || lower == "china" || lower == "prc" ||
+                     lower == "utc+8" || lower == "gmt+8" || lower == "utc+08:00" || lower == "+08:00" ||
+                     lower == "asia/beijing";
+  if (china) {
+    r.error(*n, fmt(_("{1} is not a time zone name; for China (Beijing time) write {2} = \"Asia/Shanghai\""),
+                    quote(*name), key));
+    return nullptr;
+  }
+  auto zone = time_zone_named(*name, zoneinfo);
+  if (!zone) {
+    r.error(*n, zone.error().what());
+    return nullptr;
+  }
+  return *zone;
+}
+
 // ---- value parsers ----
 
 std::optional<Rgb> parse_colour(std::string_view s) {

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -28,6 +29,7 @@
 #include "core/diagnostic.h"
 #include "core/error.h"
 #include "core/i18n.h"
+#include "core/time.h"
 #include "playlist/model.h"
 
 namespace signage::tomlcheck {
@@ -123,6 +125,11 @@ std::optional<E> get_choice(const toml::table& t, std::string_view key,
 inline constexpr std::string_view kWhenKeys[] = {"starts", "ends", "hours", "weekdays", "dates", "except"};
 // Reads those keys of `t` into a When (defaults for the absent ones).
 When get_when(const toml::table& t, Reporter& r);
+
+// An IANA time zone name ("Asia/Shanghai"), read from `zoneinfo`; an error naming
+// the fix for "Beijing", "北京时间", "UTC+8" and the like.
+std::shared_ptr<const TimeZone> get_time_zone(const toml::table& t, std::string_view key,
+                                              const std::filesystem::path& zoneinfo, Reporter& r);
 
 // Pure value parsers, used by the getters and tested through them.
 std::optional<Rgb> parse_colour(std::string_view s);
