@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/check_lines.h"
 #include "app/player.h"
 #include "app/root_guard.h"
 #include "core/i18n.h"
@@ -337,7 +338,8 @@ struct CliOptions {
   double speed = 1.0;
   // check
   std::vector<std::string> check_paths;
-  std::string check_media;
+  std::string check_media, check_size, check_config;
+  bool check_lines = false, check_json = false;
   // verify
   std::vector<std::string> verify_dirs;
   // report
@@ -403,11 +405,31 @@ void declare_play(CLI::App& app, CliOptions& o, Subcommands& s) {
       ->check(CLI::Range(0.01, 10000.0));
 }
 
+// `signage check --lines`: the config and output size, then app/check_lines.h.
+int check_lines(const CliOptions& o, std::ostream& out, std::ostream& err) {
+  const auto cfg = load_config(o.check_config, err);
+  if (!cfg) return 1;
+  CheckLinesOptions l{o.check_paths, o.check_media, cfg->width, cfg->height, o.check_json};
+  if (!o.check_size.empty() && !parse_size(o.check_size, l.width, l.height)) {
+    err << "signage: " << fmt(_("--size must be WIDTHxHEIGHT, e.g. 1920x1080, not {1}"), o.check_size) << "\n";
+    return 2;
+  }
+  return run_check_lines(l, *cfg, out, err);
+}
+
 void declare_tools(CLI::App& app, CliOptions& o, Subcommands& s) {
   s.check = app.add_subcommand("check", _("Check playlist files or folders before dropping them"));
   s.check->add_option("paths", o.check_paths, _("Playlist files or folders"))->required();
   s.check->add_option("--media", o.check_media,
                       _("Folder that media paths are relative to (default: the playlist's folder)"));
+  s.check->add_flag("--lines", o.check_lines,
+                    _("Show how each slogan will be broken: its zone, font size and lines, as the player lays "
+                      "them out"));
+  s.check->add_option("--size", o.check_size, _("With --lines: the output size, e.g. 1080x1920 (default: the "
+                                                "config's display size, else 1920x1080)"));
+  s.check->add_option("--config", o.check_config, _("With --lines: the device config (display size, rotation, "
+                                                    "layout, font)"));
+  s.check->add_flag("--json", o.check_json, _("With --lines: one JSON object per slogan (JSON Lines)"));
 
   s.verify = app.add_subcommand("verify", _("Check the integrity of play journals (exit 1 when broken)"));
   s.verify->add_option("dirs", o.verify_dirs, _("Journal folders"))->required();
@@ -541,6 +563,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     out << "signage " << SIGNAGE_VERSION << "\n";
     return 0;
   }
+  if (s.check->parsed() && o.check_lines) return check_lines(o, out, err);
   if (s.check->parsed()) return run_check(o.check_paths, o.check_media, out, err);
   if (s.verify->parsed()) return run_verify(o.verify_dirs, out, err);
   if (s.report->parsed()) {

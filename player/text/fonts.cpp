@@ -472,9 +472,10 @@ TextLayout fit_text(FontSet& fonts, std::string_view utf8_text, int box_w, int b
   best.stopped = ctl.cancelled();
   if (!best.fits || best.stopped) return best;  // too much text: the smallest size, overflowing
   search_sizes(lo, hi, best, at, [&](const TextLayout& l) { return quality(l) >= 0; }, ctl);
-  // A smaller size rather than uneven lines (down to 70 %) or bad breaks (85 %):
-  // sizes tried downwards in steps of about 1.5 %.
-  for (const auto& [want, percent] : {std::pair{2, 70}, std::pair{1, 85}}) {
+  // A smaller size rather than uneven lines (down to 70 %) or bad breaks (50 %: a
+  // number run or a word is never cut while a smaller size keeps it whole): sizes
+  // tried downwards in steps of about 1.5 %.
+  for (const auto& [want, percent] : {std::pair{2, 70}, std::pair{1, 50}}) {
     if (quality(best) >= want) break;
     const int floor = std::max(lo, best.size_px * percent / 100);
     bool found = false;

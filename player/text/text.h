@@ -139,8 +139,9 @@ struct TextLayout {
 
 // The largest size (up to `max_size_px`) at which the slogan `text` fits `box_w` x
 // `box_h` with balanced lines: a size down to 70 % of the largest that fits at all is
-// preferred to uneven lines or bad breaks, down to 85 % to bad breaks (inside a
-// word, a last line of one or two characters). Laid out with the chain of `weight`.
+// preferred to uneven lines or bad breaks, down to 50 % to bad breaks (inside a
+// word or a number run, a last line of one or two characters). Laid out with the
+// chain of `weight`.
 // The text is prepared first (text/prepare.h: invisible and control characters
 // dropped, cut at kMaxSloganChars), so no input costs more than the limit's layout;
 // the set's budget and stop flag bound it further.
