@@ -4,15 +4,20 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/text_util.h"
+#include "playlist/loader.h"
+#include "text/prepare.h"
 #include "text/text.h"
 
 namespace signage {
@@ -485,6 +490,236 @@ TEST(Corpus, SlogansAreSetAsADesignerWouldAtEveryScreenShape) {
   std::printf("%d layouts, %d faults, %d with a line shorter than half the longest\n", layouts, faults, unbalanced);
   // Balance yields where the text allows nothing better (a short second paragraph).
   EXPECT_LE(unbalanced * 20, layouts) << "more than 5 % of layouts unbalanced";
+}
+
+}  // namespace
+}  // namespace signage
+
+namespace signage {
+namespace {
+
+// ---- Hostile text: the sizes of the red-team report, each with a time bound ----
+
+template <class F>
+double seconds_of(F&& f) {
+  const auto t0 = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::size_t chars_in(const TextLayout& l) {
+  std::size_t n = 0;
+  for (const auto& line : l.lines) n += line.size();
+  return n;
+}
+
+TEST(HostileText, UnbreakableSlogansAreCutAtTheLimitAndLaidOutInTime) {
+  for (std::size_t n : {std::size_t{2'000}, std::size_t{1'000'000}}) {
+    SCOPED_TRACE(n);
+    const std::string text(n, 'A');
+    TextLayout l;
+    const double s = seconds_of([&] { l = fit_text(fonts(), text, 1804, 952, 952); });
+    EXPECT_LT(s, 1.0) << "a frozen screen";
+    EXPECT_EQ(chars_in(l), kMaxSloganChars);
+    EXPECT_TRUE(l.fits);
+    std::printf("%zu x 'A': %.3f s, %zu lines at %d px\n", n, s, l.lines.size(), l.size_px);
+  }
+}
+
+TEST(HostileText, AMegabyteOfOrdinaryTextIsLaidOutInTime) {
+  std::string text;
+  while (text.size() < (1u << 20)) text += "发现安全生产风险隐患，请拨打举报电话 12350。";
+  TextLayout slogan, ticker;
+  const double s1 = seconds_of([&] { slogan = fit_text(fonts(), text, 1804, 952, 952); });
+  const double s2 = seconds_of([&] { ticker = fit_line(fonts(), text, 64, 64); });
+  EXPECT_LT(s1, 1.0);
+  EXPECT_LT(s2, 1.0);
+  // The first 1 000 characters, less the spaces dropped where lines wrap.
+  EXPECT_LE(chars_in(slogan), kMaxSloganChars);
+  EXPECT_GE(chars_in(slogan), kMaxSloganChars - 20);
+  ASSERT_EQ(ticker.lines.size(), 1u);
+  EXPECT_EQ(ticker.lines[0].size(), kMaxTickerChars);
+  EXPECT_LE(ticker.height, 64);
+  std::printf("1 MB slogan %.3f s, 1 MB ticker %.3f s\n", s1, s2);
+}
+
+TEST(HostileText, CombiningMarksAfterTheFourthAreDroppedWithAWarning) {
+  std::string zalgo;
+  while (zalgo.size() < 20'000) zalgo += "安\u0301\u0302\u0303\u0304\u0305\u0306\u0307\u0308\u0309";
+  const PreparedText p = prepare_text(zalgo, TextKind::slogan);
+  ASSERT_EQ(p.problems.size(), 1u);  // one warning for the whole text
+  EXPECT_EQ(p.problems[0].kind, TextProblem::Kind::marks);
+  EXPECT_FALSE(p.problems[0].is_error());
+  EXPECT_EQ(p.text.size(), 5u * 953u);  // 953 characters of 20 KB, four marks each
+  EXPECT_EQ(p.text.substr(0, 5), U"安\u0301\u0302\u0303\u0304");
+  EXPECT_EQ(p.text[5], U'安');
+  TextLayout l;
+  EXPECT_LT(seconds_of([&] { l = fit_text(fonts(), zalgo, 1804, 952, 952); }), 1.0);
+  EXPECT_FALSE(l.lines.empty());
+}
+
+TEST(HostileText, EmojiKeepTheirBaseAndInvisibleCharactersGoNotTheItem) {
+  EXPECT_EQ(prepare_text("☎️ 安全生产举报电话 12350", TextKind::slogan).text, U"☎ 安全生产举报电话 12350");
+  EXPECT_EQ(prepare_text("安全\uFE0F", TextKind::slogan).text, U"安全");
+  EXPECT_EQ(prepare_text("\u202E安全\u200B生产\u2060\uFEFF", TextKind::slogan).text, U"安全生产");
+  EXPECT_EQ(prepare_text("👨\u200D👩\u200D👧", TextKind::slogan).text, U"👨👩👧");
+  EXPECT_TRUE(prepare_text("☎️ 安全", TextKind::slogan).problems.empty());
+  // The emoji slogan of the report draws (the telephone included: a font has it).
+  EXPECT_TRUE(has_glyph(fonts(), U'☎'));
+  const TextLayout l = fit_text(fonts(), "☎️ 安全生产举报电话 12350", 800, 300, 200);
+  auto img = draw_text(fonts(), l, 800, 300, Rgb{255, 255, 255});
+  ASSERT_TRUE(img.ok()) << img.error().what();
+  EXPECT_GT(ink_of(*img).count, 1000);
+  // Nothing visible left: an error (check refuses it).
+  for (const char* nothing : {"\u200B\u200B", "   ", "\uFE0F", "\u202E"}) {
+    const auto problems = prepare_text(nothing, TextKind::slogan).problems;
+    ASSERT_EQ(problems.size(), 1u) << nothing;
+    EXPECT_EQ(problems[0].kind, TextProblem::Kind::nothing);
+  }
+}
+
+TEST(HostileText, ControlCharactersAreRefusedWithTheirPosition) {
+  const std::string text = std::string("安全") + '\0' + "生\a产\x1b月\x7f";
+  const PreparedText p = prepare_text(text, TextKind::slogan);
+  EXPECT_EQ(p.text, U"安全生产月");
+  ASSERT_EQ(p.problems.size(), 4u);
+  const std::size_t at[] = {2, 4, 6, 8};
+  const char32_t code[] = {0, 7, 0x1b, 0x7f};
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(p.problems[i].kind, TextProblem::Kind::control);
+    EXPECT_EQ(p.problems[i].index, at[i]);
+    EXPECT_EQ(p.problems[i].code, code[i]);
+  }
+  EXPECT_NE(p.problems[1].message.find("U+0007"), std::string::npos) << p.problems[1].message;
+  EXPECT_NE(p.problems[1].message.find("character 5"), std::string::npos) << p.problems[1].message;
+  // A line break stays; "\r\n" is one; a ticker is one line.
+  EXPECT_EQ(prepare_text("安全\r\n生产\r", TextKind::slogan).text, U"安全\n生产\n");
+  EXPECT_EQ(prepare_text("安全\n生产\t月", TextKind::ticker).text, U"安全 生产 月");
+  EXPECT_TRUE(prepare_text("安全\n生产", TextKind::slogan).problems.empty());
+}
+
+TEST(HostileText, TheStopFlagEndsALayoutAtOnce) {
+  std::atomic<bool> stop{false};
+  fonts().set_stop_flag(&stop);
+  fonts().set_layout_budget(std::chrono::hours(1));
+  std::string text;
+  while (text.size() < 3'000) text += "人人讲安全、个个会应急，畅通生命通道。";
+  // Set before: nothing but the first, smallest layout.
+  stop = true;
+  TextLayout l;
+  EXPECT_LT(seconds_of([&] { l = fit_text(fonts(), text, 3582, 1902, 1902); }), 0.5);
+  EXPECT_TRUE(l.stopped);
+  // Set from another thread (as a SIGTERM handler would) while layouts run.
+  stop = false;
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    stop = true;
+  });
+  const double s = seconds_of([&] {
+    while (!stop) l = fit_text(fonts(), text, 3582, 1902, 1902);
+    l = fit_text(fonts(), text, 3582, 1902, 1902);
+  });
+  stopper.join();
+  EXPECT_TRUE(l.stopped);
+  EXPECT_LT(s, 1.0);
+  fonts().set_stop_flag(nullptr);
+  fonts().set_layout_budget(std::chrono::milliseconds(250));
+}
+
+TEST(HostileText, AnExhaustedBudgetGivesGreedyLinesWithAllTheText) {
+  fonts().set_layout_budget(std::chrono::milliseconds(0));
+  const std::string text = "进入车间必须佩戴安全帽，穿戴好劳动防护用品。";
+  const TextLayout l = fit_text(fonts(), text, 400, 400, 200);
+  fonts().set_layout_budget(std::chrono::milliseconds(250));
+  EXPECT_FALSE(l.balanced);
+  std::u32string joined;
+  for (const auto& line : l.lines) joined += line;
+  EXPECT_EQ(joined, utf8_to_u32(text));
+}
+
+// ---- The same rules in playlists (the loader that check and the player share) ----
+
+PlaylistFileResult load_with(const std::string& items) {
+  LoadOptions o;
+  o.media_root = fs::temp_directory_path();
+  return load_playlist_text("[campaign]\nid = \"c\"\n" + items, "p.toml", o);
+}
+
+std::string all_messages(const PlaylistFileResult& r) {
+  std::string out;
+  for (const Diagnostic& d : r.diagnostics) out += d.format() + "\n";
+  return out;
+}
+
+TEST(TextRules, PlaylistsOverTheLimitsAreRefusedNamingThePlace) {
+  const auto long_slogan = load_with("[[item]]\nid = \"s\"\ntype = \"slogan\"\ntext = \"" +
+                                     std::string(1'001, 'A') + "\"\n");
+  EXPECT_FALSE(long_slogan.campaign);
+  EXPECT_NE(all_messages(long_slogan).find("p.toml:6:8: error: the slogan is longer than 1000 characters"),
+            std::string::npos)
+      << all_messages(long_slogan);
+  EXPECT_TRUE(load_with("[[item]]\nid = \"s\"\ntype = \"slogan\"\ntext = \"" + std::string(1'000, 'A') +
+                        "\"\n").campaign);
+
+  std::string many = "[[item]]\nid = \"s\"\ntype = \"slogan\"\ntext = \"安全\"\n[ticker]\ntext = [";
+  for (int i = 0; i < 10'000; ++i) many += "\"安全生产\",";
+  many += "]\n";
+  PlaylistFileResult r;
+  EXPECT_LT(seconds_of([&] { r = load_with(many); }), 2.0);
+  EXPECT_FALSE(r.campaign);
+  EXPECT_NE(all_messages(r).find("the ticker has 10000 texts; at most 50"), std::string::npos) << all_messages(r);
+
+  const auto control = load_with("[[item]]\nid = \"s\"\ntype = \"slogan\"\ntext = \"安全\\u0007生产\"\n");
+  EXPECT_FALSE(control.campaign);
+  EXPECT_NE(all_messages(control).find("p.toml:6:8: error: control character U+0007"), std::string::npos)
+      << all_messages(control);
+  EXPECT_NE(all_messages(control).find("at character 3"), std::string::npos);
+
+  const auto invisible = load_with("[[item]]\nid = \"s\"\ntype = \"slogan\"\ntext = \"\\u200B\\u200B\"\n");
+  EXPECT_FALSE(invisible.campaign);
+  EXPECT_NE(all_messages(invisible).find("nothing visible"), std::string::npos) << all_messages(invisible);
+
+  std::string marks = "[[item]]\nid = \"s\"\ntype = \"slogan\"\ntext = \"安";
+  for (int i = 0; i < 6; ++i) marks += "\\u0301";
+  const auto warned = load_with(marks + "\"\n");
+  EXPECT_TRUE(warned.campaign) << "extra combining marks are a warning";
+  EXPECT_NE(all_messages(warned).find("warning: more than 4 combining marks"), std::string::npos)
+      << all_messages(warned);
+}
+
+}  // namespace
+}  // namespace signage
+
+namespace signage {
+namespace {
+
+TEST(TextRules, CheckDrawsEachTextAsThePlayerWould) {
+  const auto loaded = load_with(
+      "[[item]]\nid = \"phone\"\ntype = \"slogan\"\ntext = \"☎️ 安全生产举报电话 12350\"\n"
+      "[[item]]\nid = \"box\"\ntype = \"slogan\"\ntext = \"\\uE000\"\n"
+      "[ticker]\ntext = [\"发现安全生产风险隐患，请拨打举报电话 12350\"]\n");
+  ASSERT_TRUE(loaded.campaign) << all_messages(loaded);
+  const auto diags = check_campaign_texts(fonts(), *loaded.campaign);
+  // The telephone slogan and the ticker draw; the private-use character has no glyph
+  // (a warning: it shows as a box).
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags[0].severity, Severity::warning);
+  EXPECT_EQ(diags[0].where.line, 7);  // the item's [[item]]
+  EXPECT_NE(diags[0].message.find("c/box: no installed font has"), std::string::npos) << diags[0].message;
+
+  // A text that draws nothing, built directly (the loader refuses such text first;
+  // check draws what passed it).
+  Campaign c;
+  c.id = "c";
+  Item blank;
+  blank.id = "blank";
+  blank.type = ItemType::slogan;
+  blank.text = "\u200B\u3000";
+  c.items.push_back(blank);
+  const auto refused = check_campaign_texts(fonts(), c);
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].severity, Severity::error);
+  EXPECT_NE(refused[0].message.find("c/blank: the text draws nothing"), std::string::npos) << refused[0].message;
 }
 
 }  // namespace

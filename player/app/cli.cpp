@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "app/check_lines.h"
 #include "app/player.h"
 #include "app/root_guard.h"
 #include "core/i18n.h"
@@ -25,6 +26,7 @@
 #include "watch/drop_report.h"
 #include "watch/last_good.h"
 #include "playlist/loader.h"
+#include "text/text.h"
 
 namespace signage {
 
@@ -326,6 +328,20 @@ void print_check_report(const DropReport& d, const TimeZone& zone, Instant now, 
   }
 }
 
+// The slogans and ticker texts of a playlist that loaded, laid out and drawn as the
+// player would (text.h, check_campaign_texts); the fonts are opened on first use.
+// False when one draws nothing.
+bool texts_draw(std::optional<FontSet>& fonts, const Campaign& c, std::ostream& err) {
+  if (!fonts) {
+    auto opened = FontSet::open("");
+    if (!opened) return true;  // no font on this machine: the player's start-up says so
+    fonts.emplace(std::move(*opened));
+  }
+  const auto diags = check_campaign_texts(*fonts, c);
+  print(err, diags);
+  return !has_errors(diags);
+}
+
 // signage check: every error (exit 1), and warnings for whatever would keep an item
 // off the screen. The device config ([limits], [emergency], [screen] timezone) is
 // --config, else the system one if present.
@@ -333,6 +349,7 @@ int run_check(const std::vector<std::string>& paths, const std::string& media, c
               const std::string& at, std::ostream& out, std::ostream& err) {
   const auto cfg = load_config(config, err);
   if (!cfg) return 1;
+  std::optional<FontSet> fonts;
   bool ok = true;
   const auto zone = screen_time_zone(*cfg);
   Instant now = SystemClock().now();
@@ -354,8 +371,16 @@ int run_check(const std::vector<std::string>& paths, const std::string& media, c
     o.media_root = !media.empty() ? fs::path(media) : (is_dir ? fs::path(p) : fs::path(p).parent_path());
     if (o.media_root.empty()) o.media_root = ".";
     // A folder: exactly what would happen if it were the drop folder now.
-    const DropReport d = is_dir ? describe_drop(p, o, now, *zone, checks)
+    DropReport d = is_dir ? describe_drop(p, o, now, *zone, checks)
                                 : describe_playlist_file(p, o, now, *zone, checks);
+    // Every slogan and ticker text laid out and drawn as the player would: one that
+    // draws nothing refuses its file.
+    for (DropFileReport& f : d.files) {
+      if (!f.valid) continue;
+      if (auto loaded = load_playlist_file(f.file, o); loaded.campaign && !texts_draw(fonts, *loaded.campaign, err)) {
+        f.valid = false;
+      }
+    }
     print_check_report(d, *zone, now, is_dir, out, err);
     ok = ok && !has_errors(d.folder_diagnostics) &&
          std::all_of(d.files.begin(), d.files.end(),
@@ -405,7 +430,8 @@ struct CliOptions {
   double speed = 1.0;
   // check
   std::vector<std::string> check_paths;
-  std::string check_media, check_config, check_at;
+  std::string check_media, check_config, check_at, check_size;
+  bool check_lines = false, check_json = false;
   // verify
   std::vector<std::string> verify_dirs;
   std::string verify_db, verify_screen;
@@ -472,6 +498,18 @@ void declare_play(CLI::App& app, CliOptions& o, Subcommands& s) {
       ->check(CLI::Range(0.01, 10000.0));
 }
 
+// `signage check --lines`: the config and output size, then app/check_lines.h.
+int check_lines(const CliOptions& o, std::ostream& out, std::ostream& err) {
+  const auto cfg = load_config(o.check_config, err);
+  if (!cfg) return 1;
+  CheckLinesOptions l{o.check_paths, o.check_media, cfg->width, cfg->height, o.check_json};
+  if (!o.check_size.empty() && !parse_size(o.check_size, l.width, l.height)) {
+    err << "signage: " << fmt(_("--size must be WIDTHxHEIGHT, e.g. 1920x1080, not {1}"), o.check_size) << "\n";
+    return 2;
+  }
+  return run_check_lines(l, *cfg, out, err);
+}
+
 void declare_tools(CLI::App& app, CliOptions& o, Subcommands& s) {
   s.check = app.add_subcommand("check", _("Check playlist files or folders before dropping them"));
   s.check->add_option("paths", o.check_paths, _("Playlist files or folders"))->required();
@@ -483,6 +521,12 @@ void declare_tools(CLI::App& app, CliOptions& o, Subcommands& s) {
   s.check->add_option("--at", o.check_at,
                       _("Check as of this moment instead of now (what is on screen, campaigns over or not yet "
                         "started), e.g. 2024-06-16T10:00+08:00"));
+  s.check->add_flag("--lines", o.check_lines,
+                    _("Show how each slogan will be broken: its zone, font size and lines, as the player lays "
+                      "them out"));
+  s.check->add_option("--size", o.check_size, _("With --lines: the output size, e.g. 1080x1920 (default: the "
+                                                "config's display size, else 1920x1080)"));
+  s.check->add_flag("--json", o.check_json, _("With --lines: one JSON object per slogan (JSON Lines)"));
 
   s.verify = app.add_subcommand("verify", _("Check the integrity of play journals (exit 1 when broken)"));
   s.verify->add_option("dirs", o.verify_dirs, _("Journal folders, or central log folders or files"));
@@ -620,6 +664,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     out << "signage " << SIGNAGE_VERSION << "\n";
     return 0;
   }
+  if (s.check->parsed() && o.check_lines) return check_lines(o, out, err);
   if (s.check->parsed()) return run_check(o.check_paths, o.check_media, o.check_config, o.check_at, out, err);
   if (s.verify->parsed()) return run_verify(o.verify_dirs, o.verify_db, o.verify_screen, out, err);
   if (s.report->parsed()) {

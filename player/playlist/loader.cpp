@@ -13,6 +13,7 @@
 #include "core/i18n.h"
 #include "core/text_util.h"
 #include "playlist/toml_check.h"
+#include "text/prepare.h"
 
 namespace signage {
 
@@ -44,6 +45,21 @@ constexpr std::int64_t kMaxPriority = 1000;
 
 
 // What a [defaults].style or an item's style says; absent keys inherit.
+// The text rules (text/prepare.h: limits, control characters, combining marks,
+// nothing visible) reported at the text's node. False when the text is refused.
+bool check_text_rules(const toml::node& at, std::string_view text, TextKind kind, Reporter& r) {
+  bool ok = true;
+  for (const TextProblem& p : prepare_text(text, kind).problems) {
+    if (p.is_error()) {
+      r.error(at, p.message);
+      ok = false;
+    } else {
+      r.warning(at, p.message);
+    }
+  }
+  return ok;
+}
+
 struct StyleOverride {
   std::optional<Rgb> background;
   std::optional<Rgb> color;
@@ -276,10 +292,17 @@ class PlaylistReader {
         r_.error(e, _("ticker text is empty; write something to scroll or remove it"));
         return;
       }
+      if (!check_text_rules(e, text, TextKind::ticker, r_)) return;
       ticker.texts.push_back(std::move(text));
     };
     if (const auto* a = n.as_array()) {
       if (a->empty()) r_.error(n, _("'text' is an empty list; give at least one text to scroll"));
+      if (a->size() > kMaxTickerTexts) {
+        r_.error(n, fmt(_("the ticker has {1} texts; at most {2} are allowed: join short ones or move some to "
+                          "another campaign"),
+                        a->size(), kMaxTickerTexts));
+        return;
+      }
       for (const toml::node& e : *a) add(e);
     } else if (n.is_string()) {
       add(n);
@@ -379,7 +402,7 @@ class PlaylistReader {
           r_.error(*t.get("text"), _("'text' is not valid UTF-8; save the file as UTF-8"));
         } else if (text->find_first_not_of(" \t\r\n") == std::string::npos) {
           r_.error(*t.get("text"), _("'text' is empty; a slogan needs something to show"));
-        } else {
+        } else if (check_text_rules(*t.get("text"), *text, TextKind::slogan, r_)) {
           item.text = *text;
         }
       }

@@ -233,8 +233,7 @@ Result<TickerBand> TickerBand::make(Display& display, FontSet& fonts, const Tick
   const int gap = 2 * h;
   double offset = 0;
   for (const std::string& text : spec.texts) {
-    // One line: laid out in a box far wider than any text.
-    const TextLayout layout = fit_text(fonts, text, 1 << 20, box_h, box_h, spec.style.weight);
+    const TextLayout layout = fit_line(fonts, text, box_h, box_h, spec.style.weight);
     const int tw = std::max(1, layout.width);
     auto img = draw_text(fonts, layout, tw, box_h, spec.style.color, spec.style.weight);
     if (!img) return Error("cannot draw ticker text " + text, img.error());

@@ -281,6 +281,11 @@ class IdleView final : public View {
 
 }  // namespace
 
+Rect slogan_text_box(int w, int h, int margin_percent) {
+  const int m = margin_for(w, h, margin_percent);
+  return Rect{m, m, w - 2 * m, h - 2 * m};
+}
+
 Scene::Scene(Display& display, FontSet& fonts, const TimeZone& zone, SceneOptions options)
     : display_(display),
       fonts_(fonts),
@@ -326,9 +331,7 @@ Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& ite
           if (t) bg.emplace(std::move(*t));
         }
       }
-      const int w = target.width(), h = target.height();
-      const int m = margin_for(w, h, item.style.margin);
-      const Rect box{m, m, w - 2 * m, h - 2 * m};
+      const Rect box = slogan_text_box(target.width(), target.height(), item.style.margin);
       auto text = TextBlock::make(target, fonts_, item.text, box, item.style.color, box.h, item.style.weight);
       if (!text) return Error("cannot show " + what, text.error());
       if (decoding) {

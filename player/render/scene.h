@@ -166,4 +166,8 @@ class Stage {
 // "2024年6月16日 星期日"
 std::string chinese_date(const LocalTime& t);
 
+// Where a slogan's text goes in a zone of w x h: inside the style's margin (percent
+// of the shorter side; -1: the default, 6 %).
+Rect slogan_text_box(int w, int h, int margin_percent);
+
 }  // namespace signage

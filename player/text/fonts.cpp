@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/text_util.h"
+#include "text/prepare.h"
 #include "text/text.h"
 
 namespace signage {
@@ -461,18 +462,20 @@ TextLayout fit_text(FontSet& fonts, std::string_view utf8_text, int box_w, int b
   FontSet::Impl& impl = fonts.impl();
   const WeightScope scope(impl, weight);
   const LayoutControl ctl(LayoutControl::Clock::now() + impl.budget, impl.stop);
-  const std::u32string text = utf8_to_u32(utf8_text);
+  const std::u32string text = prepare_text(utf8_text, TextKind::slogan).text;
   auto at = [&](int size) { return layout_at(impl, text, box_w, box_h, size, ctl); };
   auto quality = [](const TextLayout& l) { return !l.fits ? -1 : (l.clean ? 1 : 0) + (l.clean && l.even ? 1 : 0); };
 
   const int lo = std::max(1, std::min(8, max_size_px));
   const int hi = std::max(lo, max_size_px);
   TextLayout best = at(lo);
-  if (!best.fits) return best;  // too much text: the smallest size, overflowing
+  best.stopped = ctl.cancelled();
+  if (!best.fits || best.stopped) return best;  // too much text: the smallest size, overflowing
   search_sizes(lo, hi, best, at, [&](const TextLayout& l) { return quality(l) >= 0; }, ctl);
-  // A smaller size rather than uneven lines (down to 70 %) or bad breaks (85 %):
-  // sizes tried downwards in steps of about 1.5 %.
-  for (const auto& [want, percent] : {std::pair{2, 70}, std::pair{1, 85}}) {
+  // A smaller size rather than uneven lines (down to 70 %) or bad breaks (50 %: a
+  // number run or a word is never cut while a smaller size keeps it whole): sizes
+  // tried downwards in steps of about 1.5 %.
+  for (const auto& [want, percent] : {std::pair{2, 70}, std::pair{1, 50}}) {
     if (quality(best) >= want) break;
     const int floor = std::max(lo, best.size_px * percent / 100);
     bool found = false;
@@ -487,11 +490,46 @@ TextLayout fit_text(FontSet& fonts, std::string_view utf8_text, int box_w, int b
     if (found) break;
   }
   // The estimate may be off by a pixel or two: measure as drawn, a size down if needed.
+  if (ctl.cancelled()) {
+    best.stopped = true;
+    return best;
+  }
   for (int size = best.size_px, tries = 0; size >= lo && tries < 8; size -= std::max(1, size / 50), ++tries) {
     TextLayout exact = layout_at(impl, text, box_w, box_h, size, ctl, true);
-    if (exact.fits || size == lo) return exact;
+    exact.stopped = ctl.cancelled();
+    if (exact.fits || size == lo || exact.stopped) return exact;
   }
   return layout_at(impl, text, box_w, box_h, lo, ctl, true);
+}
+
+TextLayout fit_line(FontSet& fonts, std::string_view utf8_text, int box_h, int max_size_px, FontWeight weight) {
+  FontSet::Impl& impl = fonts.impl();
+  const WeightScope scope(impl, weight);
+  TextLayout layout;
+  layout.lines.push_back(prepare_text(utf8_text, TextKind::ticker).text);
+  // The line height grows with the size: start from the estimate, then step to the
+  // largest size whose measured line height fits.
+  const int max_size = std::max(1, max_size_px);
+  int size = max_size;
+  const int skip_at_max = impl.metrics(layout.lines, size, true).line_skip;
+  if (skip_at_max > box_h) size = std::max(1, static_cast<int>(static_cast<long long>(size) * box_h / skip_at_max));
+  auto skip = [&](int s) { return impl.metrics(layout.lines, s).line_skip; };
+  while (size < max_size && skip(size + 1) <= box_h) ++size;
+  while (size > 1 && skip(size) > box_h) --size;
+  layout.height = skip(size);
+  layout.size_px = size;
+  layout.width = impl.line_width(layout.lines.front(), size);
+  layout.fits = layout.height <= box_h;
+  return layout;
+}
+
+bool has_glyph(FontSet& fonts, char32_t c) {
+  FontSet::Impl& impl = fonts.impl();
+  for (std::size_t i : impl.chains[0]) {
+    TTF_Font* f = impl.font(i, 16);
+    if (f && TTF_GlyphIsProvided32(f, static_cast<Uint32>(c)) != 0) return true;
+  }
+  return false;
 }
 
 namespace {

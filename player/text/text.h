@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/diagnostic.h"
 #include "core/error.h"
 #include "media/image.h"
 #include "playlist/model.h"
@@ -133,14 +134,34 @@ struct TextLayout {
   bool clean = true;      // no break inside a word, no kinsoku breach, no 1-2 character last line
   bool even = true;       // in each paragraph the shortest line is at least half the longest
   bool balanced = true;   // false: the layout's time ran out or it was stopped (greedy lines)
+  bool stopped = false;   // the set's stop flag was set: the layout is whatever was done
 };
 
-// The largest size (up to `max_size_px`) at which `text` fits `box_w` x `box_h`
-// with balanced lines: a size down to 70 % of the largest that fits at all is
-// preferred to uneven lines or bad breaks, down to 85 % to bad breaks (inside a
-// word, a last line of one or two characters). Laid out with the chain of `weight`.
+// The largest size (up to `max_size_px`) at which the slogan `text` fits `box_w` x
+// `box_h` with balanced lines: a size down to 70 % of the largest that fits at all is
+// preferred to uneven lines or bad breaks, down to 50 % to bad breaks (inside a
+// word or a number run, a last line of one or two characters). Laid out with the
+// chain of `weight`.
+// The text is prepared first (text/prepare.h: invisible and control characters
+// dropped, cut at kMaxSloganChars), so no input costs more than the limit's layout;
+// the set's budget and stop flag bound it further.
 TextLayout fit_text(FontSet& fonts, std::string_view utf8_text, int box_w, int box_h,
                     int max_size_px, FontWeight weight = FontWeight::regular);
+
+// One line of ticker text at the largest size (up to `max_size_px`) whose line
+// height fits `box_h`; no breaking, so linear in the text (prepared as a ticker
+// text: cut at kMaxTickerChars).
+TextLayout fit_line(FontSet& fonts, std::string_view utf8_text, int box_h, int max_size_px,
+                    FontWeight weight = FontWeight::regular);
+
+// Whether any font of the regular chain has a glyph for `c` (else it shows as a box).
+bool has_glyph(FontSet& fonts, char32_t c);
+
+// What `signage check` says about a campaign's slogans and ticker texts, laid out
+// and drawn as the player would: an error for a text that draws nothing, a warning
+// for each character no installed font has. (Limits and control characters are the
+// loader's, text/prepare.h.)
+std::vector<Diagnostic> check_campaign_texts(FontSet& fonts, const Campaign& c);
 
 // Draws a layout centred, each line centred, onto a transparent image of box size.
 // `weight` must be the one the layout was fitted with.
