@@ -83,7 +83,9 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # libxlsxwriter4: `signage report --format xlsx` (dpkg-shlibdeps finds it too; named
 # here so that the package says so even where the binary is linked another way).
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, fontconfig, fonts-wqy-microhei | fonts-noto-cjk, libxlsxwriter4")
+# fonts-noto-cjk: Noto Sans CJK SC with a real bold face; wqy-microhei also works (the
+# bold styles then use synthetic bold, which the start-up log says).
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, fontconfig, fonts-noto-cjk | fonts-wqy-microhei, libxlsxwriter4")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "cage, xinit, xserver-xorg-core, va-driver-all")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${SIGNAGE_PKG_DIR}/debian/conffiles ${SIGNAGE_PKG_DIR}/debian/postinst

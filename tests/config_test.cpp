@@ -307,5 +307,40 @@ TEST(DeviceConfig, ScreenOrganisationLocationAndContact) {
   EXPECT_EQ(r.diagnostics[0].format().rfind(bad.string() + ":3:16: error:", 0), 0u) << dump(r.diagnostics);
 }
 
+TEST(DeviceConfig, ScreenTimeZoneAndLanguage) {
+  TempDir dir;
+  const auto r = load_device_config(
+      dir.write("signage.toml", "[screen]\nid = \"a\"\ntimezone = \"Asia/Shanghai\"\nlanguage = \"zh-CN\"\n"));
+  ASSERT_TRUE(r.config) << dump(r.diagnostics);
+  EXPECT_EQ(r.config->timezone, "Asia/Shanghai");
+  ASSERT_TRUE(r.config->zone);
+  EXPECT_EQ(r.config->language, Language::zh_CN);
+  // 2024-06-16T02:00Z is 10:00 in Shanghai, whatever the box's zone.
+  const Instant t = Instant(std::chrono::sys_days(std::chrono::year(2024) / 6 / 16).time_since_epoch() + 2h);
+  EXPECT_EQ(screen_time_zone(*r.config)->to_local(t).time_of_day, 10h);
+
+  const auto none = load_device_config(dir.write("none.toml", "[screen]\nid = \"a\"\n"));
+  ASSERT_TRUE(none.config);
+  EXPECT_FALSE(none.config->zone);
+  EXPECT_FALSE(none.config->language);
+  EXPECT_TRUE(screen_time_zone(*none.config));  // the box's
+
+  const auto bad = load_device_config(
+      dir.write("bad.toml", "[screen]\ntimezone = \"北京时间\"\nlanguage = \"fr\"\n[paths]\ntimezone = \"x\"\n"));
+  EXPECT_FALSE(bad.config);
+  ASSERT_EQ(bad.diagnostics.size(), 3u) << dump(bad.diagnostics);
+  EXPECT_NE(bad.diagnostics[0].format().find(":2:12: error: '北京时间' is not a time zone name; for China (Beijing "
+                                             "time) write timezone = \"Asia/Shanghai\""),
+            std::string::npos)
+      << dump(bad.diagnostics);
+  EXPECT_NE(bad.diagnostics[1].format().find(":3:12: error: bad language 'fr'"), std::string::npos);
+  EXPECT_NE(bad.diagnostics[2].format().find(":5:1: error: unknown key 'timezone' in [paths]"), std::string::npos);
+
+  const auto unknown = load_device_config(dir.write("unknown.toml", "[screen]\ntimezone = \"Asia/Beijin\"\n"));
+  EXPECT_FALSE(unknown.config);
+  ASSERT_EQ(unknown.diagnostics.size(), 1u);
+  EXPECT_NE(unknown.diagnostics[0].message.find("Asia/Shanghai"), std::string::npos) << dump(unknown.diagnostics);
+}
+
 }  // namespace
 }  // namespace signage

@@ -21,6 +21,7 @@
 #include "journal/central.h"
 #include "journal/evidence.h"
 #include "journal/journal.h"
+#include "journal/play_state.h"
 #include "journal/report.h"
 #include "journal/report_render.h"
 #include "journal/report_tables.h"
@@ -549,6 +550,115 @@ TEST(Downscale, AveragesTheSourcePixelsEachOutputPixelCovers) {
   EXPECT_EQ(out.rgba[4], 60);  // (200+40+0+0)/4
   EXPECT_EQ(out.rgba[3], 255);
   EXPECT_EQ(downscale_to_width(img, 480).width, 4);  // never scaled up
+}
+
+// ------------------------------------------------------------------ crash evidence
+
+class PlayStateTest : public JournalTest {
+ protected:
+  PlayRecord slogan(Instant shown) {
+    PlayRecord p;
+    p.screen = "lobby-1";
+    p.campaign = "2024-safety-month";
+    p.item = "theme";
+    p.item_type = "slogan";
+    p.text = "人人讲安全、个个会应急";
+    p.start = format_iso8601(zone->to_local(shown));
+    p.planned_s = 12;
+    return p;
+  }
+  // What a start after the run before would append, then appended (as the player does).
+  std::vector<json> restart(Journal& j, Instant now) {
+    PlayStateFile state(tmp.path(), *zone, io);
+    auto recs = state.recover(now);
+    EXPECT_TRUE(recs.ok()) << (recs.ok() ? "" : recs.error().what());
+    for (const auto& r : *recs) EXPECT_TRUE(j.append(r, now).ok());
+    return *recs;
+  }
+};
+
+TEST_F(PlayStateTest, FirstStartAndCleanStopRecordNothing) {
+  const Instant t0 = at("2024-06-16T10:00:00+08:00");
+  Journal j = open_journal(t0);
+  EXPECT_TRUE(restart(j, t0).empty()) << "no file: first start";
+  PlayStateFile state(tmp.path(), *zone, io);
+  ASSERT_TRUE(state.recover(t0).ok());
+  ASSERT_TRUE(state.playing(slogan(t0), t0).ok());
+  ASSERT_TRUE(state.stopped(t0 + 5s).ok());
+  EXPECT_TRUE(restart(j, t0 + 10s).empty()) << slurp(state.path());
+}
+
+TEST_F(PlayStateTest, KilledMidPlayGivesUncleanStopAndAnEstimatedInterruptedPlay) {
+  const Instant t0 = at("2024-06-16T10:00:00+08:00");
+  {
+    Journal j = open_journal(t0);
+    ASSERT_TRUE(j.append(event_record("start", zone->to_local(t0)), t0).ok());
+    PlayStateFile state(tmp.path(), *zone, io, 1s);
+    ASSERT_TRUE(state.recover(t0).ok());
+    ASSERT_TRUE(state.playing(slogan(t0 + 100ms), t0 + 100ms).ok());
+    ASSERT_TRUE(state.alive(t0 + 3s).ok());
+    ASSERT_TRUE(state.alive(t0 + 3500ms).ok()) << "not written: within the interval";
+    // A ticker pass written later than the state file's last update.
+    ASSERT_TRUE(j.append(event_record("media_error", zone->to_local(t0 + 4200ms)), t0 + 4200ms).ok());
+  }  // kill -9: nothing more is written
+  Journal j = open_journal(t0 + 60s);
+  const auto recs = restart(j, t0 + 60s);
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(recs[0]["type"], "unclean_stop");
+  EXPECT_EQ(recs[0]["last_alive"], "2024-06-16T10:00:04.200+08:00") << "the journal's last line is later";
+  EXPECT_EQ(recs[0]["last_alive_from"], "journal");
+  EXPECT_EQ(recs[0]["previous_start"], "2024-06-16T10:00:00.000+08:00");
+  EXPECT_EQ(recs[1]["type"], "play");
+  EXPECT_EQ(recs[1]["outcome"], "interrupted");
+  EXPECT_EQ(recs[1]["item"], "theme");
+  EXPECT_EQ(recs[1]["text"], "人人讲安全、个个会应急");
+  EXPECT_EQ(recs[1]["start"], "2024-06-16T10:00:00.100+08:00");
+  EXPECT_EQ(recs[1]["end"], "2024-06-16T10:00:04.200+08:00");
+  EXPECT_DOUBLE_EQ(recs[1]["shown_s"].get<double>(), 4.1);
+  EXPECT_EQ(recs[1]["end_estimated"], true);
+  EXPECT_TRUE(verify_journal(tmp.path()).ok) << verify_journal(tmp.path()).summary();
+  const auto again = restart(j, t0 + 70s);  // the run that recovered never stopped either
+  ASSERT_EQ(again.size(), 1u) << "the interrupted play is recorded once";
+  EXPECT_EQ(again[0]["type"], "unclean_stop");
+}
+
+TEST_F(PlayStateTest, EstimateNeverPassesThePlannedEndNorRepeatsARecordedPlay) {
+  const Instant t0 = at("2024-06-16T10:00:00+08:00");
+  {
+    PlayStateFile state(tmp.path(), *zone, io, 1s);
+    ASSERT_TRUE(state.recover(t0).ok());
+    ASSERT_TRUE(state.playing(slogan(t0), t0).ok());
+    ASSERT_TRUE(state.alive(t0 + 40s).ok());  // a frozen loop's last write, past the 12 s
+  }
+  Journal j = open_journal(t0 + 60s);
+  auto recs = restart(j, t0 + 60s);
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(recs[0]["last_alive_from"], "state file");
+  EXPECT_DOUBLE_EQ(recs[1]["shown_s"].get<double>(), 12.0);
+
+  // Killed after the play's own record was written, before the next play began.
+  {
+    PlayStateFile state(tmp.path(), *zone, io, 1s);
+    ASSERT_TRUE(state.recover(t0 + 100s).ok());
+    PlayRecord p = slogan(t0 + 100s);
+    ASSERT_TRUE(state.playing(p, t0 + 100s).ok());
+    p.end = format_iso8601(zone->to_local(t0 + 112s));
+    p.shown_s = 12;
+    ASSERT_TRUE(j.append(play_record(p), t0 + 112s).ok());
+  }
+  recs = restart(j, t0 + 200s);
+  ASSERT_EQ(recs.size(), 1u) << "the unclean stop only: the play is in the journal";
+  EXPECT_EQ(recs[0]["type"], "unclean_stop");
+}
+
+TEST_F(PlayStateTest, ATornStateFileStillSaysTheStopWasUnclean) {
+  const Instant t0 = at("2024-06-16T10:00:00+08:00");
+  spit(tmp.path() / kPlayStateFile, "{\"state\":\"play");
+  Journal j = open_journal(t0);
+  const auto recs = restart(j, t0);
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0]["type"], "unclean_stop");
+  EXPECT_EQ(recs[0]["state"], "unreadable");
 }
 
 TEST_F(JournalTest, EvidencePictureIsSmallRateLimitedAndPruned) {
@@ -1172,7 +1282,8 @@ TEST_F(ReportDayTest, ContentCannotBecomeMarkupOrAFormula) {
                          "=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)"};
   int i = 0;
   for (const char* text : texts) {
-    p.item = i++ == 0 ? "\tTAB" : "i" + std::to_string(i);
+    p.item = i == 0 ? "\tTAB" : i == 1 ? "\r=CR" : "i" + std::to_string(i);
+    ++i;
     p.text = text;
     ASSERT_TRUE(j.append(play_record(p), at("2024-06-16T08:00:12+08:00")).ok());
   }
@@ -1189,7 +1300,7 @@ TEST_F(ReportDayTest, ContentCannotBecomeMarkupOrAFormula) {
     const auto col = static_cast<std::size_t>(std::find(rows[0].begin(), rows[0].end(), head) - rows[0].begin());
     for (const auto& row : rows) contents.insert(row[col]);
   }
-  for (const char* cell : {"'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "'\tTAB"}) {
+  for (const char* cell : {"'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "'\tTAB", "'\r=CR"}) {
     EXPECT_TRUE(contents.count(cell)) << cell;
   }
 }

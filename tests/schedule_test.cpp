@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/time.h"
+#include "playlist/loader.h"
 #include "playlist/model.h"
 #include "schedule/scheduler.h"
 
@@ -691,6 +692,80 @@ TEST(SchedulePerformance, TwentyCampaignsOfFiftyItems) {
 #endif
   EXPECT_GT(shows, 0);
   RecordProperty("elapsed_us", std::to_string(duration_cast<microseconds>(elapsed).count()));
+}
+
+// ---- campaign time zones ----
+
+TEST(ScheduleZones, CampaignHoursAreReadInTheCampaignsZoneOnAUtcBox) {
+  auto shanghai = time_zone_named("Asia/Shanghai");
+  ASSERT_TRUE(shanghai.ok()) << shanghai.error().what();
+  const auto utc = utc_time_zone();
+  Campaign c = make_campaign("month", 10, {make_item("a", seconds(10))}, hours_when({window(8, 0, 22, 0)}));
+  c.zone = *shanghai;
+  PlaylistSet set;
+  set.campaigns.push_back(c);
+  // 07:59:50 in Shanghai is 23:59:50 UTC the day before: not yet, and the answer
+  // holds exactly until 08:00 Shanghai time.
+  const auto before = schedule_at(set, at("2024-06-15T23:59:50Z", *utc), *utc);
+  EXPECT_FALSE(before.showing);
+  EXPECT_EQ(before.until, at("2024-06-16T08:00+08:00", *utc));
+  const auto after = schedule_at(set, at("2024-06-16T00:00:05Z", *utc), *utc);
+  ASSERT_TRUE(after.showing);
+  EXPECT_EQ(after.showing->start, at("2024-06-16T08:00+08:00", *utc));
+  // 22:00 Shanghai is 14:00 UTC: over.
+  EXPECT_FALSE(schedule_at(set, at("2024-06-16T14:00:01Z", *utc), *utc).showing);
+}
+
+TEST(ScheduleZones, CampaignsInDifferentZonesShareOneScreen) {
+  auto shanghai = time_zone_named("Asia/Shanghai");
+  auto berlin = time_zone_named("Europe/Berlin");
+  ASSERT_TRUE(shanghai.ok() && berlin.ok());
+  const auto utc = utc_time_zone();
+  Campaign east = make_campaign("east", 10, {make_item("e", seconds(10))}, hours_when({window(9, 0, 10, 0)}));
+  east.zone = *shanghai;
+  Campaign west = make_campaign("west", 10, {make_item("w", seconds(10))}, hours_when({window(9, 0, 10, 0)}));
+  west.zone = *berlin;  // CEST in June: 07:00-08:00 UTC
+  Campaign screen = make_campaign("screen", 0, {make_item("s", seconds(10))}, hours_when({window(4, 0, 5, 0)}));
+  PlaylistSet set;
+  set.campaigns = {east, west, screen};
+  auto shown = [&](std::string_view iso) -> std::string {
+    const auto r = schedule_at(set, at(iso, *utc), *utc);
+    return r.showing ? set.campaigns[r.showing->campaign].id : "idle";
+  };
+  EXPECT_EQ(shown("2024-06-16T01:30Z"), "east");
+  EXPECT_EQ(shown("2024-06-16T04:30Z"), "screen");
+  EXPECT_EQ(shown("2024-06-16T07:30Z"), "west");
+  EXPECT_EQ(shown("2024-06-16T09:30Z"), "idle");
+  const auto r = schedule_at(set, at("2024-06-16T05:30Z", *utc), *utc);
+  EXPECT_EQ(r.until, at("2024-06-16T07:00Z", *utc));  // west's 09:00 in Berlin
+}
+
+// The README's preview of the sample playlists on a box whose zone is UTC: the
+// consultation day's picture (16 June only) is in the rotation at 10:00 Beijing time.
+TEST(ScheduleZones, SamplePlaylistsShowTheConsultationDayOnAUtcBox) {
+  LoadOptions o;
+  o.media_root = std::filesystem::path(SIGNAGE_SOURCE_DIR) / "assets";
+  const auto loaded = load_playlist_folder(std::filesystem::path(SIGNAGE_SOURCE_DIR) / "playlists", o);
+  ASSERT_TRUE(loaded.refused.empty());
+  const auto utc = utc_time_zone();
+  const Instant ten = at("2024-06-16T10:00+08:00", *utc);
+  const auto r = schedule_at(loaded.set, ten, *utc);
+  ASSERT_TRUE(r.showing);
+  const Campaign& c = loaded.set.campaigns[r.showing->campaign];
+  EXPECT_EQ(c.id, "2024-safety-month");
+  ASSERT_TRUE(c.zone);
+  bool consult_day = false;
+  for (Instant t = ten; t < ten + minutes(10); t += seconds(1)) {
+    const auto s = schedule_at(loaded.set, t, *utc);
+    consult_day = consult_day || (s.showing && loaded.set.campaigns[s.showing->campaign].items[s.showing->item].id ==
+                                                   "consult-day");
+  }
+  EXPECT_TRUE(consult_day);
+  // scripts/play --clock 2024-06-16T07:59:50+08:00: the campaign starts 10 s later.
+  const auto early = schedule_at(loaded.set, at("2024-06-16T07:59:50+08:00", *utc), *utc);
+  ASSERT_TRUE(early.showing);
+  EXPECT_EQ(loaded.set.campaigns[early.showing->campaign].id, "daily-safety");
+  EXPECT_LE(early.until, at("2024-06-16T08:00+08:00", *utc));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <set>
 #include <string>
@@ -59,22 +60,73 @@ TEST(CanBreakBetween, LatinAndMixed) {
 
 // ---- break_lines ----
 
-TEST(BreakLines, PullsACharacterDownRatherThanStartAtAPauseMark) {
-  // Five characters fit. "人人讲安全" then "、..." would start a line with 、, so
-  // 全 goes down with it.
-  EXPECT_EQ(lines_of(U"人人讲安全、个个会应急", 50), u32s({U"人人讲安", U"全、个个会", U"应急"}));
-  EXPECT_EQ(lines_of(U"安全。", 20), u32s({U"安", U"全。"}));
-}
-
-TEST(BreakLines, OpeningMarkGoesToTheNextLine) {
+TEST(BreakLines, BreaksAfterPauseMarksAndBetweenWordsNeverInsideThem) {
+  // The issue's examples: 个个会应急 and 安全 were cut, 、 ended a line half empty.
+  EXPECT_EQ(lines_of(U"人人讲安全、个个会应急", 70), u32s({U"人人讲安全、", U"个个会应急"}));
+  EXPECT_EQ(lines_of(U"人人讲安全、个个会应急", 50), u32s({U"人人讲", U"安全、个个", U"会应急"}));
+  EXPECT_EQ(lines_of(U"人人讲安全、个个会应急", 40), u32s({U"人人讲", U"安全、", U"个个", U"会应急"}));
+  EXPECT_EQ(lines_of(U"进入车间必须佩戴安全帽，穿戴好劳动防护用品。", 40),
+            u32s({U"进入车间", U"必须佩戴", U"安全帽，", U"穿戴好", U"劳动防护", U"用品。"}));
   EXPECT_EQ(lines_of(U"安全第一（重要）", 50), u32s({U"安全第一", U"（重要）"}));
 }
 
+TEST(BreakLines, NumbersDatesAndQuotationsStayWhole) {
+  EXPECT_EQ(lines_of(U"火警、急救、报警请拨打 119 · 120 · 110", 150),
+            u32s({U"火警、急救、报警请拨打", U"119 · 120 · 110"}));
+  EXPECT_EQ(lines_of(U"举报电话 0595-2288 6600", 140), u32s({U"举报电话", U"0595-2288 6600"}));
+  EXPECT_EQ(lines_of(U"6月16日安全生产咨询日", 50), u32s({U"6月16日", U"安全生产", U"咨询日"}));
+  EXPECT_EQ(lines_of(U"欢迎市民参加“安全生产月”宣传咨询活动", 70),
+            u32s({U"欢迎市民参加", U"“安全生产月”", U"宣传咨询活动"}));
+  // Longer than a line: a number run is cut after its separators.
+  EXPECT_EQ(lines_of(U"0595-2288 6600", 50), u32s({U"0595-", U"2288", U"6600"}));
+}
+
+TEST(BreakLines, LinesAreBalancedAndTheLastIsNeverOneOrTwoCharacters) {
+  const std::u32string texts[] = {
+      U"6月16日安全生产咨询日，欢迎市民参加“安全生产月”宣传咨询活动",
+      U"进入车间必须佩戴安全帽，穿戴好劳动防护用品。",
+      U"发现安全生产风险隐患，请拨打举报电话12350。",
+  };
+  for (const std::u32string& text : texts) {
+    for (int width = 40; width <= 160; width += 10) {
+      SCOPED_TRACE(u32_to_utf8(text) + " @ " + std::to_string(width));
+      const auto lines = lines_of(text, width);
+      ASSERT_GE(lines.size(), 1u);
+      if (lines.size() == 1) continue;
+      std::size_t shortest = 1000, longest = 0;
+      for (const auto& l : lines) {
+        shortest = std::min(shortest, l.size());
+        longest = std::max(longest, l.size());
+      }
+      EXPECT_GE(lines.back().size(), 3u) << u32_to_utf8(lines.back());
+      EXPECT_GE(shortest * 2 + 1, longest) << "shortest " << shortest << ", longest " << longest;
+    }
+  }
+}
+
 TEST(BreakLines, HangsOneMarkWhenTheLineHasNoLegalBreak) {
-  // "全。" cannot be split and is one character too wide: the 。 hangs.
+  // "全。" cannot be split and is wider than the line: the 。 hangs.
   EXPECT_EQ(lines_of(U"全。", 10), u32s({U"全。"}));
-  // Two marks cannot both hang: split by character, then the rest hangs.
-  EXPECT_EQ(lines_of(U"全。」", 10), u32s({U"全", U"。」"}));
+}
+
+TEST(BreakLines, FullWidthMarksAtALineEndTakeHalfAnEm) {
+  // 安全帽， is 35 px wide with its comma squeezed, so it fits 35.
+  EXPECT_EQ(lines_of(U"安全帽，穿戴好", 35), u32s({U"安全帽，", U"穿戴好"}));
+  EXPECT_TRUE(squeezed(U"安全，", 2));
+  EXPECT_TRUE(squeezed(U"安全。”好", 2));   // before another mark
+  EXPECT_FALSE(squeezed(U"安全，好", 2));   // inside a line: a full em
+  EXPECT_FALSE(squeezed(U"安全！", 2));     // centred marks keep their em
+}
+
+TEST(BreakClasses, RankWordsClausesAndSingleCharacterSegments) {
+  const std::u32string text = U"遵章守纪，系好安全带";
+  const Breaks b = break_classes(text);
+  ASSERT_EQ(b.cls.size(), text.size() + 1);
+  EXPECT_EQ(b.cls[5], BreakClass::clause);   // after ，
+  EXPECT_EQ(b.cls[4], BreakClass::never);    // before ，
+  EXPECT_EQ(b.cls[1], BreakClass::single);   // 遵|章: one-character segments
+  EXPECT_EQ(b.cls[8], BreakClass::inside);   // 安|全
+  EXPECT_LT(b.cls[9], BreakClass::word);     // 安全|带: keep 带 with its word
 }
 
 TEST(BreakLines, KinsokuHoldsOnRealSlogans) {
@@ -114,12 +166,12 @@ TEST(BreakLines, ExplicitNewlines) {
   EXPECT_TRUE(lines_of(U"", 1000).empty());
 }
 
-TEST(BreakLines, NumbersAndWordsStayWhole) {
+TEST(BreakLines, LatinWordsStayWholeUnlessLongerThanALine) {
   EXPECT_EQ(lines_of(U"举报电话12350", 70), u32s({U"举报电话", U"12350"}));
   EXPECT_EQ(lines_of(U"go e-bike", 60), u32s({U"go", U"e-bike"}));
-  // Alone wider than the line: split by character.
-  EXPECT_EQ(lines_of(U"e-bike", 40), u32s({U"e-bi", U"ke"}));
-  EXPECT_EQ(lines_of(U"1234567890", 30), u32s({U"123", U"456", U"789", U"0"}));
+  // Alone wider than the line: split by character, evenly.
+  EXPECT_EQ(lines_of(U"e-bike", 40), u32s({U"e-b", U"ike"}));
+  EXPECT_EQ(lines_of(U"1234567890", 30), u32s({U"123", U"456", U"78", U"90"}));
 }
 
 TEST(BreakLines, SpacesAtWrapsAreDropped) {
@@ -287,6 +339,152 @@ TEST(DrawText, MixedScriptsShareABaselineAndLinesStack) {
   ASSERT_TRUE(none.ok());
   EXPECT_EQ(ink_of(*none).count, 0);
   EXPECT_FALSE(draw_text(fonts(), layout, 0, 10, Rgb{}).ok());
+}
+
+}  // namespace
+}  // namespace signage
+
+namespace signage {
+namespace {
+
+// ---- The slogan corpus (tests/data/slogans.txt) at the screen shapes of the issue ----
+
+std::vector<std::string> corpus() {
+  std::vector<std::string> out;
+  std::ifstream in(std::string(SIGNAGE_SOURCE_DIR) + "/tests/data/slogans.txt");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    for (std::size_t at; (at = line.find("\\n")) != std::string::npos;) line.replace(at, 2, "\n");
+    out.push_back(line);
+  }
+  return out;
+}
+
+bool is_blank(char32_t c) { return c == U' ' || c == U'\u3000' || c == U'\t'; }
+
+// What a reader would object to in one layout; empty when there is nothing.
+std::vector<std::string> layout_faults(const std::u32string& text, const TextLayout& l, int box_w) {
+  std::vector<std::string> faults;
+  static const std::u32string no_start = U"，。、；：？！…）》」』】〕〉”’%";
+  static const std::u32string no_end = U"（《「『【〔〈“‘";
+  std::u32string joined, wanted;
+  for (char32_t c : text) {
+    if (!is_blank(c) && c != U'\n') wanted += c;
+  }
+  std::size_t pos = 0;           // where the next line starts in text
+  std::size_t para_start = 0;    // index in l.lines of the paragraph's first line
+  for (std::size_t i = 0; i < l.lines.size(); ++i) {
+    const std::u32string& line = l.lines[i];
+    const std::string u8 = u32_to_utf8(line);
+    for (char32_t c : line) {
+      if (!is_blank(c)) joined += c;
+    }
+    if (!line.empty() && no_start.find(line.front()) != std::u32string::npos) faults.push_back("starts with a closing mark: " + u8);
+    if (!line.empty() && no_end.find(line.back()) != std::u32string::npos) faults.push_back("ends with an opening mark: " + u8);
+    while (pos < text.size() && (is_blank(text[pos]) || text[pos] == U'\n')) ++pos;
+    const std::size_t start = text.find(line, pos);
+    if (start == std::u32string::npos) break;  // reported as lost text below
+    std::size_t end = start + line.size();
+    while (end < text.size() && is_blank(text[end])) ++end;
+    const bool para_end = end >= text.size() || text[end] == U'\n';
+    pos = end;
+    if (!para_end) {
+      // A wrap: inside a word only if the word alone is wider than a line.
+      std::size_t p0 = text.rfind(U'\n', start);
+      p0 = p0 == std::u32string::npos ? 0 : p0 + 1;
+      std::size_t p1 = text.find(U'\n', end);
+      p1 = p1 == std::u32string::npos ? text.size() : p1;
+      const std::u32string_view para = std::u32string_view(text).substr(p0, p1 - p0);
+      const Breaks b = break_classes(para);
+      const std::size_t at = end - p0;
+      if (b.cls[at] < BreakClass::single) {
+        std::size_t w0 = at, w1 = at;
+        while (w0 > 0 && b.cls[w0] < BreakClass::single) --w0;
+        while (w1 < para.size() && b.cls[w1] < BreakClass::single) ++w1;
+        const std::u32string_view word = para.substr(w0, w1 - w0);
+        if (fonts().measure(word, l.size_px) <= box_w) {
+          faults.push_back("breaks inside \"" + u32_to_utf8(word) + "\", which fits a line: " + u8);
+        }
+      }
+    } else {
+      // No last line of one or two characters (not counting pause and stop marks)
+      // under a line of three or more.
+      auto letters = [](const std::u32string& s) {
+        std::size_t n = 0;
+        for (char32_t c : s) n += (is_blank(c) || std::u32string_view(U"，。、；：？！…").find(c) != std::u32string_view::npos) ? 0u : 1u;
+        return n;
+      };
+      const std::size_t above = i > para_start ? letters(l.lines[i - 1]) : 0;
+      if (letters(line) <= 2 && above >= 3) faults.push_back("last line of one or two characters: " + u8);
+      para_start = i + 1;
+    }
+  }
+  if (joined != wanted) faults.push_back("text lost or changed: " + u32_to_utf8(joined));
+  if (!l.fits) faults.push_back("does not fit the box");
+  return faults;
+}
+
+// The shortest line against the longest, in each paragraph of two or more lines.
+std::string balance_fault(const std::string& slogan, const TextLayout& l) {
+  std::size_t next = 0;  // the first line of the paragraph
+  for (const std::u32string& para : [&] {
+         std::vector<std::u32string> paras;
+         std::u32string t = utf8_to_u32(slogan);
+         for (std::size_t a = 0, b; a <= t.size(); a = b + 1) {
+           b = t.find(U'\n', a);
+           if (b == std::u32string::npos) b = t.size();
+           paras.push_back(t.substr(a, b - a));
+         }
+         return paras;
+       }()) {
+    // Lines of this paragraph: as many as add up to its length without blanks.
+    std::size_t want = 0, got = 0;
+    for (char32_t c : para) want += is_blank(c) ? 0u : 1u;
+    int shortest = 1 << 30, longest = 0, count = 0;
+    while (next < l.lines.size() && got < want) {
+      for (char32_t c : l.lines[next]) got += is_blank(c) ? 0u : 1u;
+      const int w = fonts().measure(l.lines[next], l.size_px);
+      shortest = std::min(shortest, w);
+      longest = std::max(longest, w);
+      ++count;
+      ++next;
+    }
+    if (count >= 2 && shortest * 2 < longest) {
+      return "shortest line " + std::to_string(shortest) + " px, longest " + std::to_string(longest) + " px";
+    }
+  }
+  return {};
+}
+
+TEST(Corpus, SlogansAreSetAsADesignerWouldAtEveryScreenShape) {
+  const auto slogans = corpus();
+  ASSERT_GE(slogans.size(), 80u);
+  struct Shape { int w, h; };
+  const Shape shapes[] = {{1920, 1080}, {1080, 1920}, {1920, 270}, {960, 540}, {3840, 2160}};
+  int layouts = 0, faults = 0, unbalanced = 0;
+  for (const Shape& s : shapes) {
+    // The slogan zone of a full-screen slogan (render/scene.cpp): 6 % margins.
+    const int m = std::max(8, std::min(s.w, s.h) * 6 / 100);
+    const int bw = s.w - 2 * m, bh = s.h - 2 * m;
+    for (const std::string& slogan : slogans) {
+      const TextLayout l = fit_text(fonts(), slogan, bw, bh, bh, FontWeight::bold);
+      ++layouts;
+      std::string shown;
+      for (const auto& line : l.lines) shown += (shown.empty() ? "" : " / ") + u32_to_utf8(line);
+      for (const std::string& f : layout_faults(utf8_to_u32(slogan), l, bw)) {
+        ++faults;
+        ADD_FAILURE() << s.w << "x" << s.h << " " << l.size_px << " px: " << shown << "\n  " << f;
+      }
+      if (const std::string b = balance_fault(slogan, l); !b.empty()) {
+        ++unbalanced;
+        std::printf("unbalanced at %dx%d, %d px: %s (%s)\n", s.w, s.h, l.size_px, shown.c_str(), b.c_str());
+      }
+    }
+  }
+  std::printf("%d layouts, %d faults, %d with a line shorter than half the longest\n", layouts, faults, unbalanced);
+  // Balance yields where the text allows nothing better (a short second paragraph).
+  EXPECT_LE(unbalanced * 20, layouts) << "more than 5 % of layouts unbalanced";
 }
 
 }  // namespace

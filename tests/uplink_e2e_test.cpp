@@ -41,12 +41,6 @@ using testing::read_file;
 using testing::wait_until;
 using testing::write_file;
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-
 // ---------------------------------------------------------------- helpers
 
 struct CentralMessage {
@@ -472,17 +466,15 @@ TEST(CentralLog, SilentReceiverDoesNotSlowPresentation) {
               << hung["frames_presented"] << " with a silent receiver; dropped " << base["frames_dropped"] << " / "
               << hung["frames_dropped"] << "; longest present interval " << base["longest_present_interval_ms"]
               << " / " << hung["longest_present_interval_ms"] << " ms\n";
-    if (hung["frames_dropped"].get<int>() <= (kSanitized ? base["frames_dropped"].get<int>() + 2 : 0)) break;
+    if (hung["frames_dropped"].get<int>() <= base["frames_dropped"].get<int>() + 2) break;
   }
   const std::string log = read_file(root.path / "silent.log");
   EXPECT_NE(log.find("central log: relp://127.0.0.1:" + std::to_string(silent.port())), std::string::npos) << log;
-  if (kSanitized) {
-    // Under the sanitizers decoding itself is too slow to keep every frame even
-    // without an uplink: the silent receiver must cost none more than that.
-    EXPECT_LE(hung["frames_dropped"].get<int>(), base["frames_dropped"].get<int>() + 2) << hung.dump(2);
-  } else {
-    EXPECT_EQ(hung["frames_dropped"], 0) << hung.dump(2);
-  }
+  // The baseline run, right before on the same machine, measures what the machine
+  // itself drops (decoding under the sanitizers, or a shared CI host); the silent
+  // receiver must cost none more than that. A hanging uplink that slowed the loop
+  // would drop a frame at every present.
+  EXPECT_LE(hung["frames_dropped"].get<int>(), base["frames_dropped"].get<int>() + 2) << hung.dump(2);
   EXPECT_GE(hung["frames_presented"].get<double>(), 0.85 * base["frames_presented"].get<double>())
       << "presentation not slowed:\n" << base.dump(2) << "\n" << hung.dump(2);
   EXPECT_LT(hung["longest_present_interval_ms"].get<double>(),

@@ -186,6 +186,25 @@ TEST(UplinkMessage, EscapesSdValues) {
   EXPECT_EQ(header_field("abcdef", 3), "abc");
 }
 
+TEST(UplinkMessage, SdValuesCarryNoControlCharacters) {
+  using namespace std::string_literals;
+  EXPECT_EQ(sd_escape("a\0b\x01" "c\x1b[0m\x7f"s), "abc[0m");
+  EXPECT_EQ(sd_escape("line1\nline2\r\tend"), "line1 line2  end");
+  // A slogan with a NUL, as the journal writes it (JSON escapes it as \u0000).
+  const std::string line =
+      R"({"seq":5,"type":"play","content":"安全\u0000生产\u0007\n月","prev":"p"})";
+  auto m = record_message(line, "lobby-1");
+  ASSERT_TRUE(m.ok()) << m.error().what();
+  const auto sd_end = m->find("] {");
+  ASSERT_NE(sd_end, std::string::npos);
+  for (std::size_t i = 0; i < m->size(); ++i) {
+    const auto u = static_cast<unsigned char>((*m)[i]);
+    EXPECT_FALSE(u < 0x20 || u == 0x7f) << "control byte " << int(u) << " at " << i << " of " << *m;
+  }
+  EXPECT_NE(m->find("content=\"安全生产 月\""), std::string::npos) << *m;
+  EXPECT_EQ(m->substr(sd_end + 2), line) << "MSG keeps the exact text";
+}
+
 TEST(UplinkMessage, RecordMessageCarriesEveryField) {
   const std::string line =
       R"({"seq":812,"type":"play","campaign":"c1","campaign_title":"say \"hi\" ]","end":"2024-06-16T10:02:03.120+08:00","shown_s":12.5,"prev":"ab"})";

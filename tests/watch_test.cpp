@@ -23,6 +23,7 @@
 #include "watch/drop_report.h"
 #include "watch/folder_scan.h"
 #include "watch/folder_watcher.h"
+#include "watch/last_good.h"
 #include "watch/stager.h"
 
 namespace signage {
@@ -599,6 +600,69 @@ TEST(FolderWatcher, StopsPromptly) {
 }
 
 // ---- signage check DIR ----
+
+// ---------------------------------------------------------------- last good playlists
+
+TEST(LastGoodPlaylists, AStartDuringAnInPlaceRewritePlaysTheLastGoodVersion) {
+  TempDir t;
+  fs::create_directories(t / "playlists");
+  const std::string good = slogan("month", "安全生产月");
+  write_file(t / "playlists/month.toml", good);
+  write_file(t / "playlists/other.toml", slogan("other", "other"));
+  LoadOptions o;
+  o.media_root = t / "playlists";
+  LastGoodPlaylists store(t / "journal/last-good");
+
+  auto first = load_playlist_folder(t / "playlists", o);
+  ASSERT_EQ(first.set.campaigns.size(), 2u);
+  auto kept = store.remember(first.set);
+  ASSERT_TRUE(kept.ok()) << kept.error().what();
+  EXPECT_EQ(*kept, 2);
+  EXPECT_EQ(read_file(t / "journal/last-good/month.toml"), good);
+  EXPECT_EQ(*store.remember(first.set), 0) << "unchanged copies are not written again";
+
+  // The next start finds the file cut half-way by an editor saving over it.
+  write_file(t / "playlists/month.toml", good.substr(0, good.size() / 2));
+  auto second = load_playlist_folder(t / "playlists", o);
+  ASSERT_EQ(second.refused.size(), 1u);
+  ASSERT_EQ(second.set.campaigns.size(), 1u);
+  const auto filled = store.fill_in(second, o);
+  ASSERT_EQ(filled.size(), 1u);
+  EXPECT_EQ(filled[0], t / "playlists/month.toml");
+  ASSERT_EQ(second.set.campaigns.size(), 2u);
+  EXPECT_EQ(second.set.campaigns[0].id, "month") << "in file-name order";
+  EXPECT_EQ(second.set.campaigns[0].source, t / "playlists/month.toml");
+  EXPECT_EQ(second.set.campaigns[0].source_sha256, sha256_hex(good));
+  EXPECT_EQ(second.set.campaigns[0].items.at(0).text, "安全生产月");
+  EXPECT_EQ(*store.remember(second.set), 0) << "the half-written file is never kept";
+  EXPECT_EQ(read_file(t / "journal/last-good/month.toml"), good);
+}
+
+TEST(LastGoodPlaylists, RemovedFilesAndTakenIdsAreNotBroughtBack) {
+  TempDir t;
+  fs::create_directories(t / "playlists");
+  LoadOptions o;
+  o.media_root = t / "playlists";
+  LastGoodPlaylists store(t / "last-good");
+  write_file(t / "playlists/a.toml", slogan("a", "A"));
+  write_file(t / "playlists/b.toml", slogan("b", "B"));
+  ASSERT_TRUE(store.remember(load_playlist_folder(t / "playlists", o).set).ok());
+
+  // a.toml is now broken, and b.toml has taken its campaign id meanwhile.
+  write_file(t / "playlists/a.toml", "[campaign\n");
+  write_file(t / "playlists/b.toml", slogan("a", "A from b"));
+  auto r = load_playlist_folder(t / "playlists", o);
+  ASSERT_EQ(r.refused.size(), 1u);
+  EXPECT_TRUE(store.fill_in(r, o).empty()) << "campaign id 'a' already plays";
+  ASSERT_EQ(r.set.campaigns.size(), 1u);
+  EXPECT_EQ(r.set.campaigns[0].items.at(0).text, "A from b");
+
+  // A file deleted from the drop folder loses its copy, so it never comes back.
+  fs::remove(t / "playlists/b.toml");
+  store.forget_missing(t / "playlists");
+  EXPECT_FALSE(fs::exists(t / "last-good/b.toml"));
+  EXPECT_TRUE(fs::exists(t / "last-good/a.toml"));
+}
 
 TEST(DescribeDrop, ReportsEveryFileHeldItemsAndWhatShowsNow) {
   TempDir t;

@@ -1,6 +1,7 @@
 #include "app/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 
 #include <cctype>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "app/player.h"
+#include "app/root_guard.h"
 #include "core/i18n.h"
 #include "config/device_config.h"
 #include "journal/report.h"
@@ -18,6 +20,7 @@
 #include "journal/report_tables.h"
 #include "journal/verify.h"
 #include "watch/drop_report.h"
+#include "watch/last_good.h"
 #include "playlist/loader.h"
 
 namespace signage {
@@ -69,10 +72,21 @@ bool parse_size(const std::string& s, int& w, int& h) {
 
 // Loads the playlists folder for play and preview. Refused files are reported and
 // left out; the rest play.
-PlaylistSetResult load_set(const DeviceConfig& c, std::ostream& err) {
+// With `last_good` (play): a refused file that has a last good version plays that
+// version (a start while the file is being rewritten in place), and the versions
+// that load are kept as the last good ones.
+PlaylistSetResult load_set(const DeviceConfig& c, std::ostream& err, const LastGoodPlaylists* last_good = nullptr) {
   auto r = load_playlist_folder(c.playlists, load_options(c));
   print(err, r.diagnostics);
   for (const auto& f : r.refused) err << "signage: refused " << f.string() << " (see errors above)\n";
+  if (last_good != nullptr) {
+    for (const auto& f : last_good->fill_in(r, load_options(c))) {
+      err << "signage: " << fmt(_("{1}: its last good version plays until the file loads again"), f.string())
+          << "\n";
+    }
+    if (auto kept = last_good->remember(r.set); !kept) err << "signage: " << kept.error().what() << "\n";
+    last_good->forget_missing(c.playlists);
+  }
   resolve_video_durations(r.set);
   return r;
 }
@@ -406,6 +420,17 @@ int run_play(const CliOptions& o, std::ostream& err) {
   po.journal_dir = o.no_journal           ? std::filesystem::path()
                    : o.journal_dir.empty() ? cfg->journal
                                            : std::filesystem::path(o.journal_dir);
+  if (!po.journal_dir.empty() && ::geteuid() == 0) {
+    auto owner = folder_owner(po.journal_dir);
+    if (!owner) {
+      err << "signage play: " << owner.error().what() << "\n";
+      return 1;
+    }
+    if (auto refusal = root_journal_refusal(0, po.journal_dir, *owner)) {
+      err << "signage play: " << *refusal << "\n";
+      return 1;
+    }
+  }
   if (!o.exit_after.empty()) {
     auto d = parse_duration(o.exit_after);
     if (!d) {
@@ -414,7 +439,8 @@ int run_play(const CliOptions& o, std::ostream& err) {
     }
     po.exit_after = *d;
   }
-  const auto zone = system_time_zone();
+  // The screen's zone: --clock without an offset, campaigns without their own zone.
+  const auto zone = screen_time_zone(*cfg);
   const SystemClock system_clock;
   Instant start = system_clock.now();
   if (!o.clock_at.empty()) {
@@ -426,7 +452,9 @@ int run_play(const CliOptions& o, std::ostream& err) {
     start = *t;
   }
   const SimulatedClock clock(system_clock, start, o.speed);
-  return play(po, load_set(*cfg, err), clock, *zone, err);
+  std::optional<LastGoodPlaylists> last_good;
+  if (!po.journal_dir.empty()) last_good.emplace(po.journal_dir / "last-good");
+  return play(po, load_set(*cfg, err, last_good ? &*last_good : nullptr), clock, *zone, err);
 }
 
 int run_preview(const CliOptions& o, std::ostream& out, std::ostream& err) {
@@ -442,7 +470,7 @@ int run_preview(const CliOptions& o, std::ostream& out, std::ostream& err) {
     err << "signage preview: --size '" << o.pv_size << "' is not WxH, e.g. 1280x720\n";
     return 2;
   }
-  const auto zone = system_time_zone();
+  const auto zone = screen_time_zone(*cfg);
   auto t = parse_iso8601(o.at, *zone);
   if (!t) {
     err << "signage preview: --at: " << t.error().what() << "\n";

@@ -4,10 +4,12 @@
 #include <ostream>
 
 #include "app/host_info.h"
+#include "app/kiosk.h"
 #include "media/image.h"
 #include "render/layout.h"
 #include "video/video.h"
 #include "text/text.h"
+#include "watch/folder_watcher.h"
 
 namespace signage {
 
@@ -130,6 +132,15 @@ std::string describe_showing(const PlaylistSet& set, const Rotation::Next& n) {
   return c.id + "/" + i.id + " (" + std::string(to_string(i.type)) + ")";
 }
 
+DisplayOptions::Mode to_mode(DisplayMode m) {
+  switch (m) {
+    case DisplayMode::fullscreen: return DisplayOptions::Mode::fullscreen;
+    case DisplayMode::window: return DisplayOptions::Mode::window;
+    case DisplayMode::headless: return DisplayOptions::Mode::headless;
+  }
+  return DisplayOptions::Mode::fullscreen;
+}
+
 }  // namespace
 
 Status preview(const PreviewOptions& options, const PlaylistSet& set, const TimeZone& zone,
@@ -175,6 +186,83 @@ Status preview(const PreviewOptions& options, const PlaylistSet& set, const Time
   auto img = display->read_pixels();
   if (!img) return img.error();
   return write_png(*img, options.out);
+}
+
+Result<std::unique_ptr<Uplink>> start_uplink(const DeviceConfig& cfg, const std::filesystem::path& journal_dir) {
+  auto target = parse_uplink_target(cfg.uplink_target);
+  if (!target) return target.error();
+  UplinkOptions o;
+  o.transport.tls = {cfg.uplink_tls_ca, cfg.uplink_tls_cert, cfg.uplink_tls_key};
+  return Uplink::start(journal_dir, std::move(*target), cfg.screen_id, cfg.heartbeat, std::move(o));
+}
+
+int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& clock, const TimeZone& zone,
+         std::ostream& log) {
+  const DeviceConfig& cfg = options.config;
+  DisplayOptions dopt;
+  dopt.width = cfg.width;
+  dopt.height = cfg.height;
+  dopt.title = "signage - " + cfg.screen_id;
+  dopt.mode = to_mode(cfg.mode);
+  dopt.software = cfg.software_renderer;
+  Result<std::unique_ptr<Display>> display =
+      options.null_output ? Result<std::unique_ptr<Display>>(open_null_display(cfg.width, cfg.height))
+                          : open_sdl_display(dopt);
+  if (!display) {
+    log << "signage: " << display.error().what() << "\n";
+    return 1;
+  }
+  auto fonts = FontSet::open(cfg.font);
+  if (!fonts) {
+    log << "signage: " << fonts.error().what() << "\n";
+    return 1;
+  }
+  // The journal is evidence, but a screen that cannot write it still plays.
+  std::optional<Journal> journal;
+  std::optional<EvidenceStore> evidence;
+  if (!options.journal_dir.empty()) {
+    JournalIo& io = options.journal_io != nullptr ? *options.journal_io : real_journal_io();
+    auto j = Journal::open(options.journal_dir, zone, io, clock.now());
+    if (j) {
+      journal.emplace(std::move(*j));
+      evidence.emplace(options.journal_dir, zone);
+      if (auto pruned = evidence->prune(clock.now(), options.evidence_retention); !pruned) {
+        log << "signage: evidence pictures: " << pruned.error().what() << "\n";
+      }
+    } else {
+      log << "signage: journal unavailable, playing without proof of play: " << j.error().what() << "\n";
+    }
+  }
+  // The central log: the journal folder is its spool, so it needs one (not with
+  // --no-journal). A journal that could not be opened still gets heartbeats through.
+  std::unique_ptr<Uplink> uplink;
+  if (!cfg.uplink_target.empty()) {
+    if (options.journal_dir.empty()) {
+      log << "signage: central log: not started, there is no journal to send (--no-journal)\n";
+    } else if (auto started = start_uplink(cfg, options.journal_dir); started) {
+      uplink = std::move(*started);
+      log << "signage: central log: " << cfg.uplink_target << ", heartbeat every "
+          << static_cast<double>(cfg.heartbeat.count()) / 1000.0 << " s\n";
+    } else {
+      log << "signage: central log: not started: " << started.error().what() << "\n";
+    }
+  }
+  // [display] rotation: everything draws upright onto the output turned.
+  const std::unique_ptr<Display> screen = turn_display(**display, cfg.rotation);
+  // The drop folder, followed on a thread of its own; each change wakes the loop.
+  std::unique_ptr<FolderWatcher> watcher;
+  if (options.watch) {
+    WatchOptions w;
+    w.playlists = cfg.playlists;
+    w.load = load_options(cfg);
+    w.emergency_level = cfg.emergency_priority;
+    watcher = std::make_unique<FolderWatcher>(std::move(w), [] { wake_display(); });
+  }
+  const SteadyClock mono;
+  KioskServices services{journal ? &*journal : nullptr, evidence ? &*evidence : nullptr, uplink.get(),
+                         watcher.get()};
+  Kiosk kiosk(options, *screen, *fonts, clock, mono, zone, services, log);
+  return kiosk.run(std::move(loaded));
 }
 
 }  // namespace signage

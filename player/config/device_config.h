@@ -5,11 +5,14 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/diagnostic.h"
+#include "core/i18n.h"
+#include "core/time.h"
 #include "playlist/model.h"
 
 namespace signage {
@@ -24,6 +27,13 @@ struct DeviceConfig {
   std::string organisation;              // 填报单位, e.g. "泉州洛江万达广场商业管理有限公司"
   std::string location;                  // where the screen hangs, e.g. "一楼大堂东侧"
   std::string contact;                   // 联系人/电话, e.g. "张三 0595-22630156"
+  // The screen's language (idle screen words): "zh-CN" | "en"; unset: the message
+  // language of the process (--lang, LANG...).
+  std::optional<Language> language;
+  // The zone of campaigns without their own, the header clock, the idle screen and
+  // the journal's times: an IANA name ("Asia/Shanghai"); empty: the box's zone.
+  std::string timezone;
+  std::shared_ptr<const TimeZone> zone;  // the zone `timezone` names; nullptr: the box's
   // [paths]
   std::filesystem::path playlists = "/var/lib/signage/playlists";
   std::filesystem::path media;           // empty: the playlists folder
@@ -68,7 +78,11 @@ struct DeviceConfigResult {
 };
 
 // Reads and validates `file`. Relative paths inside it are taken relative to the
-// folder the file is in.
-DeviceConfigResult load_device_config(const std::filesystem::path& file);
+// folder the file is in; [screen] timezone is looked up in `zoneinfo`.
+DeviceConfigResult load_device_config(const std::filesystem::path& file,
+                                      const std::filesystem::path& zoneinfo = "/usr/share/zoneinfo");
+
+// The screen's zone: [screen] timezone, else the box's (system_time_zone()).
+std::shared_ptr<const TimeZone> screen_time_zone(const DeviceConfig& c);
 
 }  // namespace signage

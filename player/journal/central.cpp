@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/digest.h"
+#include "journal/line_scan.h"
 
 namespace signage {
 
@@ -219,41 +220,67 @@ struct CentralReader {
   CentralLog log;
   std::map<std::string, ScreenState> screens;
   std::unique_ptr<TimeZone> utc = fixed_offset_zone(std::chrono::seconds(0));
+  LineHasher hasher;
 
   void problem(const fs::path& file, std::size_t line_no, const char* why) {
     if (log.problems.size() < 100) log.problems.push_back(file.string() + ":" + std::to_string(line_no) + ": " + why);
   }
-  void line(const fs::path& file, std::size_t line_no, const std::string& text);
-  void heartbeat(ScreenState& st, const json& m, const json& h);
-  void record(ScreenState& st, const fs::path& file, std::size_t line_no, const std::string& msg, const json& body,
-              const json& sd);
+  Status read(const fs::path& path);
+  void line(const fs::path& file, std::size_t line_no, std::string_view text);
+  void heartbeat(ScreenState& st, const std::string& timestamp, const json& h);
+  void record(ScreenState& st, const fs::path& file, std::size_t line_no, const std::string& msg,
+              std::string_view raw_sd);
+  CentralLog finish();
 };
 
-void CentralReader::line(const fs::path& file, std::size_t line_no, const std::string& text) {
-  const json m = json::parse(text, nullptr, false);
-  if (!is_central_message(m)) {
+// Every central file under `path`, line by line.
+Status CentralReader::read(const fs::path& path) {
+  std::error_code ec;
+  const auto files = central_files(path, ec);
+  if (ec) return Error("cannot read the central log " + path.string() + ": " + ec.message());
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return Error("cannot read the central log file " + file.string());
+    ++log.files;
+    std::string text;
+    std::size_t line_no = 0;
+    while (std::getline(in, text)) {
+      ++line_no;
+      if (!text.empty()) line(file, line_no, text);
+    }
+  }
+  return {};
+}
+
+// The message's members are scanned, not parsed: a record's line is hashed and only
+// its seq and prev are read, unless the caller wants the record itself.
+void CentralReader::line(const fs::path& file, std::size_t line_no, std::string_view text) {
+  static constexpr std::array<std::string_view, 5> kKeys = {"screen", "msgid", "msg", "sd", "timestamp"};
+  std::array<std::string_view, kKeys.size()> v;
+  std::optional<std::string> msg;
+  if (!scan_object(text, kKeys, v) || v[1].empty() || !(msg = scanned_string(v[2]))) {
     problem(file, line_no, "not a central log message");
     return;
   }
-  const std::string screen = str(m, "screen");
-  const std::string& msg = m["msg"].get_ref<const std::string&>();
-  const json sd = m.contains("sd") && m["sd"].is_object() ? m["sd"] : json::object();
+  const std::string screen = scanned_string(v[0]).value_or(std::string());
   ScreenState& st = screens[screen];
   st.out.screen = screen;
-  const json body = json::parse(msg, nullptr, false);
-  if (st.out.site.empty()) st.out.site = str(body.is_object() ? body : sd, "site");
-  if (str(m, "msgid") == "heartbeat") {
-    heartbeat(st, m, body.is_object() ? body : sd);
+  if (scanned_plain_string(v[1]) == std::string_view("heartbeat")) {
+    const json sd = v[3].empty() ? json::object() : json::parse(v[3], nullptr, false);
+    const json body = json::parse(*msg, nullptr, false);
+    const json& h = body.is_object() ? body : (sd.is_object() ? sd : body);
+    if (st.out.site.empty()) st.out.site = str(h, "site");
+    heartbeat(st, scanned_string(v[4]).value_or(std::string()), h.is_object() ? h : json::object());
   } else {
-    record(st, file, line_no, msg, body, sd);
+    record(st, file, line_no, *msg, v[3]);
   }
 }
 
-void CentralReader::heartbeat(ScreenState& st, const json& m, const json& h) {
+void CentralReader::heartbeat(ScreenState& st, const std::string& timestamp, const json& h) {
   ++st.out.heartbeats;
   HeartbeatSeen seen;
   seen.hb.time = str(h, "time");
-  if (seen.hb.time.empty()) seen.hb.time = str(m, "timestamp");
+  if (seen.hb.time.empty()) seen.hb.time = timestamp;
   if (auto t = parse_iso8601(seen.hb.time, *utc)) {
     seen.hb.at = *t;
     seen.timed = true;
@@ -274,27 +301,38 @@ void CentralReader::heartbeat(ScreenState& st, const json& m, const json& h) {
 // A journal record: its seq from the line itself, else (a cut line) from the
 // structured data.
 void CentralReader::record(ScreenState& st, const fs::path& file, std::size_t line_no, const std::string& msg,
-                           const json& body, const json& sd) {
+                           std::string_view raw_sd) {
+  static constexpr std::array<std::string_view, 3> kKeys = {"seq", "prev", "site"};
+  std::array<std::string_view, kKeys.size()> v;
   Entry e;
   std::optional<std::uint64_t> seq;
-  if (body.is_object()) {
-    seq = unsigned_of(body, "seq");
+  const bool object = scan_object(msg, kKeys, v);
+  if (object) {
+    seq = scanned_unsigned(v[0]);
     if (seq) {
-      if (auto prev = digest_of(str(body, "prev"))) {
+      if (auto prev = sha256_of_hex(scanned_plain_string(v[1]).value_or(std::string_view()))) {
         e.prev = *prev;
         e.verifiable = true;
       }
     }
+    if (st.out.site.empty()) st.out.site = scanned_string(v[2]).value_or(std::string());
   }
-  if (!seq) seq = unsigned_of(sd, "seq");
+  if (!seq || !object) {
+    const json sd = raw_sd.empty() ? json::object() : json::parse(raw_sd, nullptr, false);
+    if (st.out.site.empty() && sd.is_object()) st.out.site = str(sd, "site");
+    if (!seq && sd.is_object()) seq = unsigned_of(sd, "seq");
+  }
   if (!seq) {
     problem(file, line_no, "a record without seq");
     return;
   }
   e.seq = *seq;
-  e.line = *digest_of(sha256_hex(msg + "\n"));
+  e.line = hasher.digest(msg, "\n");
   st.entries.push_back(e);
-  if (e.verifiable && st.passed.insert(e.seq) && on_record) on_record(st.out.screen, e.seq, body);
+  if (e.verifiable && st.passed.insert(e.seq) && on_record) {
+    const json body = json::parse(msg, nullptr, false);
+    if (body.is_object()) on_record(st.out.screen, e.seq, body);
+  }
 }
 
 // One entry per seq (the first to arrive), counting repeats and conflicts; then
@@ -366,31 +404,22 @@ void check_heartbeats(const std::vector<HeartbeatSeen>& heartbeats, const std::v
 
 }  // namespace
 
-Result<CentralLog> read_central_log(const std::vector<fs::path>& paths, Instant as_of,
-                                   const CentralRecordFn& on_record, const CentralHeartbeatFn& on_heartbeat) {
-  CentralReader reader{as_of, on_record, on_heartbeat, {}, {}};
-  for (const auto& path : paths) {
-    std::error_code ec;
-    const auto files = central_files(path, ec);
-    if (ec) return Error("cannot read the central log " + path.string() + ": " + ec.message());
-    for (const auto& file : files) {
-      std::ifstream in(file, std::ios::binary);
-      if (!in) return Error("cannot read the central log file " + file.string());
-      ++reader.log.files;
-      std::string text;
-      std::size_t line_no = 0;
-      while (std::getline(in, text)) {
-        ++line_no;
-        if (!text.empty()) reader.line(file, line_no, text);
-      }
-    }
-  }
-  for (auto& [name, st] : reader.screens) {
+CentralLog CentralReader::finish() {
+  for (auto& [name, st] : screens) {
     const std::vector<Entry> distinct = check_entries(st.entries, st.out);
     check_heartbeats(st.heartbeats, distinct, as_of, st.out);
-    reader.log.screens.push_back(std::move(st.out));
+    log.screens.push_back(std::move(st.out));
   }
-  return std::move(reader.log);
+  return std::move(log);
+}
+
+Result<CentralLog> read_central_log(const std::vector<fs::path>& paths, Instant as_of,
+                                   const CentralRecordFn& on_record, const CentralHeartbeatFn& on_heartbeat) {
+  CentralReader reader{as_of, on_record, on_heartbeat, {}, {}, fixed_offset_zone(std::chrono::seconds(0)), {}};
+  for (const auto& path : paths) {
+    if (auto st = reader.read(path); !st) return st.error();
+  }
+  return reader.finish();
 }
 
 }  // namespace signage

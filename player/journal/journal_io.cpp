@@ -66,6 +66,35 @@ void PosixJournalIo::close_locked() {
   open_path_.clear();
 }
 
+Status JournalIo::read_file_into(const fs::path& file, std::string& out) {
+  auto content = read_file(file);
+  if (!content) return content.error();
+  out = std::move(*content);
+  return {};
+}
+
+Status PosixJournalIo::read_file_into(const fs::path& file, std::string& out) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return os_error(file, "cannot open", errno);
+  FdCloser closer{fd};
+  struct stat st {};
+  const std::size_t expected = ::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : 0;
+  out.resize(expected + 1);  // one byte more, to see the end without another read when the size holds
+  std::size_t have = 0;
+  for (;;) {
+    if (have == out.size()) out.resize(out.size() * 2 + 4096);
+    const ssize_t n = ::read(fd, out.data() + have, out.size() - have);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return os_error(file, "cannot read", errno);
+    }
+    if (n == 0) break;
+    have += static_cast<std::size_t>(n);
+  }
+  out.resize(have);
+  return {};
+}
+
 Result<std::string> PosixJournalIo::read_file(const fs::path& file) {
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return os_error(file, "cannot open", errno);

@@ -1,15 +1,16 @@
 #include "journal/verify.h"
 
+#include <array>
 #include <optional>
+#include <string_view>
 
-#include <nlohmann/json.hpp>
-
+#include "core/digest.h"
 #include "journal/journal.h"
+#include "journal/line_scan.h"
 
 namespace signage {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 
 std::string VerifyResult::summary() const {
   if (ok) {
@@ -31,8 +32,28 @@ std::string VerifyResult::summary() const {
 
 namespace {
 
+bool safe_relative(const fs::path& p) {
+  if (p.empty() || p.is_absolute()) return false;
+  for (const auto& part : p) {
+    if (part == "..") return false;
+  }
+  return true;
+}
+
+// The members a check reads, in this order.
+constexpr std::array<std::string_view, 7> kKeys = {"seq", "prev", "type", "evidence", "evidence_sha256", "time", "start"};
+enum Key { kSeq, kPrev, kType, kEvidence, kEvidenceSha, kTime, kStart };
+
+// A string member, decoded; nullopt when it is absent or not a string.
+std::optional<std::string> string_member(std::string_view raw) {
+  if (raw.empty()) return std::nullopt;
+  if (auto plain = scanned_plain_string(raw)) return std::string(*plain);
+  return scanned_string(raw);
+}
+
+// A good line as the next one's checks need it.
 struct Seen {
-  std::string hash;
+  Sha256 hash{};
   std::uint64_t seq = 0;
   fs::path file;
   std::size_t line = 0;
@@ -41,12 +62,208 @@ struct Seen {
   bool same_file = false;
 };
 
+// One line under check: where it is and what it says.
+struct Line {
+  const JournalFile& file;
+  std::size_t no = 0;
+  std::string_view bytes;  // with its '\n'
+  std::uint64_t seq = 0;
+  std::string_view prev;
+  std::string prev_decoded;  // backs `prev` when it had escapes
+
+  std::string L() const { return "line " + std::to_string(no); }
+};
+
+// Walks a journal's day files in order, line by line; the first problem ends it.
+class JournalChecker {
+ public:
+  JournalChecker(const fs::path& dir, JournalIo& io) : dir_(dir), io_(io) {}
+
+  VerifyResult run();
+
+ private:
+  bool fail(const fs::path& file, std::size_t line, std::string reason) {
+    r_.ok = false;
+    r_.broken_file = file;
+    r_.broken_line = line;
+    r_.reason = std::move(reason);
+    return false;
+  }
+  bool check_file(const JournalFile& jf);
+  bool check_line(Line& l, std::string_view& when);
+  bool check_chain(const Line& l);
+  bool check_gap(const Line& l, const std::string& mismatch);
+  bool check_evidence(const Line& l, std::string_view raw_name, std::string_view raw_sha);
+
+  const fs::path& dir_;
+  JournalIo& io_;
+  LineHasher hasher_;
+  std::string content_;  // the day file being checked (one buffer for all of them)
+  VerifyResult r_;
+  std::optional<Seen> p1_, p2_;  // the previous good line and the one before it
+};
+
+VerifyResult JournalChecker::run() {
+  auto files = list_journal_files(dir_, io_);
+  if (!files) {
+    fail(dir_, 0, files.error().what());
+    return r_;
+  }
+  if (files->empty()) {
+    fail(dir_, 0, "no journal day files (YYYY-MM-DD.jsonl) in this folder");
+    return r_;
+  }
+  for (const auto& jf : *files) {
+    if (!check_file(jf)) return r_;
+  }
+  r_.ok = true;
+  return r_;
+}
+
+bool JournalChecker::check_file(const JournalFile& jf) {
+  if (auto st = io_.read_file_into(jf.path, content_); !st) return fail(jf.path, 0, st.error().what());
+  ++r_.files;
+  const std::string_view text = content_;
+  if (p1_) p1_->same_file = false;
+  if (p2_) p2_->same_file = false;
+  std::size_t pos = 0, lineno = 0;
+  std::string_view last_when;  // the last record's time in this file (copied out at its end)
+  while (pos < text.size()) {
+    ++lineno;
+    const std::size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) {
+      return fail(jf.path, lineno,
+                  "the last line is incomplete (no line end): the player stopped while writing it; it cuts such a "
+                  "line off and records journal_repaired at its next start");
+    }
+    Line l{jf, lineno, text.substr(pos, nl + 1 - pos), 0, {}, {}};
+    std::string_view when;
+    if (!check_line(l, when)) return false;
+    if (!when.empty()) last_when = when;
+    pos = nl + 1;
+  }
+  if (!last_when.empty()) r_.last_time = string_member(last_when).value_or(std::string());
+  return true;
+}
+
+bool JournalChecker::check_line(Line& l, std::string_view& when) {
+  std::array<std::string_view, kKeys.size()> v;
+  if (!scan_object(l.bytes.substr(0, l.bytes.size() - 1), kKeys, v)) {
+    return fail(l.file.path, l.no, l.L() + " is not a valid JSON object: the record was damaged or edited by hand");
+  }
+  const auto seq = scanned_unsigned(v[kSeq]);
+  std::optional<std::string_view> prev = scanned_plain_string(v[kPrev]);
+  if (!prev && !v[kPrev].empty()) {
+    if (auto decoded = scanned_string(v[kPrev])) {
+      l.prev_decoded = std::move(*decoded);
+      prev = l.prev_decoded;
+    }
+  }
+  if (!seq || !prev || v[kType].empty() || v[kType].front() != '"') {
+    return fail(l.file.path, l.no, l.L() + " lacks seq, type or prev: it is not a journal record (inserted by hand?)");
+  }
+  l.seq = *seq;
+  l.prev = *prev;
+  if (!check_chain(l)) return false;
+  if (!v[kEvidence].empty() && v[kEvidence].front() == '"' && !check_evidence(l, v[kEvidence], v[kEvidenceSha])) {
+    return false;
+  }
+  ++r_.records;
+  if (!v[kTime].empty() && v[kTime].front() == '"') {
+    when = v[kTime];
+  } else if (!v[kStart].empty() && v[kStart].front() == '"') {
+    when = v[kStart];
+  }
+  if (r_.records == 1) {
+    r_.first_seq = l.seq;
+    r_.first_time = when.empty() ? std::string() : string_member(when).value_or(std::string());
+  }
+  r_.last_seq = l.seq;
+  p2_ = std::move(p1_);
+  p1_ = Seen{hasher_.digest(l.bytes), l.seq, l.file.path, l.no, l.file.date, l.bytes, true};
+  return true;
+}
+
 std::string loc(const Seen& s) { return s.file.filename().string() + ":" + std::to_string(s.line); }
 
-bool safe_relative(const fs::path& p) {
-  if (p.empty() || p.is_absolute()) return false;
-  for (const auto& part : p) {
-    if (part == "..") return false;
+bool JournalChecker::check_chain(const Line& l) {
+  if (!p1_) {
+    if (l.prev != genesis_prev()) {
+      return fail(l.file.path, l.no,
+                  l.L() + ": the first record does not chain from the genesis value: earlier day files were "
+                        "removed, or the first record was edited");
+    }
+    if (l.seq != 1) return fail(l.file.path, l.no, l.L() + ": the first record has seq " + std::to_string(l.seq) + ", not 1");
+    return true;
+  }
+  const auto prev = sha256_of_hex(l.prev);
+  if (prev && *prev == p1_->hash) {
+    if (l.seq == p1_->seq + 1) return true;
+    return fail(l.file.path, l.no,
+                l.L() + ": seq " + std::to_string(l.seq) + " should be " + std::to_string(p1_->seq + 1) +
+                    " (prev matches, so the seq was edited)");
+  }
+  const std::string mismatch = "prev does not match the sha256 of the previous record (" + loc(*p1_) + ")";
+  if (p1_->same_file && l.bytes == p1_->bytes) {
+    return fail(l.file.path, l.no, l.L() + " is a copy of the line before it: a record was inserted");
+  }
+  if (p2_ && prev && *prev == p2_->hash) {
+    return fail(p1_->file, p1_->line,
+                "line " + std::to_string(p1_->line) + " was inserted: the record after it (" + l.L() +
+                    ") chains from the record before it");
+  }
+  if (l.seq == p1_->seq + 1) {
+    return fail(p1_->file, p1_->line,
+                "line " + std::to_string(p1_->line) +
+                    " was changed after it was written: its sha256 no longer matches the prev stored in the "
+                    "next record (" + l.file.path.filename().string() + ":" + std::to_string(l.no) + ")");
+  }
+  return check_gap(l, mismatch);
+}
+
+// The chain breaks and seq jumps: records missing, or out of order.
+bool JournalChecker::check_gap(const Line& l, const std::string& mismatch) {
+  if (l.seq > p1_->seq + 1) {
+    std::string why = l.L() + ": seq " + std::to_string(l.seq) + " follows seq " + std::to_string(p1_->seq) + " and " +
+                      mismatch + ": records seq " + std::to_string(p1_->seq + 1) + " to " +
+                      std::to_string(l.seq - 1) + " are missing";
+    if (l.no == 1 && std::chrono::sys_days(l.file.date) - std::chrono::sys_days(p1_->date) > std::chrono::days(1)) {
+      why += " (a day file between " + format_date(p1_->date) + " and " + format_date(l.file.date) + " was deleted?)";
+    } else {
+      why += ": they were deleted, or the records were reordered";
+    }
+    return fail(l.file.path, l.no, why);
+  }
+  return fail(l.file.path, l.no,
+              l.L() + ": seq " + std::to_string(l.seq) + " does not follow seq " + std::to_string(p1_->seq) + " and " +
+                  mismatch + ": the records were reordered, copied or inserted");
+}
+
+bool JournalChecker::check_evidence(const Line& l, std::string_view raw_name, std::string_view raw_sha) {
+  const auto name = string_member(raw_name);
+  if (!name) return true;  // not a string: names no picture
+  const fs::path rel = fs::path(*name);
+  if (!safe_relative(rel)) {
+    return fail(l.file.path, l.no, l.L() + ": the evidence name " + rel.string() + " points outside the journal folder");
+  }
+  const fs::path pic = dir_ / rel;
+  std::error_code ec;
+  if (fs::exists(pic, ec)) {
+    auto bytes = io_.read_file(pic);
+    if (!bytes) return fail(l.file.path, l.no, l.L() + ": cannot read the evidence picture: " + bytes.error().what());
+    const auto want = string_member(raw_sha);
+    if (!want || sha256_hex(*bytes) != *want) {
+      return fail(l.file.path, l.no,
+                  l.L() + ": the evidence picture " + rel.string() +
+                      " does not match the sha256 in the record: the picture was replaced or edited");
+    }
+    ++r_.pictures_checked;
+  } else if (fs::exists(pic.parent_path(), ec)) {
+    return fail(l.file.path, l.no,
+                l.L() + ": the evidence picture " + rel.string() +
+                    " is missing, though its day folder is still there (so it was not pruned): it was deleted");
+  } else {
+    ++r_.pictures_pruned;
   }
   return true;
 }
@@ -58,144 +275,6 @@ VerifyResult verify_journal(const fs::path& dir) {
   return verify_journal(dir, io);
 }
 
-VerifyResult verify_journal(const fs::path& dir, JournalIo& io) {
-  VerifyResult r;
-  auto fail = [&](const fs::path& file, std::size_t line, std::string reason) {
-    r.ok = false;
-    r.broken_file = file;
-    r.broken_line = line;
-    r.reason = std::move(reason);
-    return r;
-  };
-  auto files = list_journal_files(dir, io);
-  if (!files) return fail(dir, 0, files.error().what());
-  if (files->empty()) return fail(dir, 0, "no journal day files (YYYY-MM-DD.jsonl) in this folder");
-
-  std::optional<Seen> p1, p2;  // the previous good line and the one before it
-  for (const auto& jf : *files) {
-    auto content = io.read_file(jf.path);
-    if (!content) return fail(jf.path, 0, content.error().what());
-    ++r.files;
-    const std::string_view text = *content;
-    if (p1) p1->same_file = false;
-    if (p2) p2->same_file = false;
-    std::size_t pos = 0, lineno = 0;
-    while (pos < text.size()) {
-      ++lineno;
-      const std::size_t nl = text.find('\n', pos);
-      if (nl == std::string_view::npos) {
-        return fail(jf.path, lineno,
-                    "the last line is incomplete (no line end): the player stopped while writing it; it cuts such a "
-                    "line off and records journal_repaired at its next start");
-      }
-      const std::string_view line = text.substr(pos, nl + 1 - pos);
-      const std::string L = "line " + std::to_string(lineno);
-      const json j = json::parse(line.substr(0, line.size() - 1), nullptr, false);
-      if (j.is_discarded() || !j.is_object()) {
-        return fail(jf.path, lineno, L + " is not a valid JSON object: the record was damaged or edited by hand");
-      }
-      const auto seq_it = j.find("seq");
-      const auto prev_it = j.find("prev");
-      const auto type_it = j.find("type");
-      if (seq_it == j.end() || !seq_it->is_number_unsigned() || prev_it == j.end() || !prev_it->is_string() ||
-          type_it == j.end() || !type_it->is_string()) {
-        return fail(jf.path, lineno, L + " lacks seq, type or prev: it is not a journal record (inserted by hand?)");
-      }
-      const std::uint64_t seq = seq_it->get<std::uint64_t>();
-      const std::string& prev = prev_it->get_ref<const std::string&>();
-
-      if (!p1) {
-        if (prev != genesis_prev()) {
-          return fail(jf.path, lineno,
-                      L + ": the first record does not chain from the genesis value: earlier day files were "
-                          "removed, or the first record was edited");
-        }
-        if (seq != 1) {
-          return fail(jf.path, lineno, L + ": the first record has seq " + std::to_string(seq) + ", not 1");
-        }
-      } else if (prev != p1->hash) {
-        const std::string mismatch = "prev does not match the sha256 of the previous record (" + loc(*p1) + ")";
-        if (p1->same_file && line == p1->bytes) {
-          return fail(jf.path, lineno, L + " is a copy of the line before it: a record was inserted");
-        }
-        if (p2 && prev == p2->hash) {
-          return fail(p1->file, p1->line,
-                      "line " + std::to_string(p1->line) + " was inserted: the record after it (" + L +
-                          ") chains from the record before it");
-        }
-        if (seq == p1->seq + 1) {
-          return fail(p1->file, p1->line,
-                      "line " + std::to_string(p1->line) +
-                          " was changed after it was written: its sha256 no longer matches the prev stored in the "
-                          "next record (" + jf.path.filename().string() + ":" + std::to_string(lineno) + ")");
-        }
-        if (seq > p1->seq + 1) {
-          std::string why = L + ": seq " + std::to_string(seq) + " follows seq " + std::to_string(p1->seq) +
-                            " and " + mismatch + ": records seq " + std::to_string(p1->seq + 1) + " to " +
-                            std::to_string(seq - 1) + " are missing";
-          if (lineno == 1 && std::chrono::sys_days(jf.date) - std::chrono::sys_days(p1->date) > std::chrono::days(1)) {
-            why += " (a day file between " + format_date(p1->date) + " and " + format_date(jf.date) +
-                   " was deleted?)";
-          } else {
-            why += ": they were deleted, or the records were reordered";
-          }
-          return fail(jf.path, lineno, why);
-        }
-        return fail(jf.path, lineno,
-                    L + ": seq " + std::to_string(seq) + " does not follow seq " + std::to_string(p1->seq) +
-                        " and " + mismatch + ": the records were reordered, copied or inserted");
-      } else if (seq != p1->seq + 1) {
-        return fail(jf.path, lineno,
-                    L + ": seq " + std::to_string(seq) + " should be " + std::to_string(p1->seq + 1) +
-                        " (prev matches, so the seq was edited)");
-      }
-
-      if (const auto ev = j.find("evidence"); ev != j.end() && ev->is_string()) {
-        const fs::path rel = fs::path(ev->get<std::string>());
-        if (!safe_relative(rel)) {
-          return fail(jf.path, lineno, L + ": the evidence name " + rel.string() + " points outside the journal folder");
-        }
-        const fs::path pic = dir / rel;
-        std::error_code ec;
-        if (fs::exists(pic, ec)) {
-          auto bytes = io.read_file(pic);
-          if (!bytes) return fail(jf.path, lineno, L + ": cannot read the evidence picture: " + bytes.error().what());
-          const auto want = j.find("evidence_sha256");
-          if (want == j.end() || !want->is_string() || sha256_hex(*bytes) != want->get<std::string>()) {
-            return fail(jf.path, lineno,
-                        L + ": the evidence picture " + rel.string() +
-                            " does not match the sha256 in the record: the picture was replaced or edited");
-          }
-          ++r.pictures_checked;
-        } else if (fs::exists(pic.parent_path(), ec)) {
-          return fail(jf.path, lineno,
-                      L + ": the evidence picture " + rel.string() +
-                          " is missing, though its day folder is still there (so it was not pruned): it was deleted");
-        } else {
-          ++r.pictures_pruned;
-        }
-      }
-
-      ++r.records;
-      std::string when;
-      if (const auto t = j.find("time"); t != j.end() && t->is_string()) {
-        when = t->get<std::string>();
-      } else if (const auto s = j.find("start"); s != j.end() && s->is_string()) {
-        when = s->get<std::string>();
-      }
-      if (r.records == 1) {
-        r.first_seq = seq;
-        r.first_time = when;
-      }
-      r.last_seq = seq;
-      if (!when.empty()) r.last_time = when;
-      p2 = std::move(p1);
-      p1 = Seen{sha256_hex(line), seq, jf.path, lineno, jf.date, line, true};
-      pos = nl + 1;
-    }
-  }
-  r.ok = true;
-  return r;
-}
+VerifyResult verify_journal(const fs::path& dir, JournalIo& io) { return JournalChecker(dir, io).run(); }
 
 }  // namespace signage

@@ -9,6 +9,7 @@
 #include <system_error>
 #include <utility>
 
+#include "core/i18n.h"
 #include "core/text_util.h"
 #include "playlist/toml_check.h"
 
@@ -22,7 +23,7 @@ using namespace tomlcheck;
 
 constexpr std::string_view kTopKeys[] = {"campaign", "defaults", "item", "ticker", "layout", "header", "styles"};
 constexpr std::string_view kCampaignKeys[] = {"id",    "title",    "priority", "starts", "ends",
-                                              "hours", "weekdays", "dates",    "except"};
+                                              "hours", "weekdays", "dates",    "except", "timezone"};
 constexpr std::string_view kDefaultsKeys[] = {"duration", "transition", "fit",   "style",
                                               "volume",   "mute",       "hwdec"};
 constexpr std::string_view kStyleKeys[] = {"background", "color", "background_image", "weight", "margin"};
@@ -71,6 +72,14 @@ struct Defaults {
   std::string hwdec;
 };
 
+// "media file 'x' not found; did you mean 'y'?" for a file that is there under a
+// slightly different name.
+std::string not_found_did_you_mean(const std::string& written, const std::string& similar) {
+  return fmt(_("media file {1} not found; did you mean {2}? Names on the screen tell capital and small letters "
+               "apart and include the folder: write file = \"{3}\" (or rename the file)"),
+             quote(written), quote(similar), similar);
+}
+
 // Reads one parsed playlist into a Campaign, reporting every problem to `r`.
 class PlaylistReader {
  public:
@@ -78,12 +87,12 @@ class PlaylistReader {
       : r_(r), options_(options), media_(MediaRoot::of(options.media_root)) {}
 
   Campaign read(const toml::table& root) {
-    check_keys(root, "the top level of the file", kTopKeys, r_);
+    check_keys(root, _("the top level of the file"), kTopKeys, r_);
     Campaign c;
     if (const toml::table* styles = get_table(root, "styles", r_)) read_styles(*styles);
     const toml::table* campaign = get_table(root, "campaign", r_);
     if (campaign == nullptr && !root.contains("campaign")) {
-      r_.error(SourcePos{r_.file(), 1, 1}, "missing required table [campaign]; start the file with [campaign] and its id");
+      r_.error(SourcePos{r_.file(), 1, 1}, _("missing required table [campaign]; start the file with [campaign] and its id"));
     }
     if (campaign != nullptr) read_campaign(*campaign, c);
 
@@ -111,12 +120,13 @@ class PlaylistReader {
     if (c.title.empty()) c.title = c.id;
     if (auto prio = get_integer(t, "priority", r_)) {
       if (*prio < 0 || *prio > kMaxPriority) {
-        r_.error(*t.get("priority"), "'priority' must be between 0 and 1000, not " + std::to_string(*prio));
+        r_.error(*t.get("priority"), fmt(_("'priority' must be between 0 and 1000, not {1}"), *prio));
       } else {
         c.priority = static_cast<int>(*prio);
       }
     }
     c.when = get_when(t, r_);
+    c.zone = get_time_zone(t, "timezone", options_.zoneinfo, r_);
   }
 
   void read_defaults(const toml::table& t, Defaults& d) {
@@ -132,7 +142,7 @@ class PlaylistReader {
   void read_video_keys(const toml::table& t, int& volume, bool& mute, std::string& hwdec) {
     if (auto v = get_integer(t, "volume", r_)) {
       if (*v < 0 || *v > 100) {
-        r_.error(*t.get("volume"), "'volume' must be between 0 and 100, not " + std::to_string(*v));
+        r_.error(*t.get("volume"), fmt(_("'volume' must be between 0 and 100, not {1}"), *v));
       } else {
         volume = static_cast<int>(*v);
       }
@@ -141,7 +151,7 @@ class PlaylistReader {
       if (const auto* b = n->as_boolean()) {
         mute = b->get();
       } else {
-        r_.error(*n, "'mute' must be true or false");
+        r_.error(*n, fmt(_("'{1}' must be true or false (without quotes)"), "mute"));
       }
     }
     if (auto h = get_hwdec(t, r_)) hwdec = *h;
@@ -149,10 +159,10 @@ class PlaylistReader {
 
   std::optional<Transition> get_transition(const toml::table& t) {
     return get_choice<Transition>(t, "transition", {{"fade", Transition::fade}, {"cut", Transition::cut}},
-                                  "bad transition", r_);
+                                  _("bad transition"), r_);
   }
   std::optional<Fit> get_fit(const toml::table& t) {
-    return get_choice<Fit>(t, "fit", {{"contain", Fit::contain}, {"cover", Fit::cover}}, "bad fit", r_);
+    return get_choice<Fit>(t, "fit", {{"contain", Fit::contain}, {"cover", Fit::cover}}, _("bad fit"), r_);
   }
 
   // [styles.NAME] tables: named styles for `style = "NAME"`.
@@ -161,15 +171,15 @@ class PlaylistReader {
       const std::string name(key.str());
       const toml::table* t = node.as_table();
       if (t == nullptr) {
-        r_.error(node, "[styles." + name + "] must be a table of style keys, not " + std::string(type_name(node.type())));
+        r_.error(node, fmt(_("[styles.{1}] must be a table of style keys, not {2}"), name, type_name(node.type())));
         continue;
       }
       if (!is_valid_id(name)) {
-        r_.error(key, "bad style name " + quote(name) + "; use letters, digits, '.', '_' and '-'");
+        r_.error(key, fmt(_("bad style name {1}; use letters, digits, '.', '_' and '-'"), quote(name)));
         continue;
       }
       if (builtin_style(name)) {
-        r_.error(key, "style " + quote(name) + " is built in and cannot be redefined; give yours another name");
+        r_.error(key, fmt(_("style {1} is built in and cannot be redefined; give yours another name"), quote(name)));
         continue;
       }
       Style st;
@@ -188,8 +198,8 @@ class PlaylistReader {
       if (auto b = builtin_style(name->get())) return StyleOverride::whole(*b);
       std::string known;
       for (const auto& [n, st] : styles_) known += ", " + n;
-      r_.error(*node, "unknown style " + quote(name->get()) + "; use red-banner, blue-banner" + known +
-                          " or define it in [styles." + name->get() + "]");
+      r_.error(*node, fmt(_("unknown style {1}; use red-banner, blue-banner{2} or define it in [styles.{3}]"),
+                          quote(name->get()), known, name->get()));
       return {};
     }
     const toml::table* t = get_table(parent, key, r_);
@@ -204,8 +214,8 @@ class PlaylistReader {
     s.weight = get_weight(*t, r_);
     if (auto m = get_integer(*t, "margin", r_)) {
       if (*m < 0 || *m > kMaxMargin) {
-        r_.error(*t->get("margin"), "'margin' must be a percentage from 0 to " + std::to_string(kMaxMargin) +
-                                        " of the area's shorter side, not " + std::to_string(*m));
+        r_.error(*t->get("margin"),
+                 fmt(_("'margin' must be a percentage from 0 to {1} of the area's shorter side, not {2}"), kMaxMargin, *m));
       } else {
         s.margin = static_cast<int>(*m);
       }
@@ -216,10 +226,12 @@ class PlaylistReader {
       if (file->empty()) {
         s.background_image = fs::path();
       } else if (auto media = check_media_path(*file, media_, *t->get("background_image"), r_)) {
-        if (media->missing) {
+        if (media->missing && !media->similar.empty()) {
+          r_.error(*t->get("background_image"), not_found_did_you_mean(*file, media->similar));
+        } else if (media->missing) {
           r_.warning(*t->get("background_image"),
-                     "background image " + quote(*file) + " not found in " + media_.shown() +
-                         "; the style is used without it until it appears");
+                     fmt(_("background image {1} not found in {2}; the style is used without it until it appears"),
+                         quote(*file), media_.shown()));
           s.background_image = fs::path();
         } else {
           s.background_image = media->resolved;
@@ -237,7 +249,7 @@ class PlaylistReader {
         if (*v < kMinTickerSpeed || *v > kMaxTickerSpeed) {
           char shown[32];
           std::snprintf(shown, sizeof shown, "%g", *v);
-          r_.error(*n, std::string("'speed' is in pixels per second, from 10 to 2000, not ") + shown);
+          r_.error(*n, fmt(_("'speed' is in pixels per second, from 10 to 2000, not {1}"), shown));
         } else {
           ticker.speed = *v;
         }
@@ -249,29 +261,29 @@ class PlaylistReader {
     auto add = [&](const toml::node& e) {
       const auto* s = e.as_string();
       if (s == nullptr) {
-        r_.error(e, "ticker text must be a string, not " + std::string(type_name(e.type())));
+        r_.error(e, fmt(_("ticker text must be a string, not {1}"), type_name(e.type())));
         return;
       }
       std::string text = s->get();
       if (!is_valid_utf8(text)) {
-        r_.error(e, "ticker text is not valid UTF-8; save the file as UTF-8");
+        r_.error(e, _("ticker text is not valid UTF-8; save the file as UTF-8"));
         return;
       }
       // One line: breaks become spaces.
       std::replace_if(text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
       if (text.find_first_not_of(' ') == std::string::npos) {
-        r_.error(e, "ticker text is empty; write something to scroll or remove it");
+        r_.error(e, _("ticker text is empty; write something to scroll or remove it"));
         return;
       }
       ticker.texts.push_back(std::move(text));
     };
     if (const auto* a = n.as_array()) {
-      if (a->empty()) r_.error(n, "'text' is an empty list; give at least one text to scroll");
+      if (a->empty()) r_.error(n, _("'text' is an empty list; give at least one text to scroll"));
       for (const toml::node& e : *a) add(e);
     } else if (n.is_string()) {
       add(n);
     } else {
-      r_.error(n, "'text' must be a string or a list of strings, not " + std::string(type_name(n.type())));
+      r_.error(n, fmt(_("'text' must be a string or a list of strings, not {1}"), type_name(n.type())));
     }
   }
 
@@ -283,14 +295,16 @@ class PlaylistReader {
       if (const auto* b = n->as_boolean()) {
         h.clock = b->get();
       } else {
-        r_.error(*n, "'clock' must be true or false");
+        r_.error(*n, fmt(_("'{1}' must be true or false (without quotes)"), "clock"));
       }
     }
     if (auto file = get_string(t, "logo", r_)) {
       if (auto media = check_media_path(*file, media_, *t.get("logo"), r_)) {
-        if (media->missing) {
-          r_.warning(*t.get("logo"), "logo " + quote(*file) + " not found in " + media_.shown() +
-                                         "; the header is shown without it until it appears");
+        if (media->missing && !media->similar.empty()) {
+          r_.error(*t.get("logo"), not_found_did_you_mean(*file, media->similar));
+        } else if (media->missing) {
+          r_.warning(*t.get("logo"), fmt(_("logo {1} not found in {2}; the header is shown without it until it appears"),
+                                         quote(*file), media_.shown()));
         } else {
           h.logo = media->resolved;
         }
@@ -303,24 +317,24 @@ class PlaylistReader {
     const SourcePos where_campaign = campaign != nullptr ? r_.pos(*campaign) : SourcePos{r_.file(), 1, 1};
     const toml::node* node = root.get("item");
     if (node == nullptr) {
-      r_.error(where_campaign, "the playlist has no items; add at least one [[item]]");
+      r_.error(where_campaign, _("the playlist has no items; add at least one [[item]]"));
       return;
     }
     const toml::array* items = node->as_array();
     if (items == nullptr) {
-      r_.error(*node, "'item' must be an array of tables (write each as [[item]]), not " +
-                          std::string(type_name(node->type())));
+      r_.error(*node, fmt(_("'item' must be an array of tables (write each as [[item]]), not {1}"),
+                          type_name(node->type())));
       return;
     }
     if (items->empty()) {
-      r_.error(*node, "the playlist has no items; add at least one [[item]]");
+      r_.error(*node, _("the playlist has no items; add at least one [[item]]"));
       return;
     }
     std::map<std::string, int, std::less<>> seen;  // item id -> line of its id
     for (const toml::node& e : *items) {
       const toml::table* t = e.as_table();
       if (t == nullptr) {
-        r_.error(e, "each item must be a table (write it as [[item]]), not " + std::string(type_name(e.type())));
+        r_.error(e, fmt(_("each item must be a table (write it as [[item]]), not {1}"), type_name(e.type())));
         continue;
       }
       if (auto item = read_item(*t, defaults, seen)) c.items.push_back(std::move(*item));
@@ -338,8 +352,8 @@ class PlaylistReader {
         const toml::node& at = *t.get("id");
         const auto [it, inserted] = seen.emplace(*id, r_.pos(at).line);
         if (!inserted) {
-          r_.error(at, "duplicate item id " + quote(*id) + "; the first is at line " + std::to_string(it->second) +
-                           "; give each item its own id");
+          r_.error(at, fmt(_("duplicate item id {1}; the first is at line {2}; give each item its own id"), quote(*id),
+                           it->second));
           ok = false;
         }
         item.id = *id;
@@ -349,7 +363,7 @@ class PlaylistReader {
     if (require(t, "type", "[item]", r_)) {
       type = get_choice<ItemType>(
           t, "type", {{"slogan", ItemType::slogan}, {"image", ItemType::image}, {"video", ItemType::video}},
-          "unsupported item type", r_);
+          _("unsupported item type"), r_);
       if (type) item.type = *type;
     }
 
@@ -357,31 +371,33 @@ class PlaylistReader {
     const auto file = get_string(t, "file", r_);
     if (type == ItemType::slogan) {
       if (t.contains("file")) {
-        r_.error(*t.get("file"), "'file' is only for image and video items; a slogan shows its 'text'");
+        r_.error(*t.get("file"), _("'file' is only for image and video items; a slogan shows its 'text'"));
       }
-      if (require(t, "text", "[item] (a slogan needs text)", r_) && text) {
+      if (require(t, "text", _("[item] (a slogan needs text)"), r_) && text) {
         if (!is_valid_utf8(*text)) {
-          r_.error(*t.get("text"), "'text' is not valid UTF-8; save the file as UTF-8");
+          r_.error(*t.get("text"), _("'text' is not valid UTF-8; save the file as UTF-8"));
         } else if (text->find_first_not_of(" \t\r\n") == std::string::npos) {
-          r_.error(*t.get("text"), "'text' is empty; a slogan needs something to show");
+          r_.error(*t.get("text"), _("'text' is empty; a slogan needs something to show"));
         } else {
           item.text = *text;
         }
       }
     } else if (type) {
       const std::string kind(to_string(*type));
-      const std::string a_kind = (*type == ItemType::image ? "an " : "a ") + kind;
+      const std::string a_kind = *type == ItemType::image ? _("an image") : _("a video");
       if (t.contains("text")) {
-        r_.error(*t.get("text"), "'text' is only for slogan items; remove it from this " + kind + " item");
+        r_.error(*t.get("text"), fmt(_("'text' is only for slogan items; remove it from this {1} item"), kind));
       }
-      if (require(t, "file", "[item] (" + a_kind + " needs a file)", r_) && file) {
+      if (require(t, "file", fmt(_("[item] ({1} needs a file)"), a_kind), r_) && file) {
         item.file = *file;
         if (auto media = check_media_path(*file, media_, *t.get("file"), r_)) {
           item.path = media->resolved;
-          if (media->missing) {
+          if (media->missing && !media->similar.empty()) {
+            r_.error(*t.get("file"), not_found_did_you_mean(*file, media->similar));
+          } else if (media->missing) {
             item.media_missing = true;
-            r_.warning(*t.get("file"), "media file " + quote(*file) + " not found in " + media_.shown() +
-                                           "; the item is left out until it appears");
+            r_.warning(*t.get("file"), fmt(_("media file {1} not found in {2}; the item is left out until it appears"),
+                                           quote(*file), media_.shown()));
           }
         }
       }
@@ -438,7 +454,7 @@ Loaded load_file(const fs::path& file, const LoadOptions& options) {
   if (!bytes) {
     Loaded out;
     out.result.diagnostics.push_back(
-        Diagnostic{Severity::error, SourcePos{file.string(), 0, 0}, "cannot load the playlist: " + bytes.error().what()});
+        Diagnostic{Severity::error, SourcePos{file.string(), 0, 0}, fmt(_("cannot load the playlist: {1}"), bytes.error().what())});
     return out;
   }
   return load_text(*bytes, file.string(), file, options);
@@ -495,9 +511,9 @@ PlaylistSetResult load_playlist_folder(const fs::path& folder, const LoadOptions
         out.set.campaigns.push_back(std::move(*loaded.result.campaign));
       } else {
         diags.push_back(Diagnostic{Severity::error, loaded.id_pos,
-                                   "campaign id " + quote(c.id) + " is already used by " + first->second.first +
-                                       " (line " + std::to_string(first->second.second) +
-                                       "); this file is refused; give each campaign its own id"});
+                                   fmt(_("campaign id {1} is already used by {2} (line {3}); this file is refused; "
+                                         "give each campaign its own id"),
+                                       quote(c.id), first->second.first, first->second.second)});
       }
     }
     std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) {

@@ -23,6 +23,8 @@ struct LoadOptions {
   // Used for items and campaigns that set none.
   std::chrono::milliseconds default_duration{12'000};
   Transition default_transition = Transition::fade;
+  // Where `[campaign] timezone` names are looked up (IANA TZif files).
+  std::filesystem::path zoneinfo = "/usr/share/zoneinfo";
 };
 
 struct PlaylistFileResult {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -123,6 +124,10 @@ struct Campaign {
   std::string title;
   int priority = 0;
   When when;
+  // [campaign] timezone: the zone its dates and hours (and its items') are read in,
+  // whatever the box's zone. nullptr: the screen's zone ([screen] timezone, else the
+  // box's). Immutable; shared between copies of the set.
+  std::shared_ptr<const TimeZone> zone;
   std::vector<Item> items;
   Layout layout;                          // [layout]
   Header header;                          // [header]

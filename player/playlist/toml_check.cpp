@@ -7,7 +7,11 @@
 #include <limits>
 #include <system_error>
 
+#include "core/i18n.h"
+#include "core/text_encoding.h"
+#include "core/text_util.h"
 #include "core/time.h"
+#include "playlist/toml_mistakes.h"
 
 namespace signage::tomlcheck {
 
@@ -22,7 +26,7 @@ int clamp_int(std::uint64_t v) {
 }
 
 std::string wrong_type(std::string_view key, std::string_view want, const toml::node& got) {
-  return "'" + std::string(key) + "' must be " + std::string(want) + ", not " + std::string(type_name(got.type()));
+  return fmt(_("'{1}' must be {2}, not {3}"), key, _(std::string(want).c_str()), type_name(got.type()));
 }
 
 // "1.5s" for a message.
@@ -134,17 +138,17 @@ std::vector<Date> get_date_list(const toml::table& t, std::string_view key, bool
   const toml::array* arr = get_array(t, key, r);
   if (arr == nullptr) return out;
   if (arr->empty() && !allow_empty) {
-    r.error(*arr, "'" + std::string(key) + "' is empty; leave it out to show on any date");
+    r.error(*arr, fmt(_("'{1}' is empty; leave it out to show on any date"), key));
   }
   for (const toml::node& e : *arr) {
     const auto* d = e.as_date();
     if (d == nullptr) {
-      r.error(e, "each entry of '" + std::string(key) + "' must be a date like 2024-06-16 (without quotes), not " +
-                     std::string(type_name(e.type())));
+      r.error(e, fmt(_("each entry of '{1}' must be a date like 2024-06-16 (without quotes), not {2}"), key,
+                     type_name(e.type())));
       continue;
     }
     if (auto date = to_date(d->get())) out.push_back(*date);
-    else r.error(e, "'" + std::string(key) + "' holds a date that does not exist");
+    else r.error(e, fmt(_("'{1}' holds a date that does not exist"), key));
   }
   return out;
 }
@@ -180,7 +184,7 @@ std::vector<Diagnostic> Reporter::take() {
                     [](const Diagnostic& d) { return d.severity == Severity::error; });
     diags_.resize(kMaxDiagnostics);
     diags_.push_back(Diagnostic{errors_left_out ? Severity::error : Severity::warning, SourcePos{file_, 0, 0},
-                                "and " + std::to_string(more) + " more problems; fix the ones above first"});
+                                fmt(_("and {1} more problems; fix the ones above first"), more)});
   }
   return std::move(diags_);
 }
@@ -189,39 +193,100 @@ std::vector<Diagnostic> Reporter::take() {
 
 Result<std::string> read_small_file(const fs::path& path) {
   std::error_code ec;
-  if (fs::is_directory(path, ec)) return Error("it is a folder, not a file");
+  if (fs::is_directory(path, ec)) return Error(_("it is a folder, not a file"));
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return Error(fs::exists(path, ec) ? "the file cannot be read; check its permissions" : "the file does not exist");
+    return Error(fs::exists(path, ec) ? _("the file cannot be read; check its permissions") : _("the file does not exist"));
   }
   std::string data;
   std::vector<char> buf(64 * 1024);
   while (in) {
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
     data.append(buf.data(), static_cast<std::size_t>(in.gcount()));
-    if (data.size() > kMaxFileBytes) return Error("the file is larger than 1 MiB; split it into smaller files");
+    if (data.size() > kMaxFileBytes) return Error(_("the file is larger than 1 MiB; split it into smaller files"));
   }
-  if (in.bad()) return Error("read error");
+  if (in.bad()) return Error(_("read error"));
   return data;
 }
 
-std::optional<toml::table> parse(std::string_view text, Reporter& r) {
-  if (text.size() > kMaxFileBytes) {
-    r.error(SourcePos{r.file(), 0, 0},
-            "file is " + std::to_string(text.size()) + " bytes, larger than 1 MiB; split it into smaller files");
+namespace {
+
+// Line and column (in characters) of byte `offset` of `text`.
+std::pair<int, int> position_of(std::string_view text, std::size_t offset) {
+  int line = 1, col = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++line;
+      col = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      ++col;
+    }
+  }
+  return {line, col};
+}
+
+// Where `text` stops being UTF-8 (its size when it never does).
+std::size_t first_invalid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > text.size() || !is_valid_utf8(text.substr(i, n))) return i;
+    i += n;
+  }
+  return i;
+}
+
+}  // namespace
+
+std::optional<std::string> decode_file_text(std::string_view bytes, Reporter& r) {
+  DecodedText d = decode_text_file(bytes);
+  if (d.undecodable) {
+    const std::size_t at = first_invalid_utf8(d.utf8);
+    const auto [line, col] = position_of(d.utf8, at);
+    r.error(SourcePos{r.file(), line, col},
+            _("the file is not UTF-8 text (nor Chinese GBK or UTF-16); save it as UTF-8: in Notepad, File > Save As, "
+              "Encoding: UTF-8"));
     return std::nullopt;
   }
+  if (d.encoding == TextEncoding::gb18030) {
+    r.warning(SourcePos{r.file(), 0, 0},
+              _("the file is saved as Chinese GBK (Notepad's \"ANSI\"); it was read correctly, but other screens "
+                "and tools expect UTF-8: in Notepad, File > Save As, Encoding: UTF-8"));
+  } else if (d.encoding == TextEncoding::utf16le || d.encoding == TextEncoding::utf16be) {
+    r.warning(SourcePos{r.file(), 0, 0},
+              fmt(_("the file is saved as {1} (Notepad's \"Unicode\"); it was read correctly, but other screens "
+                    "and tools expect UTF-8: in Notepad, File > Save As, Encoding: UTF-8"),
+                  encoding_name(d.encoding)));
+  }
+  return std::move(d.utf8);
+}
+
+std::optional<toml::table> parse(std::string_view raw, Reporter& r) {
+  if (raw.size() > kMaxFileBytes) {
+    r.error(SourcePos{r.file(), 0, 0},
+            fmt(_("file is {1} bytes, larger than 1 MiB; split it into smaller files"), raw.size()));
+    return std::nullopt;
+  }
+  const auto decoded = decode_file_text(raw, r);
+  if (!decoded) return std::nullopt;
+  const std::string_view text = *decoded;
   if (const auto deep = find_too_deep_key(text)) {
     r.error(SourcePos{r.file(), deep->first, deep->second},
-            "keys nested more than " + std::to_string(kMaxKeyDepth) + " levels deep are not supported");
+            fmt(_("keys nested more than {1} levels deep are not supported"), kMaxKeyDepth));
     return std::nullopt;
   }
   try {
     return toml::parse(text, std::string_view(r.file()));
   } catch (const toml::parse_error& e) {
-    r.error(r.pos(e.source()), "TOML syntax error: " + std::string(e.description()));
+    // The parser stops at the first problem, in its own words; the mistakes an
+    // input method makes are named instead, all of them, with the fix.
+    const auto mistakes = find_input_mistakes(text);
+    for (const Mistake& m : mistakes) r.error(SourcePos{r.file(), m.line, m.column}, m.message);
+    if (mistakes.empty()) r.error(r.pos(e.source()), fmt(_("TOML syntax error: {1}"), e.description()));
   } catch (const std::exception& e) {  // allocation failure and the like
-    r.error(SourcePos{r.file(), 0, 0}, std::string("cannot parse the file: ") + e.what());
+    r.error(SourcePos{r.file(), 0, 0}, fmt(_("cannot parse the file: {1}"), e.what()));
   }
   return std::nullopt;
 }
@@ -259,18 +324,18 @@ std::string quote(std::string_view s) {
 
 std::string_view type_name(toml::node_type t) {
   switch (t) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
+    case toml::node_type::string: return _("a string");
+    case toml::node_type::integer: return _("an integer");
+    case toml::node_type::floating_point: return _("a float");
+    case toml::node_type::boolean: return _("a boolean");
+    case toml::node_type::date: return _("a date");
+    case toml::node_type::time: return _("a time");
+    case toml::node_type::date_time: return _("a date-time");
+    case toml::node_type::array: return _("an array");
+    case toml::node_type::table: return _("a table");
     case toml::node_type::none: break;
   }
-  return "nothing";
+  return _("nothing");
 }
 
 std::string_view closest_key(std::string_view key, std::span<const std::string_view> known) {
@@ -291,8 +356,8 @@ void check_keys(const toml::table& t, std::string_view where, std::span<const st
   for (auto&& [key, value] : t) {
     const std::string_view k = key.str();
     if (std::find(known.begin(), known.end(), k) != known.end()) continue;
-    std::string msg = "unknown key " + quote(k) + " in " + std::string(where);
-    if (const auto guess = closest_key(k, known); !guess.empty()) msg += "; did you mean '" + std::string(guess) + "'?";
+    std::string msg = fmt(_("unknown key {1} in {2}"), quote(k), where);
+    if (const auto guess = closest_key(k, known); !guess.empty()) msg += fmt(_("; did you mean '{1}'?"), guess);
     SourcePos p = r.pos(key.source());
     if (p.line == 0) p = r.pos(value);
     r.error(std::move(p), std::move(msg));
@@ -301,7 +366,7 @@ void check_keys(const toml::table& t, std::string_view where, std::span<const st
 
 bool require(const toml::table& t, std::string_view key, std::string_view where, Reporter& r) {
   if (t.contains(key)) return true;
-  r.error(t, "missing required key '" + std::string(key) + "' in " + std::string(where));
+  r.error(t, fmt(_("missing required key '{1}' in {2}"), key, where));
   return false;
 }
 
@@ -311,7 +376,7 @@ const toml::table* get_table(const toml::table& t, std::string_view key, Reporte
   const toml::node* n = t.get(key);
   if (n == nullptr) return nullptr;
   if (const auto* tbl = n->as_table()) return tbl;
-  r.error(*n, wrong_type(key, "a table", *n));
+  r.error(*n, wrong_type(key, N_("a table"), *n));
   return nullptr;
 }
 
@@ -319,7 +384,7 @@ const toml::array* get_array(const toml::table& t, std::string_view key, Reporte
   const toml::node* n = t.get(key);
   if (n == nullptr) return nullptr;
   if (const auto* arr = n->as_array()) return arr;
-  r.error(*n, wrong_type(key, "an array", *n));
+  r.error(*n, wrong_type(key, N_("an array"), *n));
   return nullptr;
 }
 
@@ -327,7 +392,7 @@ std::optional<std::string> get_string(const toml::table& t, std::string_view key
   const toml::node* n = t.get(key);
   if (n == nullptr) return std::nullopt;
   if (const auto* s = n->as_string()) return s->get();
-  r.error(*n, wrong_type(key, "a string", *n));
+  r.error(*n, wrong_type(key, N_("a string"), *n));
   return std::nullopt;
 }
 
@@ -335,7 +400,14 @@ std::optional<std::int64_t> get_integer(const toml::table& t, std::string_view k
   const toml::node* n = t.get(key);
   if (n == nullptr) return std::nullopt;
   if (const auto* i = n->as_integer()) return i->get();
-  r.error(*n, wrong_type(key, "an integer", *n));
+  const auto* s = n->as_string();
+  const bool digits = s != nullptr && !s->get().empty() && s->get().size() < 19 &&
+                      std::all_of(s->get().begin(), s->get().end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (digits) {
+    r.error(*n, fmt(_("'{1}' must be an integer, not a string; write it without quotes: {1} = {2}"), key, s->get()));
+  } else {
+    r.error(*n, wrong_type(key, N_("an integer"), *n));
+  }
   return std::nullopt;
 }
 
@@ -345,10 +417,10 @@ std::optional<double> get_number(const toml::table& t, std::string_view key, Rep
   if (const auto* i = n->as_integer()) return static_cast<double>(i->get());
   if (const auto* f = n->as_floating_point()) {
     if (std::isfinite(f->get())) return f->get();
-    r.error(*n, "'" + std::string(key) + "' must be a finite number");
+    r.error(*n, fmt(_("'{1}' must be a finite number"), key));
     return std::nullopt;
   }
-  r.error(*n, wrong_type(key, "a number", *n));
+  r.error(*n, wrong_type(key, N_("a number"), *n));
   return std::nullopt;
 }
 
@@ -357,10 +429,10 @@ std::optional<Date> get_date(const toml::table& t, std::string_view key, Reporte
   if (n == nullptr) return std::nullopt;
   if (const auto* d = n->as_date()) {
     if (auto date = to_date(d->get())) return date;
-    r.error(*n, "'" + std::string(key) + "' is a date that does not exist");
+    r.error(*n, fmt(_("'{1}' is a date that does not exist"), key));
     return std::nullopt;
   }
-  r.error(*n, wrong_type(key, "a date like 2024-06-01 (without quotes)", *n));
+  r.error(*n, wrong_type(key, N_("a date like 2024-06-01 (without quotes)"), *n));
   return std::nullopt;
 }
 
@@ -369,18 +441,18 @@ std::optional<milliseconds> get_duration(const toml::table& t, std::string_view 
   const toml::node* n = t.get(key);
   if (n == nullptr) return std::nullopt;
   if (!n->is_string()) {
-    r.error(*n, wrong_type(key, "a string like \"12s\"", *n));
+    r.error(*n, wrong_type(key, N_("a string like \"12s\""), *n));
     return std::nullopt;
   }
   const std::string text = n->as_string()->get();
   auto d = parse_duration(text);
   if (!d) {
-    r.error(*n, "bad duration: " + d.error().message());
+    r.error(*n, fmt(_("bad duration: {1}"), d.error().message()));
     return std::nullopt;
   }
   if (*d < min || *d > max) {
-    r.error(*n, "'" + std::string(key) + "' must be between " + show_duration(min) + " and " + show_duration(max) +
-                    ", not " + quote(text));
+    r.error(*n, fmt(_("'{1}' must be between {2} and {3}, not {4}"), key, show_duration(min), show_duration(max),
+                    quote(text)));
     return std::nullopt;
   }
   return *d;
@@ -391,7 +463,7 @@ std::optional<Rgb> get_colour(const toml::table& t, std::string_view key, Report
   const auto text = get_string(t, key, r);
   if (!text) return std::nullopt;
   if (auto c = parse_colour(*text)) return c;
-  r.error(*n, "bad colour " + quote(*text) + "; write it as #rrggbb");
+  r.error(*n, fmt(_("bad colour {1}; write it as #rrggbb"), quote(*text)));
   return std::nullopt;
 }
 
@@ -400,7 +472,7 @@ std::optional<std::string> get_id(const toml::table& t, std::string_view key, Re
   auto text = get_string(t, key, r);
   if (!text) return std::nullopt;
   if (is_valid_id(*text)) return text;
-  r.error(*n, "bad " + std::string(key) + " " + quote(*text) + "; use only letters, digits, '.', '_' and '-'");
+  r.error(*n, fmt(_("bad {1} {2}; use only letters, digits, '.', '_' and '-'"), key, quote(*text)));
   return std::nullopt;
 }
 
@@ -409,16 +481,17 @@ When get_when(const toml::table& t, Reporter& r) {
   w.starts = get_date(t, "starts", r);
   w.ends = get_date(t, "ends", r);
   if (w.starts && w.ends && *w.ends < *w.starts) {
-    r.error(*t.get("ends"), "end before start: 'ends' (" + format_date(*w.ends) + ") is before 'starts' (" +
-                                format_date(*w.starts) + ")");
+    r.error(*t.get("ends"), fmt(_("end before start: 'ends' ({1}) is before 'starts' ({2})"), format_date(*w.ends),
+                                format_date(*w.starts)));
   }
-  if (const toml::array* hours = get_array(t, "hours", r)) {
-    if (hours->empty()) r.error(*hours, "'hours' is empty; leave it out to show all day");
+  if (const toml::node* h = t.get("hours"); h != nullptr && h->is_string()) {
+    r.error(*h, fmt(_("'hours' is a list, even of one window: write hours = [\"{1}\"]"), h->as_string()->get()));
+  } else if (const toml::array* hours = get_array(t, "hours", r)) {
+    if (hours->empty()) r.error(*hours, _("'hours' is empty; leave it out to show all day"));
     for (const toml::node& e : *hours) {
       const auto* s = e.as_string();
       if (s == nullptr) {
-        r.error(e, "each entry of 'hours' must be a string like \"08:00-22:00\", not " +
-                       std::string(type_name(e.type())));
+        r.error(e, fmt(_("each entry of 'hours' must be a string like \"08:00-22:00\", not {1}"), type_name(e.type())));
         continue;
       }
       auto window = parse_window(s->get());
@@ -426,14 +499,16 @@ When get_when(const toml::table& t, Reporter& r) {
       else r.error(e, window.error().message());
     }
   }
-  if (const toml::array* days = get_array(t, "weekdays", r)) {
+  if (const toml::node* d = t.get("weekdays"); d != nullptr && d->is_string()) {
+    r.error(*d, fmt(_("'weekdays' is a list, even of one day: write weekdays = [\"{1}\"]"), d->as_string()->get()));
+  } else if (const toml::array* days = get_array(t, "weekdays", r)) {
     static constexpr std::string_view kNames[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
-    if (days->empty()) r.error(*days, "'weekdays' is empty; leave it out to show every day");
+    if (days->empty()) r.error(*days, _("'weekdays' is empty; leave it out to show every day"));
     std::uint8_t mask = 0;
     for (const toml::node& e : *days) {
       const auto* s = e.as_string();
       if (s == nullptr) {
-        r.error(e, "each entry of 'weekdays' must be a string like \"mon\", not " + std::string(type_name(e.type())));
+        r.error(e, fmt(_("each entry of 'weekdays' must be a string like \"mon\", not {1}"), type_name(e.type())));
         continue;
       }
       std::string lower = s->get();
@@ -441,7 +516,7 @@ When get_when(const toml::table& t, Reporter& r) {
                      [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
       const auto it = std::find(std::begin(kNames), std::end(kNames), lower);
       if (it == std::end(kNames)) {
-        r.error(e, "bad weekday " + quote(s->get()) + "; use mon, tue, wed, thu, fri, sat or sun");
+        r.error(e, fmt(_("bad weekday {1}; use mon, tue, wed, thu, fri, sat or sun (周一 is mon, 周日 is sun)"), quote(s->get())));
         continue;
       }
       mask = static_cast<std::uint8_t>(mask | (1u << (it - std::begin(kNames))));
@@ -451,6 +526,32 @@ When get_when(const toml::table& t, Reporter& r) {
   w.dates = get_date_list(t, "dates", false, r);
   w.except = get_date_list(t, "except", true, r);
   return w;
+}
+
+std::shared_ptr<const TimeZone> get_time_zone(const toml::table& t, std::string_view key,
+                                              const fs::path& zoneinfo, Reporter& r) {
+  const toml::node* n = t.get(key);
+  const auto name = get_string(t, key, r);
+  if (!name) return nullptr;
+  std::string lower = *name;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  lower.erase(std::remove(lower.begin(), lower.end(), ' '), lower.end());
+  const bool china = lower.find("北京") != std::string::npos || lower.find("中国") != std::string::npos ||
+                     lower == "beijing" || lower == "cst" || lower == "china" || lower == "prc" ||
+                     lower == "utc+8" || lower == "gmt+8" || lower == "utc+08:00" || lower == "+08:00" ||
+                     lower == "asia/beijing";
+  if (china) {
+    r.error(*n, fmt(_("{1} is not a time zone name; for China (Beijing time) write {2} = \"Asia/Shanghai\""),
+                    quote(*name), key));
+    return nullptr;
+  }
+  auto zone = time_zone_named(*name, zoneinfo);
+  if (!zone) {
+    r.error(*n, zone.error().what());
+    return nullptr;
+  }
+  return *zone;
 }
 
 // ---- value parsers ----
@@ -479,21 +580,52 @@ bool is_valid_id(std::string_view s) {
   });
 }
 
+namespace {
+
+// What an input method put into a time window in place of ':' or '-', as a sentence
+// to add to the error ("" when nothing of the kind).
+std::string window_hint(std::string_view s) {
+  std::string hint;
+  const bool one_digit_hour = (s.size() >= 4 && std::isdigit(static_cast<unsigned char>(s[0])) && s[1] == ':') ||
+                              s.find("-0:") != std::string_view::npos ||
+                              (s.find('-') != std::string_view::npos && s.size() > s.find('-') + 2 &&
+                               s[s.find('-') + 2] == ':');
+  if (one_digit_hour) return _("; write the hours with two digits: 08:00-22:00");
+  for (const char32_t c : utf8_to_u32(s)) {
+    if (c == U'至' || c == U'到') {
+      hint = fmt(_("; join the two times with '-', not '{1}'"), u32_to_utf8(std::u32string(1, c)));
+      break;
+    }
+    if (c == U'~') {
+      hint = _("; join the two times with '-', not '~'");
+      break;
+    }
+    if (const CharacterMistake* m = find_character_mistake(c)) {
+      hint = fmt(_("; it holds a {1} '{2}' that looks like '{3}': switch the input method to English and type '{3}'"),
+                 _(m->name), u32_to_utf8(std::u32string(1, c)), m->ascii);
+      break;
+    }
+  }
+  return hint;
+}
+
+}  // namespace
+
 Result<TimeWindow> parse_window(std::string_view s) {
   const std::string shown = quote(s);
   const auto dash = s.find('-');
   if (dash == std::string_view::npos || s.find('-', dash + 1) != std::string_view::npos) {
-    return Error("bad time window " + shown + "; write it like 08:00-22:00");
+    return Error(fmt(_("bad time window {1}; write it like 08:00-22:00"), shown) + window_hint(s));
   }
   auto start = parse_time_of_day(s.substr(0, dash));
-  if (!start) return Error("bad time in window " + shown + ": " + start.error().message());
+  if (!start) return Error(fmt(_("bad time in window {1}: {2}"), shown, start.error().message()) + window_hint(s));
   auto end = parse_time_of_day(s.substr(dash + 1));
-  if (!end) return Error("bad time in window " + shown + ": " + end.error().message());
+  if (!end) return Error(fmt(_("bad time in window {1}: {2}"), shown, end.error().message()) + window_hint(s));
   if (*start == std::chrono::hours(24)) {
-    return Error("bad time window " + shown + ": a window cannot start at 24:00; start it at 00:00");
+    return Error(fmt(_("bad time window {1}: a window cannot start at 24:00; start it at 00:00"), shown));
   }
   if (*start == *end) {
-    return Error("bad time window " + shown + ": start and end are equal; write 00:00-24:00 for the whole day");
+    return Error(fmt(_("bad time window {1}: start and end are equal; write 00:00-24:00 for the whole day"), shown));
   }
   return TimeWindow{*start, *end};
 }
@@ -519,6 +651,93 @@ std::optional<std::pair<int, int>> parse_size(std::string_view s) {
 
 // ---- media paths ----
 
+std::optional<std::string> windows_path_problem(std::string_view path) {
+  const bool drive = path.size() >= 2 && std::isalpha(static_cast<unsigned char>(path[0])) && path[1] == ':';
+  if (drive || path.starts_with("\\\\")) {
+    const auto cut = path.find_last_of("/\\");
+    const std::string name(cut == std::string_view::npos ? path : path.substr(cut + 1));
+    return fmt(_("{1} is a path on a Windows computer, which the screen cannot see; copy the file into the media "
+                 "folder and write its path relative to it with '/', e.g. \"media/{2}\""),
+               quote(path), name);
+  }
+  if (path.find('\\') != std::string_view::npos) {
+    std::string fixed(path);
+    std::replace(fixed.begin(), fixed.end(), '\\', '/');
+    return fmt(_("{1} uses '\\' between folders; write '/' as on the screen: \"{2}\""), quote(path), fixed);
+  }
+  const bool control = std::any_of(path.begin(), path.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+  });
+  if (control) {
+    return fmt(_("media path {1} holds a control character: in \"...\" a '\\' followed by n, t, r, b or f is read "
+                 "as one; write '/' between folders (media/new.png)"),
+               quote(path));
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+std::string lower_ascii(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// `rel` under `dir`, each part matched without regard to capital letters; empty
+// when some part has no match.
+fs::path match_ignoring_case(const fs::path& dir, const fs::path& rel) {
+  fs::path at = dir;
+  for (const auto& part : rel) {
+    std::error_code ec;
+    if (fs::exists(at / part, ec)) {
+      at /= part;
+      continue;
+    }
+    const std::string want = lower_ascii(part.string());
+    fs::path found;
+    for (fs::directory_iterator it(at, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      if (lower_ascii(it->path().filename().string()) == want) {
+        found = it->path();
+        break;
+      }
+    }
+    if (found.empty()) return {};
+    at = found;
+  }
+  return at;
+}
+
+// A regular file named `name` (ignoring capital letters) anywhere under `dir`, at most
+// a few levels and entries deep.
+fs::path find_by_name(const fs::path& dir, const std::string& name) {
+  constexpr int kMaxEntries = 5000;
+  constexpr int kMaxDepth = 4;
+  const std::string want = lower_ascii(name);
+  std::error_code ec;
+  int seen = 0;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+  for (; !ec && it != fs::recursive_directory_iterator() && seen < kMaxEntries; it.increment(ec), ++seen) {
+    if (it.depth() >= kMaxDepth) it.disable_recursion_pending();
+    std::error_code type_ec;
+    if (lower_ascii(it->path().filename().string()) == want && it->is_regular_file(type_ec)) return it->path();
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string similar_media_file(const std::string& relative, const MediaRoot& root) {
+  const fs::path dir = root.root.empty() ? fs::path(".") : root.root;
+  const fs::path rel = fs::path(relative).lexically_normal();
+  fs::path found = match_ignoring_case(dir, rel);
+  std::error_code ec;
+  if (found.empty() || !fs::is_regular_file(found, ec)) found = find_by_name(dir, rel.filename().string());
+  if (found.empty()) return {};
+  const fs::path shown = found.lexically_relative(dir);
+  if (shown.empty() || *shown.begin() == "..") return {};
+  return shown.generic_string();
+}
+
 MediaRoot MediaRoot::of(const fs::path& root) {
   MediaRoot m;
   m.root = root;
@@ -532,23 +751,27 @@ MediaRoot MediaRoot::of(const fs::path& root) {
 std::optional<MediaPath> check_media_path(const std::string& relative, const MediaRoot& root, const toml::node& at,
                                           Reporter& r) {
   if (relative.empty()) {
-    r.error(at, "empty media path; name a file inside the media folder " + root.shown());
+    r.error(at, fmt(_("empty media path; name a file inside the media folder {1}"), root.shown()));
     return std::nullopt;
   }
   if (relative.find('\0') != std::string::npos) {
-    r.error(at, "media path " + quote(relative) + " holds a NUL character");
+    r.error(at, fmt(_("media path {1} holds a NUL character"), quote(relative)));
+    return std::nullopt;
+  }
+  if (auto windows = windows_path_problem(relative)) {
+    r.error(at, *windows);
     return std::nullopt;
   }
   const fs::path rel(relative);
   if (rel.is_absolute() || rel.has_root_name() || rel.has_root_directory()) {
-    r.error(at, "path escapes the media folder: " + quote(relative) + " is absolute; write it relative to " +
-                    root.shown());
+    r.error(at, fmt(_("path escapes the media folder: {1} is absolute; write it relative to {2}"), quote(relative),
+                    root.shown()));
     return std::nullopt;
   }
   for (const auto& part : rel) {
     if (part == "..") {
-      r.error(at, "path escapes the media folder: " + quote(relative) + " uses '..'; write it relative to " +
-                      root.shown() + " without '..'");
+      r.error(at, fmt(_("path escapes the media folder: {1} uses '..'; write it relative to {2} without '..'"),
+                      quote(relative), root.shown()));
       return std::nullopt;
     }
   }
@@ -556,18 +779,20 @@ std::optional<MediaPath> check_media_path(const std::string& relative, const Med
   const fs::path joined = (root.root.empty() ? fs::path(".") : root.root) / rel;
   const fs::path canon = fs::weakly_canonical(joined, ec);
   if (ec) {
-    r.error(at, "cannot resolve media path " + quote(relative) + " in " + root.shown() + ": " + ec.message());
+    r.error(at, fmt(_("cannot resolve media path {1} in {2}: {3}"), quote(relative), root.shown(), ec.message()));
     return std::nullopt;
   }
   const fs::path inside = canon.lexically_relative(root.canonical);
   if (inside.empty() || *inside.begin() == "..") {
-    r.error(at, "path escapes the media folder: " + quote(relative) + " leads to " + quote(canon.string()) +
-                    ", outside " + root.shown() + " (a symbolic link out of the folder?)");
+    r.error(at, fmt(_("path escapes the media folder: {1} leads to {2}, outside {3} (a symbolic link out of the "
+                      "folder?)"),
+                    quote(relative), quote(canon.string()), root.shown()));
     return std::nullopt;
   }
   MediaPath out;
   out.resolved = joined.lexically_normal();
   out.missing = !fs::is_regular_file(canon, ec);
+  if (out.missing) out.similar = similar_media_file(relative, root);
   return out;
 }
 
@@ -579,7 +804,7 @@ std::optional<std::string> get_hwdec(const toml::table& t, Reporter& r) {
                                          {"cuda", "cuda"},
                                          {"v4l2m2m", "v4l2m2m"},
                                          {"none", "none"}},
-                                        "bad hwdec", r);
+                                        _("bad hwdec"), r);
   if (!h) return std::nullopt;
   return std::string(*h);
 }
@@ -592,8 +817,8 @@ Layout get_layout(const toml::table& t, std::string_view where, Reporter& r) {
     auto v = get_integer(t, key, r);
     if (!v) return std::nullopt;
     if (*v < 0 || *v > kMaxBandPercent) {
-      r.error(*t.get(key), "'" + std::string(key) + "' must be a percentage of the screen's height from 0 to " +
-                               std::to_string(kMaxBandPercent) + " (0: no band), not " + std::to_string(*v));
+      r.error(*t.get(key), fmt(_("'{1}' must be a percentage of the screen's height from 0 to {2} (0: no band), not {3}"),
+                               key, kMaxBandPercent, *v));
       return std::nullopt;
     }
     return static_cast<int>(*v);
@@ -605,7 +830,7 @@ Layout get_layout(const toml::table& t, std::string_view where, Reporter& r) {
 
 std::optional<FontWeight> get_weight(const toml::table& t, Reporter& r) {
   return get_choice<FontWeight>(t, "weight", {{"regular", FontWeight::regular}, {"bold", FontWeight::bold}},
-                                "bad font weight", r);
+                                _("bad font weight"), r);
 }
 
 }  // namespace signage::tomlcheck

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -27,6 +28,8 @@
 
 #include "core/diagnostic.h"
 #include "core/error.h"
+#include "core/i18n.h"
+#include "core/time.h"
 #include "playlist/model.h"
 
 namespace signage::tomlcheck {
@@ -69,7 +72,12 @@ class Reporter {
 // without naming the file (the caller's diagnostic does).
 Result<std::string> read_small_file(const std::filesystem::path& path);
 
-// Parses `text`, reporting an oversized file, keys nested too deeply or a TOML
+// The text of a file's bytes in any encoding Notepad writes (core/text_encoding.h):
+// a warning telling how to save as UTF-8 when it was GBK or UTF-16, an error (at the
+// first bad byte) when it is none of them.
+std::optional<std::string> decode_file_text(std::string_view bytes, Reporter& r);
+
+// Parses `text` (decoded first, as decode_file_text), reporting an oversized file, keys nested too deeply or a TOML
 // syntax error (with its position). Nothing when any was reported.
 std::optional<toml::table> parse(std::string_view text, Reporter& r);
 
@@ -118,6 +126,11 @@ inline constexpr std::string_view kWhenKeys[] = {"starts", "ends", "hours", "wee
 // Reads those keys of `t` into a When (defaults for the absent ones).
 When get_when(const toml::table& t, Reporter& r);
 
+// An IANA time zone name ("Asia/Shanghai"), read from `zoneinfo`; an error naming
+// the fix for "Beijing", "北京时间", "UTC+8" and the like.
+std::shared_ptr<const TimeZone> get_time_zone(const toml::table& t, std::string_view key,
+                                              const std::filesystem::path& zoneinfo, Reporter& r);
+
 // Pure value parsers, used by the getters and tested through them.
 std::optional<Rgb> parse_colour(std::string_view s);
 bool is_valid_id(std::string_view s);
@@ -139,8 +152,19 @@ struct MediaRoot {
 struct MediaPath {
   std::filesystem::path resolved;  // root / relative, lexically normal
   bool missing = false;            // not there (or not a regular file) now
+  // When missing: a file that is there and is most likely the one meant (its name
+  // differs only in capital letters, or it sits in another folder of the media
+  // folder), relative to the media folder, '/'-separated; empty when none.
+  std::string similar;
 };
-// Errors (at `at`) for an empty or absolute path, a ".." component, or one whose
+// The file in `root` most likely meant by the missing `relative` (see MediaPath).
+std::string similar_media_file(const std::string& relative, const MediaRoot& root);
+// What is wrong with a path written the Windows way ("D:\\宣传\\logo.png",
+// "media\\logo.png", or "media\new.png" whose "\n" TOML read as a line break), with
+// the fix; nullopt when nothing.
+std::optional<std::string> windows_path_problem(std::string_view path);
+
+// Errors (at `at`) for a Windows path (windows_path_problem), an empty or absolute path, a ".." component, or one whose
 // canonical form (symlinks followed) is outside the canonical media folder: then
 // nothing. A file that is not there is fine here; `missing` says so and the caller
 // words the warning.
@@ -157,7 +181,7 @@ std::optional<E> get_choice(const toml::table& t, std::string_view key,
   if (node == nullptr) return std::nullopt;
   const auto* s = node->as_string();
   if (s == nullptr) {
-    r.error(*node, "'" + std::string(key) + "' must be a string, not " + std::string(type_name(node->type())));
+    r.error(*node, fmt(_("'{1}' must be a string, not {2}"), key, type_name(node->type())));
     return std::nullopt;
   }
   for (const auto& [name, value] : choices) {
@@ -166,11 +190,11 @@ std::optional<E> get_choice(const toml::table& t, std::string_view key,
   std::string list;
   std::size_t i = 0;
   for (const auto& c : choices) {
-    if (i > 0) list += (i + 1 == choices.size()) ? " or " : ", ";
+    if (i > 0) list += (i + 1 == choices.size()) ? _(" or ") : ", ";
     list += c.first;
     ++i;
   }
-  r.error(*node, std::string(bad) + " " + quote(s->get()) + "; use " + list);
+  r.error(*node, fmt(_("{1} {2}; use {3}"), bad, quote(s->get()), list));
   return std::nullopt;
 }
 

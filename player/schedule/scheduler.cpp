@@ -39,7 +39,6 @@ constexpr auto kHorizon = chr::days(8);
 // The answer's lifetime when nothing changes within the horizon.
 constexpr auto kNoChangeHold = chr::hours(24);
 
-Date previous_date(Date d) { return Date(chr::sys_days(d) - chr::days(1)); }
 Date next_date(Date d) { return Date(chr::sys_days(d) + chr::days(1)); }
 
 bool contains(const std::vector<Date>& dates, Date d) {
@@ -105,9 +104,25 @@ bool holds(const When& w, const Reading& r) {
 using State = std::vector<std::uint32_t>;
 constexpr std::uint32_t kCampaignBit = 0x8000'0000U;
 
+// The zones a set's campaigns are read in: the screen's, and each campaign's own
+// ([campaign] timezone); campaigns map to an index into `zones`.
+struct Zones {
+  std::vector<const TimeZone*> zones;      // [0] is the screen's zone
+  std::vector<std::size_t> of_campaign;    // campaign index -> zone index
+
+  Zones(const PlaylistSet& set, const TimeZone& screen) : zones{&screen} {
+    for (const Campaign& c : set.campaigns) {
+      const TimeZone* z = c.zone ? c.zone.get() : &screen;
+      const auto it = std::find(zones.begin(), zones.end(), z);
+      of_campaign.push_back(static_cast<std::size_t>(it - zones.begin()));
+      if (it == zones.end()) zones.push_back(z);
+    }
+  }
+};
+
 class StateEval {
  public:
-  StateEval(const PlaylistSet& set, const TimeZone& zone) : set_(set), zone_(zone) {
+  StateEval(const PlaylistSet& set, const Zones& zones) : set_(set), zones_(zones) {
     order_.resize(set.campaigns.size());
     for (std::size_t i = 0; i < order_.size(); ++i) order_[i] = i;
     // Highest priority first; equal priorities keep set order (stable).
@@ -127,8 +142,11 @@ class StateEval {
   // Fills `out` with the playable state at `t`; `out`'s storage is reused.
   void eval(Instant t, State& out) const {
     out.clear();
-    const LocalTime lt = zone_.to_local(t);
-    const Reading r = make_reading(lt.date, lt.time_of_day);
+    readings_.clear();
+    for (const TimeZone* z : zones_.zones) {
+      const LocalTime lt = z->to_local(t);
+      readings_.push_back(make_reading(lt.date, lt.time_of_day));
+    }
     std::size_t g = 0;
     while (g < order_.size()) {
       const int prio = set_.campaigns[order_[g]].priority;
@@ -137,6 +155,7 @@ class StateEval {
       for (std::size_t k = g; k < g_end; ++k) {
         const std::size_t ci = order_[k];
         const Campaign& c = set_.campaigns[ci];
+        const Reading& r = readings_[zones_.of_campaign[ci]];
         if (!holds(c.when, r)) continue;
         const std::size_t mark = out.size();
         out.push_back(kCampaignBit | static_cast<std::uint32_t>(ci));
@@ -157,7 +176,8 @@ class StateEval {
   std::size_t first_item(std::size_t ci) const { return first_item_[ci]; }
 
   const PlaylistSet& set_;
-  const TimeZone& zone_;
+  const Zones& zones_;
+  mutable std::vector<Reading> readings_;  // per zone, for the instant being evaluated
   std::vector<std::size_t> order_;
   std::vector<std::uint8_t> item_kind_;
   std::vector<std::size_t> first_item_;
@@ -166,7 +186,7 @@ class StateEval {
 // The times of day at which some When may change: every distinct window boundary of
 // every campaign and item, and midnight (0) when some When depends on the date or has
 // a boundary there (24:00 is the next midnight). Empty: nothing ever changes.
-std::vector<milliseconds> boundary_times(const PlaylistSet& set) {
+std::vector<milliseconds> boundary_times(const PlaylistSet& set, const Zones& zones, std::size_t zone) {
   std::vector<milliseconds> tods;
   bool midnight = false;
   const auto add = [&](const When& w) {
@@ -181,7 +201,9 @@ std::vector<milliseconds> boundary_times(const PlaylistSet& set) {
       }
     }
   };
-  for (const Campaign& c : set.campaigns) {
+  for (std::size_t ci = 0; ci < set.campaigns.size(); ++ci) {
+    if (zones.of_campaign[ci] != zone) continue;
+    const Campaign& c = set.campaigns[ci];
     add(c.when);
     for (const Item& item : c.items) add(item.when);
   }
@@ -298,10 +320,49 @@ bool when_holds(const When& when, const LocalTime& t) {
   return holds(when, make_reading(t.date, t.time_of_day));
 }
 
+namespace {
+
+// Every candidate change instant c with lo < c <= hi, of every zone, ascending.
+class Candidates {
+ public:
+  Candidates(const PlaylistSet& set, const Zones& zones) {
+    for (std::size_t z = 0; z < zones.zones.size(); ++z) {
+      tods_.push_back(boundary_times(set, zones, z));
+    }
+    for (std::size_t z = 0; z < zones.zones.size(); ++z) days_.emplace_back(*zones.zones[z], tods_[z]);
+    zones_ = zones.zones;
+  }
+  bool none() const {
+    return std::all_of(tods_.begin(), tods_.end(), [](const auto& t) { return t.empty(); });
+  }
+  std::vector<Instant> between(Instant lo, Instant hi) {
+    std::vector<Instant> out;
+    for (std::size_t z = 0; z < zones_.size(); ++z) {
+      if (tods_[z].empty()) continue;
+      const Date last = zones_[z]->to_local(hi).date;
+      for (Date d = zones_[z]->to_local(lo).date; d <= last; d = next_date(d)) {
+        for (const Instant c : days_[z].for_date(d)) {
+          if (c > lo && c <= hi) out.push_back(c);
+        }
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+ private:
+  std::vector<std::vector<milliseconds>> tods_;  // per zone (stable: days_ keep references)
+  std::vector<DayCandidates> days_;
+  std::vector<const TimeZone*> zones_;
+};
+
+}  // namespace
+
 ScheduleResult schedule_at(const PlaylistSet& set, Instant now, const TimeZone& zone) {
-  const StateEval eval(set, zone);
-  const std::vector<milliseconds> tods = boundary_times(set);
-  DayCandidates days(zone, tods);
+  const Zones zones(set, zone);
+  const StateEval eval(set, zones);
+  Candidates candidates(set, zones);
 
   State current;
   eval.eval(now, current);
@@ -313,39 +374,29 @@ ScheduleResult schedule_at(const PlaylistSet& set, Instant now, const TimeZone& 
   // state at a candidate equals the state just before the next later one.
   const Instant back_limit = now - kHorizon;
   std::optional<Instant> anchor;
-  if (!tods.empty()) {
+  if (!candidates.none()) {
     State at = current;  // the state at the candidate being looked at
-    const Date first = zone.to_local(back_limit).date;
-    for (Date d = zone.to_local(now).date; !anchor && d >= first; d = previous_date(d)) {
-      const std::vector<Instant>& cands = days.for_date(d);
-      for (auto it = cands.rbegin(); it != cands.rend(); ++it) {
-        const Instant c = *it;
-        if (c > now) continue;
-        if (c <= back_limit) break;
-        eval.eval(c - milliseconds(1), probe);
-        if (probe != at) {
-          anchor = c;
-          break;
-        }
-        std::swap(at, probe);
+    const std::vector<Instant> back = candidates.between(back_limit, now);
+    for (auto it = back.rbegin(); it != back.rend(); ++it) {
+      const Instant c = *it;
+      eval.eval(c - milliseconds(1), probe);
+      if (probe != at) {
+        anchor = c;
+        break;
       }
+      std::swap(at, probe);
     }
   }
 
   // Next change: the first candidate in (now, now + horizon] with a different state.
   const Instant forward_limit = now + kHorizon;
   std::optional<Instant> next_change;
-  if (!tods.empty()) {
-    const Date last = zone.to_local(forward_limit).date;
-    for (Date d = zone.to_local(now).date; !next_change && d <= last; d = next_date(d)) {
-      for (const Instant c : days.for_date(d)) {
-        if (c <= now) continue;
-        if (c > forward_limit) break;
-        eval.eval(c, probe);
-        if (probe != current) {
-          next_change = c;
-          break;
-        }
+  if (!candidates.none()) {
+    for (const Instant c : candidates.between(now, forward_limit)) {
+      eval.eval(c, probe);
+      if (probe != current) {
+        next_change = c;
+        break;
       }
     }
   }

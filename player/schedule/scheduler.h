@@ -38,6 +38,9 @@ struct ScheduleResult {
   std::vector<std::size_t> winners;     // indices of the campaigns in the rotation
 };
 
+// `zone` is the screen's zone ([screen] timezone, else the box's): campaigns without
+// their own zone are read in it; a campaign with `[campaign] timezone` (Campaign::zone)
+// is read in that one, so its dates and hours mean the same on any box.
 ScheduleResult schedule_at(const PlaylistSet& set, Instant now, const TimeZone& zone);
 
 // Whether `when` holds at local time `t` (exposed for tests and `signage check`).

@@ -11,6 +11,7 @@
 #include <string>
 #include <system_error>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -61,35 +62,49 @@ class TtfLibrary {
 
 struct Face {
   fs::path file;
-  long index = 0;  // face in a collection (.ttc)
+  long index = 0;          // face in a collection (.ttc)
+  bool embolden = false;   // a bold chain's face that has no bold of its own (SDL_ttf's synthetic bold)
 };
 
-// The fonts fontconfig offers: a CJK sans font, then general sans and DejaVu Sans.
-std::vector<Face> fontconfig_faces() {
+// The fonts fontconfig offers for a weight, in a fixed order so that a box with
+// more fonts installed draws the same: Noto Sans CJK SC (fonts-noto-cjk, real
+// Regular and Bold), whatever sans font covers Simplified Chinese, WenQuanYi Micro
+// Hei (fonts-wqy-microhei), then general sans and DejaVu Sans for the rest.
+std::vector<Face> fontconfig_faces(FcConfig* config, bool bold) {
   std::vector<Face> faces;
-  FcConfigPtr config(FcInitLoadConfigAndFonts());
-  if (!config) return faces;
   struct Query {
     const char* pattern;
+    const char* family;  // the match must be this family, or it is not used
     bool cjk;
   };
   static constexpr Query kQueries[] = {
-      {"sans-serif:lang=zh-cn", true},
-      {"sans-serif:lang=en", false},
-      {"DejaVu Sans", false},
+      {"Noto Sans CJK SC:lang=zh-cn", "Noto Sans CJK SC", true},
+      {"sans-serif:lang=zh-cn", nullptr, true},
+      {"WenQuanYi Micro Hei", "WenQuanYi Micro Hei", true},
+      {"sans-serif:lang=en", nullptr, false},
+      {"DejaVu Sans", "DejaVu Sans", false},
   };
   for (const Query& q : kQueries) {
     FcPatternPtr pattern(FcNameParse(reinterpret_cast<const FcChar8*>(q.pattern)));
     if (!pattern) continue;
-    FcConfigSubstitute(config.get(), pattern.get(), FcMatchPattern);
+    FcPatternAddInteger(pattern.get(), FC_WEIGHT, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
+    FcConfigSubstitute(config, pattern.get(), FcMatchPattern);
     FcDefaultSubstitute(pattern.get());
     FcResult result = FcResultNoMatch;
-    FcPatternPtr match(FcFontMatch(config.get(), pattern.get(), &result));
+    FcPatternPtr match(FcFontMatch(config, pattern.get(), &result));
     if (!match || result != FcResultMatch) continue;
     FcChar8* file = nullptr;
     if (FcPatternGetString(match.get(), FC_FILE, 0, &file) != FcResultMatch || !file) continue;
     int index = 0;
     if (FcPatternGetInteger(match.get(), FC_INDEX, 0, &index) != FcResultMatch) index = 0;
+    if (q.family != nullptr) {
+      FcChar8* family = nullptr;
+      bool same = false;
+      for (int i = 0; FcPatternGetString(match.get(), FC_FAMILY, i, &family) == FcResultMatch; ++i) {
+        same = same || std::string_view(reinterpret_cast<const char*>(family)) == q.family;
+      }
+      if (!same) continue;
+    }
     if (q.cjk) {
       // fontconfig always returns its best font, CJK or not; keep it only if it
       // really has Chinese (安, U+5B89).
@@ -99,7 +114,9 @@ std::vector<Face> fontconfig_faces() {
         continue;
       }
     }
-    faces.push_back(Face{fs::path(reinterpret_cast<const char*>(file)), index});
+    int weight = FC_WEIGHT_REGULAR;
+    if (FcPatternGetInteger(match.get(), FC_WEIGHT, 0, &weight) != FcResultMatch) weight = FC_WEIGHT_REGULAR;
+    faces.push_back(Face{fs::path(reinterpret_cast<const char*>(file)), index, bold && weight < FC_WEIGHT_DEMIBOLD});
   }
   return faces;
 }
@@ -130,9 +147,12 @@ struct Metrics {
 
 struct FontSet::Impl {
   TtfLibrary ttf;  // first member, so it is destroyed last
-  std::vector<Face> faces;
+  std::vector<Face> faces;                 // every face of both chains
+  std::vector<std::size_t> chains[2];      // indices into faces: [0] regular, [1] bold
+  int weight = 0;                          // the chain in use: 1 while a bold text is laid out or drawn
   std::thread::id owner = std::this_thread::get_id();
-  int style = TTF_STYLE_NORMAL;  // TTF_STYLE_BOLD while a bold text is laid out or drawn
+  const std::atomic<bool>* stop = nullptr;
+  std::chrono::milliseconds budget{250};
 
   // Open fonts by (face, size); least recently used goes first when full.
   struct Cached {
@@ -143,23 +163,38 @@ struct FontSet::Impl {
   };
   std::vector<Cached> cache;
   std::uint64_t clock = 0;
+  // Which face of each chain draws a character, and advances by (face, size, character).
+  std::unordered_map<std::uint64_t, std::size_t> face_of;
+  std::unordered_map<std::uint64_t, int> advance_of;
 
+  const std::vector<std::size_t>& chain() const { return chains[weight]; }
   std::size_t cache_limit() const { return std::max<std::size_t>(32, 2 * faces.size()); }
 
-  // nullptr when the face cannot be opened at that size.
+  // nullptr when the face cannot be opened at that size. Opening a big collection
+  // costs tens of milliseconds, so a face keeps at most three open sizes and a new
+  // size re-sizes the least recently used of them (TTF_SetFontSize).
   TTF_Font* font(std::size_t face, int size) {
     assert(std::this_thread::get_id() == owner && "FontSet used off its thread");
-    size = std::max(size, 1);
+    size = std::clamp(size, 1, 4095);
+    Cached* oldest_of_face = nullptr;
+    int open_of_face = 0;
     for (Cached& c : cache) {
-      if (c.face == face && c.size == size) {
+      if (c.face != face) continue;
+      if (c.size == size) {
         c.used = ++clock;
-        if (TTF_GetFontStyle(c.font.get()) != style) TTF_SetFontStyle(c.font.get(), style);
         return c.font.get();
       }
+      ++open_of_face;
+      if (oldest_of_face == nullptr || c.used < oldest_of_face->used) oldest_of_face = &c;
+    }
+    if (open_of_face >= 3 && TTF_SetFontSize(oldest_of_face->font.get(), size) == 0) {
+      oldest_of_face->size = size;
+      oldest_of_face->used = ++clock;
+      return oldest_of_face->font.get();
     }
     TtfFontPtr opened(TTF_OpenFontIndex(faces[face].file.c_str(), size, faces[face].index));
     if (!opened) return nullptr;
-    TTF_SetFontStyle(opened.get(), style);
+    TTF_SetFontStyle(opened.get(), faces[face].embolden ? TTF_STYLE_BOLD : TTF_STYLE_NORMAL);
     if (cache.size() >= cache_limit()) {
       auto oldest = std::min_element(cache.begin(), cache.end(),
                                      [](const Cached& a, const Cached& b) { return a.used < b.used; });
@@ -169,13 +204,54 @@ struct FontSet::Impl {
     return cache.back().font.get();
   }
 
-  // The first face that has a glyph for c; the first face if none has.
+  // The first face of the chain that has a glyph for c; the chain's first if none has.
   std::size_t face_for(char32_t c, int size) {
-    for (std::size_t i = 0; i < faces.size(); ++i) {
+    const std::uint64_t key = (static_cast<std::uint64_t>(weight) << 32) | c;
+    if (auto it = face_of.find(key); it != face_of.end()) return it->second;
+    std::size_t found = chain().front();
+    for (std::size_t i : chain()) {
       TTF_Font* f = font(i, size);
-      if (f && TTF_GlyphIsProvided32(f, static_cast<Uint32>(c)) != 0) return i;
+      if (f && TTF_GlyphIsProvided32(f, static_cast<Uint32>(c)) != 0) {
+        found = i;
+        break;
+      }
     }
-    return 0;
+    face_of.emplace(key, found);
+    return found;
+  }
+
+  // Advances and line metrics are measured once, at kRefSize, and scaled: the size
+  // search then opens no font (a new size costs a glyph load per character).
+  static constexpr int kRefSize = 1024;
+
+  // The advance of one character at kRefSize (cached).
+  int ref_advance(char32_t c) {
+    if (c == U'\n' || c == U'\r') return 0;
+    const std::size_t face = face_for(c, kRefSize);
+    const std::uint64_t key = (static_cast<std::uint64_t>(face) << 32) | (c & 0x1fffff);
+    if (auto it = advance_of.find(key); it != advance_of.end()) return it->second;
+    int adv = 0, minx = 0, maxx = 0, miny = 0, maxy = 0;
+    if (TTF_Font* f = font(face, kRefSize); !f || TTF_GlyphMetrics32(f, static_cast<Uint32>(c), &minx, &maxx, &miny,
+                                                                      &maxy, &adv) != 0) {
+      adv = 0;
+    }
+    advance_of.emplace(key, adv);
+    return adv;
+  }
+
+  // The advance of one character at `size`, scaled from kRefSize.
+  int advance(char32_t c, int size) {
+    return static_cast<int>((static_cast<long long>(ref_advance(c)) * size + kRefSize / 2) / kRefSize);
+  }
+
+  // A line's width from the scaled advances (what the size search uses).
+  int estimated_width(std::u32string_view line, int size) {
+    long long w = 0;
+    for (std::size_t k = 0; k < line.size(); ++k) {
+      const int a = advance(line[k], size);
+      w += squeezed(line, k) ? a - a / 2 : a;
+    }
+    return static_cast<int>(w);
   }
 
   // `text` cut where the face changes, each piece with its width.
@@ -204,9 +280,18 @@ struct FontSet::Impl {
     return w;
   }
 
-  // Line skip and ascent: the largest over the faces the lines use (the first face's
-  // when they use none, e.g. no text).
-  Metrics metrics(const std::vector<std::u32string>& lines, int size) {
+  // A line's width as drawn: measured, less the halves of its squeezed marks.
+  int line_width(std::u32string_view line, int size) {
+    int w = measure(line, size);
+    for (std::size_t k = 0; k < line.size(); ++k) {
+      if (squeezed(line, k)) w -= advance(line[k], size) / 2;
+    }
+    return w;
+  }
+
+  // Line skip and ascent: the largest over the faces the lines use (the chain's
+  // first face's when they use none, e.g. no text).
+  Metrics metrics(const std::vector<std::u32string>& lines, int size, bool estimate = false) {
     std::vector<bool> used(faces.size(), false);
     bool any = false;
     for (const std::u32string& line : lines) {
@@ -215,13 +300,14 @@ struct FontSet::Impl {
         any = true;
       }
     }
-    if (!any) used[0] = true;
+    if (!any) used[chain().front()] = true;
     Metrics m;
     for (std::size_t i = 0; i < faces.size(); ++i) {
       if (!used[i]) continue;
-      if (TTF_Font* f = font(i, size)) {
-        m.line_skip = std::max(m.line_skip, TTF_FontLineSkip(f));
-        m.ascent = std::max(m.ascent, TTF_FontAscent(f));
+      if (TTF_Font* f = font(i, estimate ? kRefSize : size)) {
+        const int skip = TTF_FontLineSkip(f), ascent = TTF_FontAscent(f);
+        m.line_skip = std::max(m.line_skip, estimate ? (skip * size + kRefSize - 1) / kRefSize : skip);
+        m.ascent = std::max(m.ascent, estimate ? (ascent * size + kRefSize - 1) / kRefSize : ascent);
       }
     }
     return m;
@@ -236,32 +322,47 @@ FontSet::~FontSet() = default;
 Result<FontSet> FontSet::open(const fs::path& preferred) {
   auto impl = std::make_unique<Impl>();
   if (!impl->ttf.ok()) return Error("cannot start SDL_ttf", Error(TTF_GetError()));
-
-  std::vector<Face> candidates;
-  if (!preferred.empty() && readable_file(preferred)) candidates.push_back(Face{preferred, 0});
-  for (Face& f : fontconfig_faces()) candidates.push_back(std::move(f));
-
-  std::vector<std::string> seen;
-  for (Face& f : candidates) {
-    const std::string key = path_key(f.file);
-    if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
-    seen.push_back(key);
-    // Keep only fonts SDL_ttf can actually open.
-    TtfFontPtr probe(TTF_OpenFontIndex(f.file.c_str(), 16, f.index));
-    if (!probe) continue;
-    impl->faces.push_back(std::move(f));
+  FcConfigPtr config(FcInitLoadConfigAndFonts());
+  for (int bold = 0; bold < 2; ++bold) {
+    std::vector<Face> candidates;
+    if (!preferred.empty() && readable_file(preferred)) candidates.push_back(Face{preferred, 0, bold == 1});
+    if (config) {
+      for (Face& f : fontconfig_faces(config.get(), bold == 1)) candidates.push_back(std::move(f));
+    }
+    std::vector<std::string> seen;
+    for (Face& f : candidates) {
+      const std::string key = path_key(f.file) + "#" + std::to_string(f.index);
+      if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+      seen.push_back(key);
+      // Keep only fonts SDL_ttf can actually open; a face in both chains is opened once.
+      auto same = [&](const Face& g) { return g.file == f.file && g.index == f.index && g.embolden == f.embolden; };
+      auto it = std::find_if(impl->faces.begin(), impl->faces.end(), same);
+      if (it == impl->faces.end()) {
+        TtfFontPtr probe(TTF_OpenFontIndex(f.file.c_str(), 16, f.index));
+        if (!probe) continue;
+        impl->faces.push_back(std::move(f));
+        it = impl->faces.end() - 1;
+      }
+      impl->chains[bold].push_back(static_cast<std::size_t>(it - impl->faces.begin()));
+    }
   }
-  if (impl->faces.empty()) {
+  if (impl->chains[0].empty() || impl->chains[1].empty()) {
     return Error("no font found; install fonts-noto-cjk or fonts-wqy-microhei, or set [display] font");
   }
   return FontSet(std::move(impl));
 }
 
-std::vector<fs::path> FontSet::files() const {
+std::vector<fs::path> FontSet::files(FontWeight weight) const {
   std::vector<fs::path> out;
-  for (const Face& f : impl_->faces) out.push_back(f.file);
+  for (std::size_t i : impl_->chains[weight == FontWeight::bold ? 1 : 0]) out.push_back(impl_->faces[i].file);
   return out;
 }
+
+bool FontSet::synthetic_bold() const { return impl_->faces[impl_->chains[1].front()].embolden; }
+
+void FontSet::set_stop_flag(const std::atomic<bool>* stop) { impl_->stop = stop; }
+
+void FontSet::set_layout_budget(std::chrono::milliseconds budget) { impl_->budget = budget; }
 
 int FontSet::measure(std::u32string_view text, int size_px) {
   return impl_->measure(text, size_px);
@@ -269,7 +370,7 @@ int FontSet::measure(std::u32string_view text, int size_px) {
 
 int FontSet::line_height(int size_px) {
   int skip = 0;
-  for (std::size_t i = 0; i < impl_->faces.size(); ++i) {
+  for (std::size_t i : impl_->chain()) {
     if (TTF_Font* f = impl_->font(i, size_px)) skip = std::max(skip, TTF_FontLineSkip(f));
   }
   return skip;
@@ -277,14 +378,24 @@ int FontSet::line_height(int size_px) {
 
 namespace {
 
-TextLayout layout_at(FontSet::Impl& impl, std::u32string_view text, int box_w, int size) {
+// Lays `text` out at one size: lines broken by the scaled advances; widths and
+// height estimated from them, or (`exact`) measured as drawn at that size.
+TextLayout layout_at(FontSet::Impl& impl, std::u32string_view text, int box_w, int box_h, int size,
+                     const LayoutControl& ctl, bool exact = false) {
   TextLayout layout;
   layout.size_px = size;
-  layout.lines = break_lines(text, box_w, [&](std::u32string_view s) { return impl.measure(s, size); });
+  std::vector<int> advances(text.size());
+  for (std::size_t k = 0; k < text.size(); ++k) advances[k] = impl.advance(text[k], size);
+  Broken broken = break_text(text, advances, box_w, &ctl);
+  layout.lines = std::move(broken.lines);
+  layout.clean = broken.clean;
+  layout.even = broken.even;
+  layout.balanced = broken.balanced;
   for (const std::u32string& line : layout.lines) {
-    layout.width = std::max(layout.width, impl.measure(line, size));
+    layout.width = std::max(layout.width, exact ? impl.line_width(line, size) : impl.estimated_width(line, size));
   }
-  layout.height = static_cast<int>(layout.lines.size()) * impl.metrics(layout.lines, size).line_skip;
+  layout.height = static_cast<int>(layout.lines.size()) * impl.metrics(layout.lines, size, !exact).line_skip;
+  layout.fits = layout.width <= box_w && layout.height <= box_h;
   return layout;
 }
 
@@ -318,16 +429,30 @@ void composite(Image& dst, SDL_Surface* src, int x0, int y0) {
 // Sets the weight for the length of one fit_text or draw_text call.
 class WeightScope {
  public:
-  WeightScope(FontSet::Impl& impl, FontWeight w) : impl_(impl) {
-    impl_.style = w == FontWeight::bold ? TTF_STYLE_BOLD : TTF_STYLE_NORMAL;
-  }
+  WeightScope(FontSet::Impl& impl, FontWeight w) : impl_(impl) { impl_.weight = w == FontWeight::bold ? 1 : 0; }
   WeightScope(const WeightScope&) = delete;
   WeightScope& operator=(const WeightScope&) = delete;
-  ~WeightScope() { impl_.style = TTF_STYLE_NORMAL; }
+  ~WeightScope() { impl_.weight = 0; }
 
  private:
   FontSet::Impl& impl_;
 };
+
+// The largest size in [lo, hi] whose layout passes `ok`, given that `lo`'s does
+// (`best` holds it); stops early when the control expires.
+void search_sizes(int lo, int hi, TextLayout& best, const std::function<TextLayout(int)>& at,
+                  const std::function<bool(const TextLayout&)>& ok, const LayoutControl& ctl) {
+  while (lo < hi && !ctl.expired()) {
+    const int mid = lo + (hi - lo + 1) / 2;
+    TextLayout l = at(mid);
+    if (ok(l)) {
+      lo = mid;
+      best = std::move(l);
+    } else {
+      hi = mid - 1;
+    }
+  }
+}
 
 }  // namespace
 
@@ -335,26 +460,72 @@ TextLayout fit_text(FontSet& fonts, std::string_view utf8_text, int box_w, int b
                     int max_size_px, FontWeight weight) {
   FontSet::Impl& impl = fonts.impl();
   const WeightScope scope(impl, weight);
+  const LayoutControl ctl(LayoutControl::Clock::now() + impl.budget, impl.stop);
   const std::u32string text = utf8_to_u32(utf8_text);
-  auto fits = [&](const TextLayout& l) { return l.width <= box_w && l.height <= box_h; };
+  auto at = [&](int size) { return layout_at(impl, text, box_w, box_h, size, ctl); };
+  auto quality = [](const TextLayout& l) { return !l.fits ? -1 : (l.clean ? 1 : 0) + (l.clean && l.even ? 1 : 0); };
 
-  int lo = std::max(1, std::min(8, max_size_px));
-  int hi = std::max(lo, max_size_px);
-  TextLayout best = layout_at(impl, text, box_w, lo);
-  if (!fits(best)) return best;  // too much text: smallest size, overflowing
-  // Invariant: size lo fits; find the largest size that fits in (lo, hi].
-  while (lo < hi) {
-    const int mid = lo + (hi - lo + 1) / 2;
-    TextLayout l = layout_at(impl, text, box_w, mid);
-    if (fits(l)) {
-      lo = mid;
-      best = std::move(l);
-    } else {
-      hi = mid - 1;
+  const int lo = std::max(1, std::min(8, max_size_px));
+  const int hi = std::max(lo, max_size_px);
+  TextLayout best = at(lo);
+  if (!best.fits) return best;  // too much text: the smallest size, overflowing
+  search_sizes(lo, hi, best, at, [&](const TextLayout& l) { return quality(l) >= 0; }, ctl);
+  // A smaller size rather than uneven lines (down to 70 %) or bad breaks (85 %):
+  // sizes tried downwards in steps of about 1.5 %.
+  for (const auto& [want, percent] : {std::pair{2, 70}, std::pair{1, 85}}) {
+    if (quality(best) >= want) break;
+    const int floor = std::max(lo, best.size_px * percent / 100);
+    bool found = false;
+    for (int size = best.size_px - 1; size >= floor && !ctl.expired(); size -= std::max(1, size / 64)) {
+      TextLayout l = at(size);
+      if (quality(l) >= want) {
+        best = std::move(l);
+        found = true;
+        break;
+      }
     }
+    if (found) break;
   }
-  return best;
+  // The estimate may be off by a pixel or two: measure as drawn, a size down if needed.
+  for (int size = best.size_px, tries = 0; size >= lo && tries < 8; size -= std::max(1, size / 50), ++tries) {
+    TextLayout exact = layout_at(impl, text, box_w, box_h, size, ctl, true);
+    if (exact.fits || size == lo) return exact;
+  }
+  return layout_at(impl, text, box_w, box_h, lo, ctl, true);
 }
+
+namespace {
+
+// Draws one line with its left edge at x: the line in pieces that end after each
+// squeezed mark, the next piece drawn half that mark's advance to the left.
+Status draw_line(FontSet::Impl& impl, Image& image, std::u32string_view line, int size, int x, int baseline,
+                 const SDL_Color& fg) {
+  std::size_t start = 0;
+  while (start < line.size()) {
+    std::size_t end = start;
+    while (end < line.size() && !squeezed(line, end)) ++end;
+    end = std::min(end + 1, line.size());
+    for (const Run& r : impl.runs(line.substr(start, end - start), size)) {
+      TTF_Font* font = impl.font(r.face, size);
+      if (!font) return Error("cannot open font " + impl.faces[r.face].file.string(), Error(TTF_GetError()));
+      const bool blank = r.utf8.find_first_not_of(" \t") == std::string::npos;
+      if (!blank) {
+        SurfacePtr rendered(TTF_RenderUTF8_Blended(font, r.utf8.c_str(), fg));
+        if (!rendered) return Error("cannot draw text \"" + r.utf8 + "\"", Error(TTF_GetError()));
+        // Explicit byte order: RGBA32 is R, G, B, A in memory on any endianness.
+        SurfacePtr rgba(SDL_ConvertSurfaceFormat(rendered.get(), SDL_PIXELFORMAT_RGBA32, 0));
+        if (!rgba) return Error("cannot convert drawn text to RGBA", Error(SDL_GetError()));
+        composite(image, rgba.get(), x, baseline - TTF_FontAscent(font));
+      }
+      x += r.width;
+    }
+    if (squeezed(line, end - 1)) x -= impl.advance(line[end - 1], size) / 2;
+    start = end;
+  }
+  return {};
+}
+
+}  // namespace
 
 Result<Image> draw_text(FontSet& fonts, const TextLayout& layout, int box_w, int box_h, Rgb color,
                         FontWeight weight) {
@@ -376,25 +547,10 @@ Result<Image> draw_text(FontSet& fonts, const TextLayout& layout, int box_w, int
   const SDL_Color fg{color.r, color.g, color.b, 255};
 
   for (std::size_t i = 0; i < layout.lines.size(); ++i) {
-    std::vector<Run> runs = impl.runs(layout.lines[i], size);
-    int line_w = 0;
-    for (const Run& r : runs) line_w += r.width;
-    int x = (box_w - line_w) / 2;
+    const std::u32string& line = layout.lines[i];
+    const int x = (box_w - impl.line_width(line, size)) / 2;
     const int baseline = top + static_cast<int>(i) * m.line_skip + m.ascent;
-    for (const Run& r : runs) {
-      TTF_Font* font = impl.font(r.face, size);
-      if (!font) return Error("cannot open font " + impl.faces[r.face].file.string(), Error(TTF_GetError()));
-      const bool blank = r.utf8.find_first_not_of(" \t") == std::string::npos;
-      if (!blank) {
-        SurfacePtr rendered(TTF_RenderUTF8_Blended(font, r.utf8.c_str(), fg));
-        if (!rendered) return Error("cannot draw text \"" + r.utf8 + "\"", Error(TTF_GetError()));
-        // Explicit byte order: RGBA32 is R, G, B, A in memory on any endianness.
-        SurfacePtr rgba(SDL_ConvertSurfaceFormat(rendered.get(), SDL_PIXELFORMAT_RGBA32, 0));
-        if (!rgba) return Error("cannot convert drawn text to RGBA", Error(SDL_GetError()));
-        composite(image, rgba.get(), x, baseline - TTF_FontAscent(font));
-      }
-      x += r.width;
-    }
+    if (Status s = draw_line(impl, image, line, size, x, baseline, fg); !s) return s.error();
   }
   return image;
 }

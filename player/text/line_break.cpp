@@ -1,23 +1,26 @@
-// Chinese line breaking (GB/T 15834 / clreq style kinsoku) for slogans and tickers.
+// Chinese line breaking for slogans: where a line may break (segment.cpp ranks every
+// position), and which breaks to take (here).
 //
-// Rules, in order of precedence:
-//   - no line starts with closing punctuation, pause and stop marks, iteration and
-//     prolonged-sound marks or small kana (is_no_start);
-//   - no line ends with opening brackets or quotes (is_no_end);
-//   - a break is allowed after a space, and next to any CJK ideograph, kana, hangul,
-//     CJK or fullwidth punctuation (so between CJK and Latin too);
-//   - anything else (Latin letters, digits, and the ASCII marks between them, as in
-//     "12350", "e-bike", "3.5") stays together.
+// Kinsoku (GB/T 15834, clreq): no line starts with closing punctuation, pause and stop
+// marks, iteration marks or small kana (is_no_start); no line ends with opening
+// brackets or quotes (is_no_end); spaces stay with what precedes them.
 //
-// break_lines is greedy: each line takes as much as fits up to a legal break. When
-// the break that would overflow is forbidden (the next line would start with "。"),
-// the break moves back to the previous legal one, which pulls the preceding
-// character down with the mark. Only when the line has no legal break at all (the
-// unbreakable run alone is too wide) do we choose, in this order:
-//   1. hanging punctuation: if the run minus one final no-start mark fits, the line
-//      keeps the mark and overflows by that one character;
-//   2. otherwise the run is split by character, preferring a split that keeps the
-//      kinsoku rules, and taking at least one character per line.
+// The breaks are chosen for the whole paragraph at once, not greedily: a dynamic
+// program over the break opportunities (in the spirit of Knuth-Plass and CSS
+// `text-wrap: balance`) minimises
+//     sum over lines of  1000 * (slack / width)^2  +  100  +  cost(class of its break)
+// where a clause break costs 0, a word boundary 40, a compound's middle 150, a
+// boundary between one-character segments 3 000, a break inside a quotation 300 more,
+// a last line of one or two characters (not counting pause and stop marks) under a
+// line of three or more 6 000, a number run's seam 9 000, a break inside a word
+// 20 000, hanging punctuation 30 000 and a kinsoku breach 100 000. So lines are few
+// and even, and the expensive breaks are taken only when nothing else fits (a word
+// longer than a line). Widths come from the
+// advances measured once per character; a full-width 、，。 or closing mark at a
+// line's end, or before another full-width mark, takes half its advance (squeezed).
+// The program looks back only as far as a line can reach, so its cost is the text's
+// length times the characters of a line. When the layout's deadline passes or its
+// stop flag is set, the rest is broken greedily (linear).
 #include <algorithm>
 
 #include "text/text.h"
@@ -97,65 +100,163 @@ bool is_ideographic(char32_t c) {
 
 bool is_newline(char32_t c) { return c == U'\n' || c == U'\r'; }
 
-std::u32string_view trim_trailing_spaces(std::u32string_view s) {
+std::u32string_view trim_spaces(std::u32string_view s) {
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   return s;
 }
 
-// Lays out one paragraph (no newlines) into `out`.
-void break_paragraph(std::u32string_view para, int max_width, const MeasureFn& measure,
-                     std::vector<std::u32string>& out) {
-  const std::size_t n = para.size();
-  auto fits = [&](std::size_t from, std::size_t to) {
-    return measure(trim_trailing_spaces(para.substr(from, to - from))) <= max_width;
-  };
-  auto legal = [&](std::size_t at) {  // a break before para[at], 0 < at < n
-    return at == n || can_break_between(para[at - 1], para[at]);
-  };
-
-  std::size_t start = 0;
-  bool first = true;
-  while (start < n) {
-    if (!first) {
-      while (start < n && is_space(para[start])) ++start;  // drop spaces at a wrap
-      if (start == n) break;
-    }
-    first = false;
-
-    // The furthest legal break that fits.
-    std::size_t end = 0;
-    std::size_t first_legal = 0;
-    for (std::size_t at = start + 1; at <= n; ++at) {
-      if (!legal(at)) continue;
-      if (first_legal == 0) first_legal = at;
-      if (!fits(start, at)) break;
-      end = at;
-    }
-
-    if (end == 0) {
-      // No legal break fits: the run [start, first_legal) alone is too wide.
-      const std::size_t run_end = first_legal;
-      if (run_end - start >= 2 && is_no_start(para[run_end - 1]) && fits(start, run_end - 1)) {
-        end = run_end;  // hanging punctuation: overflow by one mark
-      } else {
-        // Split by character: longest prefix that fits, at least one character,
-        // preferring a split that keeps the kinsoku rules.
-        std::size_t longest = start + 1;
-        std::size_t longest_kept = 0;
-        for (std::size_t at = start + 1; at < run_end; ++at) {
-          if (!fits(start, at)) break;
-          longest = at;
-          if (!is_no_start(para[at]) && !is_no_end(para[at - 1])) longest_kept = at;
-        }
-        end = longest_kept != 0 ? longest_kept : longest;
-      }
-    }
-
-    out.emplace_back(trim_trailing_spaces(para.substr(start, end - start)));
-    start = end;
+bool is_opening_or_centred_mark(char32_t c) {
+  switch (c) {
+    case U'“': case U'‘': case U'（': case U'《': case U'「': case U'『': case U'【': case U'〔': case U'〈':
+    case U'；': case U'：': case U'！': case U'？':
+      return true;
+    default:
+      return false;
   }
 }
 
+// Full-width marks whose ink sits in the left half of the em (Simplified Chinese
+// glyphs): at a line's end, or before another full-width mark, they take half an em.
+bool is_half_em_mark(char32_t c) {
+  switch (c) {
+    case U'，': case U'。': case U'、': case U'”': case U'’': case U'）': case U'》': case U'」': case U'』':
+    case U'】': case U'〕': case U'〉':
+      return true;
+    default:
+      return false;
+  }
+}
+
+constexpr double kNo = 1e300;
+
+double cost_of(BreakClass c) {
+  switch (c) {
+    case BreakClass::clause: return 0;
+    case BreakClass::word: return 40;
+    case BreakClass::part: return 150;
+    case BreakClass::single: return 3000;
+    case BreakClass::seam: return 9'000;
+    case BreakClass::inside: return 20'000;
+    case BreakClass::never: return 100'000;
+  }
+  return 100'000;
+}
+
+// Characters that count for the orphan rule: not spaces, not pause or stop marks
+// (品。 is one, （重要） four).
+bool counts(char32_t c) {
+  static constexpr std::u32string_view kMarks = U"，。、；：！？,.;:!?…";
+  return !is_space(c) && kMarks.find(c) == std::u32string_view::npos;
+}
+
+// One paragraph with its measured advances and break classes.
+class Paragraph {
+ public:
+  Paragraph(std::u32string_view text, const int* adv, long long max_width)
+      : t_(text), n_(text.size()), w_(std::max<long long>(1, max_width)), br_(break_classes(text)) {
+    pre_.assign(n_ + 1, 0);
+    mid_.assign(n_ + 1, 0);
+    cnt_.assign(n_ + 1, 0);
+    for (std::size_t k = 0; k < n_; ++k) {
+      pre_[k + 1] = pre_[k] + adv[k];
+      adv_half_.push_back(adv[k] / 2);
+      const bool sq = is_half_em_mark(t_[k]) && k + 1 < n_ && (is_half_em_mark(t_[k + 1]) ||
+                                                               is_opening_or_centred_mark(t_[k + 1]));
+      mid_[k + 1] = mid_[k] + (sq ? adv[k] / 2 : 0);
+      cnt_[k + 1] = cnt_[k] + (counts(t_[k]) ? 1 : 0);
+    }
+  }
+
+  // Width of the line [i, j): trailing spaces dropped, squeezed marks at half.
+  long long width(std::size_t i, std::size_t j) const {
+    std::size_t e = j;
+    while (e > i && is_space(t_[e - 1])) --e;
+    if (e == i) return 0;
+    return pre_[e] - pre_[i] - (mid_[e - 1] - mid_[i]) - (is_half_em_mark(t_[e - 1]) ? adv_half_[e - 1] : 0);
+  }
+
+  // Break positions (ending with n) chosen by the dynamic program; empty when the
+  // control stopped it.
+  std::vector<std::size_t> balanced(const LayoutControl* ctl, bool& clean, bool& even) const {
+    std::vector<double> best(n_ + 1, kNo);
+    std::vector<std::size_t> from(n_ + 1, 0);
+    best[0] = 0;
+    std::size_t steps = 0;
+    for (std::size_t j = 1; j <= n_; ++j) {
+      const double brk = cost_of(br_.cls[j]) + (j < n_ && br_.quoted[j] ? 300 : 0);
+      for (std::size_t i = j; i-- > 0;) {
+        if ((++steps & 4095) == 0 && ctl != nullptr && ctl->expired()) return {};
+        const long long w = width(i, j);
+        // Hanging punctuation: a closing or stop mark may stick out of a line that
+        // has no other break (the last resort before a kinsoku breach).
+        const bool hangs = w > w_ && j - i >= 2 && is_no_start(t_[j - 1]) && width(i, j - 1) <= w_;
+        if (w > w_ && i + 1 < j && !hangs) break;
+        if (best[i] >= kNo) continue;
+        const double slack = static_cast<double>(w_ - std::min(w, w_)) / static_cast<double>(w_);
+        double c = best[i] + brk + 100 + (hangs ? 30'000.0 : w > w_ ? 10'000'000.0 : 1000.0 * slack * slack);
+        if (j == n_ && i > 0 && cnt_[n_] - cnt_[i] <= 2 && cnt_[i] - cnt_[from[i]] >= 3) c += 6'000;
+        if (c < best[j]) {
+          best[j] = c;
+          from[j] = i;
+        }
+      }
+    }
+    std::vector<std::size_t> ends;
+    for (std::size_t j = n_; j > 0; j = from[j]) ends.push_back(j);
+    std::reverse(ends.begin(), ends.end());
+    clean = true;
+    std::size_t prev = 0;
+    for (std::size_t e : ends) {
+      if (width(prev, e) > w_) clean = false;
+      if (e < n_ && br_.cls[e] < BreakClass::single) clean = false;
+      prev = e;
+    }
+    if (ends.size() > 1) {
+      const std::size_t last = ends[ends.size() - 2];
+      const std::size_t before = ends.size() > 2 ? ends[ends.size() - 3] : 0;
+      if (cnt_[n_] - cnt_[last] <= 2 && cnt_[last] - cnt_[before] >= 3) clean = false;
+    }
+    // Even: the shortest line at least half the longest.
+    long long shortest = w_, longest = 0;
+    for (std::size_t k = 0, prev_end = 0; k < ends.size(); prev_end = ends[k++]) {
+      shortest = std::min(shortest, width(prev_end, ends[k]));
+      longest = std::max(longest, width(prev_end, ends[k]));
+    }
+    even = ends.size() < 2 || 2 * shortest >= longest;
+    return ends;
+  }
+
+  // Greedy: each line to the furthest break of the best class that fits (linear).
+  std::vector<std::size_t> greedy(const LayoutControl* ctl) const {
+    std::vector<std::size_t> ends;
+    std::size_t i = 0;
+    while (i < n_) {
+      std::size_t good = 0, any = i + 1;
+      for (std::size_t j = i + 1; j <= n_; ++j) {
+        if (width(i, j) > w_ && j > i + 1) break;
+        any = j;
+        if (br_.cls[j] >= BreakClass::single) good = j;
+      }
+      i = good != 0 ? good : any;
+      ends.push_back(i);
+      if (ctl != nullptr && ctl->cancelled()) break;
+    }
+    return ends;
+  }
+
+  std::u32string_view line(std::size_t i, std::size_t j) const { return trim_spaces(t_.substr(i, j - i)); }
+  std::size_t size() const { return n_; }
+
+ private:
+  std::u32string_view t_;
+  std::size_t n_;
+  long long w_;
+  Breaks br_;
+  std::vector<long long> pre_, mid_;
+  std::vector<int> adv_half_;
+  std::vector<int> cnt_;
+};
 }  // namespace
 
 bool can_break_between(char32_t before, char32_t after) {
@@ -169,24 +270,51 @@ bool can_break_between(char32_t before, char32_t after) {
   return is_ideographic(before) || is_ideographic(after);
 }
 
-std::vector<std::u32string> break_lines(std::u32string_view text, int max_width,
-                                        const MeasureFn& measure) {
-  std::vector<std::u32string> lines;
+bool squeezed(std::u32string_view line, std::size_t k) {
+  if (k >= line.size() || !is_half_em_mark(line[k])) return false;
+  return k + 1 == line.size() || is_half_em_mark(line[k + 1]) || is_opening_or_centred_mark(line[k + 1]);
+}
+
+Broken break_text(std::u32string_view text, const std::vector<int>& advances, int max_width,
+                  const LayoutControl* control) {
+  Broken out;
   std::size_t pos = 0;
   while (pos < text.size()) {
     std::size_t nl = pos;
     while (nl < text.size() && !is_newline(text[nl])) ++nl;
-    const std::u32string_view para = text.substr(pos, nl - pos);
-    if (para.empty()) {
-      lines.emplace_back();
+    if (nl == pos) {
+      out.lines.emplace_back();
     } else {
-      break_paragraph(para, max_width, measure, lines);
+      const Paragraph para(text.substr(pos, nl - pos), advances.data() + pos, max_width);
+      bool clean = true, even = true;
+      std::vector<std::size_t> ends;
+      if (control == nullptr || !control->expired()) ends = para.balanced(control, clean, even);
+      if (ends.empty()) {
+        ends = para.greedy(control);
+        out.balanced = false;
+        even = false;
+      }
+      out.clean = out.clean && clean;
+      out.even = out.even && even;
+      std::size_t prev = 0;
+      for (std::size_t e : ends) {
+        out.lines.emplace_back(para.line(prev, e));
+        prev = e;
+      }
     }
     if (nl == text.size()) break;
     // "\r\n" is one break; a lone '\r' or '\n' is one too.
     pos = nl + ((text[nl] == U'\r' && nl + 1 < text.size() && text[nl + 1] == U'\n') ? 2 : 1);
   }
-  return lines;
+  return out;
+}
+
+std::vector<std::u32string> break_lines(std::u32string_view text, int max_width, const MeasureFn& measure) {
+  std::vector<int> advances(text.size(), 0);
+  for (std::size_t k = 0; k < text.size(); ++k) {
+    if (!is_newline(text[k])) advances[k] = measure(text.substr(k, 1));
+  }
+  return break_text(text, advances, max_width, nullptr).lines;
 }
 
 }  // namespace signage

@@ -3,6 +3,9 @@
 // leak out.
 #pragma once
 
+#include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -18,46 +21,98 @@ namespace signage {
 
 // ---- Pure layout (no fonts needed; unit-tested on its own) ----
 
-// Whether a line may break between `before` and `after` under Chinese rules
+// Whether a line may break between `before` and `after` under the kinsoku rules
 // (no line starts with 、，。！？）」 and the like; no line ends with （「 and the like;
 // Latin words and numbers are not split).
 bool can_break_between(char32_t before, char32_t after);
 
+// How good a place to break is, worst first (segment.cpp explains each).
+enum class BreakClass : std::uint8_t { never, inside, seam, single, part, word, clause };
+
+// The classes of one paragraph (no newlines) of n characters: cls[i] is the break
+// before character i (cls[0] unused, cls[n] the paragraph's end); quoted[i] is true
+// inside a quotation or a title (“安全生产月”, 《安全生产法》).
+struct Breaks {
+  std::vector<BreakClass> cls;
+  std::vector<bool> quoted;
+};
+// Word boundaries from ICU's dictionary (Chinese), ranked by the typesetting rules.
+Breaks break_classes(std::u32string_view para);
+
+// Stops a long layout: a deadline and a stop flag another thread or a signal
+// handler may set. Layouts check it every few thousand steps and then finish the
+// cheap way (greedy breaks, no more sizes tried), or at once when stopped.
+class LayoutControl {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit LayoutControl(Clock::time_point deadline, const std::atomic<bool>* stop = nullptr)
+      : deadline_(deadline), stop_(stop) {}
+  bool cancelled() const { return stop_ != nullptr && stop_->load(std::memory_order_relaxed); }
+  bool expired() const { return cancelled() || Clock::now() >= deadline_; }
+
+ private:
+  Clock::time_point deadline_;
+  const std::atomic<bool>* stop_;
+};
+
+struct Broken {
+  std::vector<std::u32string> lines;
+  bool clean = true;     // no break inside a word, no kinsoku breach, no 1-2 character last line
+  bool even = true;      // in each paragraph the shortest line is at least half the longest
+  bool balanced = true;  // false: the control stopped the dynamic program (greedy lines)
+};
+
+// Breaks `text` into lines of at most `max_width`, given the advance of each of its
+// characters. '\n' (and "\r\n") always breaks; a final '\n' adds no empty line.
+// The breaks minimise raggedness and break cost over each paragraph (line_break.cpp).
+// Spaces at a wrap are dropped. A character wider than a line gets a line of its own.
+Broken break_text(std::u32string_view text, const std::vector<int>& advances, int max_width,
+                  const LayoutControl* control = nullptr);
+
 // Width of a run of text at the current size, in pixels.
 using MeasureFn = std::function<int(std::u32string_view)>;
-
-// Breaks `text` into lines no wider than `max_width` where possible. '\n' always
-// breaks. A single unbreakable run wider than `max_width` is split by character.
-// Leading and trailing spaces of wrapped lines are dropped.
-// A forbidden line start moves the break earlier (the previous character goes down
-// with the mark). Only when a line has no legal break at all does one closing mark
-// hang past `max_width` (hanging punctuation); otherwise the run is split by character.
-// "\r\n" is one break; a final '\n' does not add an empty line.
+// break_text with each character measured once by `measure`.
 std::vector<std::u32string> break_lines(std::u32string_view text, int max_width,
                                         const MeasureFn& measure);
 
+// Whether line[k] (a full-width 、，。 or closing mark at the line's end or before
+// another full-width mark) takes half its advance.
+bool squeezed(std::u32string_view line, std::size_t k);
+
 // ---- Fonts and drawing ----
 
-// An ordered chain of fonts: each character is drawn with the first font that has
-// a glyph for it (CJK font first, then Latin and symbol fonts).
-// Thread: the thread that created it (SDL_ttf is not thread-safe).
+// Two ordered chains of fonts, regular and bold: each character is drawn with the
+// first font of the chain that has a glyph for it (CJK font first, then Latin and
+// symbol fonts). The bold chain uses real bold faces (Noto Sans CJK SC Bold) and
+// SDL_ttf's synthetic bold only for a font with no bold face.
+// Thread: the thread that created it (SDL_ttf is not thread-safe), except that the
+// stop flag it is given may be set from anywhere, a signal handler included.
 class FontSet {
  public:
   // `preferred`: a font file to put first (from the device config); may be empty.
-  // The rest come from fontconfig: a CJK sans font, then general sans fonts.
+  // The rest come from fontconfig in a fixed order (fonts.cpp, fontconfig_faces).
   static Result<FontSet> open(const std::filesystem::path& preferred);
   FontSet(FontSet&&) noexcept;
   FontSet& operator=(FontSet&&) noexcept;
   ~FontSet();
 
-  // The font files in the chain, in order.
-  std::vector<std::filesystem::path> files() const;
+  // The font files of a chain, in order.
+  std::vector<std::filesystem::path> files(FontWeight weight = FontWeight::regular) const;
+  // True when bold text is drawn with SDL_ttf's synthetic bold (no bold CJK face);
+  // worth a line in the start-up log.
+  bool synthetic_bold() const;
+
+  // Every fit_text on this set stops (returning what it has) once `*stop` is true,
+  // and spends at most `budget` searching (then the best layout found so far, with
+  // greedy lines). The flag must outlive the set; nullptr: none.
+  void set_stop_flag(const std::atomic<bool>* stop);
+  void set_layout_budget(std::chrono::milliseconds budget);
 
   // Width in pixels of a run at `size_px`.
   int measure(std::u32string_view text, int size_px);
-  // Distance between baselines at `size_px`: the largest line skip of the fonts in
-  // the chain, so any text fits. (fit_text and draw_text use only the fonts a layout
-  // actually uses.)
+  // Distance between baselines at `size_px`: the largest line skip of the regular
+  // chain's fonts, so any text fits. (fit_text and draw_text use only the fonts a
+  // layout actually uses.)
   int line_height(int size_px);
 
   struct Impl;
@@ -72,12 +127,18 @@ class FontSet {
 struct TextLayout {
   int size_px = 0;
   std::vector<std::u32string> lines;
-  int width = 0;    // widest line
-  int height = 0;   // lines * line height
+  int width = 0;          // widest line, as drawn (squeezed marks at half)
+  int height = 0;         // lines * line height
+  bool fits = true;       // within the box (false: even the smallest size overflows)
+  bool clean = true;      // no break inside a word, no kinsoku breach, no 1-2 character last line
+  bool even = true;       // in each paragraph the shortest line is at least half the longest
+  bool balanced = true;   // false: the layout's time ran out or it was stopped (greedy lines)
 };
 
-// The largest size (up to `max_size_px`) at which `text` fits `box_w` x `box_h`.
-// `weight` bold: SDL_ttf's emboldened glyphs (slightly wider, so fitted with them).
+// The largest size (up to `max_size_px`) at which `text` fits `box_w` x `box_h`
+// with balanced lines: a size down to 70 % of the largest that fits at all is
+// preferred to uneven lines or bad breaks, down to 85 % to bad breaks (inside a
+// word, a last line of one or two characters). Laid out with the chain of `weight`.
 TextLayout fit_text(FontSet& fonts, std::string_view utf8_text, int box_w, int box_h,
                     int max_size_px, FontWeight weight = FontWeight::regular);
 

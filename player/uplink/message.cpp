@@ -58,6 +58,13 @@ std::string sd_escape(std::string_view value) {
   std::string out;
   out.reserve(value.size());
   for (const char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      // C0 controls and DEL have no escape in RFC 5424 and break receivers (a NUL ends
+      // a C string in rsyslog's property code): line breaks become a space, the rest go.
+      if (c == '\n' || c == '\r' || c == '\t') out += ' ';
+      continue;
+    }
     if (c == '"' || c == '\\' || c == ']') out += '\\';
     out += c;
   }

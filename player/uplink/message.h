@@ -10,7 +10,9 @@
 // - The structured data element has the private SD-ID kSdId. A journal record's
 //   message carries every key of the record (same names, same seq; arrays and objects
 //   as compact JSON) plus `screen` when the record has none; values are escaped as
-//   RFC 5424 section 6.3.3 says ('"', '\' and ']' get a backslash).
+//   RFC 5424 section 6.3.3 says ('"', '\' and ']' get a backslash); C0 control
+//   characters (NUL included) and DEL, which RFC 5424 cannot escape, are dropped, and
+//   TAB, LF and CR become a space. MSG (the journal line, JSON) keeps the exact text.
 // - MSG is the journal line itself (without its '\n'), so the central side can check
 //   the hash chain (`prev` of line n+1 == sha256(line n + "\n")).
 #pragma once
@@ -58,7 +60,8 @@ struct Heartbeat {
                                        // so the central side knows when a screen is dark
 };
 
-// `value` escaped for an SD-PARAM value: '"', '\' and ']' preceded by '\'.
+// `value` escaped for an SD-PARAM value: '"', '\' and ']' preceded by '\'; TAB, LF
+// and CR -> ' '; other C0 controls and DEL dropped.
 std::string sd_escape(std::string_view value);
 // Printable US-ASCII (33..126) only, others -> '_', at most `max` characters; empty -> "-".
 std::string header_field(std::string_view value, std::size_t max);

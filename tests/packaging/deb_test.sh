@@ -67,9 +67,9 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [ -n "$(field Maintainer)" ] || fail "no Maintainer"
 depends=$(field Depends)
 echo "Depends: $depends"
-for want in 'adduser' 'fontconfig' 'fonts-wqy-microhei | fonts-noto-cjk' 'libc6' 'libsdl2-2.0-0' \
+for want in 'adduser' 'fontconfig' 'fonts-noto-cjk | fonts-wqy-microhei' 'libc6' 'libsdl2-2.0-0' \
 	'libsdl2-ttf-2.0-0' 'libavcodec59' 'libfontconfig1' 'libsystemd0' 'libtomlplusplus3' \
-	'libssl3' 'libxlsxwriter4'; do
+	'libssl3' 'libxlsxwriter4' 'libicu72'; do
 	# Each wanted entry as a whole comma-separated element (possibly with a version).
 	printf '%s\n' "$depends" | tr ',' '\n' | sed 's/^ *//; s/ *([^)]*)//g' | grep -qxF "$want" ||
 		fail "Depends lacks '$want'"

@@ -1,0 +1,308 @@
+#include "app/proof_of_play.h"
+
+#include <ostream>
+
+#include "core/digest.h"
+
+namespace signage {
+
+namespace chr = std::chrono;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A play shorter than planned by less than this still counts as complete: the
+// switch happens at the next loop wake-up, a few milliseconds either side.
+constexpr chr::milliseconds kCompleteSlack{250};
+
+double seconds(chr::milliseconds d) { return static_cast<double>(d.count()) / 1000.0; }
+
+}  // namespace
+
+ProofOfPlay::ProofOfPlay(const DeviceConfig& config, const TimeZone& zone, Journal* journal,
+                         EvidenceStore* evidence, std::ostream& log, std::function<bool()> clock_synced,
+                         std::function<void()> recorded)
+    : config_(config),
+      zone_(zone),
+      journal_(journal),
+      evidence_(evidence),
+      log_(log),
+      clock_synced_(std::move(clock_synced)),
+      recorded_(std::move(recorded)) {}
+
+void ProofOfPlay::record(nlohmann::json rec, Instant at) {
+  if (journal_ == nullptr) return;
+  auto r = journal_->append(std::move(rec), at);
+  if (r && recorded_) recorded_();
+  if (!r) {
+    // Keep playing: the screen matters more than the record. Say it once per outage.
+    if (!journal_failing_) log_ << "signage: journal: " << r.error().what() << "\n";
+    journal_failing_ = true;
+  } else if (journal_failing_) {
+    log_ << "signage: journal: writing again\n";
+    journal_failing_ = false;
+  }
+}
+
+std::optional<std::uint64_t> ProofOfPlay::journal_seq() const {
+  if (journal_ == nullptr) return std::nullopt;
+  return journal_->next_seq() - 1;
+}
+
+std::string ProofOfPlay::journal_hash() const { return journal_ ? journal_->last_hash() : std::string(); }
+
+std::string ProofOfPlay::media_sha256(const Item& item) {
+  if (item.path.empty()) return {};
+  if (auto it = watched_hashes_.find(item.path.lexically_normal()); it != watched_hashes_.end()) return it->second;
+  std::error_code ec;
+  const auto size = fs::file_size(item.path, ec);
+  const auto mtime = fs::last_write_time(item.path, ec);
+  if (ec) return {};
+  const std::string key = item.path.string() + "|" + std::to_string(size) + "|" +
+                          std::to_string(mtime.time_since_epoch().count());
+  if (auto it = own_hashes_.find(key); it != own_hashes_.end()) return it->second;
+  auto h = sha256_file(item.path);
+  if (!h) return {};
+  own_hashes_[key] = *h;
+  return *h;
+}
+
+PlayRecord ProofOfPlay::base_record(const Campaign& c, const Item& item) {
+  PlayRecord p;
+  p.screen = config_.screen_id;
+  p.site = config_.site;
+  p.campaign = c.id;
+  p.campaign_title = c.title;
+  p.item = item.id;
+  p.item_type = std::string(to_string(item.type));
+  p.media = item.file;
+  p.text = item.text;
+  p.playlist_sha256 = c.source_sha256;
+  p.player_version = SIGNAGE_VERSION;
+  p.clock_synced = clock_synced_();
+  return p;
+}
+
+std::optional<std::pair<std::string, std::string>> ProofOfPlay::ids(const PlaylistSet& set) const {
+  if (!playing()) return std::nullopt;
+  const Campaign& c = set.campaigns[play_->campaign];
+  return std::make_pair(c.id, c.items[play_->item].id);
+}
+
+std::vector<ProofOfPlay::Rejection> ProofOfPlay::started(const Display& display, const PlaylistSetResult& loaded,
+                                                         const PlaylistSet& set, Instant now) {
+  log_ << "signage " << SIGNAGE_VERSION << ": screen '" << config_.screen_id << "' on " << display.describe()
+       << " " << display.width() << "x" << display.height() << ", " << set.campaigns.size() << " campaign(s)"
+       << (journal_ ? ", journal " + journal_->dir().string() : std::string(", no journal")) << "\n";
+  const LocalTime lt = zone_.to_local(now);
+  record(event_record("start", lt,
+                      {{"screen", config_.screen_id},
+                       {"site", config_.site},
+                       {"player_version", SIGNAGE_VERSION},
+                       {"display", display.describe()},
+                       {"size", std::to_string(display.width()) + "x" + std::to_string(display.height())},
+                       {"clock_synced", clock_synced_()}}),
+         now);
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& c : set.campaigns) {
+    files.push_back({{"file", c.source.filename().string()}, {"campaign", c.id}, {"sha256", c.source_sha256}});
+  }
+  record(event_record("playlist_applied", lt, {{"reason", "start"}, {"files", files}}), now);
+  std::vector<Rejection> refused;
+  for (const auto& file : loaded.refused) {
+    nlohmann::json errors = nlohmann::json::array();
+    for (const auto& d : loaded.diagnostics) {
+      if (d.severity == Severity::error && d.where.file == file.string()) errors.push_back(d.format());
+    }
+    record(event_record("playlist_rejected", lt, {{"file", file.filename().string()}, {"errors", errors}}), now);
+    refused.push_back({file.filename().string(), std::move(errors)});
+  }
+  return refused;
+}
+
+std::vector<ProofOfPlay::Rejection> ProofOfPlay::updated(const Update& u, Instant now) {
+  const LocalTime lt = zone_.to_local(now);
+  for (const auto& n : u.notices) log_ << "signage: drop folder: " << n << "\n";
+  std::vector<Rejection> refused;
+  // The baseline repeats what start-up loaded and recorded.
+  if (!u.initial) {
+    for (const auto& r : u.rejected) {
+      nlohmann::json errors = nlohmann::json::array();
+      for (const auto& d : r.diagnostics) {
+        errors.push_back(d.format());
+        log_ << d.format() << "\n";
+      }
+      log_ << "signage: refused " << r.file.string()
+           << (r.kept_campaign ? "; its last good version keeps playing" : "") << "\n";
+      nlohmann::json f = {{"file", r.file.filename().string()}, {"sha256", r.sha256}, {"errors", errors}};
+      if (r.kept_campaign) f["kept_campaign"] = *r.kept_campaign;
+      refused.push_back({r.file.filename().string(), errors});
+      record(event_record("playlist_rejected", lt, f), now);
+    }
+    for (const auto& c : u.items) {
+      const char* type = c.kind == ItemChange::Kind::joined ? "item_joined"
+                         : c.kind == ItemChange::Kind::left ? "item_left"
+                                                            : "media_replaced";
+      nlohmann::json f = {{"campaign", c.campaign}, {"item", c.item}, {"reason", c.reason}};
+      if (!c.media.empty()) f["file"] = c.media.filename().string();
+      if (!c.media_sha256.empty()) f["media_sha256"] = c.media_sha256;
+      record(event_record(type, lt, f), now);
+    }
+  }
+  // Items the start-up load took as playable but whose media the watcher found
+  // unusable (truncated, undecodable header): reported once, then held back.
+  if (u.initial && u.set) {
+    for (const auto& h : u.held_back) {
+      log_ << "signage: held back " << h.campaign << "/" << h.item << ": " << h.reason << "\n";
+      record(event_record("media_error", lt,
+                          {{"campaign", h.campaign},
+                           {"item", h.item},
+                           {"file", h.media.filename().string()},
+                           {"error", h.reason},
+                           {"held_back", true}}),
+             now);
+    }
+  }
+  return refused;
+}
+
+void ProofOfPlay::applied(const std::vector<AppliedFile>& applied, std::size_t campaigns, Instant now) {
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& f : applied) {
+    nlohmann::json j = {{"file", f.file.filename().string()}, {"campaign", f.campaign}, {"sha256", f.sha256}};
+    if (f.kept_last_good) j["kept_last_good"] = true;
+    files.push_back(j);
+  }
+  record(event_record("playlist_applied", zone_.to_local(now), {{"reason", "drop folder"}, {"files", files}}),
+         now);
+  log_ << format_iso8601(zone_.to_local(now)) << " playlists applied: " << campaigns << " campaign(s)\n";
+}
+
+void ProofOfPlay::skipped(const Campaign& c, const Item& item, const Error& e, Instant now) {
+  const LocalTime lt = zone_.to_local(now);
+  record(event_record("media_error", lt,
+                      {{"campaign", c.id}, {"item", item.id}, {"file", item.file}, {"error", e.what()}}),
+         now);
+  PlayRecord p = base_record(c, item);
+  p.start = p.end = format_iso8601(lt);
+  p.planned_s = seconds(item.duration);
+  p.shown_s = 0;
+  p.outcome = PlayOutcome::skipped;
+  p.reason = e.what();
+  record(play_record(p), now);
+}
+
+void ProofOfPlay::clock_jumped(Instant from, chr::milliseconds by, Instant now) {
+  log_ << "signage: the wall clock jumped by " << seconds(by) << " s\n";
+  record(event_record("clock_jump", zone_.to_local(now),
+                      {{"from", format_iso8601(zone_.to_local(from))}, {"jump_s", seconds(by)}}),
+         now);
+}
+
+void ProofOfPlay::stopped(const std::string& reason, Instant now) {
+  record(event_record("stop", zone_.to_local(now), {{"reason", reason}}), now);
+}
+
+void ProofOfPlay::begin(const PlaylistSet& set, const std::optional<Showing>& showing, Instant until,
+                        Instant now) {
+  play_ = Play{};
+  play_->idle = !showing;
+  if (showing) {
+    play_->campaign = showing->campaign;
+    play_->item = showing->item;
+    play_->start = showing->start;
+    play_->end = showing->end;
+    const Campaign& c = set.campaigns[showing->campaign];
+    play_->wants_evidence = evidence_ != nullptr && evidence_->due(c.id + "_" + c.items[showing->item].id, now);
+  } else {
+    record(event_record("display_idle", zone_.to_local(now), {{"until", format_iso8601(zone_.to_local(until))}}),
+           now);
+  }
+}
+
+void ProofOfPlay::reindex(std::size_t campaign, std::size_t item) {
+  if (!play_) return;
+  play_->campaign = campaign;
+  play_->item = item;
+}
+
+void ProofOfPlay::presented(Instant now) {
+  if (playing() && !play_->shown) play_->shown = now;
+}
+
+void ProofOfPlay::take_evidence(Display& display, const PlaylistSet& set, Instant now) {
+  if (!evidence_wanted()) return;
+  play_->wants_evidence = false;
+  auto frame = display.read_pixels();
+  if (!frame) return;
+  const Campaign& c = set.campaigns[play_->campaign];
+  auto pic = evidence_->save(*frame, c.id + "_" + c.items[play_->item].id, now);
+  if (pic) {
+    play_->evidence = pic->name;
+    play_->evidence_sha256 = pic->sha256;
+  } else {
+    log_ << "signage: evidence picture: " << pic.error().what() << "\n";
+  }
+}
+
+std::optional<PlayRecord> ProofOfPlay::current_record(const PlaylistSet& set, const std::string& decoder,
+                                                      Instant now, PlayOutcome outcome, const std::string& reason) {
+  if (!playing() || !play_->shown) return std::nullopt;  // a play counts once seen
+  const Campaign& c = set.campaigns[play_->campaign];
+  const Item& item = c.items[play_->item];
+  PlayRecord p = base_record(c, item);
+  p.media_sha256 = media_sha256(item);
+  p.start = format_iso8601(zone_.to_local(*play_->shown));
+  p.end = format_iso8601(zone_.to_local(now));
+  p.planned_s = seconds(chr::duration_cast<chr::milliseconds>(play_->end - play_->start));
+  p.shown_s = seconds(chr::duration_cast<chr::milliseconds>(now - *play_->shown));
+  p.outcome = outcome;
+  if (outcome == PlayOutcome::complete && now + kCompleteSlack < play_->end) p.outcome = PlayOutcome::interrupted;
+  if (p.outcome != PlayOutcome::complete) p.reason = reason;
+  p.decoder = decoder.empty() ? "none" : decoder;
+  p.evidence = play_->evidence;
+  p.evidence_sha256 = play_->evidence_sha256;
+  return p;
+}
+
+void ProofOfPlay::end(const std::optional<PlayRecord>& rec, Instant now) {
+  play_.reset();
+  if (rec) record(play_record(*rec), now);
+}
+
+void ProofOfPlay::ticker_up(const Campaign* c, const std::optional<Ticker>& before, const Ticker* now_up,
+                            Instant now) {
+  if (now_up && !(before && *before == *now_up)) ticker_since_ = now;
+  if (now_up && c) {
+    ticker_base_ = PlayRecord{};
+    ticker_base_.screen = config_.screen_id;
+    ticker_base_.site = config_.site;
+    ticker_base_.campaign = c->id;
+    ticker_base_.campaign_title = c->title;
+    ticker_base_.item = now_up->id;
+    ticker_base_.item_type = "ticker";
+    ticker_base_.playlist_sha256 = c->source_sha256;
+    ticker_base_.player_version = SIGNAGE_VERSION;
+    ticker_base_.decoder = "none";
+  }
+  ticker_checked_ = now;
+}
+
+void ProofOfPlay::ticker_passes(const ScreenBands& bands, Instant now) {
+  const Ticker* t = bands.ticker();
+  if (t == nullptr || now <= ticker_checked_) return;
+  for (const TickerPass& pass : bands.ticker_passes(ticker_checked_, now)) {
+    if (pass.start < ticker_since_) continue;  // began before the ticker was up
+    PlayRecord p = ticker_base_;
+    p.text = t->texts[pass.text];
+    p.start = format_iso8601(zone_.to_local(pass.start));
+    p.end = format_iso8601(zone_.to_local(pass.end));
+    p.planned_s = p.shown_s = seconds(chr::duration_cast<chr::milliseconds>(pass.end - pass.start));
+    p.outcome = PlayOutcome::complete;
+    p.clock_synced = clock_synced_();
+    record(play_record(p), pass.end);
+  }
+  ticker_checked_ = now;
+}
+
+}  // namespace signage

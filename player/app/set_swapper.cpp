@@ -1,0 +1,65 @@
+#include "app/set_swapper.h"
+
+#include <utility>
+
+namespace signage {
+
+bool same_content(const PlaylistSet& a, const PlaylistSet& b) {
+  if (a.campaigns.size() != b.campaigns.size()) return false;
+  for (std::size_t i = 0; i < a.campaigns.size(); ++i) {
+    const Campaign& x = a.campaigns[i];
+    const Campaign& y = b.campaigns[i];
+    if (x.id != y.id || x.source_sha256 != y.source_sha256 || x.items.size() != y.items.size()) return false;
+    for (std::size_t k = 0; k < x.items.size(); ++k) {
+      if (x.items[k].media_missing != y.items[k].media_missing) return false;
+    }
+  }
+  return true;
+}
+
+std::optional<std::map<std::filesystem::path, std::string>> SetSwapper::offer(Update& u, const PlaylistSet& running,
+                                                                               Instant now) {
+  // The baseline usually repeats what start-up loaded: nothing to swap then.
+  if (u.initial && u.set && same_content(*u.set, running)) {
+    u.set.reset();
+    return std::move(u.media_sha256);
+  }
+  if (!u.set) return std::nullopt;
+  if (!pending_) since_ = now;
+  pending_ = Swap{std::move(*u.set), std::move(u.applied), std::move(u.media_sha256), u.initial};
+  u.set.reset();
+  urgent_ = urgent_ || !u.emergency_started.empty();
+  return std::nullopt;
+}
+
+bool SetSwapper::due(Instant now, const OnScreen& s) const {
+  if (!pending_) return false;
+  if (urgent_ || !s.playing || !s.until || now >= *s.until) return true;
+  // Under a video, wait for its end; otherwise at most kMaxSwapWait (clock time).
+  if (s.video) return false;
+  return now - since_ >= kMaxSwapWait;
+}
+
+std::optional<Instant> SetSwapper::deadline() const {
+  if (!pending_) return std::nullopt;
+  return since_ + kMaxSwapWait;
+}
+
+SetSwapper::Swap SetSwapper::take() {
+  Swap s = std::move(*pending_);
+  pending_.reset();
+  urgent_ = false;
+  return s;
+}
+
+std::string SetSwapper::interrupt(std::pair<std::string, std::string> on_screen, const std::string& emergency) {
+  resume_ = std::move(on_screen);
+  return "interrupted by the emergency campaign '" + emergency + "'";
+}
+
+std::optional<std::pair<std::string, std::string>> SetSwapper::resume(bool emergency_on_screen, bool emergency_next) {
+  if (!emergency_on_screen || emergency_next) return std::nullopt;
+  return std::exchange(resume_, std::nullopt);
+}
+
+}  // namespace signage

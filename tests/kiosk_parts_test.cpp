@@ -1,0 +1,526 @@
+// The kiosk's parts, each on its own, without a display loop: ClockWatch,
+// PlayStats, HeartbeatReporter, SetSwapper and ProofOfPlay.
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "app/clock_watch.h"
+#include "app/heartbeat_reporter.h"
+#include "app/play_stats.h"
+#include "app/proof_of_play.h"
+#include "app/set_swapper.h"
+#include "journal/journal_io.h"
+#include "support/files.h"
+
+namespace signage {
+namespace {
+
+namespace chr = std::chrono;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+const Instant kNoon = chr::sys_days{chr::year{2024} / 6 / 16} + 4h;  // 12:00 in Shanghai
+
+// ---- ClockWatch -------------------------------------------------------------
+
+TEST(ClockWatch, ClocksMovingTogetherIsNoJump) {
+  ManualMonotonicClock mono;
+  ClockWatch w(mono, 1.0, [] { return true; });
+  EXPECT_FALSE(w.tick(kNoon, mono.now()));
+  mono.advance(60s);
+  EXPECT_FALSE(w.tick(kNoon + 61s, mono.now()));  // within the threshold
+}
+
+TEST(ClockWatch, AStepOfTheWallClockIsAJumpFromWhereItShouldHaveBeen) {
+  ManualMonotonicClock mono;
+  ClockWatch w(mono, 1.0, [] { return true; });
+  ASSERT_FALSE(w.tick(kNoon, mono.now()));
+  mono.advance(10s);
+  const auto jump = w.tick(kNoon + 10s - 1h, mono.now());
+  ASSERT_TRUE(jump);
+  EXPECT_EQ(jump->from, kNoon + 10s);
+  EXPECT_EQ(jump->by, -1h);
+  // Measured from the new reading on.
+  mono.advance(1s);
+  EXPECT_FALSE(w.tick(kNoon + 11s - 1h, mono.now()));
+}
+
+TEST(ClockWatch, ASimulatedClockRunningFasterIsNoJump) {
+  ManualMonotonicClock mono;
+  ClockWatch w(mono, 60.0, [] { return true; });
+  ASSERT_FALSE(w.tick(kNoon, mono.now()));
+  mono.advance(10s);
+  EXPECT_FALSE(w.tick(kNoon + 10min, mono.now()));
+  mono.advance(10s);
+  EXPECT_TRUE(w.tick(kNoon + 10min + 10s, mono.now()));  // stood still: 9m50s behind
+}
+
+TEST(ClockWatch, SyncStateIsAskedOncePerIntervalAndAgainAfterAJump) {
+  ManualMonotonicClock mono;
+  int asked = 0;
+  bool answer = false;
+  ClockWatch w(mono, 1.0, [&] { ++asked; return answer; }, 10s);
+  EXPECT_FALSE(w.synced());
+  answer = true;
+  EXPECT_FALSE(w.synced());  // cached
+  EXPECT_EQ(asked, 1);
+  mono.advance(10s);
+  EXPECT_TRUE(w.synced());
+  EXPECT_EQ(asked, 2);
+  answer = false;
+  ASSERT_FALSE(w.tick(kNoon, mono.now()));
+  mono.advance(1s);
+  ASSERT_TRUE(w.tick(kNoon + 1h, mono.now()));
+  EXPECT_FALSE(w.synced());  // the jump made it ask again
+  EXPECT_EQ(asked, 3);
+}
+
+// ---- PlayStats --------------------------------------------------------------
+
+Image solid(std::uint8_t v, int w = 10, int h = 10) {
+  Image img;
+  img.width = w;
+  img.height = h;
+  img.rgba.assign(static_cast<std::size_t>(w * h * 4), v);
+  return img;
+}
+
+TEST(PlayStats, NearlyBlackMeansNinetyNinePercentDark) {
+  EXPECT_TRUE(nearly_black(solid(0)));
+  EXPECT_FALSE(nearly_black(solid(40)));
+  Image img = solid(0);
+  img.rgba[0] = 200;  // 1 of 100 pixels lit: still black
+  EXPECT_TRUE(nearly_black(img));
+  img.rgba[4] = 200;  // 2 of 100: not
+  EXPECT_FALSE(nearly_black(img));
+  EXPECT_FALSE(nearly_black(Image{}));
+}
+
+TEST(PlayStats, SwitchIntervalCountsFromWhenTheSwitchWasDue) {
+  PlayStats s(true);
+  const MonoTime t0{};
+  s.presented(t0, false);
+  // A still picture for 10 s, then a switch due at 10 s that presents at 10.040 s.
+  s.switched(t0 + 10s);
+  s.presented(t0 + 10040ms, false);
+  EXPECT_DOUBLE_EQ(s.figures().longest_switch_interval_ms, 40.0);
+  // Not continuous: the still frame's 10 s do not count as a present interval.
+  EXPECT_DOUBLE_EQ(s.figures().longest_present_interval_ms, 0.0);
+  s.presented(t0 + 10073ms, true);
+  EXPECT_DOUBLE_EQ(s.figures().longest_present_interval_ms, 33.0);
+  EXPECT_DOUBLE_EQ(s.figures().longest_switch_interval_ms, 40.0);  // no switch pending
+  EXPECT_EQ(s.figures().frames_presented, 3u);
+}
+
+TEST(PlayStats, ThreeFramesAreCheckedAfterEachSwitchWithStatsOnly) {
+  PlayStats detailed(true), plain(false);
+  detailed.switched(MonoTime{});
+  plain.switched(MonoTime{});
+  int checks = 0;
+  for (int i = 0; i < 5; ++i) {
+    if (detailed.check_due()) {
+      ++checks;
+      detailed.checked(solid(i == 0 ? 0 : 200));
+    }
+    EXPECT_FALSE(plain.check_due());
+  }
+  EXPECT_EQ(checks, 3);
+  EXPECT_EQ(detailed.frames_checked(), 3u);
+  EXPECT_EQ(detailed.black_frames(), 1u);
+}
+
+TEST(PlayStats, DroppedFramesCountInEveryRunPlaysOnlyWithStats) {
+  ItemPlayStats video;
+  video.decoder = "h264";
+  video.frames_presented = 300;
+  video.frames_dropped = 4;
+  PlayStats plain(false), detailed(true);
+  for (PlayStats* s : {&plain, &detailed}) {
+    s->switched(MonoTime{});
+    s->presented(MonoTime{}, false);
+    s->play_ended("c/clip", "video", video, "complete");
+    s->add_dropped(2);
+  }
+  EXPECT_EQ(plain.dropped_total(1), 7u);
+  EXPECT_TRUE(plain.figures().items.empty());
+  ASSERT_EQ(detailed.figures().items.size(), 1u);
+  EXPECT_EQ(detailed.figures().items[0].frames_presented, 300u);  // the decoder's count for a video
+  EXPECT_EQ(detailed.figures().frames_dropped, 4u);
+  // A picture counts the frames presented while it was up.
+  detailed.switched(MonoTime{});
+  detailed.presented(MonoTime{} + 1s, false);
+  detailed.presented(MonoTime{} + 2s, false);
+  detailed.play_ended("c/pic", "image", std::nullopt, "interrupted");
+  EXPECT_EQ(detailed.figures().items[1].frames_presented, 2u);
+  const auto j = detailed.to_json(3s, "null");
+  EXPECT_EQ(j["items"].size(), 2u);
+  EXPECT_EQ(j["items"][1]["outcome"], "interrupted");
+  EXPECT_DOUBLE_EQ(j["wall_seconds"].get<double>(), 3.0);
+  EXPECT_GT(j["peak_rss_mb"].get<double>(), 0.0);
+}
+
+// ---- HeartbeatReporter ------------------------------------------------------
+
+struct HeartbeatRig {
+  DeviceConfig config;
+  std::shared_ptr<const TimeZone> zone = fixed_offset_zone(8h);
+  std::ostringstream log;
+  std::vector<Heartbeat> sent;
+  UplinkStatus status;
+  HeartbeatRig() {
+    config.screen_id = "lobby-01";
+    config.site = "洛江万达广场";
+    config.heartbeat = 60s;
+  }
+  HeartbeatReporter make(MonoTime started) {
+    return HeartbeatReporter(
+        config, *zone, started, log, [this](Heartbeat hb) { sent.push_back(std::move(hb)); },
+        [this] { return status; });
+  }
+};
+
+TEST(HeartbeatReporter, FirstAtOnceThenEveryIntervalOfMonotonicTime) {
+  HeartbeatRig rig;
+  const MonoTime t0{};
+  auto r = rig.make(t0);
+  PlaylistSet set;
+  auto snap = [&] {
+    HeartbeatReporter::Snapshot s;
+    s.set = &set;
+    return s;
+  };
+  EXPECT_TRUE(r.due(t0));
+  EXPECT_EQ(r.maybe_send(snap, kNoon, t0), t0 + 60s);
+  EXPECT_EQ(r.maybe_send(snap, kNoon + 59s, t0 + 59s), t0 + 60s);
+  EXPECT_EQ(rig.sent.size(), 1u);
+  // The wall clock does not matter (it may jump); monotonic time does.
+  EXPECT_EQ(r.maybe_send(snap, kNoon - 1h, t0 + 60s), t0 + 120s);
+  ASSERT_EQ(rig.sent.size(), 2u);
+  EXPECT_EQ(rig.sent[1].time, "2024-06-16T11:00:00.000+08:00");
+  EXPECT_DOUBLE_EQ(rig.sent[1].uptime_s, 60.0);
+  EXPECT_DOUBLE_EQ(rig.sent[1].interval_s, 60.0);
+  EXPECT_EQ(rig.sent[1].screen, "lobby-01");
+}
+
+TEST(HeartbeatReporter, SaysWhatIsShownAndDroppedFramesSinceTheLastOne) {
+  HeartbeatRig rig;
+  auto r = rig.make(MonoTime{});
+  PlaylistSet set;
+  Campaign active, later;
+  active.id = "safety-month";
+  active.source_sha256 = "aa";
+  later.id = "july";
+  later.when.starts = chr::year{2024} / 7 / 1;
+  set.campaigns = {active, later};
+  HeartbeatReporter::Snapshot s;
+  s.set = &set;
+  s.showing = "safety-month/clip";
+  s.decoder = "h264 (vaapi)";
+  s.hw_decode = true;
+  s.frames_dropped_total = 5;
+  s.journal_seq = 12;
+  s.journal_hash = "ff";
+  s.clock_synced = true;
+  Heartbeat a = r.build(s, kNoon, MonoTime{});
+  EXPECT_EQ(a.showing, "safety-month/clip");
+  EXPECT_EQ(a.decoder, "h264 (vaapi)");
+  EXPECT_TRUE(a.hw_decode);
+  EXPECT_EQ(a.frames_dropped, 5u);
+  EXPECT_EQ(a.journal_seq, 12u);
+  EXPECT_TRUE(a.clock_synced);
+  ASSERT_EQ(a.campaigns.size(), 1u);
+  EXPECT_EQ(a.campaigns[0].id, "safety-month");
+  s.frames_dropped_total = 8;
+  s.showing.clear();  // the idle screen: no decoder
+  Heartbeat b = r.build(s, kNoon, MonoTime{});
+  EXPECT_EQ(b.frames_dropped, 3u);
+  EXPECT_EQ(b.decoder, "");
+}
+
+TEST(HeartbeatReporter, NamesTheLastRefusedPlaylistWithItsErrorsCapped) {
+  HeartbeatRig rig;
+  auto r = rig.make(MonoTime{});
+  nlohmann::json errors = nlohmann::json::array();
+  for (int i = 0; i < 100; ++i) errors.push_back("bad.toml:" + std::to_string(i) + ":1: error: something is wrong");
+  r.rejected("bad.toml", errors);
+  const Heartbeat hb = r.build({}, kNoon, MonoTime{});
+  EXPECT_EQ(hb.last_rejected_playlist, "bad.toml");
+  EXPECT_EQ(hb.last_rejected_reason.rfind("bad.toml:0:1: error", 0), 0u);
+  EXPECT_LT(hb.last_rejected_reason.size(), 1100u);
+}
+
+TEST(HeartbeatReporter, LogsTheUplinksStateOncePerChange) {
+  HeartbeatRig rig;
+  auto r = rig.make(MonoTime{});
+  auto snap = [] { return HeartbeatReporter::Snapshot{}; };
+  rig.status.last_error = "connection refused";
+  rig.status.backlog = 7;
+  MonoTime t{};
+  for (int i = 0; i < 3; ++i, t += 60s) (void)r.maybe_send(snap, kNoon, t);
+  rig.status.last_error.clear();
+  rig.status.acked_seq = 40;
+  for (int i = 0; i < 2; ++i, t += 60s) (void)r.maybe_send(snap, kNoon, t);
+  EXPECT_EQ(rig.log.str(),
+            "signage: central log: connection refused (7 record(s) waiting; they are kept and sent later)\n"
+            "signage: central log: delivering again (acknowledged up to seq 40)\n");
+}
+
+// ---- SetSwapper -------------------------------------------------------------
+
+PlaylistSet one_campaign(const std::string& id, const std::string& sha, int priority = 10) {
+  PlaylistSet set;
+  Campaign c;
+  c.id = id;
+  c.source_sha256 = sha;
+  c.priority = priority;
+  Item i;
+  i.id = "theme";
+  i.text = "人人讲安全";
+  c.items.push_back(i);
+  set.campaigns.push_back(c);
+  return set;
+}
+
+Update update_with(PlaylistSet set, bool initial = false) {
+  Update u;
+  u.initial = initial;
+  u.set = std::move(set);
+  u.media_sha256[fs::path("/media/a.mp4")] = "abc";
+  return u;
+}
+
+TEST(SetSwapper, ABaselineThatRepeatsTheRunningSetIsNoSwapButBringsItsHashes) {
+  SetSwapper s(100);
+  const PlaylistSet running = one_campaign("a", "1");
+  Update u = update_with(one_campaign("a", "1"), true);
+  const auto hashes = s.offer(u, running, kNoon);
+  ASSERT_TRUE(hashes);
+  EXPECT_EQ(hashes->at("/media/a.mp4"), "abc");
+  EXPECT_FALSE(s.pending());
+}
+
+TEST(SetSwapper, UnderASloganANewSetWaitsAtMostMaxSwapWait) {
+  SetSwapper s(100);
+  Update u = update_with(one_campaign("a", "2"));
+  EXPECT_FALSE(s.offer(u, one_campaign("a", "1"), kNoon));
+  ASSERT_TRUE(s.pending());
+  const SetSwapper::OnScreen slogan{true, false, kNoon + 10s};
+  EXPECT_FALSE(s.due(kNoon + 499ms, slogan));
+  EXPECT_TRUE(s.due(kNoon + 500ms, slogan));
+  EXPECT_EQ(s.deadline(), kNoon + SetSwapper::kMaxSwapWait);
+  // A second set before the first went up replaces it; the wait counts from the first.
+  Update again = update_with(one_campaign("a", "3"));
+  (void)s.offer(again, one_campaign("a", "1"), kNoon + 200ms);
+  EXPECT_EQ(s.deadline(), kNoon + SetSwapper::kMaxSwapWait);
+  const SetSwapper::Swap swap = s.take();
+  EXPECT_EQ(swap.set.campaigns[0].source_sha256, "3");
+  EXPECT_FALSE(swap.quiet);
+  EXPECT_EQ(swap.media_sha256.at("/media/a.mp4"), "abc");
+  EXPECT_FALSE(s.pending());
+}
+
+TEST(SetSwapper, UnderAVideoANewSetWaitsForItsEnd) {
+  SetSwapper s(100);
+  Update u = update_with(one_campaign("a", "2"));
+  (void)s.offer(u, one_campaign("a", "1"), kNoon);
+  const SetSwapper::OnScreen video{true, true, kNoon + 30s};
+  EXPECT_FALSE(s.due(kNoon + 29s, video));
+  EXPECT_TRUE(s.due(kNoon + 30s, video));
+}
+
+TEST(SetSwapper, AnEmergencyOrAnIdleScreenSwapsAtOnce) {
+  SetSwapper s(100);
+  Update u = update_with(one_campaign("fire", "2", 200));
+  u.emergency_started = {"fire"};
+  (void)s.offer(u, one_campaign("a", "1"), kNoon);
+  EXPECT_TRUE(s.due(kNoon, {true, true, kNoon + 30s}));
+  (void)s.take();
+  Update v = update_with(one_campaign("a", "3"));
+  (void)s.offer(v, one_campaign("a", "1"), kNoon);
+  EXPECT_FALSE(s.due(kNoon, {true, false, kNoon + 30s}));  // urgency went with the taken set
+  EXPECT_TRUE(s.due(kNoon, {false, false, kNoon + 30s}));
+  EXPECT_TRUE(s.due(kNoon, {true, false, std::nullopt}));
+}
+
+TEST(SetSwapper, RemembersWhatAnEmergencyInterruptedOnce) {
+  SetSwapper s(100);
+  EXPECT_TRUE(s.emergency(one_campaign("fire", "", 100).campaigns[0]));
+  EXPECT_FALSE(s.emergency(one_campaign("a", "", 99).campaigns[0]));
+  EXPECT_EQ(s.interrupt({"a", "theme"}, "fire"), "interrupted by the emergency campaign 'fire'");
+  EXPECT_FALSE(s.resume(false, false));  // no emergency on screen
+  EXPECT_FALSE(s.resume(true, true));    // the emergency goes on
+  EXPECT_EQ(s.resume(true, false), std::make_pair(std::string("a"), std::string("theme")));
+  EXPECT_FALSE(s.resume(true, false));   // once
+}
+
+TEST(SetSwapper, SameContentComparesFilesAndHeldBackItems) {
+  PlaylistSet a = one_campaign("a", "1");
+  PlaylistSet b = a;
+  EXPECT_TRUE(same_content(a, b));
+  b.campaigns[0].items[0].media_missing = true;
+  EXPECT_FALSE(same_content(a, b));
+  EXPECT_FALSE(same_content(a, one_campaign("a", "2")));
+  EXPECT_FALSE(same_content(a, PlaylistSet{}));
+}
+
+// ---- ProofOfPlay ------------------------------------------------------------
+
+struct ProofRig {
+  test::TempDir dir{"proof-of-play"};
+  DeviceConfig config;
+  std::shared_ptr<const TimeZone> zone = fixed_offset_zone(8h);
+  std::ostringstream log;
+  PosixJournalIo base{false};
+  FaultyJournalIo io{base};
+  std::optional<Journal> journal;
+  int recorded = 0;
+  ProofRig() {
+    config.screen_id = "lobby-01";
+    auto j = Journal::open(dir.path() / "journal", *zone, io, kNoon);
+    EXPECT_TRUE(j) << j.error().what();
+    journal.emplace(std::move(*j));
+  }
+  ProofOfPlay make() {
+    return ProofOfPlay(config, *zone, &*journal, nullptr, log, [] { return true; }, [this] { ++recorded; });
+  }
+  std::vector<nlohmann::json> records() {
+    std::vector<nlohmann::json> out;
+    auto files = list_journal_files(dir.path() / "journal", base);
+    EXPECT_TRUE(files);
+    for (const auto& f : *files) {
+      std::istringstream in(test::read_file(f.path));
+      for (std::string line; std::getline(in, line);) out.push_back(nlohmann::json::parse(line));
+    }
+    return out;
+  }
+};
+
+PlaylistSet video_set() {
+  PlaylistSet set = one_campaign("safety-month", "pp");
+  Item& v = set.campaigns[0].items[0];
+  v.id = "clip";
+  v.type = ItemType::video;
+  v.file = "media/clip.mp4";
+  v.path = "/nonexistent/media/./clip.mp4";
+  v.text.clear();
+  return set;
+}
+
+TEST(ProofOfPlay, APlayIsRecordedOnceSeenWithTheWatchersMediaHash) {
+  ProofRig rig;
+  ProofOfPlay p = rig.make();
+  const PlaylistSet set = video_set();
+  p.media_hashes({{fs::path("/nonexistent/media/clip.mp4"), "cafe"}});
+  p.begin(set, Showing{0, 0, kNoon, kNoon + 30s}, kNoon + 30s, kNoon);
+  ASSERT_TRUE(p.playing());
+  EXPECT_FALSE(p.current_record(set, "", kNoon + 1s, PlayOutcome::complete, ""));  // not seen yet
+  p.presented(kNoon + 20ms);
+  p.presented(kNoon + 60ms);  // the first frame counts
+  auto rec = p.current_record(set, "h264", kNoon + 30s, PlayOutcome::complete, "");
+  ASSERT_TRUE(rec);
+  p.end(rec, kNoon + 30s);
+  EXPECT_FALSE(p.play());
+  const auto r = rig.records();
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0]["type"], "play");
+  EXPECT_EQ(r[0]["media_sha256"], "cafe");
+  EXPECT_EQ(r[0]["decoder"], "h264");
+  EXPECT_EQ(r[0]["start"], "2024-06-16T12:00:00.020+08:00");
+  EXPECT_DOUBLE_EQ(r[0]["shown_s"].get<double>(), 29.98);
+  EXPECT_EQ(r[0]["outcome"], "complete");
+  EXPECT_EQ(rig.recorded, 1) << log;
+}
+
+TEST(ProofOfPlay, AnEarlyEndIsInterruptedWithItsReason) {
+  ProofRig rig;
+  ProofOfPlay p = rig.make();
+  const PlaylistSet set = video_set();
+  p.begin(set, Showing{0, 0, kNoon, kNoon + 30s}, kNoon + 30s, kNoon);
+  p.presented(kNoon);
+  auto late_enough = p.current_record(set, "", kNoon + 29800ms, PlayOutcome::complete, "cut");
+  EXPECT_EQ(late_enough->outcome, PlayOutcome::complete);  // within the slack
+  EXPECT_EQ(late_enough->reason, "");
+  EXPECT_EQ(late_enough->decoder, "none");
+  EXPECT_EQ(late_enough->media_sha256, "");  // no watcher hash, no file
+  auto early = p.current_record(set, "", kNoon + 10s, PlayOutcome::complete, "cut");
+  EXPECT_EQ(early->outcome, PlayOutcome::interrupted);
+  EXPECT_EQ(early->reason, "cut");
+}
+
+TEST(ProofOfPlay, TheIdleScreenIsAnEventNotAPlay) {
+  ProofRig rig;
+  ProofOfPlay p = rig.make();
+  p.begin(PlaylistSet{}, std::nullopt, kNoon + 1h, kNoon);
+  EXPECT_FALSE(p.playing());
+  ASSERT_TRUE(p.play());
+  p.presented(kNoon);
+  EXPECT_FALSE(p.current_record(PlaylistSet{}, "", kNoon + 1h, PlayOutcome::complete, ""));
+  const auto r = rig.records();
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0]["type"], "display_idle");
+  EXPECT_EQ(r[0]["until"], "2024-06-16T13:00:00.000+08:00");
+}
+
+TEST(ProofOfPlay, ASkippedItemIsAMediaErrorAndASkippedPlay) {
+  ProofRig rig;
+  ProofOfPlay p = rig.make();
+  const PlaylistSet set = video_set();
+  p.skipped(set.campaigns[0], set.campaigns[0].items[0], Error("cannot open"), kNoon);
+  const auto r = rig.records();
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0]["type"], "media_error");
+  EXPECT_EQ(r[0]["error"], "cannot open");
+  EXPECT_EQ(r[1]["outcome"], "skipped");
+  EXPECT_EQ(r[1]["shown_s"], 0);
+}
+
+TEST(ProofOfPlay, AFailingJournalIsLoggedOncePerOutage) {
+  ProofRig rig;
+  ProofOfPlay p = rig.make();
+  p.stopped("quit", kNoon);
+  rig.io.fail_appends_after(0);
+  for (int i = 0; i < 3; ++i) p.stopped("quit", kNoon);
+  rig.io.clear_faults();
+  p.stopped("quit", kNoon);
+  const std::string log = rig.log.str();
+  EXPECT_EQ(log.find("signage: journal: "), 0u) << log;
+  EXPECT_NE(log.find("No space left on device"), std::string::npos) << log;
+  const auto again = log.find("signage: journal: writing again\n");
+  ASSERT_NE(again, std::string::npos) << log;
+  EXPECT_EQ(log.find("signage: journal: ", 1), again) << log;  // one message per change
+  EXPECT_EQ(rig.recorded, 2);
+  EXPECT_EQ(rig.records().size(), 2u);
+}
+
+TEST(ProofOfPlay, UpdatesRecordRefusalsAndItemChangesButTheBaselineOnlyItsHeldBackItems) {
+  ProofRig rig;
+  ProofOfPlay p = rig.make();
+  Update u;
+  RejectedFile bad;
+  bad.file = "/drop/bad.toml";
+  bad.diagnostics.push_back(Diagnostic{Severity::error, SourcePos{"/drop/bad.toml", 3, 5}, "bad key"});
+  u.rejected.push_back(bad);
+  u.items.push_back(ItemChange{ItemChange::Kind::left, "a", "clip", "/drop/media/clip.mp4", "", "gone"});
+  const auto refused = p.updated(u, kNoon);
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].file, "bad.toml");
+  Update baseline = u;
+  baseline.initial = true;
+  baseline.set = PlaylistSet{};
+  baseline.held_back.push_back(HeldItem{"a", "clip", "/drop/media/clip.mp4", "still being copied"});
+  EXPECT_TRUE(p.updated(baseline, kNoon).empty());
+  const auto r = rig.records();
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0]["type"], "playlist_rejected");
+  EXPECT_EQ(r[1]["type"], "item_left");
+  EXPECT_EQ(r[1]["file"], "clip.mp4");
+  EXPECT_EQ(r[2]["type"], "media_error");
+  EXPECT_EQ(r[2]["held_back"], true);
+}
+
+}  // namespace
+}  // namespace signage
