@@ -451,6 +451,55 @@ TEST(Play, DamagedVideoPreparedAheadDoesNotDelayTheNextItem) {
   EXPECT_NE(day.find("\"type\":\"media_error\""), std::string::npos) << day;
 }
 
+// A player started 4.2 s (and a little more: its own start) into a video's slot joins
+// the video there: the first frame it presents is the one its slot shows at that
+// moment, within a frame, and the present log says so, one line per present.
+TEST(Play, JoinedVideoPresentsTheFrameOfItsSlotInThePresentLog) {
+  TempDir t;
+  fs::create_directories(t.path() / "media");
+  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=30 -t 6 -g 60 "
+                         "-c:v libx264 -preset ultrafast -pix_fmt yuv420p " +
+                         (t.path() / "media/clip.mp4").string()).c_str()),
+            0);
+  t.write("p.toml",
+          "[campaign]\nid = \"c\"\n[[item]]\nid = \"v\"\ntype = \"video\"\nfile = \"media/clip.mp4\"\n"
+          "duration = \"6s\"\nmute = true\n");
+  const fs::path log = t.path() / "present.csv";
+  auto r = cli({"play", "--headless", "--no-journal", "--playlists", t.path().string(), "--size", "160x90",
+                "--clock", "2024-06-16T10:00:04.200+08:00", "--exit-after", "1500ms", "--present-log",
+                log.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  // "2024-06-16T10:00:04.457+08:00 show c/v until ...": the slot began at 10:00:00.
+  const auto show = r.err.find(" show c/v");
+  ASSERT_NE(show, std::string::npos) << r.err;
+  const std::string stamp = r.err.substr(show - 29, 29);
+  const double shown_at_ms = std::stod(stamp.substr(17, 2)) * 1000 + std::stod(stamp.substr(20, 3));
+  ASSERT_GT(shown_at_ms, 4200) << stamp;
+  std::ifstream in(log);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "unix_ms,campaign/item,position_ms");
+  std::vector<std::pair<double, double>> presents;  // unix ms, position ms
+  while (std::getline(in, line)) {
+    const auto a = line.find(','), b = line.rfind(',');
+    ASSERT_NE(a, b) << line;
+    EXPECT_EQ(line.substr(a + 1, b - a - 1), "c/v");
+    ASSERT_LT(b + 1, line.size()) << line;  // a video: a position
+    presents.emplace_back(std::stod(line.substr(0, a)), std::stod(line.substr(b + 1)));
+  }
+  ASSERT_GT(presents.size(), 10u);
+  // The log's time is read before the view's first update, which comes after the
+  // joined video was prepared (seek, decode forward): the frame shown is that of the
+  // later moment, never an earlier one, and a frame before it would mean no join.
+  EXPECT_GE(presents.front().second, shown_at_ms - 34.0) << "shown at " << stamp;
+  EXPECT_LE(presents.front().second, shown_at_ms + 500.0) << "shown at " << stamp;  // a loaded box
+  // And on from there with the wall clock (from the sixth present: the process's very
+  // first present is slow, and logged when it is done).
+  const auto& [t0, p0] = presents[5];
+  const auto& [t1, p1] = presents.back();
+  EXPECT_NEAR(p1 - p0, t1 - t0, 50.0);
+}
+
 // The ticker runs on across item switches (items of 1 s, a pass takes about 2 s of
 // clock time) and each complete pass of each text is a play record of the ticker.
 TEST(Play, EachTickerPassIsAPlayRecordAcrossItemSwitches) {

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <unistd.h>
 
 #include <array>
@@ -146,6 +148,27 @@ TEST(SdlDisplay, HeadlessDrawsAndReadsBack) {
   auto half = d->read_pixels();
   ASSERT_TRUE(half.ok());
   expect_colour(*half, 10, 10, Rgb{128, 128, 128}, 3);
+}
+
+TEST(DisplayTest, ReadRowsSamplesRowsEvenlyAsReadPixelsSeesThem) {
+  auto d = headless(64, 48);
+  ASSERT_TRUE(d);
+  // Four bands of 12 rows; one sampled row falls in each (rows 6, 18, 30, 42).
+  const Rgb bands[] = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {255, 255, 255}};
+  for (int i = 0; i < 4; ++i) d->fill(Rect{0, 12 * i, 64, 12}, bands[i], 1.0f);
+  auto all = d->read_pixels();
+  auto rows = d->read_rows(4);
+  ASSERT_TRUE(all.ok() && rows.ok());
+  EXPECT_EQ(rows->width, 64);
+  EXPECT_EQ(rows->height, 4);
+  for (int i = 0; i < 4; ++i) {
+    expect_colour(*rows, 10, i, bands[i]);
+    const auto row = static_cast<std::size_t>(64 * 4);
+    EXPECT_TRUE(std::equal(rows->rgba.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(i)),
+                           rows->rgba.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(i + 1)),
+                           all->rgba.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(6 + 12 * i))))
+        << i;
+  }
 }
 
 class SceneTest : public ::testing::Test {

@@ -426,6 +426,7 @@ struct CliOptions {
   bool version = false;
   // play
   std::string config_path, playlists, media, exit_after, size, clock_at, journal_dir, stats_file;
+  std::string present_log, clock_offset;
   bool no_journal = false, null_output = false, headless = false, window = false;
   double speed = 1.0;
   // check
@@ -496,6 +497,12 @@ void declare_play(CLI::App& app, CliOptions& o, Subcommands& s) {
                    _("Simulated clock: play as if the wall clock read this at start, e.g. 2024-06-16T07:30+08:00"));
   play->add_option("--speed", o.speed, _("Run the (simulated) clock this many times faster, e.g. 60"))
       ->check(CLI::Range(0.01, 10000.0));
+  play->add_option("--present-log", o.present_log,
+                   _("Write one CSV line per presented frame to this file (unix_ms,campaign/item,position_ms), to "
+                     "measure how closely screens are in step"));
+  play->add_option("--clock-offset", o.clock_offset,
+                   _("Run the clock this far ahead of the system clock (a negative value: behind), e.g. 40ms: "
+                     "simulates a screen whose clock is off"));
 }
 
 // `signage check --lines`: the config and output size, then app/check_lines.h.
@@ -560,6 +567,7 @@ int run_play(const CliOptions& o, std::ostream& err) {
   PlayOptions po;
   po.config = *cfg;
   po.stats_file = o.stats_file;
+  po.present_log = o.present_log;
   po.null_output = o.null_output;
   po.journal_dir = o.no_journal           ? std::filesystem::path()
                    : o.journal_dir.empty() ? cfg->journal
@@ -594,6 +602,15 @@ int run_play(const CliOptions& o, std::ostream& err) {
       return 2;
     }
     start = *t;
+  }
+  if (!o.clock_offset.empty()) {
+    const bool behind = o.clock_offset.front() == '-';
+    auto d = parse_duration(behind ? o.clock_offset.substr(1) : o.clock_offset);
+    if (!d) {
+      err << "signage play: --clock-offset: " << d.error().what() << "\n";
+      return 2;
+    }
+    start += behind ? -*d : *d;
   }
   const SimulatedClock clock(system_clock, start, o.speed);
   std::optional<LastGoodPlaylists> last_good;

@@ -27,6 +27,8 @@ bool too_short_to_start(const Showing& s, Instant now) {
   const auto planned = chr::duration_cast<chr::milliseconds>(s.end - s.start);
   return s.end - now < std::min<chr::milliseconds>(kMinShowing, planned / 2);
 }
+// Rows read back for the black-frame check after a switch (--stats).
+constexpr int kBlackCheckRows = 16;
 
 }  // namespace
 
@@ -168,9 +170,10 @@ void Kiosk::show(Lineup::Next next, Instant now, const std::string& reason) {
     }
     finish(now, PlayOutcome::complete, cut_reason);
     std::string what = "idle screen";
+    on_screen_.clear();
     if (!idle) {
       const Campaign& c = set.campaigns[next.schedule.showing->campaign];
-      what = c.id + "/" + c.items[next.schedule.showing->item].id;
+      what = on_screen_ = c.id + "/" + c.items[next.schedule.showing->item].id;
     }
     log_ << format_iso8601(zone_.to_local(now)) << " show " << what << " until "
          << format_iso8601(zone_.to_local(next.schedule.until)) << "\n";
@@ -298,7 +301,18 @@ void Kiosk::start(PlaylistSetResult& loaded) {
   proof_.crash_evidence(services_.play_state);
   if (!services_.journal_error.empty()) proof_.journal_unavailable(services_.journal_error);
   started_ = mono_.now();
-  scene_ = std::make_unique<Scene>(display_, fonts_, zone_, scene_options(cfg));
+  SceneOptions scene_opts = scene_options(cfg);
+  scene_opts.monotonic = &mono_;            // videos' media clocks
+  scene_opts.clock_rate = clock_.rate();
+  scene_ = std::make_unique<Scene>(display_, fonts_, zone_, scene_opts);
+  if (!options_.present_log.empty()) {
+    auto pl = PresentLog::open(options_.present_log, system_precise_clock());
+    if (pl) {
+      present_log_ = std::move(*pl);
+    } else {
+      log_ << "signage: " << pl.error().what() << "\n";
+    }
+  }
   bands_ = std::make_unique<ScreenBands>(display_, fonts_, zone_, cfg.layout, cfg.max_image_pixels);
   make_lineup(std::move(loaded.set));
   stage_ = std::make_unique<Stage>(cfg.fade);
@@ -360,7 +374,9 @@ bool Kiosk::draw(Instant now) {
     }
   }
   if (stats_.check_due()) {
-    if (auto img = display_.read_pixels()) stats_.checked(*img);  // the null display keeps no pixels
+    // A sample of rows: reading back the whole screen costs the frames after a switch
+    // their time on a small box. The null display keeps no pixels.
+    if (auto img = display_.read_rows(kBlackCheckRows)) stats_.checked(*img);
   }
   // The evidence picture is the item fully on screen: after its fade.
   if (proof_.evidence_wanted() && !animating) proof_.take_evidence(display_, lineup_->set(), now);
@@ -370,6 +386,7 @@ bool Kiosk::draw(Instant now) {
     display_.present();
   }
   const MonoTime presented = mono_.now();
+  if (present_log_) present_log_->presented(on_screen_, stage_->current()->media_position());
   proof_.presented(now);
   stats_.presented(presented, continuous_);
   if (ticking) {

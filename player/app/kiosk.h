@@ -26,6 +26,7 @@
 
 #include "app/clock_watch.h"
 #include "app/heartbeat_reporter.h"
+#include "app/present_log.h"
 #include "app/play_stats.h"
 #include "app/player.h"
 #include "journal/play_state.h"
@@ -111,6 +112,8 @@ class Kiosk {
   SetSwapper swapper_;
   PlayStats stats_;
   std::optional<HeartbeatReporter> heartbeats_;   // with an uplink
+  std::unique_ptr<PresentLog> present_log_;       // with --present-log
+  std::string on_screen_;                         // "campaign/item" on screen, "" for the idle screen
 
   std::unique_ptr<Scene> scene_;
   std::unique_ptr<Lineup> lineup_;

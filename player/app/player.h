@@ -89,6 +89,7 @@ struct PlayOptions {
   bool watch = true;                                     // follow changes in the playlists folder
   bool null_output = false;                              // draw nothing (benchmarks of the core)
   std::filesystem::path stats_file;                      // write playback statistics (JSON) at exit
+  std::filesystem::path present_log;                     // one CSV line per presented frame (app/present_log.h)
   JournalIo* journal_io = nullptr;                       // null: the real file system (tests inject faults)
 };
 

@@ -41,6 +41,29 @@ Rect fit_rect(int w, int h, const Rect& box, Fit fit) {
   return Rect{box.x + (box.w - dw) / 2, box.y + (box.h - dh) / 2, dw, dh};
 }
 
+namespace {
+// The row of `i` of `count` rows spread evenly over `height`.
+int sample_row(int i, int count, int height) {
+  return static_cast<int>((static_cast<long long>(2 * i + 1) * height) / (2LL * count));
+}
+}  // namespace
+
+Result<Image> Display::read_rows(int count) {
+  auto all = read_pixels();
+  if (!all) return all.error();
+  Image img;
+  img.width = all->width;
+  img.height = std::max(0, count);
+  const auto row_bytes = static_cast<std::size_t>(img.width) * 4;
+  img.rgba.reserve(row_bytes * static_cast<std::size_t>(img.height));
+  for (int i = 0; i < img.height; ++i) {
+    const auto at = static_cast<std::size_t>(sample_row(i, count, all->height)) * row_bytes;
+    img.rgba.insert(img.rgba.end(), all->rgba.begin() + static_cast<std::ptrdiff_t>(at),
+                    all->rgba.begin() + static_cast<std::ptrdiff_t>(at + row_bytes));
+  }
+  return img;
+}
+
 Result<Texture> Display::create_video_texture(int, int, PixelLayout) {
   return Error("this display (" + describe() + ") cannot show video");
 }
@@ -323,6 +346,24 @@ class SdlDisplay final : public Display {
     if (SDL_RenderReadPixels(renderer_.get(), nullptr, SDL_PIXELFORMAT_RGBA32, img.rgba.data(),
                              img.width * 4) != 0) {
       return sdl_error("cannot read back the screen");
+    }
+    for (size_t i = 3; i < img.rgba.size(); i += 4) img.rgba[i] = 255;
+    return img;
+  }
+
+  Result<Image> read_rows(int count) override {
+    check_thread();
+    Image img;
+    img.width = width();
+    img.height = std::max(0, count);
+    const int pitch = img.width * 4;
+    img.rgba.resize(static_cast<size_t>(pitch) * static_cast<size_t>(img.height));
+    for (int i = 0; i < img.height; ++i) {
+      const SDL_Rect row{0, sample_row(i, count, height()), img.width, 1};
+      if (SDL_RenderReadPixels(renderer_.get(), &row, SDL_PIXELFORMAT_RGBA32,
+                               img.rgba.data() + static_cast<size_t>(i) * static_cast<size_t>(pitch), pitch) != 0) {
+        return sdl_error("cannot read back the screen");
+      }
     }
     for (size_t i = 3; i < img.rgba.size(); i += 4) img.rgba[i] = 255;
     return img;
