@@ -40,9 +40,9 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using nlohmann::json;
-using testing::read_file;
-using testing::wait_until;
-using testing::write_file;
+using test::read_file;
+using test::wait_until;
+using test::write_file;
 
 // packaging/central/signage-central-pgsql.conf as shipped, with its folders under
 // `root`, its RELP port `port` and its database `url`.
@@ -102,12 +102,12 @@ struct Screen {
 std::pair<std::string, int> signage(const std::vector<std::string>& args, const fs::path& tmp) {
   std::vector<std::string> a{SIGNAGE_BINARY};
   a.insert(a.end(), args.begin(), args.end());
-  testing::Child c(a, tmp / "signage.out");
+  test::Child c(a, tmp / "signage.out");
   const auto rc = c.wait(120s);
   return {read_file(tmp / "signage.out"), rc.value_or(-1)};
 }
 
-std::uint64_t count(const testing::PgServer& pg, const std::string& sql) {
+std::uint64_t count(const test::PgServer& pg, const std::string& sql) {
   const auto [out, ok] = pg.psql(sql);
   return ok && !out.empty() ? std::stoull(out) : 0;
 }
@@ -117,11 +117,11 @@ class CentralDbTest : public ::testing::Test {
   void SetUp() override {
     REQUIRE_POSTGRES();
     REQUIRE_RSYSLOGD();
-    if (!testing::rsyslog_module_present("ompgsql")) {
-      if (testing::postgres_required() || testing::rsyslog_required()) GTEST_FAIL() << "apt-get install rsyslog-pgsql";
+    if (!test::rsyslog_module_present("ompgsql")) {
+      if (test::postgres_required() || test::rsyslog_required()) GTEST_FAIL() << "apt-get install rsyslog-pgsql";
       GTEST_SKIP() << "apt-get install rsyslog-pgsql";
     }
-    pg_ = std::make_unique<testing::PgServer>(root_.path / "pg");
+    pg_ = std::make_unique<test::PgServer>(root_.path() / "pg");
     ASSERT_TRUE(pg_->init()) << pg_->log();
     const auto [out, ok] = pg_->psql_file(fs::path(SIGNAGE_SOURCE_DIR) / "packaging/central/schema.sql");
     ASSERT_TRUE(ok) << out;
@@ -130,8 +130,8 @@ class CentralDbTest : public ::testing::Test {
   // Steps 4 and 5 of the end-to-end test (below), on the data it stored.
   void reports_match_and_verify_finds_edits(const std::map<std::uint64_t, std::string>& lines);
 
-  testing::TempDir root_{"signage_db"};
-  std::unique_ptr<testing::PgServer> pg_;
+  test::TempDir root_{"signage_db"};
+  std::unique_ptr<test::PgServer> pg_;
 };
 
 void CentralDbTest::reports_match_and_verify_finds_edits(const std::map<std::uint64_t, std::string>& lines) {
@@ -139,12 +139,12 @@ void CentralDbTest::reports_match_and_verify_finds_edits(const std::map<std::uin
   const std::string as_of = "2024-06-16T09:00:00+08:00";
   const std::vector<std::string> common = {"--from", "2024-06-16", "--to", "2024-06-16", "--as-of", as_of,
                                            "--format", "csv"};
-  std::vector<std::string> files_args = {"report", (root_.path / "central" / "logs").string()};
+  std::vector<std::string> files_args = {"report", (root_.path() / "central" / "logs").string()};
   files_args.insert(files_args.end(), common.begin(), common.end());
   std::vector<std::string> db_args = {"report", "--db", pg_->url()};
   db_args.insert(db_args.end(), common.begin(), common.end());
-  const auto [from_files, rc_files] = signage(files_args, root_.path);
-  const auto [from_db, rc_db] = signage(db_args, root_.path);
+  const auto [from_files, rc_files] = signage(files_args, root_.path());
+  const auto [from_db, rc_db] = signage(db_args, root_.path());
   ASSERT_EQ(rc_files, 0) << from_files;
   ASSERT_EQ(rc_db, 0) << from_db;
   EXPECT_EQ(from_db, from_files);
@@ -152,7 +152,7 @@ void CentralDbTest::reports_match_and_verify_finds_edits(const std::map<std::uin
 
   // 5. verify --db: intact; then a different copy of a stored seq is a conflict, and
   // a record edited in the database is named.
-  auto [ok_out, ok_rc] = signage({"verify", "--db", pg_->url()}, root_.path);
+  auto [ok_out, ok_rc] = signage({"verify", "--db", pg_->url()}, root_.path());
   EXPECT_EQ(ok_rc, 0) << ok_out;
   EXPECT_NE(ok_out.find("lobby-1: central copy: " + std::to_string(lines.size()) + " records"), std::string::npos)
       << ok_out;
@@ -163,22 +163,22 @@ void CentralDbTest::reports_match_and_verify_finds_edits(const std::map<std::uin
   ASSERT_TRUE(pg_->psql("UPDATE records SET body = jsonb_set(body, '{shown_s}', '600'), "
                         "line = replace(line, '\"seq\":5,', '\"seq\":5, ') WHERE screen = 'lobby-1' AND seq = 5")
                   .second);
-  auto [bad_out, bad_rc] = signage({"verify", "--db", pg_->url(), "--screen", "lobby-1"}, root_.path);
+  auto [bad_out, bad_rc] = signage({"verify", "--db", pg_->url(), "--screen", "lobby-1"}, root_.path());
   EXPECT_EQ(bad_rc, 1) << bad_out;
   EXPECT_NE(bad_out.find("lobby-1: seq 5: "), std::string::npos) << bad_out;
   EXPECT_NE(bad_out.find("seq 3 arrived with two different contents"), std::string::npos) << bad_out;
 }
 
 TEST_F(CentralDbTest, PlaysArriveOnceThroughOutagesAndReportsMatchTheFiles) {
-  const std::uint16_t port = testing::free_port();
-  testing::Rsyslogd rs(root_.path / "rsyslog", pgsql_conf(root_.path / "central", port, pg_->url()), {port});
+  const std::uint16_t port = test::free_port();
+  test::Rsyslogd rs(root_.path() / "rsyslog", pgsql_conf(root_.path() / "central", port, pg_->url()), {port});
   ASSERT_TRUE(rs.start()) << rs.log();
-  Screen screen(root_.path / "screen", port);
+  Screen screen(root_.path() / "screen", port);
 
   // 1. A first run: every record and heartbeat arrives, once, byte for byte.
   {
-    testing::Child player(screen.play("2024-06-16T07:59:30+08:00", "3s"), root_.path / "player1.log");
-    ASSERT_EQ(player.wait(60s), 0) << read_file(root_.path / "player1.log");
+    test::Child player(screen.play("2024-06-16T07:59:30+08:00", "3s"), root_.path() / "player1.log");
+    ASSERT_EQ(player.wait(60s), 0) << read_file(root_.path() / "player1.log");
   }
   auto lines = journal_lines(screen.journal);
   ASSERT_GT(lines.size(), 5u);
@@ -195,7 +195,7 @@ TEST_F(CentralDbTest, PlaysArriveOnceThroughOutagesAndReportsMatchTheFiles) {
 
   // 2. PostgreSQL goes down while the screen plays; rsyslog is restarted during the
   // outage (its queue goes to disk and comes back); then PostgreSQL returns.
-  testing::Child player(screen.play("2024-06-16T08:10:00+08:00", "8s"), root_.path / "player2.log");
+  test::Child player(screen.play("2024-06-16T08:10:00+08:00", "8s"), root_.path() / "player2.log");
   std::this_thread::sleep_for(1500ms);
   pg_->stop();
   std::this_thread::sleep_for(2000ms);
@@ -203,14 +203,14 @@ TEST_F(CentralDbTest, PlaysArriveOnceThroughOutagesAndReportsMatchTheFiles) {
   ASSERT_TRUE(rs.start()) << rs.log();
   std::this_thread::sleep_for(1500ms);
   ASSERT_TRUE(pg_->start()) << pg_->log();
-  ASSERT_EQ(player.wait(60s), 0) << read_file(root_.path / "player2.log");
+  ASSERT_EQ(player.wait(60s), 0) << read_file(root_.path() / "player2.log");
   lines = journal_lines(screen.journal);
   // Everything reaches the files. The database gets everything too, except that
   // rsyslog stopped while its database action waits for PostgreSQL can drop the one
   // message that action holds (rsyslog 8.2302, memory or disk queue alike); the
   // files have it, and the shipped backfill stores what the database lacks.
   auto in_files = [&] {
-    return testing::shell("cat " + (root_.path / "central/logs/lobby-1").string() + "/*.jsonl | grep -c '\"msgid\":\"heartbeat\"' -v");
+    return test::shell("cat " + (root_.path() / "central/logs/lobby-1").string() + "/*.jsonl | grep -c '\"msgid\":\"heartbeat\"' -v");
   };
   ASSERT_TRUE(wait_until([&] { return std::stoull(in_files()) >= lines.size(); }, 60s)) << in_files();
   wait_until([&] { return count(*pg_, "SELECT count(*) FROM chain") == lines.size(); }, 20s);
@@ -218,8 +218,8 @@ TEST_F(CentralDbTest, PlaysArriveOnceThroughOutagesAndReportsMatchTheFiles) {
   EXPECT_GE(before_backfill + 1, lines.size()) << "at most the one message in the waiting action";
   int rc = 0;
   const std::string backfill =
-      testing::shell(std::string(SIGNAGE_SOURCE_DIR) + "/packaging/central/signage-central-backfill " + pg_->url() +
-                         " " + (root_.path / "central/logs").string(),
+      test::shell(std::string(SIGNAGE_SOURCE_DIR) + "/packaging/central/signage-central-backfill " + pg_->url() +
+                         " " + (root_.path() / "central/logs").string(),
                      &rc);
   ASSERT_EQ(rc, 0) << backfill;
   EXPECT_EQ(count(*pg_, "SELECT count(*) FROM chain"), lines.size())
@@ -233,8 +233,8 @@ TEST_F(CentralDbTest, PlaysArriveOnceThroughOutagesAndReportsMatchTheFiles) {
   const std::uint64_t before = lines.size();
   fs::remove(screen.journal / "uplink.cursor");
   {
-    testing::Child again(screen.play("2024-06-16T08:30:00+08:00", "2s"), root_.path / "player3.log");
-    ASSERT_EQ(again.wait(60s), 0) << read_file(root_.path / "player3.log");
+    test::Child again(screen.play("2024-06-16T08:30:00+08:00", "2s"), root_.path() / "player3.log");
+    ASSERT_EQ(again.wait(60s), 0) << read_file(root_.path() / "player3.log");
   }
   lines = journal_lines(screen.journal);
   ASSERT_TRUE(wait_until(
@@ -257,7 +257,7 @@ TEST_F(CentralDbTest, SqlChecksAgreeWithTheFileReader) {
   // A journal of 12 records, chained.
   const auto zone = fixed_offset_zone(8h);
   PosixJournalIo io(false);
-  const fs::path jdir = root_.path / "journal";
+  const fs::path jdir = root_.path() / "journal";
   const Instant t0 = Instant(std::chrono::sys_days(2024y / 6 / 16)) + 1h;
   auto j = Journal::open(jdir, *zone, io, t0);
   ASSERT_TRUE(j.ok());
@@ -303,10 +303,10 @@ TEST_F(CentralDbTest, SqlChecksAgreeWithTheFileReader) {
                           "', '2024-06-16T01:00:00Z', '{}', $q$" + m.msg + "$q$)")
                     .second);
   }
-  write_file(root_.path / "central" / "s1" / "2024-06-16.jsonl", file);
+  write_file(root_.path() / "central" / "s1" / "2024-06-16.jsonl", file);
 
   const Instant as_of = Instant(std::chrono::sys_days(2024y / 6 / 16)) + 1h + 2min;  // 09:02 at +08:00
-  auto from_files = read_central_log({root_.path / "central"}, as_of);
+  auto from_files = read_central_log({root_.path() / "central"}, as_of);
   ASSERT_TRUE(from_files.ok()) << from_files.error().what();
   auto db = CentralDb::connect(pg_->url());
   ASSERT_TRUE(db.ok()) << db.error().what();

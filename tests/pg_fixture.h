@@ -22,7 +22,7 @@
 
 #include "rsyslog_fixture.h"
 
-namespace signage::testing {
+namespace signage::test {
 
 // The folder of initdb, pg_ctl and postgres (the newest installed major), or "".
 inline std::string postgres_bin_dir() {
@@ -45,8 +45,8 @@ inline bool postgres_required() {
 
 #define REQUIRE_POSTGRES()                                                                                     \
   do {                                                                                                         \
-    if (::signage::testing::postgres_bin_dir().empty() || ::access("/usr/bin/psql", X_OK) != 0) {            \
-      if (::signage::testing::postgres_required()) GTEST_FAIL() << "PostgreSQL is not installed (apt-get install postgresql)"; \
+    if (::signage::test::postgres_bin_dir().empty() || ::access("/usr/bin/psql", X_OK) != 0) {            \
+      if (::signage::test::postgres_required()) GTEST_FAIL() << "PostgreSQL is not installed (apt-get install postgresql)"; \
       GTEST_SKIP() << "PostgreSQL is not installed (apt-get install postgresql)";                              \
     }                                                                                                          \
   } while (false)
@@ -149,4 +149,4 @@ class PgServer {
   Child proc_;
 };
 
-}  // namespace signage::testing
+}  // namespace signage::test

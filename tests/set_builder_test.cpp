@@ -39,7 +39,7 @@ void write_picture(const fs::path& file, std::uint8_t shade) {
 // A drop folder, a builder and a tracker on a clock that moves only when told.
 struct Drop {
   test::TempDir dir{"set-builder"};
-  SetBuilder builder{SetBuilderOptions{dir.path(), LoadOptions{dir.path()}, 100}};
+  SetBuilder builder{SetBuilderOptions{dir.path(), LoadOptions{dir.path()}, 100, {}}};
   SettleTracker tracker{kSettle};
   SettleTracker::TimePoint now{};
 
@@ -144,7 +144,7 @@ TEST(SetBuilder, AFileChangedAfterItSettledIsStaleAndNothingIsBuilt) {
 TEST(SetBuilder, AnUnreadablePlaylistFolderIsReportedOnceAndKeepsTheSet) {
   test::TempDir dir{"set-builder"};
   const fs::path gone = dir / "not-there";
-  SetBuilder builder{SetBuilderOptions{gone, LoadOptions{gone}, 100}};
+  SetBuilder builder{SetBuilderOptions{gone, LoadOptions{gone}, 100, {}}};
   SettleTracker tracker{kSettle};
   tracker.observe(scan_drop_folder(gone, gone), SettleTracker::TimePoint{});
   auto out = builder.build(tracker);
