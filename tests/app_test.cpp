@@ -452,18 +452,19 @@ TEST(Play, DamagedVideoPreparedAheadDoesNotDelayTheNextItem) {
 }
 
 // A player started 4.2 s (and a little more: its own start) into a video's slot joins
-// the video there: the first frame it presents is the one its slot shows at that
+// the video there (5.8 s of its 10 s slot left: more than the 3 s a showing needs to
+// start at all): the first frame it presents is the one its slot shows at that
 // moment, within a frame, and the present log says so, one line per present.
 TEST(Play, JoinedVideoPresentsTheFrameOfItsSlotInThePresentLog) {
   TempDir t;
   fs::create_directories(t.path() / "media");
-  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=30 -t 6 -g 60 "
+  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=30 -t 10 -g 60 "
                          "-c:v libx264 -preset ultrafast -pix_fmt yuv420p " +
                          (t.path() / "media/clip.mp4").string()).c_str()),
             0);
   t.write("p.toml",
           "[campaign]\nid = \"c\"\n[[item]]\nid = \"v\"\ntype = \"video\"\nfile = \"media/clip.mp4\"\n"
-          "duration = \"6s\"\nmute = true\n");
+          "duration = \"10s\"\nmute = true\n");
   const fs::path log = t.path() / "present.csv";
   auto r = cli({"play", "--headless", "--no-journal", "--playlists", t.path().string(), "--size", "160x90",
                 "--clock", "2024-06-16T10:00:04.200+08:00", "--exit-after", "1500ms", "--present-log",
