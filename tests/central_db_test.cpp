@@ -16,11 +16,14 @@
 //    say what the file reader says about the same messages.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -284,14 +287,19 @@ TEST_F(CentralDbTest, SqlChecksAgreeWithTheFileReader) {
     if (seq == 2) msgs.push_back({"s1", "event", l});
     if (seq == 6) msgs.push_back({"s1", "event", l.substr(0, l.size() - 1) + ",\"z\":1}"});
   }
-  auto heartbeat = [&](const std::string& time, std::uint64_t seq, const std::string& hash) {
-    return json{{"type", "heartbeat"}, {"time", time}, {"interval_s", 60}, {"journal_seq", seq},
-                {"journal_hash", hash}}
-        .dump();
+  auto heartbeat = [&](const std::string& time, std::uint64_t seq, const std::string& hash, const json& clock) {
+    json hb{{"type", "heartbeat"}, {"time", time}, {"interval_s", 60}, {"journal_seq", seq}, {"journal_hash", hash}};
+    hb.update(clock);
+    return hb.dump();
   };
-  msgs.push_back({"s1", "heartbeat", heartbeat("2024-06-16T09:00:20+08:00", 10, sha256_hex(lines.at(10) + "\n"))});
-  msgs.push_back({"s1", "heartbeat", heartbeat("2024-06-16T09:01:00+08:00", 11, std::string(64, 'a'))});
-  msgs.push_back({"s2", "heartbeat", heartbeat("2024-06-16T08:00:00+08:00", 0, "")});
+  msgs.push_back({"s1", "heartbeat",
+                  heartbeat("2024-06-16T09:00:20+08:00", 10, sha256_hex(lines.at(10) + "\n"),
+                            {{"clock_source", "chrony"}, {"clock_offset_ms", 61.5}})});
+  msgs.push_back({"s1", "heartbeat",
+                  heartbeat("2024-06-16T09:01:00+08:00", 11, std::string(64, 'a'),
+                            {{"clock_source", "chrony"}, {"clock_offset_ms", 0.125}})});
+  msgs.push_back({"s2", "heartbeat",
+                  heartbeat("2024-06-16T08:00:00+08:00", 0, "", {{"clock_source", "none"}, {"clock_offset_ms", nullptr}})});
 
   std::string file;
   for (const auto& m : msgs) {
@@ -306,12 +314,29 @@ TEST_F(CentralDbTest, SqlChecksAgreeWithTheFileReader) {
   write_file(root_.path() / "central" / "s1" / "2024-06-16.jsonl", file);
 
   const Instant as_of = Instant(std::chrono::sys_days(2024y / 6 / 16)) + 1h + 2min;  // 09:02 at +08:00
-  auto from_files = read_central_log({root_.path() / "central"}, as_of);
+  // Each heartbeat's clock as the report sees it, from the files and from the database.
+  using Clock = std::tuple<std::string, std::string, std::string, std::optional<double>>;
+  std::vector<Clock> clocks_in_files, clocks_in_db;
+  auto from_files = read_central_log({root_.path() / "central"}, as_of, {},
+                                     [&](const std::string& screen, const LastHeartbeat& hb) {
+                                       clocks_in_files.emplace_back(screen, hb.time, hb.clock_source, hb.clock_offset_ms);
+                                     });
   ASSERT_TRUE(from_files.ok()) << from_files.error().what();
   auto db = CentralDb::connect(pg_->url());
   ASSERT_TRUE(db.ok()) << db.error().what();
   auto from_db = db->screens(as_of);
   ASSERT_TRUE(from_db.ok()) << from_db.error().what();
+  ASSERT_TRUE(db->heartbeats(Date{2024y / 6 / 16}, Date{2024y / 6 / 16},
+                             [&](const std::string& screen, const LastHeartbeat& hb) {
+                               clocks_in_db.emplace_back(screen, hb.time, hb.clock_source, hb.clock_offset_ms);
+                             })
+                  .ok());
+  std::sort(clocks_in_files.begin(), clocks_in_files.end());
+  std::sort(clocks_in_db.begin(), clocks_in_db.end());
+  EXPECT_EQ(clocks_in_db, clocks_in_files);
+  ASSERT_EQ(clocks_in_db.size(), 3u);
+  EXPECT_EQ(std::get<3>(clocks_in_db[0]), 61.5);
+  EXPECT_FALSE(std::get<3>(clocks_in_db[2]).has_value()) << "s2: not synchronised, no offset";
   ASSERT_EQ(from_db->size(), from_files->screens.size());
   for (std::size_t i = 0; i < from_db->size(); ++i) {
     const CentralScreen& f = from_files->screens[i];

@@ -1349,9 +1349,11 @@ class CentralTest : public ReportTest {
                .dump() + "\n";
   }
   static std::string heartbeat_message(const std::string& screen, const std::string& time, std::uint64_t seq,
-                                       const std::string& hash, double interval_s = 60) {
-    const json hb = {{"type", "heartbeat"}, {"time", time}, {"screen", screen}, {"site", "plant"},
-                     {"journal_seq", seq}, {"journal_hash", hash}, {"acked_seq", seq}, {"interval_s", interval_s}};
+                                       const std::string& hash, double interval_s = 60,
+                                       const json& extra = json::object()) {
+    json hb = {{"type", "heartbeat"}, {"time", time}, {"screen", screen}, {"site", "plant"},
+               {"journal_seq", seq}, {"journal_hash", hash}, {"acked_seq", seq}, {"interval_s", interval_s}};
+    hb.update(extra);
     json sd = json::object();
     for (auto it = hb.begin(); it != hb.end(); ++it) sd[it.key()] = it->is_string() ? it->get<std::string>() : it->dump();
     return json{{"received", time}, {"from", "10.0.0.7"}, {"screen", screen}, {"msgid", "heartbeat"},
@@ -1603,6 +1605,57 @@ TEST(LineScan, ReadsMembersAndRefusesWhatIsNotOneObject) {
   LineHasher hasher;
   EXPECT_EQ(hex_of(hasher.digest("x")), hash);
   EXPECT_EQ(hex_of(hasher.digest("abc", "\n")), sha256_hex("abc\n"));
+}
+
+// Heartbeats carry the clock's estimated offset and who keeps it; the report over the
+// central log names the screens whose offset went over 50 ms in the range (out of
+// step with their neighbours), each with its largest offset, and says so in Chinese.
+TEST_F(CentralTest, ScreensWhoseClockWasOffByMoreThan50MsAreListed) {
+  const auto a = lines_by_seq(tmp.path());
+  for (const auto& [seq, line] : a) append("lobby-a", record_message("lobby-a", line));
+  const auto hb = [&](const std::string& screen, const std::string& time, const json& clock) {
+    append(screen, heartbeat_message(screen, time, a.rbegin()->first, hash_of(a.rbegin()->second), 60, clock),
+           time.substr(0, 10));
+  };
+  hb("lobby-a", "2024-06-16T10:00:00.000+08:00", {{"clock_source", "chrony"}, {"clock_offset_ms", 0.4}});
+  hb("lobby-a", "2024-06-16T11:00:00.000+08:00", {{"clock_source", "timesyncd"}, {"clock_offset_ms", 73.4}});
+  hb("lobby-a", "2024-06-16T12:00:00.000+08:00", {{"clock_source", "chrony"}, {"clock_offset_ms", 12}});
+  hb("lobby-a", "2024-06-17T09:00:00.000+08:00", {{"clock_source", "none"}, {"clock_offset_ms", 900}});  // after the range
+  hb("hall-b", "2024-06-16T10:00:00.000+08:00", {{"clock_source", "chrony"}, {"clock_offset_ms", "3.5"}});  // as SD gives it
+  hb("hall-c", "2024-06-16T10:00:00.000+08:00", {{"clock_source", "none"}, {"clock_offset_ms", nullptr}});  // unsynced
+
+  ReportRequest q = request({central.path()}, Date{2024y / 6 / 16}, Date{2024y / 6 / 16});
+  q.as_of = utc("2024-06-16T12:01:00+08:00");
+  auto r = build_report(q);
+  ASSERT_TRUE(r.ok()) << r.error().what();
+  ASSERT_EQ(r->clock_peaks.size(), 2u);  // hall-c said nothing of its offset
+  EXPECT_EQ(r->clock_peaks[0].screen, "hall-b");
+  EXPECT_DOUBLE_EQ(r->clock_peaks[0].offset_ms, 3.5);
+  const auto out = r->out_of_step();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0]->screen, "lobby-a");
+  EXPECT_DOUBLE_EQ(out[0]->offset_ms, 73.4);
+  EXPECT_EQ(out[0]->time, "2024-06-16T11:00:00.000+08:00");
+  EXPECT_EQ(out[0]->source, "timesyncd");
+
+  const std::string md = report_markdown(*r, ReportLang::en);
+  EXPECT_NE(md.find("Clocks in step: 1 screens' clocks were off by more than 50.0 ms"), std::string::npos) << md;
+  EXPECT_NE(md.find("lobby-a \\(73.4 ms at 2024-06-16 11:00, timesyncd\\)"),
+            std::string::npos) << md;
+  const std::string html = report_html(*r);
+  EXPECT_NE(html.find("有 1 块屏幕的时钟偏差超过 50.0 毫秒，与相邻屏幕播放不同步：lobby-a（"), std::string::npos) << html;
+  const json j = json::parse(report_json(*r));
+  ASSERT_EQ(j["summary"]["clock_offsets"].size(), 2u) << j.dump();
+  EXPECT_EQ(j["summary"]["clock_offsets"][1]["screen"], "lobby-a");
+  EXPECT_EQ(j["summary"]["clock_offsets"][1]["out_of_step"], true);
+
+  // Within the limit everywhere: one line that says so, with the largest offset.
+  fs::remove_all(central.path() / "lobby-a");
+  auto calm = build_report(q);
+  ASSERT_TRUE(calm.ok());
+  EXPECT_TRUE(calm->out_of_step().empty());
+  EXPECT_NE(report_markdown(*calm, ReportLang::en).find("every screen's clock within 50.0 ms \\(largest offset 3.5 ms\\)"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -27,9 +28,15 @@ const Instant kNoon = chr::sys_days{chr::year{2024} / 6 / 16} + 4h;  // 12:00 in
 
 // ---- ClockWatch -------------------------------------------------------------
 
+ClockSync synced(bool on) {
+  ClockSync s;
+  s.synced = on;
+  return s;
+}
+
 TEST(ClockWatch, ClocksMovingTogetherIsNoJump) {
   ManualMonotonicClock mono;
-  ClockWatch w(mono, 1.0, [] { return true; });
+  ClockWatch w(mono, 1.0, [] { return synced(true); });
   EXPECT_FALSE(w.tick(kNoon, mono.now()));
   mono.advance(60s);
   EXPECT_FALSE(w.tick(kNoon + 61s, mono.now()));  // within the threshold
@@ -37,7 +44,7 @@ TEST(ClockWatch, ClocksMovingTogetherIsNoJump) {
 
 TEST(ClockWatch, AStepOfTheWallClockIsAJumpFromWhereItShouldHaveBeen) {
   ManualMonotonicClock mono;
-  ClockWatch w(mono, 1.0, [] { return true; });
+  ClockWatch w(mono, 1.0, [] { return synced(true); });
   ASSERT_FALSE(w.tick(kNoon, mono.now()));
   mono.advance(10s);
   const auto jump = w.tick(kNoon + 10s - 1h, mono.now());
@@ -51,7 +58,7 @@ TEST(ClockWatch, AStepOfTheWallClockIsAJumpFromWhereItShouldHaveBeen) {
 
 TEST(ClockWatch, ASimulatedClockRunningFasterIsNoJump) {
   ManualMonotonicClock mono;
-  ClockWatch w(mono, 60.0, [] { return true; });
+  ClockWatch w(mono, 60.0, [] { return synced(true); });
   ASSERT_FALSE(w.tick(kNoon, mono.now()));
   mono.advance(10s);
   EXPECT_FALSE(w.tick(kNoon + 10min, mono.now()));
@@ -59,11 +66,42 @@ TEST(ClockWatch, ASimulatedClockRunningFasterIsNoJump) {
   EXPECT_TRUE(w.tick(kNoon + 10min + 10s, mono.now()));  // stood still: 9m50s behind
 }
 
+// Who keeps the clock, and how far off it may be, from the kernel's own figures
+// (adjtimex) and the daemons' run-time files.
+TEST(ClockSync, SourceAndOffsetFromTheKernelAndTheDaemonsFiles) {
+  const auto only = [](const char* file) {
+    return [file](const char* path) { return std::string_view(path) == file; };
+  };
+  KernelClock k{.synced = true, .offset_ms = -1.5, .est_error_ms = 0.25, .max_error_ms = 12};
+  ClockSync s = clock_sync_from(k, only("/run/chrony/chronyd.pid"));
+  EXPECT_TRUE(s.synced);
+  EXPECT_EQ(s.source, "chrony");
+  ASSERT_TRUE(s.offset_ms);
+  EXPECT_DOUBLE_EQ(*s.offset_ms, 1.75);  // |slewing| + estimated error
+  EXPECT_EQ(s.max_error_ms, 12.0);
+  EXPECT_EQ(clock_sync_from(k, only("/run/systemd/timesync/synchronized")).source, "timesyncd");
+  EXPECT_EQ(clock_sync_from(k, only("/run/ntpd.pid")).source, "ntpd");
+  EXPECT_EQ(clock_sync_from(k, only("/nowhere")).source, "kernel");
+  // Not synchronised: the daemon may run, but no figure is worth sending.
+  k.synced = false;
+  s = clock_sync_from(k, only("/run/chrony/chronyd.pid"));
+  EXPECT_FALSE(s.synced);
+  EXPECT_EQ(s.source, "chrony");
+  EXPECT_FALSE(s.offset_ms);
+  EXPECT_FALSE(s.max_error_ms);
+  EXPECT_EQ(clock_sync_from(k, only("/nowhere")).source, "none");
+  // This machine's own reading is one of those.
+  const ClockSync here = read_clock_sync();
+  EXPECT_TRUE(here.source == "chrony" || here.source == "timesyncd" || here.source == "ntpd" ||
+              here.source == "kernel" || here.source == "none");
+  EXPECT_EQ(here.offset_ms.has_value(), here.synced);
+}
+
 TEST(ClockWatch, SyncStateIsAskedOncePerIntervalAndAgainAfterAJump) {
   ManualMonotonicClock mono;
   int asked = 0;
   bool answer = false;
-  ClockWatch w(mono, 1.0, [&] { ++asked; return answer; }, 10s);
+  ClockWatch w(mono, 1.0, [&] { ++asked; return synced(answer); }, 10s);
   EXPECT_FALSE(w.synced());
   answer = true;
   EXPECT_FALSE(w.synced());  // cached
@@ -224,7 +262,9 @@ TEST(HeartbeatReporter, SaysWhatIsShownAndDroppedFramesSinceTheLastOne) {
   s.frames_dropped_total = 5;
   s.journal_seq = 12;
   s.journal_hash = "ff";
-  s.clock_synced = true;
+  s.clock.synced = true;
+  s.clock.source = "chrony";
+  s.clock.offset_ms = 0.25;
   Heartbeat a = r.build(s, kNoon, MonoTime{});
   EXPECT_EQ(a.showing, "safety-month/clip");
   EXPECT_EQ(a.decoder, "h264 (vaapi)");
@@ -232,6 +272,8 @@ TEST(HeartbeatReporter, SaysWhatIsShownAndDroppedFramesSinceTheLastOne) {
   EXPECT_EQ(a.frames_dropped, 5u);
   EXPECT_EQ(a.journal_seq, 12u);
   EXPECT_TRUE(a.clock_synced);
+  EXPECT_EQ(a.clock_source, "chrony");
+  EXPECT_EQ(a.clock_offset_ms, 0.25);
   ASSERT_EQ(a.campaigns.size(), 1u);
   EXPECT_EQ(a.campaigns[0].id, "safety-month");
   s.frames_dropped_total = 8;

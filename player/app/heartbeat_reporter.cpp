@@ -57,7 +57,10 @@ Heartbeat HeartbeatReporter::build(const Snapshot& s, Instant now, MonoTime mono
     hb.journal_hash = s.journal_hash;
     hb.journal_error = s.journal_error;
   }
-  hb.clock_synced = s.clock_synced;
+  hb.clock_synced = s.clock.synced;
+  hb.clock_source = s.clock.source;
+  hb.clock_offset_ms = s.clock.offset_ms;
+  hb.clock_max_error_ms = s.clock.max_error_ms;
   hb.interval_s = static_cast<double>(config_.heartbeat.count()) / 1000.0;
   // free_disk_bytes and acked_seq: the uplink thread fills them (statvfs is disk I/O).
   return hb;

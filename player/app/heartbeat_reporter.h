@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/clock_watch.h"
 #include "config/device_config.h"
 #include "core/time.h"
 #include "playlist/model.h"
@@ -44,7 +45,7 @@ class HeartbeatReporter {
     std::optional<std::uint64_t> journal_seq; // nullopt: no journal
     std::string journal_hash;
     std::string journal_error;           // why the journal cannot be written; empty: it can
-    bool clock_synced = false;
+    ClockSync clock;                     // ClockWatch::sync()
   };
 
   // A playlist was refused: the heartbeat names it and its first errors.

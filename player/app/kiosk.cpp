@@ -283,7 +283,7 @@ HeartbeatReporter::Snapshot Kiosk::snapshot() {
   s.journal_seq = proof_.journal_seq();
   s.journal_hash = proof_.journal_hash();
   s.journal_error = proof_.journal_error();
-  s.clock_synced = clock_watch_.synced();
+  s.clock = clock_watch_.sync();
   return s;
 }
 

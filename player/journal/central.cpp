@@ -293,6 +293,8 @@ void CentralReader::heartbeat(ScreenState& st, const std::string& timestamp, con
   seen.hb.acked_seq = unsigned_of(h, "acked_seq").value_or(0);
   seen.hb.free_disk_bytes = unsigned_of(h, "free_disk_bytes").value_or(0);
   seen.hb.clock_synced = bool_of(h, "clock_synced");
+  seen.hb.clock_source = str(h, "clock_source");
+  if (const double off = number_of(h, "clock_offset_ms", -1); off >= 0) seen.hb.clock_offset_ms = off;
   seen.journal_hash = str(h, "journal_hash");
   if (on_heartbeat) on_heartbeat(st.out.screen, seen.hb);
   st.heartbeats.push_back(std::move(seen));

@@ -56,6 +56,8 @@ struct LastHeartbeat {
   std::uint64_t acked_seq = 0;
   std::uint64_t free_disk_bytes = 0;
   bool clock_synced = false;
+  std::string clock_source;               // who kept the clock ("chrony", ...); empty: not said
+  std::optional<double> clock_offset_ms;  // how far off the clock may be; unknown: not said
 };
 
 struct CentralScreen {

@@ -324,12 +324,17 @@ Status CentralDb::heartbeats(Date from, Date to, const CentralHeartbeatFn& on_he
   const std::vector<std::optional<std::string>> window = {date_text(shift(from, -2)) + "T00:00:00Z",
                                                           date_text(shift(to, 3)) + "T00:00:00Z"};
   return c_->stream(R"sql(
-      SELECT screen, time, interval_s FROM heartbeats
+      SELECT screen, time, interval_s, body->>'clock_source', body->>'clock_offset_ms' FROM heartbeats
        WHERE at >= $1::timestamptz AND at < $2::timestamptz ORDER BY screen, id)sql",
                     window, [&](const PGresult* r) {
                       LastHeartbeat hb;
                       hb.time = PQgetvalue(r, 0, 1);
                       hb.interval_s = std::strtod(PQgetvalue(r, 0, 2), nullptr);
+                      hb.clock_source = PQgetvalue(r, 0, 3);
+                      // Offsets are never negative: a NULL or empty one reads as "not said".
+                      if (!PQgetisnull(r, 0, 4) && *PQgetvalue(r, 0, 4) != '\0') {
+                        hb.clock_offset_ms = std::strtod(PQgetvalue(r, 0, 4), nullptr);
+                      }
                       on_heartbeat(PQgetvalue(r, 0, 0), hb);
                     });
 }

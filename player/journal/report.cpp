@@ -112,7 +112,7 @@ Result<std::vector<ScreenChain>> read_db(const std::string& url, Instant as_of, 
   });
   if (!st) return st.error();
   st = db->heartbeats(req.from, req.to, [&](const std::string& screen, const LastHeartbeat& hb) {
-    builder.add_heartbeat(screen, hb.time, hb.interval_s);
+    builder.add_heartbeat(screen, hb);
   });
   if (!st) return st.error();
   std::vector<ScreenChain> out;
@@ -130,7 +130,7 @@ Result<std::vector<ScreenChain>> read_central(const std::vector<fs::path>& paths
         const std::string own = str(record, "screen");
         builder.add_record(own.empty() ? screen : own, record);
       },
-      [&](const std::string& screen, const LastHeartbeat& hb) { builder.add_heartbeat(screen, hb.time, hb.interval_s); });
+      [&](const std::string& screen, const LastHeartbeat& hb) { builder.add_heartbeat(screen, hb); });
   if (!central) {
     const ReportLabels& L = report_labels(req.lang);
     return Error(fill(L.e_unreadable, {{"path", paths.front().string()}, {"why", central.error().what()}}));

@@ -104,11 +104,17 @@ ordered_json summary_json(const Report& r) {
   for (const ScreenDay* d : r.breaches()) breaches.push_back({{"screen", d->screen}, {"date", format_date(d->date)}});
   ordered_json dark = ordered_json::array();
   for (const ScreenChain* c : r.dark_screens()) dark.push_back(c->screen);
+  ordered_json clocks = ordered_json::array();
+  for (const ClockPeak& p : r.clock_peaks) {
+    clocks.push_back({{"screen", p.screen}, {"max_offset_ms", p.offset_ms}, {"at", p.time}, {"source", p.source},
+                      {"out_of_step", p.offset_ms > Report::kOutOfStepMs}});
+  }
   return {{"contents", s.contents},  {"slogans", s.slogans},   {"images", s.images},
           {"videos", s.videos},      {"plays", s.plays},       {"minutes", minutes(s.shown_ms)},
           {"screens", s.screens},    {"days", s.days},         {"operating_minutes", minutes(s.running_ms)},
           {"band_passes", s.band_passes}, {"bands_minutes", minutes(s.bands_ms)},
-          {"chains_intact", r.all_chains_intact()}, {"breaches", std::move(breaches)}, {"dark_screens", std::move(dark)}};
+          {"chains_intact", r.all_chains_intact()}, {"breaches", std::move(breaches)}, {"dark_screens", std::move(dark)},
+          {"clock_offsets", std::move(clocks)}};
 }
 
 }  // namespace

@@ -62,6 +62,10 @@ struct ReportLabels {
   const char* sum_check;
   const char* check_ok;
   const char* check_bad_pattern;     // {n}
+  const char* sum_clock;
+  const char* clock_ok_pattern;      // {limit} {largest}
+  const char* clock_bad_pattern;     // {n} {limit} {list}
+  const char* clock_peak_pattern;    // {screen} {ms} {time} {source}
   // Column heads.
   const char* h_no;
   const char* h_screen;

@@ -59,6 +59,14 @@ std::vector<const ScreenDay*> Report::breaches() const {
   return out;
 }
 
+std::vector<const ClockPeak*> Report::out_of_step() const {
+  std::vector<const ClockPeak*> out;
+  for (const ClockPeak& p : clock_peaks) {
+    if (p.offset_ms > kOutOfStepMs) out.push_back(&p);
+  }
+  return out;
+}
+
 std::vector<const ScreenChain*> Report::dark_screens() const {
   std::vector<const ScreenChain*> out;
   for (const auto& s : chains) {
@@ -144,6 +152,7 @@ struct ScreenAcc {
   std::vector<Heartbeat> heartbeats;
   std::vector<Interval> ticker;  // band passes
   std::vector<Interval> header;
+  std::optional<ClockPeak> clock_peak;  // the largest offset its heartbeats in the range said
 };
 
 using FactKey = std::tuple<std::string, Date, std::size_t>;  // screen, date, content
@@ -301,12 +310,16 @@ void ReportBuilder::add_record(const std::string& screen, const json& j, const f
   if (type == "play") s_->play(acc, screen, j, evidence_file);
 }
 
-void ReportBuilder::add_heartbeat(const std::string& screen, const std::string& time, double interval_s) {
-  const auto t = parse_stamp(time);
+void ReportBuilder::add_heartbeat(const std::string& screen, const LastHeartbeat& hb) {
+  const auto t = parse_stamp(hb.time);
   if (!t) return;
   ScreenAcc& acc = s_->screens[screen];
   acc.who.screen = screen;
-  acc.heartbeats.push_back({t->at, interval_s > 0 ? interval_s : 60, t->offset});
+  acc.heartbeats.push_back({t->at, hb.interval_s > 0 ? hb.interval_s : 60, t->offset});
+  if (hb.clock_offset_ms && t->date >= s_->from && t->date <= s_->to &&  // the screen's own day
+      (!acc.clock_peak || *hb.clock_offset_ms > acc.clock_peak->offset_ms)) {
+    acc.clock_peak = ClockPeak{screen, *hb.clock_offset_ms, hb.time, hb.clock_source};
+  }
 }
 
 // ------------------------------------------------------------------ finish
@@ -551,6 +564,9 @@ Report ReportBuilder::finish(std::vector<ScreenChain> chains, const std::vector<
   add_facts(s_->facts, s_->contents, where, r, days);
   add_screens(s_->screens, identities, r, days);
   for (auto& [key, d] : days) r.screen_days.push_back(std::move(d));
+  for (const auto& [name, acc] : s_->screens) {
+    if (acc.clock_peak) r.clock_peaks.push_back(*acc.clock_peak);
+  }
   add_campaigns(s_->titles, r);
   add_days_and_summary(r);
   r.unit = unit_of(r, identities);

@@ -198,7 +198,18 @@ struct EvidenceShot {
   std::string start;
 };
 
+// The largest clock offset a screen's heartbeats reported in the range.
+struct ClockPeak {
+  std::string screen;
+  double offset_ms = 0;
+  std::string time;    // of that heartbeat, as the screen wrote it
+  std::string source;  // who kept the clock then ("chrony", "timesyncd", ...)
+};
+
 struct Report {
+  // Screens whose clock was off by more than this are out of step with their neighbours.
+  static constexpr double kOutOfStepMs = 50;
+
   Date from;
   Date to;
   std::optional<std::string> campaign;  // the filter, if any
@@ -214,12 +225,15 @@ struct Report {
   Summary summary;
   std::vector<EvidenceShot> evidence;
   std::vector<std::string> problems;    // central log lines that could not be read
+  std::vector<ClockPeak> clock_peaks;   // per screen whose heartbeats said, by screen id
 
   bool all_chains_intact() const;
   bool has_central() const;
   // Screen days whose main-zone minutes exceed the running minutes (should be none).
   std::vector<const ScreenDay*> breaches() const;
   std::vector<const ScreenChain*> dark_screens() const;
+  // Screens whose clock offset exceeded kOutOfStepMs in the range.
+  std::vector<const ClockPeak*> out_of_step() const;
 };
 
 // Turns records into a Report. Feed every record of every source (duplicates by
@@ -236,8 +250,9 @@ class ReportBuilder {
   // `evidence_file`: the record's picture, when it exists.
   void add_record(const std::string& screen, const nlohmann::json& record,
                   const std::filesystem::path& evidence_file = {});
-  // A heartbeat of the central log (time as the screen wrote it).
-  void add_heartbeat(const std::string& screen, const std::string& time, double interval_s);
+  // A heartbeat of the central log: its time as the screen wrote it, its interval and
+  // its clock's offset.
+  void add_heartbeat(const std::string& screen, const LastHeartbeat& heartbeat);
   // Campaign ids with a play in the range, whatever the campaign filter.
   std::set<std::string> campaigns_in_range() const;
   // The model; `identities` (from --config) win over what the records say.

@@ -340,6 +340,38 @@ std::vector<ReportTable> report_tables(const Report& r, ReportLang lang) {
           screen_days_table(r, lang), bands_table(r, lang), campaigns_table(r, lang)};
 }
 
+namespace {
+
+std::string milliseconds_text(double ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", ms);
+  return buf;
+}
+
+// Whether the screens' clocks kept them in step: the ones off by more than
+// Report::kOutOfStepMs, each with its largest offset, or the largest of all.
+SummaryLine clock_line(const Report& r, ReportLang lang) {
+  const ReportLabels& L = report_labels(lang);
+  const std::string limit = milliseconds_text(Report::kOutOfStepMs);
+  const auto out = r.out_of_step();
+  if (out.empty()) {
+    double largest = 0;
+    for (const ClockPeak& p : r.clock_peaks) largest = std::max(largest, p.offset_ms);
+    return {L.sum_clock, fill(L.clock_ok_pattern, {{"limit", limit}, {"largest", milliseconds_text(largest)}}), 0};
+  }
+  std::string list;
+  for (const ClockPeak* p : out) {
+    list += (list.empty() ? "" : L.list_sep) +
+            fill(L.clock_peak_pattern, {{"screen", p->screen}, {"ms", milliseconds_text(p->offset_ms)},
+                                        {"time", report_time(p->time, lang)}, {"source", p->source.empty() ? "—" : p->source}});
+  }
+  return {L.sum_clock,
+          fill(L.clock_bad_pattern, {{"n", std::to_string(out.size())}, {"limit", limit}, {"list", list}}),
+          static_cast<double>(out.size()), true};
+}
+
+}  // namespace
+
 std::vector<SummaryLine> summary_lines(const Report& r, ReportLang lang) {
   const ReportLabels& L = report_labels(lang);
   const Summary& s = r.summary;
@@ -362,6 +394,7 @@ std::vector<SummaryLine> summary_lines(const Report& r, ReportLang lang) {
   const std::size_t breaches = r.breaches().size();
   out.push_back({L.sum_check, breaches == 0 ? L.check_ok : fill(L.check_bad_pattern, {{"n", n(breaches)}}),
                  static_cast<double>(breaches), breaches > 0});
+  if (!r.clock_peaks.empty()) out.push_back(clock_line(r, lang));
   return out;
 }
 

@@ -137,6 +137,9 @@ nlohmann::json heartbeat_json(const Heartbeat& hb) {
       {"acked_seq", hb.acked_seq},
       {"free_disk_bytes", hb.free_disk_bytes},
       {"clock_synced", hb.clock_synced},
+      {"clock_source", hb.clock_source},
+      {"clock_offset_ms", hb.clock_offset_ms ? nlohmann::json(*hb.clock_offset_ms) : nlohmann::json()},
+      {"clock_max_error_ms", hb.clock_max_error_ms ? nlohmann::json(*hb.clock_max_error_ms) : nlohmann::json()},
       {"interval_s", hb.interval_s},
   };
 }
@@ -168,6 +171,9 @@ std::string heartbeat_message(const Heartbeat& hb) {
   add_param(msg, "acked_seq", std::to_string(hb.acked_seq));
   add_param(msg, "free_disk_bytes", std::to_string(hb.free_disk_bytes));
   add_param(msg, "clock_synced", hb.clock_synced ? "true" : "false");
+  add_param(msg, "clock_source", hb.clock_source);
+  add_param(msg, "clock_offset_ms", hb.clock_offset_ms ? number(*hb.clock_offset_ms) : "");
+  add_param(msg, "clock_max_error_ms", hb.clock_max_error_ms ? number(*hb.clock_max_error_ms) : "");
   add_param(msg, "interval_s", number(hb.interval_s));
   msg += "] ";
   msg += heartbeat_json(hb).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

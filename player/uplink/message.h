@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +58,9 @@ struct Heartbeat {
   std::uint64_t acked_seq = 0;         // highest seq the central log acknowledged
   std::uint64_t free_disk_bytes = 0;   // on the journal's file system
   bool clock_synced = false;
+  std::string clock_source;            // ClockSync::source: "chrony", "timesyncd", ...
+  std::optional<double> clock_offset_ms;     // how far off the clock may be; unknown: unsynced
+  std::optional<double> clock_max_error_ms;  // the sync daemon's bound
   double interval_s = 0;               // heartbeat interval (the uplink fills it when 0),
                                        // so the central side knows when a screen is dark
 };
