@@ -24,8 +24,11 @@ SceneOptions scene_options(const DeviceConfig& c) {
   o.idle_color = c.idle_color;
   o.idle_text = c.idle_text;
   o.hwdec = c.hwdec;
+  o.language = c.language.value_or(message_language());
   // The installer's first sight of the box: where to drop files, how to reach it.
-  o.idle_details = [playlists = c.playlists] { return idle_details(playlists, interface_addresses()); };
+  o.idle_details = [playlists = c.playlists, lang = o.language] {
+    return idle_details(playlists, interface_addresses(), lang);
+  };
   return o;
 }
 
