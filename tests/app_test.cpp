@@ -229,7 +229,11 @@ TEST(Preview, NothingToPlayShowsTheIdleScreenNotBlack) {
   auto r = cli({"preview", "--playlists", t.path().string(), "--at", "2024-06-16T10:00+08:00",
                 "--out", out.string(), "--size", "320x180"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.err.find("idle screen"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("idle screen (The playlist folder has no playlists (.toml files))"), std::string::npos)
+      << r.err;
+  auto gone = cli({"--lang", "zh", "preview", "--playlists", (t.path() / "gone").string(), "--at",
+                   "2024-06-16T10:00+08:00", "--out", out.string(), "--size", "320x180"});
+  EXPECT_NE(gone.err.find("idle screen (播放列表文件夹不存在或无法读取)"), std::string::npos) << gone.err;
   auto img = decode_image(out, 64'000'000);
   ASSERT_TRUE(img.ok());
   size_t black = 0;

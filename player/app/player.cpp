@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "app/host_info.h"
+#include "app/idle_reason.h"
 #include "app/kiosk.h"
 #include "core/i18n.h"
 #include "media/image.h"
@@ -162,7 +163,11 @@ Status preview(const PreviewOptions& options, const PlaylistSet& set, const Time
   auto screen = turn_display(**output, options.config.rotation);
   auto fonts = FontSet::open(options.config.font);
   if (!fonts) return fonts.error();
-  Scene scene(*screen, *fonts, zone, scene_options(options.config));
+  SceneOptions scene_opts = scene_options(options.config);
+  scene_opts.idle_reason = [&options, &set, &zone, lang = scene_opts.language](Instant at) {
+    return idle_reason_text(idle_reason(options.folder, set, at, zone), lang, zone, at);
+  };
+  Scene scene(*screen, *fonts, zone, scene_opts);
   ScreenBands bands(*screen, *fonts, zone, options.config.layout, options.config.max_image_pixels);
   Lineup lineup(set, scene, zone, log, {}, [&bands](const Campaign& c) { return bands.main_zone(&c); });
   Stage stage(options.config.fade);
@@ -177,8 +182,13 @@ Status preview(const PreviewOptions& options, const PlaylistSet& set, const Time
       stage.show(std::move(before.view), before.start, Transition::cut);
     }
   }
-  log << "preview at " << format_iso8601(zone.to_local(options.at)) << ": "
-      << describe_showing(lineup.set(), next) << "\n";
+  log << "preview at " << format_iso8601(zone.to_local(options.at)) << ": " << describe_showing(lineup.set(), next);
+  if (!next.schedule.showing) {
+    log << " (" << idle_reason_text(idle_reason(options.folder, set, options.at, zone), message_language(), zone,
+                                     options.at)
+        << ")";
+  }
+  log << "\n";
   next.view->update(options.at);
   const Campaign* campaign =
       next.schedule.showing ? &lineup.set().campaigns[next.schedule.showing->campaign] : nullptr;
