@@ -265,7 +265,11 @@ TEST(Preview, NothingToPlayShowsTheIdleScreenNotBlack) {
   auto r = cli({"preview", "--playlists", t.path().string(), "--at", "2024-06-16T10:00+08:00",
                 "--out", out.string(), "--size", "320x180"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.err.find("idle screen"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("idle screen (The playlist folder has no playlists (.toml files))"), std::string::npos)
+      << r.err;
+  auto gone = cli({"--lang", "zh", "preview", "--playlists", (t.path() / "gone").string(), "--at",
+                   "2024-06-16T10:00+08:00", "--out", out.string(), "--size", "320x180"});
+  EXPECT_NE(gone.err.find("idle screen (播放列表文件夹不存在或无法读取)"), std::string::npos) << gone.err;
   auto img = decode_image(out, 64'000'000);
   ASSERT_TRUE(img.ok());
   size_t black = 0;
@@ -763,6 +767,10 @@ TEST(DropFolder, LiveChangesEmergencyAndRefusalsEndInTheRightRecords) {
   // A broken file is refused with its position; the emergency keeps playing.
   std::ofstream(drop / "broken.toml") << "[campaign]\nid = \"b\"\n[[item]]\nid = \"x\"\ntype = \"poster\"\n";
   ASSERT_TRUE(p.wait_for("refused", std::chrono::seconds(5))) << p.log();
+  // Fixed: the log and the journal say it is taken now.
+  std::ofstream(drop / "broken.toml") << "[campaign]\nid = \"b\"\npriority = 1\n[[item]]\nid = \"x\"\ntype = \"slogan\"\n"
+                                         "text = \"安全\"\n";
+  ASSERT_TRUE(p.wait_for("accepted " + (drop / "broken.toml").string(), std::chrono::seconds(5))) << p.log();
 
   // The emergency file removed: the interrupted item comes back.
   const size_t mark = p.log().size();
@@ -777,7 +785,43 @@ TEST(DropFolder, LiveChangesEmergencyAndRefusalsEndInTheRightRecords) {
   EXPECT_NE(day.find("broken.toml:5:8: error: unsupported item type"), std::string::npos) << day;
   EXPECT_NE(day.find("\"reason\":\"drop folder\""), std::string::npos) << day;
   EXPECT_NE(day.find("\"item\":\"evacuate\""), std::string::npos) << day;
+  const auto accepted = day.find("\"type\":\"playlist_accepted\"");
+  ASSERT_NE(accepted, std::string::npos) << day;
+  EXPECT_EQ(day.find("\"type\":\"playlist_accepted\"", accepted + 1), std::string::npos) << "once: " << day;
   EXPECT_EQ(cli({"verify", journal.string()}).code, 0);
+}
+
+// A box whose own zone is UTC, a screen in Shanghai ([screen] timezone): the schedule,
+// the idle screen's next start, the log and the journal are in Shanghai time.
+TEST(Play, AUtcBoxWithAShanghaiScreenShowsShanghaiTime) {
+  struct RestoreZone {
+    ~RestoreZone() {
+      setenv("TZ", "Asia/Shanghai", 1);
+      tzset();
+    }
+  } restore;
+  setenv("TZ", "UTC", 1);
+  tzset();
+  TempDir t;
+  t.write("playlists/mornings.toml",
+          "[campaign]\nid = \"mornings\"\nstarts = 2024-06-16\nhours = [\"08:00-18:00\"]\n\n"
+          "[[item]]\nid = \"s\"\ntype = \"slogan\"\ntext = \"安全\"\n");
+  const auto cfg = t.write("signage.toml",
+                           "[screen]\nid = \"utc-box\"\ntimezone = \"Asia/Shanghai\"\n"
+                           "[paths]\nplaylists = \"playlists\"\njournal = \"journal\"\n");
+  // 07:00 in Shanghai, 23:00 the day before in UTC.
+  auto r = cli({"play", "--config", cfg.string(), "--headless", "--size", "320x180", "--exit-after", "1500ms",
+                "--clock", "2024-06-15T23:00:00Z", "--lang", "en"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("2024-06-16T07:00:0"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" show idle screen (No campaign is scheduled now; next start: 16 June 08:00) until "
+                       "2024-06-16T08:00:00.000+08:00"),
+            std::string::npos)
+      << r.err;
+  const std::string day = read_all(t.path() / "journal" / "2024-06-16.jsonl");
+  EXPECT_NE(day.find("\"type\":\"start\""), std::string::npos) << "the day file is Shanghai's: " << day;
+  EXPECT_NE(day.find("\"time\":\"2024-06-16T07:00:0"), std::string::npos) << day;
+  EXPECT_EQ(day.find("+00:00"), std::string::npos) << day;
 }
 
 // Video: a rotation of videos, an image and slogans, with every switch read

@@ -2,6 +2,7 @@
 // PlayStats, HeartbeatReporter, SetSwapper and ProofOfPlay.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -11,11 +12,19 @@
 
 #include "app/clock_watch.h"
 #include "app/heartbeat_reporter.h"
+#include "app/idle_reason.h"
 #include "app/play_stats.h"
 #include "app/proof_of_play.h"
 #include "app/set_swapper.h"
+#include "core/digest.h"
+#include "core/text_util.h"
 #include "journal/journal_io.h"
+#include "journal/report.h"
+#include "journal/verify.h"
+#include "watch/folder_scan.h"
+#include "watch/set_builder.h"
 #include "support/files.h"
+#include "support/zones.h"
 
 namespace signage {
 namespace {
@@ -578,6 +587,217 @@ TEST(ProofOfPlay, UpdatesRecordRefusalsAndItemChangesButTheBaselineOnlyItsHeldBa
   EXPECT_EQ(r[1]["file"], "clip.mp4");
   EXPECT_EQ(r[2]["type"], "media_error");
   EXPECT_EQ(r[2]["held_back"], true);
+}
+
+// The watcher's side without its thread: a drop folder, a SetBuilder and the settle
+// tracker on a clock moved by hand; each Update goes to ProofOfPlay::updated.
+struct DropRig {
+  test::TempDir drop{"proof-drop"};
+  SetBuilder builder{SetBuilderOptions{drop.path(), LoadOptions{drop.path()}, 100, {}}};
+  SettleTracker tracker{300ms};
+  SettleTracker::TimePoint now{};
+  int updates = 0;
+  void deliver(ProofOfPlay& p, Instant at) {
+    for (int i = 0; i < 2; ++i) {
+      tracker.observe(scan_drop_folder(drop.path(), drop.path()), now);
+      now += 301ms;
+    }
+    auto out = builder.build(tracker);
+    EXPECT_TRUE(out.stale.empty());
+    if (!out.update) return;
+    ++updates;
+    p.updated(*out.update, at);
+  }
+};
+
+std::size_t count_type(const std::vector<nlohmann::json>& records, const std::string& type) {
+  return static_cast<std::size_t>(
+      std::count_if(records.begin(), records.end(), [&](const nlohmann::json& r) { return r["type"] == type; }));
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST(ProofOfPlay, ARefusedPlaylistFixedLaterIsAcceptedOnceInTheLogAndTheJournal) {
+  ProofRig rig;
+  ProofOfPlay p = rig.make();
+  DropRig d;
+  const std::string good = "[campaign]\nid = \"b\"\n[[item]]\nid = \"s\"\ntype = \"slogan\"\ntext = \"安全\"\n";
+  d.drop.write("a.toml", "[campaign]\nid = \"a\"\n[[item]]\nid = \"s\"\ntype = \"slogan\"\ntext = \"a\"\n");
+  d.drop.write("b.toml", "[campaign]\nid = \"b\"\n[[item]]\nid = \"s\"\ntype = \"slogan\"\n");  // no text
+  d.deliver(p, kNoon);        // the baseline
+  d.deliver(p, kNoon + 1s);   // nothing new
+  EXPECT_EQ(count_type(rig.records(), "playlist_accepted"), 0u);
+  d.drop.write("b.toml", good);
+  d.deliver(p, kNoon + 2s);
+  d.deliver(p, kNoon + 3s);   // still valid: nothing to say
+  EXPECT_EQ(d.updates, 2);
+  const auto r = rig.records();
+  ASSERT_EQ(count_type(r, "playlist_accepted"), 1u);
+  const auto it = std::find_if(r.begin(), r.end(), [](const auto& j) { return j["type"] == "playlist_accepted"; });
+  EXPECT_EQ((*it)["file"], "b.toml");
+  EXPECT_EQ((*it)["campaign"], "b");
+  EXPECT_EQ((*it)["sha256"], *sha256_file(d.drop / "b.toml"));
+  EXPECT_EQ((*it)["time"], "2024-06-16T12:00:02.000+08:00");
+  const std::string log = rig.log.str();
+  EXPECT_EQ(count_of(log, "accepted "), 1u) << log;
+  EXPECT_NE(log.find("2024-06-16T12:00:02.000+08:00 accepted " + (d.drop / "b.toml").string() +
+                     ": the refused playlist loads now (campaign 'b')\n"),
+            std::string::npos)
+      << log;
+
+  // The record is a journal record like any other: verify and report take it.
+  const VerifyResult v = verify_journal(rig.dir.path() / "journal");
+  EXPECT_TRUE(v.ok) << v.summary();
+  EXPECT_EQ(v.records, r.size());
+  ReportRequest req;
+  req.paths = {rig.dir.path() / "journal"};
+  req.from = req.to = Date{chr::year{2024}, chr::month{6}, chr::day{16}};
+  auto report = build_report(req);
+  ASSERT_TRUE(report) << report.error().what();
+  EXPECT_TRUE(report->all_chains_intact());
+  EXPECT_TRUE(report->problems.empty());
+}
+
+TEST(ProofOfPlay, TheAcceptanceIsInChineseInAChineseLog) {
+  const ScopedMessageLanguage zh(Language::zh_CN);
+  ProofRig rig;
+  ProofOfPlay p = rig.make();
+  p.accepted(AcceptedFile{"/drop/b.toml", "b", "00"}, kNoon);
+  EXPECT_NE(rig.log.str().find("已采用 /drop/b.toml：之前不予采用的播放列表现在可以加载（活动“b”）"), std::string::npos)
+      << rig.log.str();
+}
+
+TEST(ProofOfPlay, AFileRefusedAtStartAndFixedBeforeTheWatchersFirstLookIsAccepted) {
+  ProofRig rig;
+  ProofOfPlay p = rig.make();
+  const auto display = open_null_display(64, 36);
+  PlaylistSetResult loaded;
+  loaded.refused.push_back("/drop/b.toml");
+  loaded.diagnostics.push_back(Diagnostic{Severity::error, SourcePos{"/drop/b.toml", 2, 1}, "bad"});
+  p.started(*display, loaded, loaded.set, kNoon);
+  Update baseline;
+  baseline.initial = true;
+  baseline.set = PlaylistSet{};
+  baseline.applied.push_back(AppliedFile{"/drop/./b.toml", "b", "ff", false});
+  p.updated(baseline, kNoon + 1s);
+  p.updated(baseline, kNoon + 2s);  // a later initial Update (never happens) says nothing more
+  const auto r = rig.records();
+  ASSERT_EQ(count_type(r, "playlist_accepted"), 1u);
+  EXPECT_EQ(r.back()["type"], "playlist_accepted");
+  EXPECT_EQ(r.back()["file"], "b.toml");
+}
+
+TEST(ProofOfPlay, AFileThePlayerIgnoresIsLoggedOnceWhenItAppears) {
+  ProofRig rig;
+  ProofOfPlay p = rig.make();
+  DropRig d;
+  d.drop.write("a.toml", "[campaign]\nid = \"a\"\n[[item]]\nid = \"s\"\ntype = \"slogan\"\ntext = \"a\"\n");
+  d.deliver(p, kNoon);
+  d.drop.write("x.toml.txt", "[campaign]\nid = \"x\"\n");
+  d.deliver(p, kNoon + 1s);
+  d.deliver(p, kNoon + 2s);
+  const std::string log = rig.log.str();
+  const std::string name = (d.drop / "x.toml.txt").string();
+  EXPECT_EQ(count_of(log, name), 1u) << log;
+  EXPECT_NE(log.find(name + ": warning: "), std::string::npos) << log;
+}
+
+// ---- IdleReason: the idle screen's why ----
+
+// A campaign every day from 08:00 to 18:00 from 2024-06-16, in the screen's zone.
+PlaylistSet mornings() {
+  PlaylistSet set = one_campaign("safety-month", "1");
+  set.campaigns[0].when.starts = Date{chr::year{2024}, chr::month{6}, chr::day{16}};
+  set.campaigns[0].when.hours = {TimeWindow{8h, 18h}};
+  return set;
+}
+
+struct IdleTexts {
+  std::string en, zh;
+};
+IdleTexts texts(const IdleReason& r, const TimeZone& zone, Instant now) {
+  return {idle_reason_text(r, Language::en, zone, now), idle_reason_text(r, Language::zh_CN, zone, now)};
+}
+
+TEST(IdleReason, TheFolderIsMissing) {
+  const auto zone = test::zone("Asia/Shanghai");
+  FolderState folder;
+  folder.readable = false;
+  const IdleReason r = idle_reason(folder, PlaylistSet{}, kNoon, *zone);
+  EXPECT_EQ(r.cause, IdleCause::folder_missing);
+  const IdleTexts t = texts(r, *zone, kNoon);
+  EXPECT_EQ(t.en, "The playlist folder is missing or cannot be read");
+  EXPECT_EQ(t.zh, "播放列表文件夹不存在或无法读取");
+}
+
+TEST(IdleReason, ThereAreNoPlaylists) {
+  const auto zone = test::zone("Asia/Shanghai");
+  const IdleReason r = idle_reason(FolderState{}, PlaylistSet{}, kNoon, *zone);
+  EXPECT_EQ(r.cause, IdleCause::no_playlists);
+  const IdleTexts t = texts(r, *zone, kNoon);
+  EXPECT_EQ(t.en, "The playlist folder has no playlists (.toml files)");
+  EXPECT_EQ(t.zh, "播放列表文件夹中没有播放列表（.toml 文件）");
+}
+
+TEST(IdleReason, EveryPlaylistWasRefusedWithTheFirstErrorShortened) {
+  const auto zone = test::zone("Asia/Shanghai");
+  FolderState folder;
+  folder.files = 2;
+  folder.refused = {"/drop/a.toml", "/drop/b.toml"};
+  folder.first_error = "a.toml:3:8: 这里用了中文引号 “ ”，请把输入法切换到英文后重新输入引号，例如 text = \"人人讲安全\"，"
+                       "然后保存文件再放回文件夹；其他几个文件也有同样的问题，请逐个修改";
+  const IdleReason r = idle_reason(folder, PlaylistSet{}, kNoon, *zone);
+  EXPECT_EQ(r.cause, IdleCause::all_refused);
+  EXPECT_EQ(utf8_to_u32(r.first_error).size(), kIdleErrorChars);
+  EXPECT_EQ(r.first_error.rfind("a.toml:3:8: 这里用了中文引号", 0), 0u) << r.first_error;
+  EXPECT_TRUE(r.first_error.ends_with("\u2026")) << r.first_error;
+  const IdleTexts t = texts(r, *zone, kNoon);
+  EXPECT_EQ(t.en, "Every playlist was refused: " + r.first_error);
+  EXPECT_EQ(t.zh, "所有播放列表都不予采用：" + r.first_error);
+  // A short one stays whole.
+  folder.first_error = "a.toml:1:1: bad";
+  EXPECT_EQ(idle_reason(folder, PlaylistSet{}, kNoon, *zone).first_error, "a.toml:1:1: bad");
+}
+
+TEST(IdleReason, NoneIsActiveNowWithTheNextStartInTheScreensZone) {
+  const auto shanghai = test::zone("Asia/Shanghai");
+  const Instant evening = *parse_iso8601("2024-06-15T22:00+08:00", *shanghai);
+  FolderState folder;
+  folder.files = 1;
+  const IdleReason r = idle_reason(folder, mornings(), evening, *shanghai);
+  EXPECT_EQ(r.cause, IdleCause::none_active);
+  ASSERT_TRUE(r.next_start);
+  EXPECT_EQ(*r.next_start, *parse_iso8601("2024-06-16T08:00+08:00", *shanghai));
+  const IdleTexts t = texts(r, *shanghai, evening);
+  EXPECT_EQ(t.en, "No campaign is scheduled now; next start: 16 June 08:00");
+  EXPECT_EQ(t.zh, "现在没有安排播放的活动，下次开始：6月16日 08:00");
+  // The screen's zone says when: the same campaign on a UTC screen starts at 08:00 UTC.
+  const auto utc = test::zone("UTC");
+  const IdleReason u = idle_reason(folder, mornings(), evening, *utc);
+  ASSERT_TRUE(u.next_start);
+  EXPECT_EQ(*u.next_start, *parse_iso8601("2024-06-16T08:00Z", *utc));
+  EXPECT_EQ(idle_reason_text(u, Language::zh_CN, *shanghai, evening), "现在没有安排播放的活动，下次开始：6月16日 16:00");
+  // Refused files beside a set that plays: the set is why.
+  folder.refused = {"/drop/b.toml"};
+  EXPECT_EQ(idle_reason(folder, mornings(), evening, *shanghai).cause, IdleCause::none_active);
+}
+
+TEST(IdleReason, NothingWithinAYearAndANextYearsStartSayTheirYear) {
+  const auto zone = test::zone("Asia/Shanghai");
+  PlaylistSet set = mornings();
+  set.campaigns[0].when.ends = Date{chr::year{2024}, chr::month{6}, chr::day{30}};
+  const Instant july = *parse_iso8601("2024-07-01T09:00+08:00", *zone);
+  const IdleReason none = idle_reason(FolderState{}, set, july, *zone);
+  EXPECT_FALSE(none.next_start);
+  EXPECT_EQ(texts(none, *zone, july).en, "No campaign is scheduled now, nor within a year");
+  EXPECT_EQ(texts(none, *zone, july).zh, "现在及一年内都没有安排播放的活动");
+  const LocalTime next = zone->to_local(*parse_iso8601("2025-01-02T07:30+08:00", *zone));
+  EXPECT_EQ(day_and_time(next, zone->to_local(july), Language::zh_CN), "2025年1月2日 07:30");
+  EXPECT_EQ(day_and_time(next, zone->to_local(july), Language::en), "2 January 2025 07:30");
 }
 
 }  // namespace

@@ -289,6 +289,39 @@ TEST_F(SceneTest, IdleScreenIsNeverBlackAndTicksEachMinute) {
   EXPECT_EQ(*next, *parse_iso8601("2024-07-02T10:03:00+08:00", *zone_));
 }
 
+TEST_F(SceneTest, IdleScreenSaysWhyItIsIdleAndRedrawsAtOnceWhenThatChanges) {
+  std::string why;
+  SceneOptions o;
+  o.screen_id = "lobby";
+  o.language = Language::zh_CN;
+  o.idle_reason = [&why](Instant) { return why; };
+  Scene scene(*display_, *fonts_, *zone_, o);
+  // Light pixels in the band of the reason line (52 % to 63 % of the height).
+  auto reason_band = [&](const Image& img) {
+    int n = 0;
+    for (int y = img.height * 52 / 100; y < img.height * 63 / 100; ++y) {
+      for (int x = 0; x < img.width; ++x) {
+        if (img.rgba[static_cast<std::size_t>(y * img.width + x) * 4] > 160) ++n;
+      }
+    }
+    return n;
+  };
+  const Instant t = *parse_iso8601("2024-07-02T10:02:30+08:00", *zone_);
+  auto v = scene.prepare_idle(t);
+  EXPECT_EQ(reason_band(render(*v)), 0) << "no reason given: nothing there";
+  why = "所有播放列表都不予采用：b.toml:3:1: missing required key 'text'";
+  const auto next = v->update(t + std::chrono::seconds(5));  // the same minute
+  EXPECT_GT(reason_band(render(*v)), 100) << "a new reason is drawn at once";
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(*next, *parse_iso8601("2024-07-02T10:03:00+08:00", *zone_));
+}
+
+TEST(IdleDate, InTheScreensLanguage) {
+  const auto zone = fixed_offset_zone(hours(8));
+  const LocalTime t = zone->to_local(*parse_iso8601("2024-06-16T10:00+08:00", *zone));
+  EXPECT_EQ(chinese_date(t), "2024年6月16日 星期日");
+  EXPECT_EQ(english_date(t), "Sunday 16 June 2024");
+}
 
 // ---- layout ----
 

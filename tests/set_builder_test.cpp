@@ -152,7 +152,99 @@ TEST(SetBuilder, AnUnreadablePlaylistFolderIsReportedOnceAndKeepsTheSet) {
   EXPECT_FALSE(out.update->set);
   ASSERT_EQ(out.update->rejected.size(), 1u);
   EXPECT_EQ(out.update->rejected[0].file, gone);
+  ASSERT_TRUE(out.update->folder);
+  EXPECT_FALSE(out.update->folder->readable) << "the idle screen says the folder is missing";
   EXPECT_FALSE(builder.build(tracker).update);
+}
+
+// A slogan without text: refused.
+const char* const kBroken = "[campaign]\nid = \"b\"\n[[item]]\nid = \"s\"\ntype = \"slogan\"\n";
+
+TEST(SetBuilder, ARefusedFileThatLoadsLaterIsAcceptedOnce) {
+  Drop d;
+  d.dir.write("a.toml", slogan_campaign("a"));
+  const fs::path b = d.dir.write("b.toml", kBroken);
+  auto first = d.build();
+  ASSERT_TRUE(first.update);
+  EXPECT_TRUE(first.update->accepted.empty());
+  ASSERT_EQ(first.update->rejected.size(), 1u);
+
+  d.dir.write("b.toml", slogan_campaign("b"));
+  auto fixed = d.build();
+  ASSERT_TRUE(fixed.update);
+  ASSERT_EQ(fixed.update->accepted.size(), 1u);
+  EXPECT_EQ(fixed.update->accepted[0].file, b);
+  EXPECT_EQ(fixed.update->accepted[0].campaign, "b");
+  EXPECT_EQ(fixed.update->accepted[0].sha256, *sha256_file(b));
+  ASSERT_TRUE(fixed.update->set);
+  EXPECT_EQ(fixed.update->set->campaigns.size(), 2u);
+  EXPECT_FALSE(d.build().update) << "accepted once";
+}
+
+TEST(SetBuilder, AFileFixedBackToItsLastGoodVersionIsAcceptedWithoutANewSet) {
+  Drop d;
+  d.dir.write("a.toml", slogan_campaign("a"));
+  ASSERT_TRUE(d.build().update);
+  d.dir.write("a.toml", kBroken);
+  auto refused = d.build();
+  ASSERT_TRUE(refused.update);
+  ASSERT_EQ(refused.update->rejected.size(), 1u);
+  d.dir.write("a.toml", slogan_campaign("a"));
+  auto fixed = d.build();
+  ASSERT_TRUE(fixed.update) << "an acceptance alone is an Update";
+  EXPECT_FALSE(fixed.update->set) << "the last good version plays already";
+  ASSERT_EQ(fixed.update->accepted.size(), 1u);
+  EXPECT_EQ(fixed.update->accepted[0].campaign, "a");
+  EXPECT_FALSE(d.build().update);
+}
+
+TEST(SetBuilder, FilesThatLookLikePlaylistsAreReportedOnceWhenTheyAppear) {
+  Drop d;
+  d.dir.write("a.toml", slogan_campaign("a"));
+  d.dir.write("notice.toml.txt", slogan_campaign("n"));
+  auto first = d.build();
+  ASSERT_TRUE(first.update);
+  ASSERT_EQ(first.update->ignored.size(), 1u);
+  EXPECT_EQ(first.update->ignored[0].file.filename(), "notice.toml.txt");
+  EXPECT_FALSE(first.update->ignored[0].reason.empty());
+
+  d.dir.write("NOTICE.TOML", slogan_campaign("m"));
+  auto second = d.build();
+  ASSERT_TRUE(second.update) << "a newly ignored file alone is an Update";
+  EXPECT_FALSE(second.update->set);
+  ASSERT_EQ(second.update->ignored.size(), 1u);
+  EXPECT_EQ(second.update->ignored[0].file.filename(), "NOTICE.TOML");
+  EXPECT_FALSE(d.build().update) << "each once";
+
+  fs::remove(d.dir / "notice.toml.txt");
+  EXPECT_FALSE(d.build().update);
+  d.dir.write("notice.toml.txt", slogan_campaign("n"));
+  auto back = d.build();
+  ASSERT_TRUE(back.update);
+  ASSERT_EQ(back.update->ignored.size(), 1u) << "back again: said again";
+  EXPECT_EQ(back.update->ignored[0].file.filename(), "notice.toml.txt");
+}
+
+TEST(SetBuilder, TheFolderStateSaysWhatTheIdleScreenExplains) {
+  Drop d;
+  auto empty = d.build();
+  ASSERT_TRUE(empty.update && empty.update->folder);
+  EXPECT_TRUE(empty.update->folder->readable);
+  EXPECT_EQ(empty.update->folder->files, 0u);
+
+  d.dir.write("b.toml", kBroken);
+  auto refused = d.build();
+  ASSERT_TRUE(refused.update && refused.update->folder);
+  EXPECT_EQ(refused.update->folder->files, 1u);
+  ASSERT_EQ(refused.update->folder->refused.size(), 1u);
+  EXPECT_EQ(refused.update->folder->first_error.rfind("b.toml:", 0), 0u) << refused.update->folder->first_error;
+  EXPECT_NE(refused.update->folder->first_error.find("text"), std::string::npos) << refused.update->folder->first_error;
+
+  d.dir.write("b.toml", slogan_campaign("b"));
+  auto fixed = d.build();
+  ASSERT_TRUE(fixed.update && fixed.update->folder);
+  EXPECT_TRUE(fixed.update->folder->refused.empty());
+  EXPECT_FALSE(d.build().update) << "an unchanged folder is not sent again";
 }
 
 }  // namespace

@@ -561,9 +561,18 @@ TEST(FolderWatcher, PlaylistFolderGoneKeepsTheRunningSet) {
   EXPECT_FALSE(u.set.has_value());
   ASSERT_EQ(u.rejected.size(), 1u);
   EXPECT_EQ(u.rejected[0].file, t / "pl");
+  ASSERT_TRUE(u.folder);
+  EXPECT_FALSE(u.folder->readable);
   fs::rename(t / "pl-away", t / "pl");
-  // Back with the same content: nothing to apply, nothing more to report.
-  EXPECT_TRUE(drain(w).empty());
+  // Back with the same content: nothing to apply, nothing more to report; only the
+  // folder's state (the idle screen no longer says it is missing).
+  const std::vector<Update> back = drain(w);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_FALSE(back[0].set.has_value());
+  EXPECT_TRUE(back[0].rejected.empty());
+  ASSERT_TRUE(back[0].folder);
+  EXPECT_TRUE(back[0].folder->readable);
+  EXPECT_EQ(back[0].folder->files, 1u);
 }
 
 TEST(FolderWatcher, StopsPromptly) {

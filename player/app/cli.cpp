@@ -639,7 +639,9 @@ int run_preview(const CliOptions& o, std::ostream& out, std::ostream& err) {
   }
   po.at = *t;
   po.out = o.out_png;
-  if (auto s = preview(po, load_set(*cfg, err).set, *zone, err); !s) {
+  const PlaylistSetResult loaded = load_set(*cfg, err);
+  po.folder = folder_state(loaded);
+  if (auto s = preview(po, loaded.set, *zone, err); !s) {
     err << "signage preview: " << s.error().what() << "\n";
     return 1;
   }

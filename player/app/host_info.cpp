@@ -90,27 +90,26 @@ std::vector<InterfaceAddress> reachable_addresses(std::vector<InterfaceAddress> 
   return out;
 }
 
-std::string format_addresses(const std::vector<InterfaceAddress>& reachable, std::size_t max) {
-  if (reachable.empty()) return "none (no network connection)";
+std::string format_addresses(const std::vector<InterfaceAddress>& reachable, std::size_t max, Language lang) {
+  if (reachable.empty()) return translate(lang, N_("none (no network connection)"));
   std::string s;
   const std::size_t shown = std::min(max, reachable.size());
   for (std::size_t i = 0; i < shown; ++i) {
     if (i > 0) s += " \u00b7 ";
     s += reachable[i].text() + " (" + reachable[i].interface + ")";
   }
-  if (reachable.size() > shown) s += " \u00b7 +" + std::to_string(reachable.size() - shown) + " more";
+  if (reachable.size() > shown) {
+    s += " \u00b7 " + fmt(translate(lang, N_("+{1} more")), reachable.size() - shown);
+  }
   return s;
 }
 
 std::string idle_details(const std::filesystem::path& drop_folder,
-                         const Result<std::vector<InterfaceAddress>>& addresses) {
-  std::string s = "Playlists: " + drop_folder.string() + "\nIP: ";
-  if (addresses) {
-    s += format_addresses(reachable_addresses(*addresses));
-  } else {
-    s += "unknown (" + addresses.error().what() + ")";
-  }
-  return s;
+                         const Result<std::vector<InterfaceAddress>>& addresses, Language lang) {
+  const std::string ip = addresses ? format_addresses(reachable_addresses(*addresses), 4, lang)
+                                   : fmt(translate(lang, N_("unknown ({1})")), addresses.error().what());
+  return fmt(translate(lang, N_("Playlists: {1}")), drop_folder.string()) + "\n" +
+         fmt(translate(lang, N_("IP: {1}")), ip);
 }
 
 }  // namespace signage

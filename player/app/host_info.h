@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/i18n.h"
 
 namespace signage {
 
@@ -47,14 +48,15 @@ Result<std::vector<InterfaceAddress>> interface_addresses();
 std::vector<InterfaceAddress> reachable_addresses(std::vector<InterfaceAddress> all);
 
 // "192.168.1.23 (eth0) · 2001:db8::23 (eth0)"; at most `max` addresses, then
-// "+N more"; "none (no network connection)" when the list is empty.
-std::string format_addresses(const std::vector<InterfaceAddress>& reachable, std::size_t max = 4);
+// "+N more"; "none (no network connection)" when the list is empty (in `lang`).
+std::string format_addresses(const std::vector<InterfaceAddress>& reachable, std::size_t max = 4,
+                             Language lang = Language::en);
 
-// The idle screen's extra lines, joined by '\n':
-//   "Playlists: <drop_folder>\nIP: <format_addresses(...)>".
+// The idle screen's extra lines in `lang` (the screen's language), joined by '\n':
+//   "Playlists: <drop_folder>\nIP: <format_addresses(...)>" (播放列表：… IP：…).
 // With addresses = the result of interface_addresses(); an Error there shows as
 // "IP: unknown (<why>)" so the screen still says where to drop files.
 std::string idle_details(const std::filesystem::path& drop_folder,
-                         const Result<std::vector<InterfaceAddress>>& addresses);
+                         const Result<std::vector<InterfaceAddress>>& addresses, Language lang = Language::en);
 
 }  // namespace signage

@@ -1,5 +1,6 @@
 #include "app/kiosk.h"
 
+#include "app/idle_reason.h"
 #include "core/i18n.h"
 
 #include <algorithm>
@@ -169,9 +170,13 @@ void Kiosk::show(Lineup::Next next, Instant now, const std::string& reason) {
       cut_reason = swapper_.interrupt(*proof_.ids(set), set.campaigns[next.schedule.showing->campaign].id);
     }
     finish(now, PlayOutcome::complete, cut_reason);
-    std::string what = "idle screen";
+    std::string what;
     on_screen_.clear();
-    if (!idle) {
+    if (idle) {
+      // Why, in the log's language.
+      what = "idle screen (" +
+             idle_reason_text(idle_reason(folder_, set, now, zone_), message_language(), zone_, now) + ")";
+    } else {
       const Campaign& c = set.campaigns[next.schedule.showing->campaign];
       what = on_screen_ = c.id + "/" + c.items[next.schedule.showing->item].id;
     }
@@ -196,6 +201,7 @@ void Kiosk::show(Lineup::Next next, Instant now, const std::string& reason) {
 }
 
 void Kiosk::handle_update(Update u, Instant now) {
+  if (u.folder) folder_ = std::move(*u.folder);
   for (const auto& r : proof_.updated(u, now)) {
     if (heartbeats_) heartbeats_->rejected(r.file, r.errors);
   }
@@ -304,6 +310,10 @@ void Kiosk::start(PlaylistSetResult& loaded) {
   SceneOptions scene_opts = scene_options(cfg);
   scene_opts.monotonic = &mono_;            // videos' media clocks
   scene_opts.clock_rate = clock_.rate();
+  folder_ = folder_state(loaded);
+  scene_opts.idle_reason = [this, lang = scene_opts.language](Instant at) {
+    return idle_reason_text(idle_reason(folder_, lineup_->set(), at, zone_), lang, zone_, at);
+  };
   scene_ = std::make_unique<Scene>(display_, fonts_, zone_, scene_opts);
   if (!options_.present_log.empty()) {
     auto pl = PresentLog::open(options_.present_log, system_precise_clock());
@@ -333,13 +343,22 @@ void Kiosk::advance(Instant now) {
     sched_.reset();  // `until` was computed on the old time line
     preroll_.reset();
   }
+  bool folder_news = false;
   if (services_.watcher != nullptr) {
-    while (auto u = services_.watcher->poll()) handle_update(std::move(*u), now);
+    while (auto u = services_.watcher->poll()) {
+      handle_update(std::move(*u), now);
+      folder_news = true;
+    }
   }
   const SetSwapper::OnScreen on_screen{proof_.playing(), playing_video(),
                                        sched_ ? std::optional<Instant>(sched_->until) : std::nullopt};
-  if (swapper_.due(now, on_screen)) swap_set(now);
+  if (swapper_.due(now, on_screen)) {
+    swap_set(now);
+    folder_news = true;
+  }
   if (!sched_ || now >= sched_->until) apply_schedule(now);
+  // The idle screen says at once why it is (still) idle.
+  if (folder_news && !proof_.playing() && stage_->current() != nullptr) view_change_ = now;
   if (view_change_ && now >= *view_change_) {
     view_change_ = stage_->current()->update(now);
     dirty_ = true;

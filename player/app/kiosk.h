@@ -114,6 +114,7 @@ class Kiosk {
   std::optional<HeartbeatReporter> heartbeats_;   // with an uplink
   std::unique_ptr<PresentLog> present_log_;       // with --present-log
   std::string on_screen_;                         // "campaign/item" on screen, "" for the idle screen
+  FolderState folder_;                            // the drop folder as last read (the idle screen's reason)
 
   std::unique_ptr<Scene> scene_;
   std::unique_ptr<Lineup> lineup_;

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "app/host_info.h"
+#include "app/idle_reason.h"
 #include "app/kiosk.h"
 #include "core/i18n.h"
 #include "media/image.h"
@@ -24,8 +25,11 @@ SceneOptions scene_options(const DeviceConfig& c) {
   o.idle_color = c.idle_color;
   o.idle_text = c.idle_text;
   o.hwdec = c.hwdec;
+  o.language = c.language.value_or(message_language());
   // The installer's first sight of the box: where to drop files, how to reach it.
-  o.idle_details = [playlists = c.playlists] { return idle_details(playlists, interface_addresses()); };
+  o.idle_details = [playlists = c.playlists, lang = o.language] {
+    return idle_details(playlists, interface_addresses(), lang);
+  };
   return o;
 }
 
@@ -159,7 +163,11 @@ Status preview(const PreviewOptions& options, const PlaylistSet& set, const Time
   auto screen = turn_display(**output, options.config.rotation);
   auto fonts = FontSet::open(options.config.font);
   if (!fonts) return fonts.error();
-  Scene scene(*screen, *fonts, zone, scene_options(options.config));
+  SceneOptions scene_opts = scene_options(options.config);
+  scene_opts.idle_reason = [&options, &set, &zone, lang = scene_opts.language](Instant at) {
+    return idle_reason_text(idle_reason(options.folder, set, at, zone), lang, zone, at);
+  };
+  Scene scene(*screen, *fonts, zone, scene_opts);
   ScreenBands bands(*screen, *fonts, zone, options.config.layout, options.config.max_image_pixels);
   Lineup lineup(set, scene, zone, log, {}, [&bands](const Campaign& c) { return bands.main_zone(&c); });
   Stage stage(options.config.fade);
@@ -174,8 +182,13 @@ Status preview(const PreviewOptions& options, const PlaylistSet& set, const Time
       stage.show(std::move(before.view), before.start, Transition::cut);
     }
   }
-  log << "preview at " << format_iso8601(zone.to_local(options.at)) << ": "
-      << describe_showing(lineup.set(), next) << "\n";
+  log << "preview at " << format_iso8601(zone.to_local(options.at)) << ": " << describe_showing(lineup.set(), next);
+  if (!next.schedule.showing) {
+    log << " (" << idle_reason_text(idle_reason(options.folder, set, options.at, zone), message_language(), zone,
+                                     options.at)
+        << ")";
+  }
+  log << "\n";
   next.view->update(options.at);
   const Campaign* campaign =
       next.schedule.showing ? &lineup.set().campaigns[next.schedule.showing->campaign] : nullptr;

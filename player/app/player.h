@@ -20,6 +20,7 @@
 #include "render/scene.h"
 #include "schedule/scheduler.h"
 #include "uplink/uplink.h"
+#include "watch/set_builder.h"
 
 namespace signage {
 
@@ -108,6 +109,9 @@ struct PreviewOptions {
   int width = 1920;    // the output as the device drives it (before config.rotation)
   int height = 1080;
   std::filesystem::path out;
+  // The playlist folder as loaded (watch/set_builder.h folder_state): why the idle
+  // screen is idle, if it is.
+  FolderState folder;
 };
 
 // Renders exactly what the screen shows at `at` (mid-fade included; layout bands,

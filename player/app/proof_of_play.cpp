@@ -152,8 +152,19 @@ std::vector<ProofOfPlay::Rejection> ProofOfPlay::started(const Display& display,
     }
     record(event_record("playlist_rejected", lt, {{"file", file.filename().string()}, {"errors", errors}}), now);
     refused.push_back({file.filename().string(), std::move(errors)});
+    refused_at_start_.insert(file.lexically_normal());
   }
   return refused;
+}
+
+void ProofOfPlay::accepted(const AcceptedFile& f, Instant now) {
+  const LocalTime lt = zone_.to_local(now);
+  log_ << format_iso8601(lt) << " "
+       << fmt(_("accepted {1}: the refused playlist loads now (campaign '{2}')"), f.file.string(), f.campaign)
+       << "\n";
+  record(event_record("playlist_accepted", lt,
+                      {{"file", f.file.filename().string()}, {"campaign", f.campaign}, {"sha256", f.sha256}}),
+         now);
 }
 
 std::vector<ProofOfPlay::Rejection> ProofOfPlay::updated(const Update& u, Instant now) {
@@ -175,6 +186,11 @@ std::vector<ProofOfPlay::Rejection> ProofOfPlay::updated(const Update& u, Instan
       refused.push_back({r.file.filename().string(), errors});
       record(event_record("playlist_rejected", lt, f), now);
     }
+    for (const auto& a : u.accepted) accepted(a, now);
+    // Newly ignored files (the initial Update's were logged by start-up's load).
+    for (const auto& i : u.ignored) {
+      log_ << Diagnostic{Severity::warning, SourcePos{i.file.string(), 0, 0}, i.reason}.format() << "\n";
+    }
     for (const auto& c : u.items) {
       const char* type = c.kind == ItemChange::Kind::joined ? "item_joined"
                          : c.kind == ItemChange::Kind::left ? "item_left"
@@ -185,6 +201,16 @@ std::vector<ProofOfPlay::Rejection> ProofOfPlay::updated(const Update& u, Instan
       record(event_record(type, lt, f), now);
     }
   }
+  // A file refused at start-up and fixed before the watcher's first look: the
+  // baseline has it, valid.
+  if (u.initial && u.set) {
+    for (const auto& f : u.applied) {
+      if (!f.kept_last_good && refused_at_start_.contains(f.file.lexically_normal())) {
+        accepted(AcceptedFile{f.file, f.campaign, f.sha256}, now);
+      }
+    }
+  }
+  if (u.initial) refused_at_start_.clear();
   // Items the start-up load took as playable but whose media the watcher found
   // unusable (truncated, undecodable header): reported once, then held back.
   if (u.initial && u.set) {

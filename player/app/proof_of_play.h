@@ -28,6 +28,7 @@
 #include <iosfwd>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -115,9 +116,13 @@ class ProofOfPlay {
   // refused at start-up (`playlist_rejected`, returned).
   std::vector<Rejection> started(const Display& display, const PlaylistSetResult& loaded,
                                  const PlaylistSet& set, Instant now);
-  // A drop-folder Update: its notices logged, refusals, item changes and held-back
-  // items recorded. Returns the refusals.
+  // A drop-folder Update: its notices and ignored files logged; refusals,
+  // acceptances (`playlist_accepted`, also logged), item changes and held-back items
+  // recorded. The initial Update repeats what start-up loaded: only a file refused at
+  // start-up that loads in it is recorded, as accepted. Returns the refusals.
   std::vector<Rejection> updated(const Update& update, Instant now);
+  // A refused file loads again: a log line and `playlist_accepted`.
+  void accepted(const AcceptedFile& file, Instant now);
   // A new set went up (`playlist_applied`, reason "drop folder").
   void applied(const std::vector<AppliedFile>& files, std::size_t campaigns, Instant now);
   // An item could not be shown: `media_error` and a skipped play record.
@@ -171,6 +176,7 @@ class ProofOfPlay {
   std::map<std::string, double> video_lengths_;     // path -> the file's own length (0: unknown)
   std::optional<Play> play_;
   std::map<std::filesystem::path, std::string> watched_hashes_;
+  std::set<std::filesystem::path> refused_at_start_;  // until the watcher's first Update
   std::map<std::string, std::string> own_hashes_;   // "path|size|mtime" -> hash
   Instant ticker_checked_{};                        // passes recorded up to here
   Instant ticker_since_{};                          // the running ticker went up here

@@ -87,8 +87,8 @@ nlohmann::json play_record(const PlayRecord& play);
 
 // {"type":<type>,"time":"<local time with offset>", ...fields}. `fields` must be an
 // object (or null); its keys are copied in. Types used by the player: start, stop,
-// playlist_applied, playlist_rejected, media_error, display_idle, clock_jump,
-// journal_repaired.
+// playlist_applied, playlist_rejected, playlist_accepted, media_error, display_idle,
+// clock_jump, journal_repaired.
 nlohmann::json event_record(std::string type, const LocalTime& time, nlohmann::json fields = {});
 
 class Journal {

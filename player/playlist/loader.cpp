@@ -586,6 +586,7 @@ PlaylistSetResult load_playlist_folder(const fs::path& folder, const LoadOptions
     files.push_back(it->path());
   }
   if (ec) {
+    out.folder_readable = false;
     out.diagnostics.push_back(Diagnostic{Severity::error, SourcePos{folder.string(), 0, 0},
                                          "cannot read the playlist folder: " + ec.message() +
                                              "; check that it exists and can be read"});

@@ -50,6 +50,7 @@ struct PlaylistSetResult {
   std::vector<Diagnostic> diagnostics;    // every file's, files in name order
   std::vector<std::filesystem::path> refused;  // files left out because of errors
   std::vector<IgnoredFile> ignored;       // look like playlists, not read (name order)
+  bool folder_readable = true;            // false: the folder is missing or cannot be read
 };
 
 // Every regular `*.toml` file directly in `folder` (hidden and temporary names

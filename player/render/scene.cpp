@@ -31,6 +31,18 @@ std::string chinese_date(const LocalTime& t) {
   return buf;
 }
 
+std::string english_date(const LocalTime& t) {
+  static constexpr std::array<const char*, 7> kDays = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                                       "Thursday", "Friday", "Saturday"};
+  static constexpr std::array<const char*, 12> kMonths = {"January", "February", "March",     "April",
+                                                          "May",     "June",     "July",      "August",
+                                                          "September", "October", "November", "December"};
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s %u %s %d", kDays[t.weekday.c_encoding()], static_cast<unsigned>(t.date.day()),
+                kMonths[(static_cast<unsigned>(t.date.month()) + 11) % 12], static_cast<int>(t.date.year()));
+  return buf;
+}
+
 namespace {
 
 Rect full(const Display& d) { return Rect{0, 0, d.width(), d.height()}; }
@@ -232,8 +244,10 @@ class IdleView final : public View {
   std::optional<Instant> update(Instant now) override {
     const LocalTime lt = zone_.to_local(now);
     const auto minute = chr::floor<chr::minutes>(lt.wall());
-    if (!shown_minute_ || *shown_minute_ != minute) {
+    std::string reason = options_.idle_reason ? options_.idle_reason(now) : std::string();
+    if (!shown_minute_ || *shown_minute_ != minute || reason != shown_reason_) {
       shown_minute_ = minute;
+      shown_reason_ = std::move(reason);
       render(lt);
     }
     // The next minute boundary on the wall clock.
@@ -244,6 +258,7 @@ class IdleView final : public View {
     d.fill(full(d), options_.idle_background, alpha);
     clock_.draw(d, alpha);
     date_.draw(d, alpha);
+    reason_.draw(d, alpha);
     footer_.draw(d, alpha);
     details_.draw(d, alpha);
   }
@@ -259,13 +274,16 @@ class IdleView final : public View {
     const std::string footer = options_.idle_text.empty() ? options_.screen_id : options_.idle_text;
     const std::string details = options_.idle_details ? options_.idle_details() : std::string();
     // A failed text block leaves that line empty; the background still shows.
-    auto make = [&](const std::string& text, Rect box) {
-      auto b = TextBlock::make(display_, fonts_, text, box, options_.idle_color, box.h);
+    auto make = [&](const std::string& text, Rect box, int max_size_px = 0) {
+      auto b = TextBlock::make(display_, fonts_, text, box, options_.idle_color, max_size_px > 0 ? max_size_px : box.h);
       return b ? std::move(*b) : TextBlock{};
     };
-    clock_ = make(clock, Rect{m, h * 16 / 100, w - 2 * m, h * 30 / 100});
-    date_ = make(chinese_date(lt), Rect{m, h * 48 / 100, w - 2 * m, h * 9 / 100});
-    footer_ = make(footer, Rect{m, h * 64 / 100, w - 2 * m, h * 6 / 100});
+    clock_ = make(clock, Rect{m, h * 10 / 100, w - 2 * m, h * 28 / 100});
+    const bool zh = options_.language == Language::zh_CN;
+    date_ = make(zh ? chinese_date(lt) : english_date(lt), Rect{m, h * 40 / 100, w - 2 * m, h * 8 / 100});
+    // Why it is idle: up to two lines, each as tall as a footer line at most.
+    reason_ = make(shown_reason_, Rect{m, h * 52 / 100, w - 2 * m, h * 11 / 100}, h * 5 / 100);
+    footer_ = make(footer, Rect{m, h * 66 / 100, w - 2 * m, h * 6 / 100});
     // Each detail line as tall as a line of the footer would be, at most.
     const int lines = details.empty() ? 0 : 1 + static_cast<int>(std::count(details.begin(), details.end(), '\n'));
     details_ = make(details, Rect{m, h * 74 / 100, w - 2 * m, std::min(h * 20 / 100, lines * h * 5 / 100)});
@@ -276,7 +294,8 @@ class IdleView final : public View {
   const TimeZone& zone_;
   SceneOptions options_;
   std::optional<chr::sys_time<chr::minutes>> shown_minute_;
-  TextBlock clock_, date_, footer_, details_;
+  std::string shown_reason_;
+  TextBlock clock_, date_, reason_, footer_, details_;
 };
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/i18n.h"
 #include "core/time.h"
 #include "playlist/model.h"
 #include "render/display.h"
@@ -87,9 +88,14 @@ struct SceneOptions {
   Rgb idle_background{0x10, 0x2a, 0x43};
   Rgb idle_color{255, 255, 255};
   std::string idle_text;   // under the clock; empty: the screen id
+  // The screen's language ([screen] language): the idle screen's date and words.
+  Language language = Language::en;
   // More lines for the idle screen, asked for at each minute's redraw (e.g. the drop
   // folder and the box's IP addresses, which may arrive after boot). May be empty.
   std::function<std::string()> idle_details;
+  // Why the screen is idle, in `language` (app/idle_reason.h), asked for at every
+  // View::update of the idle screen: a changed answer is drawn at once. May be empty.
+  std::function<std::string(Instant)> idle_reason;
   // Video: the device's hwdec ("auto" | "vaapi" | "vdpau" | "cuda" | "v4l2m2m" |
   // "none"; an item's own hwdec wins), global sound settings, and how long
   // prepare() waits for a video's first frame before it gives up on the file.
@@ -127,7 +133,8 @@ class Scene {
   // out for the zone's size and drawn there, clipped to it.
   Result<std::unique_ptr<View>> prepare(const Item& item, const Rect& zone, PrepareMode mode = PrepareMode::ready,
                                         std::optional<VideoSlot> slot = {});
-  // The idle screen: clock, date and screen id; never black.
+  // The idle screen: clock, date (in options.language), why it is idle, the screen
+  // id and the details; never black.
   std::unique_ptr<View> prepare_idle(Instant now);
 
  private:
@@ -165,6 +172,8 @@ class Stage {
 
 // "2024年6月16日 星期日"
 std::string chinese_date(const LocalTime& t);
+// "Sunday 16 June 2024"
+std::string english_date(const LocalTime& t);
 
 // Where a slogan's text goes in a zone of w x h: inside the style's margin (percent
 // of the shorter side; -1: the default, 6 %).

@@ -437,4 +437,14 @@ ScheduleResult schedule_at(const PlaylistSet& set, Instant now, const TimeZone& 
   return result;
 }
 
+std::optional<Instant> next_showing_start(const PlaylistSet& set, Instant from, Instant to, const TimeZone& zone) {
+  Instant t = from;
+  for (int steps = 0; t < to && steps < 1000; ++steps) {
+    const ScheduleResult r = schedule_at(set, t, zone);
+    if (r.showing) return t;
+    t = r.until;
+  }
+  return std::nullopt;
+}
+
 }  // namespace signage

@@ -43,6 +43,11 @@ struct ScheduleResult {
 // is read in that one, so its dates and hours mean the same on any box.
 ScheduleResult schedule_at(const PlaylistSet& set, Instant now, const TimeZone& zone);
 
+// The first instant in [from, to) at which `set` puts something on screen (walking
+// schedule_at's `until` steps, at most 1000 of them), or nullopt. Items held back
+// (media_missing) count as they would be scheduled: not at all.
+std::optional<Instant> next_showing_start(const PlaylistSet& set, Instant from, Instant to, const TimeZone& zone);
+
 // Whether `when` holds at local time `t` (exposed for tests and `signage check`).
 bool when_holds(const When& when, const LocalTime& t);
 

@@ -101,13 +101,7 @@ std::optional<Instant> next_showing(const Campaign& c, Instant from, Instant to,
   PlaylistSet alone;
   alone.campaigns.push_back(c);
   for (Item& item : alone.campaigns[0].items) item.media_missing = false;  // when, not whether
-  Instant t = from;
-  for (int steps = 0; t < to && steps < 1000; ++steps) {
-    const ScheduleResult r = schedule_at(alone, t, zone);
-    if (r.showing) return t;
-    t = r.until;
-  }
-  return std::nullopt;
+  return next_showing_start(alone, from, to, zone);
 }
 
 }  // namespace

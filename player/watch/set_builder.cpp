@@ -24,6 +24,31 @@ bool uses_media(const Item& item) { return item.type == ItemType::image || item.
 
 }  // namespace
 
+FolderState folder_state(const PlaylistSetResult& loaded) {
+  FolderState s;
+  s.readable = loaded.folder_readable;
+  std::set<fs::path> files;
+  for (const Campaign& c : loaded.set.campaigns) files.insert(norm(c.source));
+  for (const fs::path& f : loaded.refused) files.insert(norm(f));
+  s.files = files.size();
+  s.refused = loaded.refused;
+  std::stable_sort(s.refused.begin(), s.refused.end(),
+                   [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
+  if (s.refused.empty()) return s;
+  const fs::path& first = s.refused.front();
+  for (const Diagnostic& d : loaded.diagnostics) {
+    if (d.severity != Severity::error || d.where.file != first.string()) continue;
+    s.first_error = first.filename().string();
+    if (d.where.line > 0) {
+      s.first_error += ":" + std::to_string(d.where.line);
+      if (d.where.column > 0) s.first_error += ":" + std::to_string(d.where.column);
+    }
+    s.first_error += ": " + d.message;
+    break;
+  }
+  return s;
+}
+
 SetBuilder::SetBuilder(SetBuilderOptions options) : options_(std::move(options)) {
   if (options_.last_good.empty()) return;
   // A file refused at the first scan (being rewritten in place at start) keeps
@@ -91,6 +116,9 @@ std::optional<Update> SetBuilder::unreadable_folder() {
                                      "(the playlists already playing keep playing)"});
   Update u;
   u.rejected.push_back(std::move(r));
+  FolderState unreadable;
+  unreadable.readable = false;
+  note_folder(std::move(unreadable), {}, u);
   u.seq = ++seq_;
   return u;
 }
@@ -115,6 +143,8 @@ std::vector<SetBuilder::Entry> SetBuilder::candidates(PlaylistSetResult& loaded,
                                                       std::map<fs::path, Campaign>& next_last_good) {
   std::vector<Entry> entries;
   for (Campaign& c : loaded.set.campaigns) {
+    // Refused before (and reported), valid now.
+    if (reported_.contains(norm(c.source))) u.accepted.push_back(AcceptedFile{c.source, c.id, c.source_sha256});
     next_last_good[norm(c.source)] = c;
     entries.push_back(Entry{c.source.filename().string(), c.source, std::move(c), false});
   }
@@ -196,6 +226,20 @@ SetBuilder::Checked SetBuilder::check_media(std::vector<Entry>& entries, const S
     out.set.campaigns.push_back(std::move(c));
   }
   return out;
+}
+
+void SetBuilder::note_folder(FolderState state, const std::vector<IgnoredFile>& ignored, Update& u) {
+  if (!folder_ || !(*folder_ == state)) {
+    folder_ = state;
+    u.folder = std::move(state);
+  }
+  if (!folder_->readable) return;  // nothing was listed: what was ignored is not known
+  std::set<fs::path> now;
+  for (const IgnoredFile& f : ignored) {
+    now.insert(norm(f.file));
+    if (!ignored_.contains(norm(f.file))) u.ignored.push_back(f);
+  }
+  ignored_ = std::move(now);
 }
 
 void SetBuilder::compare_campaigns(const PlaylistSet& next, Update& u) const {
@@ -280,10 +324,18 @@ SetBuilder::Outcome SetBuilder::build(const SettleTracker& files) {
   if (!out.stale.empty()) return out;
 
   Update u;
+  const FolderState state = folder_state(loaded);
+  // Nothing is delivered when a media file turns out stale: what candidates() reports
+  // (refusals, acceptances) must then be reported by the next build instead.
+  const auto reported_before = reported_;
   std::map<fs::path, Campaign> next_last_good;
   std::vector<Entry> entries = candidates(loaded, u, next_last_good);
   Checked checked = check_media(entries, files, u, out.stale);
-  if (!out.stale.empty()) return out;
+  if (!out.stale.empty()) {
+    reported_ = reported_before;
+    return out;
+  }
+  note_folder(state, loaded.ignored, u);
 
   last_good_ = std::move(next_last_good);
   const bool changed = !delivered_ || checked.signature != current_signature_;
@@ -319,7 +371,8 @@ SetBuilder::Outcome SetBuilder::build(const SettleTracker& files) {
   // Forget hashes of files no longer in the folder.
   std::erase_if(media_cache_, [&](const auto& kv) { return !files.settled_media().contains(kv.first); });
 
-  if (u.set || !u.rejected.empty() || !u.notices.empty()) {
+  if (u.set || !u.rejected.empty() || !u.accepted.empty() || !u.ignored.empty() || u.folder ||
+      !u.notices.empty()) {
     u.seq = ++seq_;
     out.update = std::move(u);
   }

@@ -10,6 +10,10 @@
 //    files' changes still apply; the refusal is reported once per file content
 //    (RejectedFile, for `playlist_rejected`). A file never valid is simply absent.
 //    When only refusals happened, Update::set is empty: the running set stays as is.
+//  - A refused file that loads again is reported once (AcceptedFile, for
+//    `playlist_accepted`).
+//  - Files that look like playlists but are not read (notice.toml.txt, NOTICE.TOML)
+//    are reported once when they appear (Update::ignored).
 //  - A removed playlist file removes its campaign.
 //  - An image or video item is held back (Item::media_missing) while its file is
 //    missing, still being copied, has a temporary name, or fails its check (image
@@ -29,6 +33,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -57,6 +62,28 @@ struct RejectedFile {
   std::vector<Diagnostic> diagnostics;   // every one, "file:line:col: error: ..."
   std::optional<std::string> kept_campaign;  // the campaign id whose last good version keeps playing
 };
+
+// A playlist file refused before that loads again (for `playlist_accepted`).
+struct AcceptedFile {
+  std::filesystem::path file;
+  std::string campaign;           // its campaign id
+  std::string sha256;             // of the bytes now accepted
+};
+
+// What the playlists folder holds, as the builder last read it: what the idle screen
+// explains itself with (app/idle_reason.h).
+struct FolderState {
+  bool readable = true;                         // false: missing or cannot be read
+  std::size_t files = 0;                        // playlist files read, valid or refused
+  std::vector<std::filesystem::path> refused;   // refused now, in name order
+  // The first refused file's first error: "a.toml:3:8: message" (file name only).
+  std::string first_error;
+  friend bool operator==(const FolderState&, const FolderState&) = default;
+};
+
+// The state of a folder as load_playlist_folder read it (`loaded` before its
+// campaigns are taken out).
+FolderState folder_state(const PlaylistSetResult& loaded);
 
 // An item entering or leaving the rotation in a campaign present before and after.
 struct ItemChange {
@@ -105,6 +132,14 @@ struct Update {
 
   // Newly refused files (each refusal of the same bytes is reported once).
   std::vector<RejectedFile> rejected;
+  // Files refused before that load now (reported once, when they first load again).
+  std::vector<AcceptedFile> accepted;
+  // Files that look like playlists but are not read, each once when it appears
+  // (again after it was gone).
+  std::vector<IgnoredFile> ignored;
+  // The folder as this Update read it, when it differs from the last Update's
+  // (always in the initial one).
+  std::optional<FolderState> folder;
   // Things the watcher wants logged (e.g. inotify unavailable, rescanning only).
   std::vector<std::string> notices;
 };
@@ -171,6 +206,8 @@ class SetBuilder {
   // Holds back items whose media is not complete and usable; hashes into `u`.
   Checked check_media(std::vector<Entry>& entries, const SettleTracker& files, Update& u,
                       std::vector<std::filesystem::path>& stale);
+  // The folder's state and the files it ignores, into `u` when they changed.
+  void note_folder(FolderState state, const std::vector<IgnoredFile>& ignored, Update& u);
   // Campaigns added, removed, and emergencies started or ended, against current_.
   void compare_campaigns(const PlaylistSet& next, Update& u) const;
   // Items joining, leaving or with new media in campaigns present before and after.
@@ -187,6 +224,8 @@ class SetBuilder {
   std::map<std::filesystem::path, Campaign> last_good_;        // playlist file -> its last valid campaign
   std::map<std::filesystem::path, std::string> reported_;      // refused file -> sha of the bytes reported
   std::map<std::filesystem::path, MediaInfo> media_cache_;
+  std::set<std::filesystem::path> ignored_;                    // ignored files already reported
+  std::optional<FolderState> folder_;                          // as last delivered
 };
 
 }  // namespace signage

@@ -80,6 +80,17 @@ TEST(HostInfo, IdleDetailsNameTheDropFolderAndAddresses) {
             "Playlists: /srv/drop\nIP: unknown (cannot list network interfaces: boom)");
 }
 
+TEST(HostInfo, IdleDetailsInTheScreensLanguage) {
+  const Result<std::vector<InterfaceAddress>> found = std::vector<InterfaceAddress>{addr("eth0", "192.168.1.23")};
+  EXPECT_EQ(idle_details("/srv/drop", found, Language::zh_CN), "播放列表：/srv/drop\nIP：192.168.1.23 (eth0)");
+  const Result<std::vector<InterfaceAddress>> none = std::vector<InterfaceAddress>{};
+  EXPECT_EQ(idle_details("/srv/drop", none, Language::zh_CN), "播放列表：/srv/drop\nIP：无（未连接网络）");
+  const Result<std::vector<InterfaceAddress>> failed = Error("boom");
+  EXPECT_EQ(idle_details("/srv/drop", failed, Language::zh_CN), "播放列表：/srv/drop\nIP：未知（boom）");
+  const std::vector<InterfaceAddress> many = {addr("a", "10.0.0.1"), addr("b", "10.0.0.2")};
+  EXPECT_EQ(format_addresses(many, 1, Language::zh_CN), "10.0.0.1 (a) \u00b7 另有 1 个");
+}
+
 // The real kernel list: whatever this machine has, each entry must read back as an
 // address of its family, an up loopback interface (there is one on nearly every
 // machine) shows as 127.x or ::1, and filtering leaves loopback out.
