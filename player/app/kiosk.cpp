@@ -1,6 +1,7 @@
 #include "app/kiosk.h"
 
 #include "core/i18n.h"
+#include "schedule/no_flash.h"
 
 #include <algorithm>
 #include <cmath>
@@ -17,16 +18,8 @@ namespace {
 constexpr chr::milliseconds kPreroll{1500};
 // At exit, how long to wait for the central log to acknowledge the last records.
 constexpr chr::milliseconds kUplinkDrain{1500};
-// A showing is not started with less than min(this, half its planned time) of its slot
-// left: nobody can read a slogan that flashes for a fraction of a second.
-constexpr chr::milliseconds kMinShowing{3000};
 // A showing put up this long after its slot began started late (partial_reason).
 constexpr chr::milliseconds kLateStart{500};
-
-bool too_short_to_start(const Showing& s, Instant now) {
-  const auto planned = chr::duration_cast<chr::milliseconds>(s.end - s.start);
-  return s.end - now < std::min<chr::milliseconds>(kMinShowing, planned / 2);
-}
 // Rows read back for the black-frame check after a switch (--stats).
 constexpr int kBlackCheckRows = 16;
 
@@ -138,24 +131,38 @@ void Kiosk::apply_schedule(Instant now) {
   if (const auto again = swapper_.resume(proof_.playing() && is_emergency(proof_.play()->campaign), emergency_next)) {
     if (auto n = lineup_->replay(again->first, again->second, now)) next = std::move(*n);
   }
-  // No flashes: a slot with too little of it left is not started. The item on screen
-  // stays until that slot ends (not a video, which has ended), or the next slot's item
-  // comes now; either way the rotation stays on its clock grid. An emergency preempts.
-  if (next.schedule.showing && !emergency_next && too_short_to_start(*next.schedule.showing, now)) {
-    if (proof_.playing() && !playing_video() && !after_emergency && sched_) {
-      sched_->until = next.schedule.until;
-      preroll_.reset();
-      return;
-    }
-    auto following = lineup_->at(next.schedule.until);
-    if (following.schedule.showing) {
-      following.start = now;
-      next = std::move(following);
-    }
+  // No flashes: the item on screen stays until a slot too short to start ends (not a
+  // video, which has ended; nothing an emergency ends or preempts).
+  const bool may_stay = !playing_video() && !after_emergency && !emergency_next && sched_;
+  if (!without_flash(next, now, may_stay)) {
+    sched_->until = next.schedule.until;
+    preroll_.reset();
+    return;
   }
   const bool late = next.schedule.showing && now > next.schedule.showing->start + kLateStart;
   show(std::move(next), now, "the schedule changed before the item's end");
   if (late && proof_.playing()) proof_.partial_reason(after_emergency ? "after_emergency" : "late_start");
+}
+
+bool Kiosk::without_flash(Lineup::Next& next, Instant now, bool may_stay) {
+  if (!next.schedule.showing) return true;
+  const ProofOfPlay::Play* p = proof_.play();
+  const std::optional<Showing> on_screen =
+      proof_.playing() ? std::optional<Showing>(Showing{p->campaign, p->item, p->start, p->end}) : std::nullopt;
+  switch (slot_start(*next.schedule.showing, now, on_screen, may_stay)) {
+    case SlotStart::start:
+      return true;
+    case SlotStart::keep:
+      return false;
+    case SlotStart::next_slot:
+      break;
+  }
+  // The rotation stays on its clock grid: the next slot's item (or the idle screen)
+  // goes up early and shows to its slot's end.
+  Lineup::Next following = lineup_->at(next.schedule.showing->end);
+  following.start = now;
+  next = std::move(following);
+  return true;
 }
 
 void Kiosk::show(Lineup::Next next, Instant now, const std::string& reason) {

@@ -79,6 +79,10 @@ class Kiosk {
   Lineup::Next next_at(Instant now);
   // Prepares the next showing ahead of its start (kPreroll before).
   void maybe_preroll(Instant now);
+  // No flashes (schedule/no_flash.h): `next` stays, or becomes the next slot's item
+  // shown from now; false: it is not started and the item on screen stays (only when
+  // `may_stay`) until `next.schedule.until`.
+  bool without_flash(Lineup::Next& next, Instant now, bool may_stay);
   // Shows `next` if it is not what is on screen; `reason` goes into the record of an
   // item cut short by it.
   void show(Lineup::Next next, Instant now, const std::string& reason);
