@@ -245,6 +245,8 @@ void Kiosk::swap_set(Instant now) {
   }
   if (on_screen && live) stats_.add_dropped(live->frames_dropped);
   proof_.end(std::nullopt, now);  // recorded above, by the old set's indices
+  // What was on screen leaves now: no flash in its place either.
+  without_flash(next, now, false);
   show(std::move(next), now, "the playlists changed");
 }
 
