@@ -23,6 +23,14 @@ constexpr chr::milliseconds kLateStart{500};
 // Rows read back for the black-frame check after a switch (--stats).
 constexpr int kBlackCheckRows = 16;
 
+// A play an emergency cut short is interrupted (docs/journal-format.md#outcomes), not
+// partial: the record says so, with the reason it was given.
+void cut_by_emergency(PlayRecord& p) {
+  if (p.outcome != PlayOutcome::partial) return;
+  p.outcome = PlayOutcome::interrupted;
+  p.partial_reason.clear();
+}
+
 }  // namespace
 
 Kiosk::Kiosk(const PlayOptions& options, Display& display, FontSet& fonts, const Clock& clock,
@@ -73,13 +81,14 @@ void Kiosk::set_bands(const Campaign* c, Instant now) {
   proof_.ticker_up(c, old, bands_->ticker(), now);
 }
 
-void Kiosk::finish(Instant now, PlayOutcome outcome, const std::string& reason) {
+void Kiosk::finish(Instant now, PlayOutcome outcome, const std::string& reason, bool by_emergency) {
   if (!proof_.playing()) {
     proof_.end(std::nullopt, now);
     return;
   }
   const auto live = live_stats();
   auto p = proof_.current_record(lineup_->set(), live ? live->decoder : std::string(), now, outcome, reason);
+  if (p && by_emergency) cut_by_emergency(*p);
   const auto ids = proof_.ids(lineup_->set());
   const Item& item = lineup_->set().campaigns[proof_.play()->campaign].items[proof_.play()->item];
   stats_.play_ended(ids->first + "/" + ids->second, std::string(to_string(item.type)), live,
@@ -171,11 +180,12 @@ void Kiosk::show(Lineup::Next next, Instant now, const std::string& reason) {
   if (play == nullptr || !(play->key() == key_of(next.schedule))) {
     const PlaylistSet& set = lineup_->set();
     std::string cut_reason = reason;
-    if (!idle && is_emergency(next.schedule.showing->campaign) && proof_.playing() &&
-        !is_emergency(play->campaign)) {
+    const bool by_emergency = !idle && is_emergency(next.schedule.showing->campaign) && proof_.playing() &&
+                              !is_emergency(play->campaign);
+    if (by_emergency) {
       cut_reason = swapper_.interrupt(*proof_.ids(set), set.campaigns[next.schedule.showing->campaign].id);
     }
-    finish(now, PlayOutcome::complete, cut_reason);
+    finish(now, PlayOutcome::complete, cut_reason, by_emergency);
     std::string what = "idle screen";
     on_screen_.clear();
     if (!idle) {
@@ -236,6 +246,7 @@ void Kiosk::swap_set(Instant now) {
   if (old_record) {
     if (emergency_next && !on_screen_emergency) {
       old_record->reason = swapper_.interrupt(*on_screen, lineup_->set().campaigns[next.schedule.showing->campaign].id);
+      cut_by_emergency(*old_record);
     }
     proof_.record(play_record(*old_record), now);
   }

@@ -92,7 +92,9 @@ class Kiosk {
                       const std::string& before_hash, const ScheduleResult& next);
   void handle_update(Update update, Instant now);
   void swap_set(Instant now);
-  void finish(Instant now, PlayOutcome outcome, const std::string& reason);
+  // Records the play on screen as ended at `now` (complete: partial when short;
+  // `by_emergency`: interrupted when short).
+  void finish(Instant now, PlayOutcome outcome, const std::string& reason, bool by_emergency = false);
   // Layout bands (header, ticker) for the campaign on screen (nullptr: none).
   void set_bands(const Campaign* campaign, Instant now);
   bool is_emergency(std::size_t campaign) const;
