@@ -303,6 +303,22 @@ TEST(SetSwapper, ABaselineThatRepeatsTheRunningSetIsNoSwapButBringsItsHashes) {
   EXPECT_FALSE(s.pending());
 }
 
+// A file dropped while the player started reaches it in the watcher's baseline: it is
+// a drop like any other, recorded (not quiet); an item the watcher held back is not.
+TEST(SetSwapper, ABaselineWithOtherFilesIsRecordedOneWithItemsHeldBackIsQuiet) {
+  SetSwapper s(100);
+  Update dropped = update_with(one_campaign("a", "2"), true);
+  (void)s.offer(dropped, one_campaign("a", "1"), kNoon);
+  ASSERT_TRUE(s.pending());
+  EXPECT_FALSE(s.take().quiet);
+  PlaylistSet held = one_campaign("a", "1");
+  held.campaigns[0].items[0].media_missing = true;
+  Update baseline = update_with(held, true);
+  (void)s.offer(baseline, one_campaign("a", "1"), kNoon);
+  ASSERT_TRUE(s.pending());
+  EXPECT_TRUE(s.take().quiet);
+}
+
 TEST(SetSwapper, UnderASloganANewSetWaitsAtMostMaxSwapWait) {
   SetSwapper s(100);
   Update u = update_with(one_campaign("a", "2"));

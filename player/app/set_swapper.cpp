@@ -4,12 +4,21 @@
 
 namespace signage {
 
-bool same_content(const PlaylistSet& a, const PlaylistSet& b) {
+bool same_files(const PlaylistSet& a, const PlaylistSet& b) {
   if (a.campaigns.size() != b.campaigns.size()) return false;
   for (std::size_t i = 0; i < a.campaigns.size(); ++i) {
     const Campaign& x = a.campaigns[i];
     const Campaign& y = b.campaigns[i];
     if (x.id != y.id || x.source_sha256 != y.source_sha256 || x.items.size() != y.items.size()) return false;
+  }
+  return true;
+}
+
+bool same_content(const PlaylistSet& a, const PlaylistSet& b) {
+  if (!same_files(a, b)) return false;
+  for (std::size_t i = 0; i < a.campaigns.size(); ++i) {
+    const Campaign& x = a.campaigns[i];
+    const Campaign& y = b.campaigns[i];
     for (std::size_t k = 0; k < x.items.size(); ++k) {
       if (x.items[k].media_missing != y.items[k].media_missing) return false;
     }
@@ -26,7 +35,11 @@ std::optional<std::map<std::filesystem::path, std::string>> SetSwapper::offer(Up
   }
   if (!u.set) return std::nullopt;
   if (!pending_) since_ = now;
-  pending_ = Swap{std::move(*u.set), std::move(u.applied), std::move(u.media_sha256), u.initial};
+  // A baseline with other files than start-up loaded (one was dropped or changed while
+  // the player started) is a drop like any other, and recorded; one that differs only
+  // in the items the watcher held back (their media unusable) is not.
+  const bool quiet = u.initial && same_files(*u.set, running);
+  pending_ = Swap{std::move(*u.set), std::move(u.applied), std::move(u.media_sha256), quiet};
   u.set.reset();
   urgent_ = urgent_ || !u.emergency_started.empty();
   return std::nullopt;

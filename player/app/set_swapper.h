@@ -25,7 +25,9 @@
 
 namespace signage {
 
-// Same files (by hash) with the same items held back.
+// The same files (by hash), in the same order.
+bool same_files(const PlaylistSet& a, const PlaylistSet& b);
+// The same files with the same items held back.
 bool same_content(const PlaylistSet& a, const PlaylistSet& b);
 
 class SetSwapper {
@@ -40,7 +42,8 @@ class SetSwapper {
   bool emergency(const Campaign& campaign) const { return campaign.priority >= emergency_level_; }
 
   // Takes the set of `update` (if any) to swap in later; a baseline (initial)
-  // Update that repeats `running` is no change. Returns media hashes that apply to
+  // Update that repeats `running` is no change, one with other files is recorded
+  // like any drop. Returns media hashes that apply to
   // the running set at once (that baseline's), else nullopt.
   std::optional<std::map<std::filesystem::path, std::string>> offer(Update& update, const PlaylistSet& running,
                                                                      Instant now);
@@ -61,7 +64,7 @@ class SetSwapper {
     PlaylistSet set;
     std::vector<AppliedFile> applied;
     std::map<std::filesystem::path, std::string> media_sha256;
-    bool quiet = false;             // the watcher's baseline: no journal line
+    bool quiet = false;             // the watcher's baseline with start-up's files: no journal line
   };
   // The pending set (call only when pending()).
   Swap take();
