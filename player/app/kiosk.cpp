@@ -23,14 +23,6 @@ constexpr chr::milliseconds kLateStart{500};
 // Rows read back for the black-frame check after a switch (--stats).
 constexpr int kBlackCheckRows = 16;
 
-// A play an emergency cut short is interrupted (docs/journal-format.md#outcomes), not
-// partial: the record says so, with the reason it was given.
-void cut_by_emergency(PlayRecord& p) {
-  if (p.outcome != PlayOutcome::partial) return;
-  p.outcome = PlayOutcome::interrupted;
-  p.partial_reason.clear();
-}
-
 }  // namespace
 
 Kiosk::Kiosk(const PlayOptions& options, Display& display, FontSet& fonts, const Clock& clock,
@@ -88,7 +80,7 @@ void Kiosk::finish(Instant now, PlayOutcome outcome, const std::string& reason, 
   }
   const auto live = live_stats();
   auto p = proof_.current_record(lineup_->set(), live ? live->decoder : std::string(), now, outcome, reason);
-  if (p && by_emergency) cut_by_emergency(*p);
+  if (p && by_emergency) ProofOfPlay::cut_by_emergency(*p);
   const auto ids = proof_.ids(lineup_->set());
   const Item& item = lineup_->set().campaigns[proof_.play()->campaign].items[proof_.play()->item];
   stats_.play_ended(ids->first + "/" + ids->second, std::string(to_string(item.type)), live,
@@ -155,23 +147,16 @@ void Kiosk::apply_schedule(Instant now) {
 
 bool Kiosk::without_flash(Lineup::Next& next, Instant now, bool may_stay) {
   if (!next.schedule.showing) return true;
-  const ProofOfPlay::Play* p = proof_.play();
-  const std::optional<Showing> on_screen =
-      proof_.playing() ? std::optional<Showing>(Showing{p->campaign, p->item, p->start, p->end}) : std::nullopt;
-  switch (slot_start(*next.schedule.showing, now, on_screen, may_stay)) {
-    case SlotStart::start:
-      return true;
-    case SlotStart::keep:
-      return false;
-    case SlotStart::next_slot:
-      break;
+  const auto on_screen = proof_.playing() ? std::optional<Showing>(proof_.play()->showing()) : std::nullopt;
+  const SlotStart start = slot_start(*next.schedule.showing, now, on_screen, may_stay);
+  if (start == SlotStart::next_slot) {
+    // The rotation stays on its clock grid: the next slot's item (or the idle screen)
+    // goes up early and shows to its slot's end.
+    Lineup::Next following = lineup_->at(next.schedule.showing->end);
+    following.start = now;
+    next = std::move(following);
   }
-  // The rotation stays on its clock grid: the next slot's item (or the idle screen)
-  // goes up early and shows to its slot's end.
-  Lineup::Next following = lineup_->at(next.schedule.showing->end);
-  following.start = now;
-  next = std::move(following);
-  return true;
+  return start != SlotStart::keep;
 }
 
 void Kiosk::show(Lineup::Next next, Instant now, const std::string& reason) {
@@ -246,7 +231,7 @@ void Kiosk::swap_set(Instant now) {
   if (old_record) {
     if (emergency_next && !on_screen_emergency) {
       old_record->reason = swapper_.interrupt(*on_screen, lineup_->set().campaigns[next.schedule.showing->campaign].id);
-      cut_by_emergency(*old_record);
+      ProofOfPlay::cut_by_emergency(*old_record);
     }
     proof_.record(play_record(*old_record), now);
   }
