@@ -255,11 +255,7 @@ bool Kiosk::keep_unchanged(const std::pair<std::string, std::string>& ids, const
     for (std::size_t ii = 0; ii < c.items.size(); ++ii) {
       const Item& after = c.items[ii];
       if (after.id != ids.second) continue;
-      const bool media = before.type != ItemType::slogan;
-      const bool same = !after.media_missing && after.type == before.type && after.text == before.text &&
-                        after.path == before.path && after.duration == before.duration && after.style == before.style &&
-                        (!media || (!before_hash.empty() && proof_.watched_hash(after.path) == before_hash));
-      if (!same) return false;
+      if (!same_item(before, before_hash, after, proof_.watched_hash(after.path))) return false;
       // Unchanged: it finishes its showing, then the new set takes the screen.
       const ProofOfPlay::Play& play = *proof_.play();
       proof_.reindex(ci, ii);
@@ -343,7 +339,12 @@ void Kiosk::advance(Instant now) {
   }
   const SetSwapper::OnScreen on_screen{proof_.playing(), playing_video(),
                                        sched_ ? std::optional<Instant>(sched_->until) : std::nullopt};
-  if (swapper_.due(now, on_screen)) swap_set(now);
+  std::optional<SetSwapper::ItemOnScreen> item;
+  if (const auto ids = proof_.ids(lineup_->set()); ids && swapper_.pending()) {
+    const Item& i = lineup_->set().campaigns[proof_.play()->campaign].items[proof_.play()->item];
+    item = SetSwapper::ItemOnScreen{*ids, &i, proof_.watched_hash(i.path)};
+  }
+  if (swapper_.due(now, on_screen, item ? &*item : nullptr)) swap_set(now);
   if (!sched_ || now >= sched_->until) apply_schedule(now);
   if (view_change_ && now >= *view_change_) {
     view_change_ = stage_->current()->update(now);

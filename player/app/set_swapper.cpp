@@ -26,6 +26,13 @@ bool same_content(const PlaylistSet& a, const PlaylistSet& b) {
   return true;
 }
 
+bool same_item(const Item& before, const std::string& before_hash, const Item& after, const std::string& after_hash) {
+  const bool media = before.type != ItemType::slogan;
+  return !after.media_missing && after.type == before.type && after.text == before.text &&
+         after.path == before.path && after.duration == before.duration && after.style == before.style &&
+         (!media || (!before_hash.empty() && after_hash == before_hash));
+}
+
 std::optional<std::map<std::filesystem::path, std::string>> SetSwapper::offer(Update& u, const PlaylistSet& running,
                                                                                Instant now) {
   // The baseline usually repeats what start-up loaded: nothing to swap then.
@@ -45,12 +52,25 @@ std::optional<std::map<std::filesystem::path, std::string>> SetSwapper::offer(Up
   return std::nullopt;
 }
 
-bool SetSwapper::due(Instant now, const OnScreen& s) const {
+bool SetSwapper::due(Instant now, const OnScreen& s, const ItemOnScreen* item) const {
   if (!pending_) return false;
-  if (urgent_ || !s.playing || !s.until || now >= *s.until) return true;
+  if (urgent_ || !s.playing || !s.until || now >= *s.until || (item != nullptr && keeps(*item))) return true;
   // Under a video, wait for its end; otherwise at most kMaxSwapWait (clock time).
   if (s.video) return false;
   return now - since_ >= kMaxSwapWait;
+}
+
+bool SetSwapper::keeps(const ItemOnScreen& s) const {
+  if (!pending_ || s.item == nullptr) return false;
+  for (const Campaign& c : pending_->set.campaigns) {
+    if (c.id != s.ids.first) continue;
+    for (const Item& after : c.items) {
+      if (after.id != s.ids.second) continue;
+      const auto hash = pending_->media_sha256.find(after.path.lexically_normal());
+      return same_item(*s.item, s.hash, after, hash == pending_->media_sha256.end() ? std::string() : hash->second);
+    }
+  }
+  return false;
 }
 
 std::optional<Instant> SetSwapper::deadline() const {
