@@ -593,7 +593,8 @@ TEST(ProofOfPlay, UpdatesRecordRefusalsAndItemChangesButTheBaselineOnlyItsHeldBa
 // tracker on a clock moved by hand; each Update goes to ProofOfPlay::updated.
 struct DropRig {
   test::TempDir drop{"proof-drop"};
-  SetBuilder builder{SetBuilderOptions{drop.path(), LoadOptions{drop.path()}, 100, {}}};
+  MediaHasher hasher;  // slogans only: nothing to hash
+  SetBuilder builder{SetBuilderOptions{drop.path(), LoadOptions{drop.path()}, 100, {}}, hasher};
   SettleTracker tracker{300ms};
   SettleTracker::TimePoint now{};
   int updates = 0;
