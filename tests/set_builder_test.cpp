@@ -259,8 +259,6 @@ TEST(SetBuilder, TheFolderStateSaysWhatTheIdleScreenExplains) {
   EXPECT_FALSE(d.build().update) << "an unchanged folder is not sent again";
 }
 
-}  // namespace
-}  // namespace signage
 
 // Digests known only when the test says so, and who asked for what.
 struct FakeDigests final : MediaDigests {
@@ -410,3 +408,6 @@ TEST(SetBuilder, AMediaFileOverTheSizeLimitIsRefusedWithItsSize) {
   EXPECT_NE(refused.update->held_back[0].reason.find("1001"), std::string::npos);
   EXPECT_NE(refused.update->held_back[0].reason.find("超过"), std::string::npos) << refused.update->held_back[0].reason;
 }
+
+}  // namespace
+}  // namespace signage

@@ -672,18 +672,22 @@ TEST(FolderWatcher, AMediaFileBeingHashedJoinsWhenDone) {
   FolderWatcher w(options_for(t), nullptr);
   ASSERT_TRUE(next_update(w).set.has_value());
 
-  sparse_file(t / "media" / "clip.mp4", 256 << 20);
-  write_file(t / "a.toml", with_video("a", "media/clip.mp4"));
-  std::vector<Update> updates;
+  // 64 MiB: long enough to be seen waiting, short enough for a busy machine.
+  sparse_file(t / "media" / "clip.mp4", 64 << 20);
+  write_file(t / "b.toml", with_video("b", "media/clip.mp4"));
   // The item waits for its hash, like media that has not arrived, then joins.
-  while (auto u = w.wait(kUpdateTimeout)) {
-    updates.push_back(std::move(*u));
-    if (!updates.back().items.empty() && updates.back().items[0].kind == ItemChange::Kind::joined) break;
-  }
-  ASSERT_FALSE(updates.empty());
-  const Update& joined = updates.back();
+  const Update staged = next_update(w);
+  ASSERT_TRUE(staged.set.has_value());
+  EXPECT_EQ(staged.campaigns_added, std::vector<std::string>{"b"});
+  EXPECT_TRUE(find(*staged.set, "b")->items.at(1).media_missing);
+  ASSERT_EQ(staged.held_back.size(), 1u);
+  EXPECT_TRUE(staged.held_back[0].hashing);
+  auto hashed = w.wait(30s);
+  ASSERT_TRUE(hashed.has_value()) << "the item did not join within 30 s";
+  const Update& joined = *hashed;
   ASSERT_TRUE(joined.set.has_value());
-  EXPECT_FALSE(joined.set->campaigns.at(0).items.at(1).media_missing);
+  EXPECT_FALSE(find(*joined.set, "b")->items.at(1).media_missing);
+  EXPECT_TRUE(joined.held_back.empty());
   ASSERT_EQ(joined.items.size(), 1u);
   EXPECT_EQ(joined.items[0].kind, ItemChange::Kind::joined);
   EXPECT_EQ(joined.items[0].item, "clip");
