@@ -722,8 +722,14 @@ TEST(MediaHasher, AFileNotAtTheStampAskedForIsReportedChangedOnce) {
   MediaHasher h;
   FileStamp old = *stamp_of(file);
   old.size += 1;  // as it was before the last write
-  ASSERT_TRUE(test::wait_until([&] { return h.digest(file, old, false).state != MediaDigest::State::pending; }));
-  // The first answer after pending was `changed`, and it was said once: asked again, it is queued anew.
+  MediaDigest d;
+  ASSERT_TRUE(test::wait_until([&] {
+    d = h.digest(file, old, false);
+    return d.state != MediaDigest::State::pending;
+  }));
+  EXPECT_EQ(d.state, MediaDigest::State::changed);
+  EXPECT_TRUE(d.sha256.empty());
+  // Said once: asked again, it is queued anew.
   EXPECT_EQ(h.digest(file, old, false).state, MediaDigest::State::pending);
 }
 
