@@ -363,6 +363,7 @@ int run_check(const std::vector<std::string>& paths, const std::string& media, c
   }
   DropChecks checks;
   checks.max_image_pixels = cfg->max_image_pixels;
+  checks.max_media_bytes = cfg->max_media_bytes;
   checks.emergency_level = cfg->emergency_priority;
   for (const auto& p : paths) {
     std::error_code ec;

@@ -289,6 +289,7 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
     w.playlists = cfg.playlists;
     w.load = load_options(cfg);
     w.emergency_level = cfg.emergency_priority;
+    w.max_media_bytes = cfg.max_media_bytes;
     if (!options.journal_dir.empty()) w.last_good = options.journal_dir / "last-good";
     watcher = std::make_unique<FolderWatcher>(std::move(w), [] { wake_display(); });
   }

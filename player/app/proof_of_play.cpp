@@ -215,6 +215,7 @@ std::vector<ProofOfPlay::Rejection> ProofOfPlay::updated(const Update& u, Instan
   // unusable (truncated, undecodable header): reported once, then held back.
   if (u.initial && u.set) {
     for (const auto& h : u.held_back) {
+      if (h.hashing) continue;  // joins once hashed: no error
       log_ << "signage: held back " << h.campaign << "/" << h.item << ": " << h.reason << "\n";
       record(event_record("media_error", lt,
                           {{"campaign", h.campaign},

@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "watch/folder_scan.h"
+#include "watch/media_hasher.h"
 
 namespace signage {
 
@@ -72,6 +73,7 @@ struct FolderWatcher::Impl {
 
   // Below: the watcher thread's only.
   UniqueFd stop_fd;
+  UniqueFd hashed_fd;  // written by the media hasher's thread when a hash is done
   std::atomic<bool> stopping{false};
   UniqueFd inotify;
   std::map<int, fs::path> watches;  // watch descriptor -> folder
@@ -150,7 +152,14 @@ bool FolderWatcher::Impl::drain_events(bool& overflow) {
 }
 
 void FolderWatcher::Impl::run() {
-  SetBuilder builder(SetBuilderOptions{options.playlists, options.load, options.emergency_level, options.last_good});
+  // Declared first, destroyed last: the builder uses it.
+  MediaHasher hasher([fd = hashed_fd.get()] {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const ssize_t n = fd >= 0 ? ::write(fd, &one, sizeof one) : 0;
+  });
+  SetBuilderOptions build_options{options.playlists, options.load, options.emergency_level, options.last_good};
+  build_options.max_media_bytes = options.max_media_bytes;
+  SetBuilder builder(std::move(build_options), hasher);
   SettleTracker tracker(options.settle);
   bool dirty = true;  // the settled view changed since the last set was built
   std::optional<Steady::time_point> scan_due;
@@ -190,19 +199,26 @@ void FolderWatcher::Impl::run() {
     const auto left = chr::ceil<chr::milliseconds>(deadline - Steady::now());
     const int timeout = static_cast<int>(std::clamp<chr::milliseconds::rep>(left.count(), 0, 60'000));
 
-    std::array<pollfd, 2> fds{};
+    std::array<pollfd, 3> fds{};
     fds[0] = pollfd{stop_fd.get(), POLLIN, 0};
-    nfds_t nfds = 1;
+    fds[1] = pollfd{hashed_fd.get(), POLLIN, 0};
+    nfds_t nfds = 2;
     if (inotify) {
-      fds[1] = pollfd{inotify.get(), POLLIN, 0};
-      nfds = 2;
+      fds[2] = pollfd{inotify.get(), POLLIN, 0};
+      nfds = 3;
     }
     const int ready = ::poll(fds.data(), nfds, timeout);
     if (ready < 0 && errno != EINTR) {
       notices.push_back(std::string("watcher: poll failed: ") + std::strerror(errno));
     }
     if ((fds[0].revents & POLLIN) != 0 || stopping.load()) return;
-    if (inotify && (fds[1].revents & POLLIN) != 0) {
+    if ((fds[1].revents & POLLIN) != 0) {
+      // A media hash is known: its items may join.
+      std::uint64_t count = 0;
+      [[maybe_unused]] const ssize_t n = ::read(hashed_fd.get(), &count, sizeof count);
+      dirty = true;
+    }
+    if (inotify && (fds[2].revents & POLLIN) != 0) {
       bool overflow = false;
       if (drain_events(overflow)) {
         const auto now = Steady::now();
@@ -224,6 +240,7 @@ FolderWatcher::FolderWatcher(WatchOptions options, std::function<void()> wake) :
   impl_->options = std::move(options);
   impl_->wake = std::move(wake);
   impl_->stop_fd = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  impl_->hashed_fd = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (impl_->options.use_inotify) {
     impl_->inotify = UniqueFd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
     if (!impl_->inotify) {
