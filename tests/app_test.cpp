@@ -365,6 +365,44 @@ TEST(Play, SimulatedMidnightChainsTwoDays) {
   EXPECT_NE(v.out.find("2 day files"), std::string::npos) << v.out;
 }
 
+// The kiosk's log and verify's summary in Chinese (--lang zh), the journal's records
+// in English: they are read by programs (report, the central log), not by people.
+TEST(Play, LogAndVerifyInChinese) {
+  TempDir t;
+  const fs::path journal = t.path() / "journal";
+  auto r = cli({"play", "--lang", "zh", "--headless", "--playlists", (kSource / "playlists").string(), "--media",
+                (kSource / "assets").string(), "--size", "160x90", "--journal", journal.string(), "--clock",
+                "2024-06-16T10:00:00+08:00", "--exit-after", "1200ms"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("+08:00 播放 "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("，至 2024-06-16T"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("个活动，播放日志 "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("signage: 已停止"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(" show "), std::string::npos) << r.err;
+  const fs::path day = journal / "2024-06-16.jsonl";
+  const std::string records = read_all(day);
+  EXPECT_NE(records.find("\"type\":\"start\""), std::string::npos) << records;
+  EXPECT_EQ(records.find("播放 "), std::string::npos) << records;
+
+  auto v = cli({"verify", "--lang", "zh", journal.string()});
+  EXPECT_EQ(v.code, 0) << v.out << v.err;
+  EXPECT_NE(v.out.find(": 完好：1 个日文件共 "), std::string::npos) << v.out;
+  EXPECT_NE(v.out.find("张取证截图一致"), std::string::npos) << v.out;
+  EXPECT_EQ(v.out.find("intact"), std::string::npos) << v.out;
+
+  // One record edited by hand: said in Chinese, the position first.
+  std::string edited = records;
+  const auto screen = edited.find("\"screen\":\"");
+  ASSERT_NE(screen, std::string::npos);
+  edited[screen + 10] = edited[screen + 10] == 'x' ? 'y' : 'x';
+  std::ofstream(day, std::ios::binary | std::ios::trunc) << edited;
+  auto bad = cli({"verify", "--lang", "zh", journal.string()});
+  EXPECT_EQ(bad.code, 1) << bad.out << bad.err;
+  EXPECT_NE(bad.err.find("2024-06-16.jsonl:1: 第 1 行写入后被修改过"), std::string::npos) << bad.err;
+  auto en = cli({"verify", "--lang", "en", journal.string()});
+  EXPECT_NE(en.err.find("2024-06-16.jsonl:1: line 1 was changed after it was written"), std::string::npos) << en.err;
+}
+
 TEST(Play, UnwritableJournalStillPlays) {
   TempDir t;
   const auto not_a_dir = t.write("journal", "a file where the journal folder should be");

@@ -74,7 +74,7 @@ void Kiosk::set_bands(const Campaign* c, Instant now) {
   proof_.ticker_passes(*bands_, now);
   const Ticker* before = bands_->ticker();
   const std::optional<Ticker> old = before ? std::optional<Ticker>(*before) : std::nullopt;
-  if (auto s = bands_->set(c, now); !s) log_ << "signage: layout: " << s.error().what() << "\n";
+  if (auto s = bands_->set(c, now); !s) log_ << "signage: " << fmt(_("layout: {1}"), s.error().what()) << "\n";
   bool header_changed = false;
   bands_change_ = bands_->update(now, &header_changed);
   proof_.ticker_up(c, old, bands_->ticker(), now);
@@ -169,14 +169,15 @@ void Kiosk::show(Lineup::Next next, Instant now, const std::string& reason) {
       cut_reason = swapper_.interrupt(*proof_.ids(set), set.campaigns[next.schedule.showing->campaign].id);
     }
     finish(now, PlayOutcome::complete, cut_reason);
-    std::string what = "idle screen";
+    std::string what = _("idle screen");
     on_screen_.clear();
     if (!idle) {
       const Campaign& c = set.campaigns[next.schedule.showing->campaign];
       what = on_screen_ = c.id + "/" + c.items[next.schedule.showing->item].id;
     }
-    log_ << format_iso8601(zone_.to_local(now)) << " show " << what << " until "
-         << format_iso8601(zone_.to_local(next.schedule.until)) << "\n";
+    log_ << fmt(_("{1} show {2} until {3}"), format_iso8601(zone_.to_local(now)), what,
+                format_iso8601(zone_.to_local(next.schedule.until)))
+         << "\n";
     status("showing " + what);
     proof_.begin(set, next.schedule.showing, next.schedule.until, now);
     // When this switch was due, in real time: the end of the showing before it,
@@ -402,7 +403,7 @@ bool Kiosk::draw(Instant now) {
     first_frame_ = false;
     const chr::duration<double, std::milli> ms = presented - started_;
     stats_.first_frame(ms);
-    log_ << "first frame after " << ms.count() << " ms\n";
+    log_ << fmt(_("first frame after {1} ms"), ms.count()) << "\n";
     service_.ready();
   }
   return true;
@@ -483,7 +484,7 @@ int Kiosk::run(PlaylistSetResult loaded) {
   if (uplink != nullptr && services_.journal != nullptr && uplink->status().connected) {
     uplink->wait_acked(services_.journal->next_seq() - 1, kUplinkDrain);
   }
-  log_ << "signage: stopped\n";
+  log_ << "signage: " << _("stopped") << "\n";
   return 0;
 }
 
