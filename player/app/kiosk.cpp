@@ -1,6 +1,8 @@
 #include "app/kiosk.h"
 
 #include "core/i18n.h"
+#include "core/log_queue.h"
+#include "media/ffmpeg_log.h"
 
 #include <algorithm>
 #include <cmath>
@@ -303,6 +305,7 @@ void Kiosk::start(PlaylistSetResult& loaded) {
   if (!services_.journal_error.empty()) proof_.journal_unavailable(services_.journal_error);
   started_ = mono_.now();
   SceneOptions scene_opts = scene_options(cfg);
+  if (LogQueue* q = options_.background_log) scene_opts.log = [q](std::string line) { q->push(std::move(line)); };
   scene_opts.monotonic = &mono_;            // videos' media clocks
   scene_opts.clock_rate = clock_.rate();
   scene_ = std::make_unique<Scene>(display_, fonts_, zone_, scene_opts);
@@ -445,6 +448,7 @@ int Kiosk::run(PlaylistSetResult loaded) {
   start(loaded);
   std::string stop_reason = "quit";
   for (;;) {
+    print_background_log(false);
     const Instant now = clock_.now();
     advance(now);
     draw(now);
@@ -484,8 +488,15 @@ int Kiosk::run(PlaylistSetResult loaded) {
   if (uplink != nullptr && services_.journal != nullptr && uplink->status().connected) {
     uplink->wait_acked(services_.journal->next_seq() - 1, kUplinkDrain);
   }
+  print_background_log(true);
   log_ << "signage: " << _("stopped") << "\n";
   return 0;
+}
+
+void Kiosk::print_background_log(bool all) {
+  if (options_.ffmpeg_log != nullptr) options_.ffmpeg_log->flush(all);
+  if (options_.background_log == nullptr) return;
+  for (const auto& line : options_.background_log->take()) log_ << "signage: " << line << "\n";
 }
 
 }  // namespace signage
