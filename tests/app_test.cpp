@@ -173,13 +173,16 @@ TEST(Cli, CheckRefusesEveryInvalidFixture) {
 
 // Renders a preview and compares it with tests/golden/NAME.png (tests/golden.h).
 // `config`: a device config to preview with (its rotation, layout); empty: none.
+// `size`: the output's size; `picture`: the picture's, when not the output's (a
+// region) or the output's turned (rotation 90).
 void expect_golden_preview(const std::string& at, const std::string& name, const std::string& expect_log,
-                           const std::string& config = "") {
+                           const std::string& config = "", const std::string& size = "960x540",
+                           std::pair<int, int> picture = {0, 0}) {
   TempDir t;
   const fs::path out = t.path() / (name + ".png");
   std::vector<std::string> args = {"preview", "--playlists", (kSource / "playlists").string(), "--media",
                                    (kSource / "assets").string(), "--at", at, "--out", out.string(), "--size",
-                                   "960x540"};
+                                   size};
   if (!config.empty()) {
     args.push_back("--config");
     args.push_back(t.write("signage.toml", config).string());
@@ -190,8 +193,9 @@ void expect_golden_preview(const std::string& at, const std::string& name, const
   auto got = decode_image(out, 64'000'000);
   ASSERT_TRUE(got.ok()) << got.error().what();
   const bool portrait = config.find("rotation = 90") != std::string::npos;
-  EXPECT_EQ(got->width, portrait ? 540 : 960);
-  EXPECT_EQ(got->height, portrait ? 960 : 540);
+  if (picture.first == 0) picture = portrait ? std::pair{540, 960} : std::pair{960, 540};
+  EXPECT_EQ(got->width, picture.first);
+  EXPECT_EQ(got->height, picture.second);
   test::expect_golden(*got, name);
 }
 
@@ -222,6 +226,13 @@ TEST(Preview, PortraitScreenShowsTheLayoutUpright) {
   expect_golden_preview("2024-06-10T08:00:05+08:00", "layout-portrait-2024-06-10T080005",
                         "2024-safety-month/theme (slogan)",
                         "[screen]\nid = \"luojiang-wanda-lobby-01\"\n[display]\nrotation = 90\n");
+}
+
+// An LED strip: a sending card shows the 1920x160 region at the top of its
+// 1920x1200 canvas ([display] region); the slogan is one line across it.
+TEST(Preview, LedStripShowsTheSloganOnOneLineInItsRegion) {
+  expect_golden_preview("2024-07-02T10:00+08:00", "strip-1920x160-2024-07-02T1000", "daily-safety/hazard (slogan)",
+                        "[display]\nsize = \"1920x1200\"\nregion = \"0,0,1920x160\"\n", "1920x1200", {1920, 160});
 }
 
 // `preview --at` inside a video's slot shows the frame of that instant (4.22 s into

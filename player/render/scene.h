@@ -104,11 +104,24 @@ struct SceneOptions {
   int volume = 100;             // 0..100, on top of each item's
   bool mute = false;
   std::chrono::milliseconds video_ready_timeout{2000};
+  // A slogan in a strip zone (6:1 and wider) is set on one line; when that line
+  // would be smaller than this many pixels it scrolls like the ticker instead.
+  // 0: 24 px or 70 % of the zone's height, whichever is smaller ([display] min_text_px).
+  int min_text_px = 0;
+  // Frames per second of a scrolling slogan ([display] fps).
+  int fps = 60;
   // Monotonic time for videos' media clocks (null: the process's steady clock; must
   // outlive the Scene), and how fast the player's clock runs (--speed).
   const MonotonicClock* monotonic = nullptr;
   double clock_rate = 1.0;
 };
+
+// A zone 6:1 and wider (an LED strip): its slogans are set on one line.
+bool is_strip(int w, int h);
+// The smallest size in pixels a strip's one line may take before it scrolls:
+// `configured` (SceneOptions::min_text_px) or, when 0, 24 px or 70 % of the zone's
+// height, whichever is smaller.
+int legible_px(int configured, int zone_h);
 
 class AudioOutput;
 class HwDevices;
