@@ -350,12 +350,12 @@ Result<HeaderBand> HeaderBand::make(Display& display, FontSet& fonts, const Time
       }
     }
   }
-  // The clock is smaller than the title: one line at 55 % of the title's height, or
+  // The clock is smaller than the title: one line at 65 % of the title's height, or
   // where that would take more than 40 % of the band's width (portrait), the date
   // over the time in the band's height; right-aligned, as wide as it needs.
   if (spec.clock) {
     const std::string widest = "2024年12月30日 星期三 23:59";
-    const int ch = std::max(1, ih * 55 / 100);
+    const int ch = std::max(1, ih * 65 / 100);
     const int max_w = w * 40 / 100;
     const TextLayout one = fit_line(fonts, widest, ch, ch, spec.style.weight);
     b.clock_two_lines_ = one.width > max_w;
