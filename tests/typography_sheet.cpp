@@ -2,7 +2,8 @@
 // (docs/typography.png). The sample playlists' slogans, each laid out and drawn by the
 // player's text code in the slogan zone of a 1920x1080 screen, a 1080x1920 (portrait)
 // screen (6 % margins) and a 1920x160 LED strip (one line, margins of 1/8 of the
-// height at most; a line below the legible size shown where its scroll starts), as
+// height at most above and below, a quarter of it at the ends; a line below the
+// legible size shown where its scroll starts), as
 // render/scene.cpp lays them out, in the built-in
 // red-banner and blue-banner styles (bold: Noto Sans CJK SC Bold), each picture
 // shrunk to a quarter (4x4 box filter) and put side by side.
@@ -86,12 +87,12 @@ Image screen(signage::FontSet& fonts, const std::string& text, int w, int h, con
 Image strip(signage::FontSet& fonts, std::string text, int w, int h, const signage::Style& style) {
   Image img = blank(w, h, style.background);
   for (std::size_t at; (at = text.find('\n')) != std::string::npos;) text.replace(at, 1, "\u3000");
-  const int m = std::min(std::max(8, h * 6 / 100), h / 8);
-  const signage::TextLayout l = signage::fit_one_line(fonts, text, w - 2 * m, h - 2 * m, style.weight);
+  const int m = std::min(std::max(8, h * 6 / 100), h / 8), mx = std::max(m, h / 4);
+  const signage::TextLayout l = signage::fit_one_line(fonts, text, w - 2 * mx, h - 2 * m, style.weight);
   const int tallest = signage::fit_line(fonts, text, h - 2 * m, h - 2 * m, style.weight).size_px;
   if (l.size_px >= std::min(std::min(24, h * 70 / 100), tallest)) {
-    auto ink = signage::draw_text(fonts, l, w - 2 * m, h - 2 * m, style.color, style.weight);
-    if (ink) put(img, *ink, m, m);
+    auto ink = signage::draw_text(fonts, l, w - 2 * mx, h - 2 * m, style.color, style.weight);
+    if (ink) put(img, *ink, mx, m);
     return img;
   }
   const int bm = h * 12 / 100;

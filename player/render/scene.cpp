@@ -357,10 +357,13 @@ Result<TickerBand> strip_scroll(Display& target, FontSet& fonts, const std::stri
 }  // namespace
 
 Rect slogan_text_box(int w, int h, int margin_percent) {
-  int m = margin_for(w, h, margin_percent);
-  // A strip keeps most of its height for the text (a 128x16 strip has no room for 8 px).
-  if (is_strip(w, h)) m = std::min(m, h / 8);
-  return Rect{m, m, w - 2 * m, h - 2 * m};
+  const int m = margin_for(w, h, margin_percent);
+  if (!is_strip(w, h)) return Rect{m, m, w - 2 * m, h - 2 * m};
+  // A strip keeps most of its height for the text (a 128x16 strip has no room for
+  // 8 px), and a quarter of its height at each end, so that a full line does not
+  // touch the strip's ends.
+  const int my = std::min(m, h / 8), mx = std::max(my, h / 4);
+  return Rect{mx, my, w - 2 * mx, h - 2 * my};
 }
 
 bool is_strip(int w, int h) { return h > 0 && w >= 6 * h; }
