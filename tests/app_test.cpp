@@ -235,6 +235,36 @@ TEST(Preview, LedStripShowsTheSloganOnOneLineInItsRegion) {
                         "[display]\nsize = \"1920x1200\"\nregion = \"0,0,1920x160\"\n", "1920x1200", {1920, 160});
 }
 
+// `check --lines` sets strip slogans as the player does: one line, and says which
+// scroll; a [display] region is the size laid out.
+TEST(Cli, CheckLinesOnAStripSaysOneLineOrScrolls) {
+  TempDir t;
+  const fs::path f = t.write("strip.toml",
+                             "[campaign]\nid = \"s\"\n[[item]]\nid = \"short\"\ntype = \"slogan\"\n"
+                             "text = \"人人讲安全、个个会应急\\n畅通生命通道\"\n"
+                             "[[item]]\nid = \"long\"\ntype = \"slogan\"\ntext = \"进入施工现场必须佩戴安全帽，高处作业必须"
+                             "系好安全带，严禁酒后上岗，发现隐患及时报告，安全生产人人有责，平安回家是对家人最好的承诺。"
+                             "进入施工现场必须佩戴安全帽，高处作业必须系好安全带，严禁酒后上岗，发现隐患及时报告。\"\n");
+  const fs::path cfg = t.write("signage.toml", "[display]\nsize = \"1920x1200\"\nregion = \"0,0,1920x160\"\n");
+  auto r = cli({"check", "--lines", "--json", "--config", cfg.string(), f.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::istringstream in(r.out);
+  std::vector<nlohmann::json> got;
+  for (std::string l; std::getline(in, l);) got.push_back(nlohmann::json::parse(l));
+  ASSERT_EQ(got.size(), 2u) << r.out;
+  for (const auto& j : got) {
+    EXPECT_EQ(j["zone"], nlohmann::json::array({1920, 160})) << j.dump();
+    EXPECT_EQ(j["lines"].size(), 1u) << j.dump();
+  }
+  EXPECT_FALSE(got[0]["scrolls"].get<bool>());
+  EXPECT_EQ(got[0]["lines"][0], "人人讲安全、个个会应急　畅通生命通道");
+  EXPECT_GT(got[0]["font_px"].get<int>(), 80);
+  EXPECT_TRUE(got[1]["scrolls"].get<bool>()) << "below 24 px on one line";
+  EXPECT_GT(got[1]["font_px"].get<int>(), 60);
+  auto text = cli({"check", "--lines", "--config", cfg.string(), f.string()});
+  EXPECT_NE(text.out.find("(one line, scrolls)"), std::string::npos) << text.out;
+}
+
 // `preview --at` inside a video's slot shows the frame of that instant (4.22 s into
 // the slot: the frame at 4.2 s of a 25 fps clip), compared with that frame as FFmpeg
 // decodes it, and it is the best match among frames around it.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <cerrno>
 #include <condition_variable>
@@ -368,6 +369,26 @@ Rect slogan_text_box(int w, int h, int margin_percent) {
 
 bool is_strip(int w, int h) { return h > 0 && w >= 6 * h; }
 
+SloganSetting set_slogan(FontSet& fonts, const Item& item, int w, int h, int min_text_px) {
+  SloganSetting set;
+  set.box = slogan_text_box(w, h, item.style.margin);
+  if (item.text.empty() || set.box.w <= 0 || set.box.h <= 0) return set;
+  if (!is_strip(w, h)) {
+    set.layout = fit_text(fonts, item.text, set.box.w, set.box.h, set.box.h, item.style.weight);
+    return set;
+  }
+  const std::string line = one_line(item.text);
+  set.layout = fit_one_line(fonts, line, set.box.w, set.box.h, item.style.weight);
+  const int tallest = fit_line(fonts, line, set.box.h, set.box.h, item.style.weight).size_px;
+  if (set.layout.size_px >= std::min(legible_px(min_text_px, h), tallest)) return set;
+  // As TickerBand::make sets it: the style's margin, else 12 % of the height.
+  const int m = static_cast<int>(std::lround(h * (item.style.margin >= 0 ? item.style.margin : 12) / 100.0));
+  set.layout = fit_line(fonts, line, std::max(1, h - 2 * m), std::max(1, h - 2 * m), item.style.weight);
+  set.box = Rect{0, 0, w, h};
+  set.scrolls = true;
+  return set;
+}
+
 int legible_px(int configured, int zone_h) {
   if (configured > 0) return configured;
   return std::max(1, std::min(24, zone_h * 70 / 100));
@@ -418,22 +439,15 @@ Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& ite
           if (t) bg.emplace(std::move(*t));
         }
       }
-      const Rect box = slogan_text_box(target.width(), target.height(), item.style.margin);
+      const SloganSetting set = set_slogan(fonts_, item, target.width(), target.height(), options_.min_text_px);
       std::optional<TickerBand> scroll;
       Result<TextBlock> text = TextBlock{};
-      if (is_strip(target.width(), target.height())) {
-        const std::string line = one_line(item.text);
-        const TextLayout l = fit_one_line(fonts_, line, box.w, box.h, item.style.weight);
-        const int tallest = fit_line(fonts_, line, box.h, box.h, item.style.weight).size_px;
-        if (l.size_px >= std::min(legible_px(options_.min_text_px, target.height()), tallest)) {
-          text = TextBlock::of(target, fonts_, l, box, TextPaint::of(item.style), item.style.weight);
-        } else {
-          auto band = strip_scroll(target, fonts_, line, item.style);
-          if (!band) return Error("cannot show " + what, band.error());
-          scroll.emplace(std::move(*band));
-        }
+      if (set.scrolls) {
+        auto band = strip_scroll(target, fonts_, one_line(item.text), item.style);
+        if (!band) return Error("cannot show " + what, band.error());
+        scroll.emplace(std::move(*band));
       } else {
-        text = TextBlock::make(target, fonts_, item.text, box, TextPaint::of(item.style), box.h, item.style.weight);
+        text = TextBlock::of(target, fonts_, set.layout, set.box, TextPaint::of(item.style), item.style.weight);
       }
       if (!text) return Error("cannot show " + what, text.error());
       std::unique_ptr<SloganView> view =

@@ -189,7 +189,19 @@ std::string chinese_date(const LocalTime& t);
 std::string english_date(const LocalTime& t);
 
 // Where a slogan's text goes in a zone of w x h: inside the style's margin (percent
-// of the shorter side; -1: the default, 6 %).
+// of the shorter side; -1: the default, 6 %); on a strip at most 1/8 of the height
+// above and below and a quarter of it at each end.
 Rect slogan_text_box(int w, int h, int margin_percent);
+
+// How the Scene sets a slogan in a zone of w x h (`min_text_px`: SceneOptions'):
+// fitted and broken into lines, or on a strip one line, which scrolls when it would
+// be below the legible size (`layout` is then the scrolling line's, as tall as the
+// ticker would set it). For the Scene and `check --lines`.
+struct SloganSetting {
+  TextLayout layout;
+  Rect box;             // where the layout goes (the whole zone when it scrolls)
+  bool scrolls = false;
+};
+SloganSetting set_slogan(FontSet& fonts, const Item& item, int w, int h, int min_text_px);
 
 }  // namespace signage
