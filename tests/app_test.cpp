@@ -652,6 +652,35 @@ TEST(Play, TickerPresentsAtTheConfiguredRateAndAStaticScreenSleeps) {
   EXPECT_LE(frames("static"), 3) << "a static slogan presents once, then sleeps";
 }
 
+// On an LED strip ([display] region of the output) a slogan too long for one
+// legible line scrolls: the player presents at [display] fps; one that fits is
+// static and sleeps.
+TEST(Play, StripSloganTooLongScrollsAtTheConfiguredRate) {
+  TempDir t;
+  auto slogan = [](const std::string& text) {
+    return "[campaign]\nid = \"c\"\n[[item]]\nid = \"s\"\ntype = \"slogan\"\ntext = \"" + text +
+           "\"\nduration = \"1h\"\n";
+  };
+  const std::string sentence = "进入施工现场必须佩戴安全帽，高处作业必须系好安全带，严禁酒后上岗，发现隐患及时报告。";
+  fs::create_directories(t.path() / "long");
+  fs::create_directories(t.path() / "short");
+  t.write("long/c.toml", slogan(sentence + sentence + sentence));
+  t.write("short/c.toml", slogan("安全第一、预防为主、综合治理"));
+  const fs::path cfg = t.write("signage.toml", "[display]\nmode = \"headless\"\nsize = \"640x400\"\n"
+                                               "region = \"0,0,640x64\"\nfps = 30\n");
+  auto frames = [&](const std::string& folder) {
+    const fs::path stats = t.path() / (folder + ".json");
+    auto r = cli({"play", "--config", cfg.string(), "--playlists", (t.path() / folder).string(), "--no-journal",
+                  "--exit-after", "2s", "--stats", stats.string()});
+    EXPECT_EQ(r.code, 0) << r.err;
+    return nlohmann::json::parse(read_all(stats))["frames_presented"].get<int>();
+  };
+  const int moving = frames("long");
+  EXPECT_GE(moving, 20) << "about 60 in 2 s at 30 fps; fewer on a loaded machine";
+  EXPECT_LE(moving, 66) << "not faster than the configured 30 fps";
+  EXPECT_LE(frames("short"), 3) << "a strip slogan that fits presents once, then sleeps";
+}
+
 // The real binary in the background, its output in a file; SIGTERM stops it.
 class Player {
  public:
