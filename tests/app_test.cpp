@@ -175,13 +175,16 @@ TEST(Cli, CheckRefusesEveryInvalidFixture) {
 
 // Renders a preview and compares it with tests/golden/NAME.png (tests/golden.h).
 // `config`: a device config to preview with (its rotation, layout); empty: none.
+// `size`: the output's size; `picture`: the picture's, when not the output's (a
+// region) or the output's turned (rotation 90).
 void expect_golden_preview(const std::string& at, const std::string& name, const std::string& expect_log,
-                           const std::string& config = "") {
+                           const std::string& config = "", const std::string& size = "960x540",
+                           std::pair<int, int> picture = {0, 0}) {
   TempDir t;
   const fs::path out = t.path() / (name + ".png");
   std::vector<std::string> args = {"preview", "--playlists", (kSource / "playlists").string(), "--media",
                                    (kSource / "assets").string(), "--at", at, "--out", out.string(), "--size",
-                                   "960x540"};
+                                   size};
   if (!config.empty()) {
     args.push_back("--config");
     args.push_back(t.write("signage.toml", config).string());
@@ -192,8 +195,9 @@ void expect_golden_preview(const std::string& at, const std::string& name, const
   auto got = decode_image(out, 64'000'000);
   ASSERT_TRUE(got.ok()) << got.error().what();
   const bool portrait = config.find("rotation = 90") != std::string::npos;
-  EXPECT_EQ(got->width, portrait ? 540 : 960);
-  EXPECT_EQ(got->height, portrait ? 960 : 540);
+  if (picture.first == 0) picture = portrait ? std::pair{540, 960} : std::pair{960, 540};
+  EXPECT_EQ(got->width, picture.first);
+  EXPECT_EQ(got->height, picture.second);
   test::expect_golden(*got, name);
 }
 
@@ -224,6 +228,43 @@ TEST(Preview, PortraitScreenShowsTheLayoutUpright) {
   expect_golden_preview("2024-06-10T08:00:05+08:00", "layout-portrait-2024-06-10T080005",
                         "2024-safety-month/theme (slogan)",
                         "[screen]\nid = \"luojiang-wanda-lobby-01\"\n[display]\nrotation = 90\n");
+}
+
+// An LED strip: a sending card shows the 1920x160 region at the top of its
+// 1920x1200 canvas ([display] region); the slogan is one line across it.
+TEST(Preview, LedStripShowsTheSloganOnOneLineInItsRegion) {
+  expect_golden_preview("2024-07-02T10:00+08:00", "strip-1920x160-2024-07-02T1000", "daily-safety/hazard (slogan)",
+                        "[display]\nsize = \"1920x1200\"\nregion = \"0,0,1920x160\"\n", "1920x1200", {1920, 160});
+}
+
+// `check --lines` sets strip slogans as the player does: one line, and says which
+// scroll; a [display] region is the size laid out.
+TEST(Cli, CheckLinesOnAStripSaysOneLineOrScrolls) {
+  TempDir t;
+  const fs::path f = t.write("strip.toml",
+                             "[campaign]\nid = \"s\"\n[[item]]\nid = \"short\"\ntype = \"slogan\"\n"
+                             "text = \"人人讲安全、个个会应急\\n畅通生命通道\"\n"
+                             "[[item]]\nid = \"long\"\ntype = \"slogan\"\ntext = \"进入施工现场必须佩戴安全帽，高处作业必须"
+                             "系好安全带，严禁酒后上岗，发现隐患及时报告，安全生产人人有责，平安回家是对家人最好的承诺。"
+                             "进入施工现场必须佩戴安全帽，高处作业必须系好安全带，严禁酒后上岗，发现隐患及时报告。\"\n");
+  const fs::path cfg = t.write("signage.toml", "[display]\nsize = \"1920x1200\"\nregion = \"0,0,1920x160\"\n");
+  auto r = cli({"check", "--lines", "--json", "--config", cfg.string(), f.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::istringstream in(r.out);
+  std::vector<nlohmann::json> got;
+  for (std::string l; std::getline(in, l);) got.push_back(nlohmann::json::parse(l));
+  ASSERT_EQ(got.size(), 2u) << r.out;
+  for (const auto& j : got) {
+    EXPECT_EQ(j["zone"], nlohmann::json::array({1920, 160})) << j.dump();
+    EXPECT_EQ(j["lines"].size(), 1u) << j.dump();
+  }
+  EXPECT_FALSE(got[0]["scrolls"].get<bool>());
+  EXPECT_EQ(got[0]["lines"][0], "人人讲安全、个个会应急　畅通生命通道");
+  EXPECT_GT(got[0]["font_px"].get<int>(), 80);
+  EXPECT_TRUE(got[1]["scrolls"].get<bool>()) << "below 24 px on one line";
+  EXPECT_GT(got[1]["font_px"].get<int>(), 60);
+  auto text = cli({"check", "--lines", "--config", cfg.string(), f.string()});
+  EXPECT_NE(text.out.find("(one line, scrolls)"), std::string::npos) << text.out;
 }
 
 // `preview --at` inside a video's slot shows the frame of that instant (4.22 s into
@@ -737,6 +778,35 @@ TEST(Play, TickerPresentsAtTheConfiguredRateAndAStaticScreenSleeps) {
   EXPECT_GE(moving, 20) << "about 60 in 2 s at 30 fps; fewer on a loaded machine";
   EXPECT_LE(moving, 66) << "not faster than the configured 30 fps";
   EXPECT_LE(frames("static"), 3) << "a static slogan presents once, then sleeps";
+}
+
+// On an LED strip ([display] region of the output) a slogan too long for one
+// legible line scrolls: the player presents at [display] fps; one that fits is
+// static and sleeps.
+TEST(Play, StripSloganTooLongScrollsAtTheConfiguredRate) {
+  TempDir t;
+  auto slogan = [](const std::string& text) {
+    return "[campaign]\nid = \"c\"\n[[item]]\nid = \"s\"\ntype = \"slogan\"\ntext = \"" + text +
+           "\"\nduration = \"1h\"\n";
+  };
+  const std::string sentence = "进入施工现场必须佩戴安全帽，高处作业必须系好安全带，严禁酒后上岗，发现隐患及时报告。";
+  fs::create_directories(t.path() / "long");
+  fs::create_directories(t.path() / "short");
+  t.write("long/c.toml", slogan(sentence + sentence + sentence));
+  t.write("short/c.toml", slogan("安全第一、预防为主、综合治理"));
+  const fs::path cfg = t.write("signage.toml", "[display]\nmode = \"headless\"\nsize = \"640x400\"\n"
+                                               "region = \"0,0,640x64\"\nfps = 30\n");
+  auto frames = [&](const std::string& folder) {
+    const fs::path stats = t.path() / (folder + ".json");
+    auto r = cli({"play", "--config", cfg.string(), "--playlists", (t.path() / folder).string(), "--no-journal",
+                  "--exit-after", "2s", "--stats", stats.string()});
+    EXPECT_EQ(r.code, 0) << r.err;
+    return nlohmann::json::parse(read_all(stats))["frames_presented"].get<int>();
+  };
+  const int moving = frames("long");
+  EXPECT_GE(moving, 20) << "about 60 in 2 s at 30 fps; fewer on a loaded machine";
+  EXPECT_LE(moving, 66) << "not faster than the configured 30 fps";
+  EXPECT_LE(frames("short"), 3) << "a strip slogan that fits presents once, then sleeps";
 }
 
 // A present log (--present-log): unix_ms, campaign/item, position_ms per presented

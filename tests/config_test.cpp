@@ -280,6 +280,61 @@ TEST(DeviceConfig, RotationFpsAndLayout) {
   }
 }
 
+// [display] region (an LED sending card's fixed rectangle of the output) and the
+// strip slogans' smallest legible size.
+TEST(DeviceConfig, RegionAndMinTextSize) {
+  TempDir t;
+  const auto ok = load_device_config(t.write("led.toml",
+                                             "[display]\nsize = \"1920x1200\"\nregion = \"0,40,1920x160\"\n"
+                                             "min_text_px = 32\n"));
+  ASSERT_TRUE(ok.config) << dump(ok.diagnostics);
+  ASSERT_TRUE(ok.config->region);
+  EXPECT_EQ(*ok.config->region, (DeviceConfig::Region{0, 40, 1920, 160}));
+  EXPECT_EQ(ok.config->min_text_px, 32);
+  const auto defaults = load_device_config(t.write("empty.toml", ""));
+  ASSERT_TRUE(defaults.config);
+  EXPECT_FALSE(defaults.config->region);
+  EXPECT_EQ(defaults.config->min_text_px, 0);
+
+  EXPECT_EQ(parse_region("128,16,128x16"), (DeviceConfig::Region{128, 16, 128, 16}));
+  EXPECT_EQ(parse_region(" 0 , 0 , 2560x288"), (DeviceConfig::Region{0, 0, 2560, 288}));
+  for (const char* bad : {"", "0,0", "0,0,1920", "-1,0,1920x160", "0,0,1920x8", "a,0,1920x160", "0,0,0,1920x160"}) {
+    EXPECT_FALSE(parse_region(bad)) << bad;
+  }
+
+  const fs::path wrong = t.write("wrong.toml",
+                                 "[display]\nsize = \"1920x1200\"\nregion = \"0,1100,1920x160\"\n"
+                                 "min_text_px = 0\n[screen]\nid = \"a\"\n");
+  const fs::path malformed = t.write("malformed.toml", "[display]\nregion = \"0,0,1920*160\"\n");
+  for (const Language lang : {Language::en, Language::zh_CN}) {
+    const ScopedMessageLanguage l(lang);
+    const auto r = load_device_config(wrong);
+    const auto m = load_device_config(malformed);
+    EXPECT_FALSE(r.config);
+    EXPECT_FALSE(m.config);
+    ASSERT_EQ(r.diagnostics.size(), 2u) << dump(r.diagnostics);
+    ASSERT_EQ(m.diagnostics.size(), 1u) << dump(m.diagnostics);
+    const std::string fit = r.diagnostics[0].format();
+    const std::string px = r.diagnostics[1].format();
+    const std::string form = m.diagnostics[0].format();
+    EXPECT_EQ(fit.rfind(wrong.string() + ":3:10: ", 0), 0u) << fit;
+    EXPECT_EQ(px.rfind(wrong.string() + ":4:15: ", 0), 0u) << px;
+    EXPECT_EQ(form.rfind(malformed.string() + ":2:10: ", 0), 0u) << form;
+    if (lang == Language::en) {
+      EXPECT_NE(fit.find("region '0,1100,1920x160' does not fit the 1920x1200 output ([display] size): it ends at "
+                         "x 1920, y 1260"),
+                std::string::npos)
+          << fit;
+      EXPECT_NE(px.find("'min_text_px' must be from 1 to 1000 pixels, not 0"), std::string::npos) << px;
+      EXPECT_NE(form.find("bad region '0,0,1920*160'; write it like 0,0,1920x160"), std::string::npos) << form;
+    } else {
+      EXPECT_NE(fit.find("超出了 1920x1200 的输出"), std::string::npos) << fit;
+      EXPECT_NE(px.find("必须在 1 到 1000 像素之间"), std::string::npos) << px;
+      EXPECT_NE(form.find("无效的区域"), std::string::npos) << form;
+    }
+  }
+}
+
 // Who the screen belongs to, for the report's statistics table.
 TEST(DeviceConfig, ScreenOrganisationLocationAndContact) {
   TempDir t;

@@ -236,6 +236,36 @@ TEST(Playlist, LayoutHeaderTickerAndNamedStyles) {
   EXPECT_EQ(c.items[2].style, third) << "an inline table overrides the defaults key by key";
 }
 
+// Text over pictures: a style's outline and shadow, with their widths in pixels.
+TEST(Playlist, StyleOutlineAndShadow) {
+  const std::string head = "[campaign]\nid = \"o\"\n[[item]]\nid = \"a\"\ntype = \"slogan\"\ntext = \"安全\"\n";
+  const auto r = load_playlist_text(
+      head + "style = { outline = \"#000000\", outline_width = 4, shadow = \"#333\" }\n", "o.toml", LoadOptions{});
+  ASSERT_TRUE(r.campaign) << dump(r.diagnostics);
+  const Style& s = r.campaign->items[0].style;
+  EXPECT_EQ(s.outline, (Rgb{0, 0, 0}));
+  EXPECT_EQ(s.outline_width, 4);
+  EXPECT_EQ(s.shadow, (Rgb{0x33, 0x33, 0x33}));
+  EXPECT_EQ(s.shadow_offset, 3) << "the default";
+  const auto plain = load_playlist_text(head, "p.toml", LoadOptions{});
+  ASSERT_TRUE(plain.campaign);
+  EXPECT_FALSE(plain.campaign->items[0].style.outline);
+  EXPECT_FALSE(plain.campaign->items[0].style.shadow);
+  const std::pair<std::string, std::string> cases[] = {
+      {"style = { outline = \"black\" }\n", "bad colour 'black'"},
+      {"style = { outline_width = 0 }\n", "'outline_width' must be from 1 to 50 pixels, not 0"},
+      {"style = { shadow_offset = 99 }\n", "'shadow_offset' must be from 1 to 50 pixels, not 99"},
+  };
+  for (const auto& [line, phrase] : cases) {
+    const auto bad = load_playlist_text(head + line, "b.toml", LoadOptions{});
+    EXPECT_FALSE(bad.campaign) << line;
+    const auto errors = errors_of(bad.diagnostics);
+    ASSERT_EQ(errors.size(), 1u) << dump(bad.diagnostics);
+    EXPECT_EQ(errors[0].where.line, 7) << errors[0].format();
+    EXPECT_NE(errors[0].format().find(phrase), std::string::npos) << errors[0].format();
+  }
+}
+
 TEST(Playlist, BadVideoKeysAreRefusedAtTheirPosition) {
   const std::string head = "[campaign]\nid = \"v\"\n[[item]]\nid = \"a\"\ntype = \"video\"\nfile = \"a.mp4\"\n";
   const std::pair<std::string, std::string> cases[] = {

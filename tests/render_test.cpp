@@ -527,7 +527,7 @@ TEST_F(LayoutTest, HeaderShowsLogoTitleAndChineseClock) {
   band->update(*next, &changed);
   EXPECT_TRUE(changed);
   band->update(at_, &changed);  // back to 10:02 for the picture
-  band->draw(*out);
+  band->draw(*out, at_);
   auto img = out->read_pixels();
   ASSERT_TRUE(img.ok());
   expect_colour(*img, 2, 2, spec.style.background);
@@ -650,6 +650,242 @@ TEST_F(LayoutTest, EachCompletePassOfEachTextIsReportedOnce) {
   // The loop is seamless: each text comes round again one period later.
   const auto period = milliseconds(std::llround(band->period() / spec.speed * 1000));
   EXPECT_NEAR(static_cast<double>((whole[2].start - whole[0].start).count()), static_cast<double>(period.count()), 1.0);
+}
+
+}  // namespace
+}  // namespace signage
+
+namespace signage {
+namespace {
+
+// The box around the pixels that differ from `bg` by more than `tol`.
+struct Ink {
+  int x0 = 1 << 30, y0 = 1 << 30, x1 = -1, y1 = -1;
+  bool empty() const { return x1 < 0; }
+  int w() const { return x1 - x0 + 1; }
+  int h() const { return y1 - y0 + 1; }
+};
+Ink ink_of(const Image& img, Rgb bg, int tol = 60) {
+  Ink k;
+  for (int y = 0; y < img.height; ++y) {
+    for (int x = 0; x < img.width; ++x) {
+      const auto p = pixel(img, x, y);
+      if (std::abs(p[0] - bg.r) + std::abs(p[1] - bg.g) + std::abs(p[2] - bg.b) <= tol) continue;
+      k.x0 = std::min(k.x0, x);
+      k.y0 = std::min(k.y0, y);
+      k.x1 = std::max(k.x1, x);
+      k.y1 = std::max(k.y1, y);
+    }
+  }
+  return k;
+}
+
+TEST(Strip, WideZonesAndTheLegibleSize) {
+  EXPECT_TRUE(is_strip(1920, 160));
+  EXPECT_TRUE(is_strip(2560, 288));
+  EXPECT_TRUE(is_strip(128, 16));
+  EXPECT_TRUE(is_strip(1920, 320));   // 6:1
+  EXPECT_FALSE(is_strip(1920, 330));
+  EXPECT_FALSE(is_strip(1920, 1080));
+  EXPECT_EQ(legible_px(0, 160), 24);  // 24 px below 70 % of the height
+  EXPECT_EQ(legible_px(0, 16), 11);   // 70 % of 16 px
+  EXPECT_EQ(legible_px(40, 16), 40);  // configured
+}
+
+constexpr const char* kLongSlogan =
+    "进入施工现场必须佩戴安全帽，高处作业必须系好安全带，严禁酒后上岗，发现隐患及时报告，"
+    "安全生产人人有责，平安回家是对家人最好的承诺。";
+
+class StripTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto f = FontSet::open("");
+    ASSERT_TRUE(f.ok()) << f.error().what();
+    fonts_.emplace(std::move(*f));
+    zone_ = fixed_offset_zone(hours(8));
+    at_ = *parse_iso8601("2024-06-16T10:02:03+08:00", *zone_);
+    item_.id = "theme";
+    item_.type = ItemType::slogan;
+    item_.text = "人人讲安全、个个会应急\n畅通生命通道";
+    item_.style = *builtin_style("red-banner");
+  }
+  // The slogan prepared for a w x h screen, and what it shows at `at_` + `later`.
+  struct Shown {
+    std::optional<Instant> next;
+    Image first, later;
+  };
+  Shown show(int w, int h, const Item& item, int min_text_px = 0, milliseconds later = milliseconds(1000)) {
+    Shown s;
+    auto d = headless(w, h);
+    if (!d) return s;
+    SceneOptions o;
+    o.min_text_px = min_text_px;
+    Scene scene(*d, *fonts_, *zone_, o);
+    auto v = scene.prepare(item);
+    EXPECT_TRUE(v.ok()) << v.error().what();
+    if (!v) return s;
+    s.next = (*v)->update(at_);
+    (*v)->draw(*d, 1.0f);
+    s.first = *d->read_pixels();
+    (*v)->update(at_ + later);
+    (*v)->draw(*d, 1.0f);
+    s.later = *d->read_pixels();
+    return s;
+  }
+  std::optional<FontSet> fonts_;
+  std::unique_ptr<TimeZone> zone_;
+  Instant at_;
+  Item item_;
+};
+
+// A slogan on a 1920x160 strip: one line across most of the width, at a size far
+// above the legible minimum, standing still (the forced break is a space there).
+TEST_F(StripTest, SloganIsOneLineAcrossAStrip) {
+  const Shown s = show(1920, 160, item_);
+  EXPECT_FALSE(s.next) << "a slogan that fits does not move";
+  const Ink k = ink_of(s.first, item_.style.background);
+  ASSERT_FALSE(k.empty());
+  EXPECT_GT(k.w(), 1920 * 80 / 100) << "one line spans the strip";
+  EXPECT_GT(k.h(), 160 / 2) << "at a large size";
+  EXPECT_LT(k.h(), 160);
+  EXPECT_EQ(test::compare(s.first, s.later).mean, 0.0);
+  const TextLayout l = fit_one_line(*fonts_, "人人讲安全、个个会应急　畅通生命通道", 1920 - 40, 140);
+  EXPECT_TRUE(l.fits);
+  EXPECT_LE(l.width, 1880);
+  EXPECT_GT(l.size_px, 80);
+}
+
+// Too long for one legible line: it scrolls like the ticker, starting with its
+// first character at the left edge, a frame at a time, instead of shrinking.
+TEST_F(StripTest, LongSloganScrollsInsteadOfShrinking) {
+  Item item = item_;
+  // About 120 characters: 15 px on one line of 1920, below the legible 24 px.
+  item.text = std::string(kLongSlogan) + kLongSlogan;
+  for (const auto& [w, h] : {std::pair{1920, 160}, std::pair{128, 16}}) {
+    SCOPED_TRACE(std::to_string(w) + "x" + std::to_string(h));
+    const Shown s = show(w, h, item);
+    ASSERT_TRUE(s.next) << "a scrolling slogan asks for the next frame";
+    EXPECT_EQ(*s.next, at_ + milliseconds(17));
+    const Ink first = ink_of(s.first, item.style.background);
+    const Ink later = ink_of(s.later, item.style.background);
+    ASSERT_FALSE(first.empty());
+    EXPECT_LT(first.x0, h) << "the first character starts at the left edge";
+    EXPECT_GT(first.h(), h * 40 / 100) << "the text keeps a legible size";
+    EXPECT_GT(first.w(), w * 90 / 100) << "the line runs off the right edge";
+    EXPECT_GT(test::compare(s.first, s.later).mean, 1.0) << "a second later it has moved";
+    EXPECT_FALSE(later.empty());
+  }
+}
+
+// [display] min_text_px: a slogan that fits on one line (about 30 px), but below
+// that size, scrolls at the strip's full height; the short theme slogan, already
+// as tall as the strip allows, stands still whatever the minimum.
+TEST_F(StripTest, ConfiguredMinimumMakesASmallerLineScroll) {
+  Item item = item_;
+  item.text = kLongSlogan;
+  const Shown still = show(1920, 160, item, 24);
+  EXPECT_FALSE(still.next);
+  const Shown moving = show(1920, 160, item, 40);
+  ASSERT_TRUE(moving.next);
+  EXPECT_GT(ink_of(moving.first, item.style.background).h(), ink_of(still.first, item.style.background).h() * 3 / 2)
+      << "scrolling at the full height, larger than the line that fitted";
+  EXPECT_FALSE(show(1920, 160, item_, 1000).next);
+}
+
+// [display] region: views draw into that rectangle of the output; the rest is black.
+TEST(RegionDisplay, DrawsOnlyIntoItsRectangleAndKeepsTheRestBlack) {
+  auto out = headless(64, 48);
+  ASSERT_TRUE(out);
+  out->fill(Rect{0, 0, 64, 48}, Rgb{0, 200, 0}, 1.0f);  // left over from before
+  auto region = region_display(*out, Rect{8, 16, 40, 10});
+  EXPECT_EQ(region->width(), 40);
+  EXPECT_EQ(region->height(), 10);
+  region->fill(Rect{-5, -5, 100, 100}, Rgb{255, 255, 255}, 1.0f);
+  region->present();
+  auto img = out->read_pixels();
+  ASSERT_TRUE(img.ok());
+  expect_colour(*img, 8, 16, Rgb{255, 255, 255});
+  expect_colour(*img, 47, 25, Rgb{255, 255, 255});
+  for (const auto& [x, y] : {std::pair{7, 16}, std::pair{48, 20}, std::pair{20, 15}, std::pair{20, 26},
+                             std::pair{0, 0}, std::pair{63, 47}}) {
+    expect_colour(*img, x, y, Rgb{0, 0, 0});
+  }
+  auto own = region->read_pixels();
+  ASSERT_TRUE(own.ok());
+  EXPECT_EQ(own->width, 40);
+  EXPECT_EQ(own->height, 10);
+}
+
+// A header title is one line, never wrapped: a long one in a narrow (portrait)
+// band scrolls, at a larger size than the clock; a short one stands still.
+TEST(HeaderTitle, TooLongScrollsShortStandsStill) {
+  auto fonts = FontSet::open("");
+  ASSERT_TRUE(fonts.ok()) << fonts.error().what();
+  const auto zone = fixed_offset_zone(hours(8));
+  const Instant at = *parse_iso8601("2024-06-16T10:02:03+08:00", *zone);
+  auto out = headless(540, 96);
+  ASSERT_TRUE(out);
+  Header spec;
+  spec.present = true;
+  auto short_title = HeaderBand::make(*out, *fonts, *zone, spec, "安全生产月", 540, 96, 64'000'000);
+  ASSERT_TRUE(short_title.ok()) << short_title.error().what();
+  short_title->update(at);
+  EXPECT_FALSE(short_title->moving());
+  auto long_title = HeaderBand::make(*out, *fonts, *zone, spec,
+                                     "2024年“安全生产月”暨“人人讲安全、个个会应急”主题宣传咨询日活动", 540, 96,
+                                     64'000'000);
+  ASSERT_TRUE(long_title.ok()) << long_title.error().what();
+  EXPECT_TRUE(long_title->moving());
+  long_title->update(at);
+  long_title->draw(*out, at);
+  const Image a = *out->read_pixels();
+  long_title->draw(*out, at + milliseconds(500));
+  const Image b = *out->read_pixels();
+  EXPECT_GT(test::compare(a, b).mean, 0.5) << "the title moves";
+  // The title is the biggest text of the header, landscape and portrait.
+  for (auto* band : {&*short_title, &*long_title}) EXPECT_GT(band->title_px(), band->clock_px() * 5 / 4);
+  auto wide = HeaderBand::make(*out, *fonts, *zone, spec, "2024年“安全生产月”", 1920, 108, 64'000'000);
+  ASSERT_TRUE(wide.ok());
+  wide->update(at);
+  EXPECT_FALSE(wide->moving());
+  EXPECT_GT(wide->title_px(), wide->clock_px() * 5 / 4);
+}
+
+// A style's outline and shadow (text over pictures) are drawn around and under the glyphs.
+TEST(TextPaint, OutlineAndShadowAroundTheGlyphs) {
+  auto fonts = FontSet::open("");
+  ASSERT_TRUE(fonts.ok()) << fonts.error().what();
+  const TextLayout l = fit_one_line(*fonts, "安全生产", 400, 80);
+  auto count = [](const Image& img, Rgb c) {
+    int n = 0;
+    for (size_t i = 0; i + 3 < img.rgba.size(); i += 4) {
+      if (img.rgba[i + 3] > 200 && std::abs(img.rgba[i] - c.r) + std::abs(img.rgba[i + 1] - c.g) +
+                                           std::abs(img.rgba[i + 2] - c.b) < 30) {
+        ++n;
+      }
+    }
+    return n;
+  };
+  const Rgb white{255, 255, 255}, black{0, 0, 0}, grey{90, 90, 90};
+  auto plain = draw_text(*fonts, l, 420, 100, TextPaint{white});
+  ASSERT_TRUE(plain.ok());
+  TextPaint outlined{white};
+  outlined.outline = black;
+  outlined.outline_width = 3;
+  auto with_outline = draw_text(*fonts, l, 420, 100, outlined);
+  ASSERT_TRUE(with_outline.ok());
+  TextPaint shadowed{white};
+  shadowed.shadow = grey;
+  shadowed.shadow_offset = 4;
+  auto with_shadow = draw_text(*fonts, l, 420, 100, shadowed);
+  ASSERT_TRUE(with_shadow.ok());
+  const int glyphs = count(*plain, white);
+  ASSERT_GT(glyphs, 500);
+  EXPECT_EQ(count(*plain, black), 0);
+  EXPECT_GT(count(*with_outline, black), glyphs / 3) << "an outline around every stroke";
+  EXPECT_GT(count(*with_outline, white), glyphs * 7 / 10) << "the glyphs stay on top";
+  EXPECT_GT(count(*with_shadow, grey), glyphs / 4);
+  EXPECT_GT(count(*with_shadow, white), glyphs * 9 / 10);
 }
 
 }  // namespace

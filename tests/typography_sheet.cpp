@@ -1,7 +1,10 @@
 // typography_sheet OUT.png: the contact sheet of slogan typography in the docs
 // (docs/typography.png). The sample playlists' slogans, each laid out and drawn by the
 // player's text code in the slogan zone of a 1920x1080 screen, a 1080x1920 (portrait)
-// screen and a 1920x160 LED strip (6 % margins, as render/scene.cpp), in the built-in
+// screen (6 % margins) and a 1920x160 LED strip (one line, margins of 1/8 of the
+// height at most above and below, a quarter of it at the ends; a line below the
+// legible size shown where its scroll starts), as
+// render/scene.cpp lays them out, in the built-in
 // red-banner and blue-banner styles (bold: Noto Sans CJK SC Bold), each picture
 // shrunk to a quarter (4x4 box filter) and put side by side.
 //   build/tests/typography_sheet docs/typography.png
@@ -78,6 +81,27 @@ Image screen(signage::FontSet& fonts, const std::string& text, int w, int h, con
   return img;
 }
 
+// The same slogan on a strip of w x h (6:1 and wider): one line, as
+// render/scene.cpp sets it; below the legible size (24 px or 70 % of the height),
+// the first frame of its scroll (the text from the left edge, 12 % margins).
+Image strip(signage::FontSet& fonts, std::string text, int w, int h, const signage::Style& style) {
+  Image img = blank(w, h, style.background);
+  for (std::size_t at; (at = text.find('\n')) != std::string::npos;) text.replace(at, 1, "\u3000");
+  const int m = std::min(std::max(8, h * 6 / 100), h / 8), mx = std::max(m, h / 4);
+  const signage::TextLayout l = signage::fit_one_line(fonts, text, w - 2 * mx, h - 2 * m, style.weight);
+  const int tallest = signage::fit_line(fonts, text, h - 2 * m, h - 2 * m, style.weight).size_px;
+  if (l.size_px >= std::min(std::min(24, h * 70 / 100), tallest)) {
+    auto ink = signage::draw_text(fonts, l, w - 2 * mx, h - 2 * m, style.color, style.weight);
+    if (ink) put(img, *ink, mx, m);
+    return img;
+  }
+  const int bm = h * 12 / 100;
+  const signage::TextLayout line = signage::fit_line(fonts, text, h - 2 * bm, h - 2 * bm, style.weight);
+  auto ink = signage::draw_text(fonts, line, std::max(1, line.width), h - 2 * bm, style.color, style.weight);
+  if (ink) put(img, *ink, 0, bm);
+  return img;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -106,7 +130,7 @@ int main(int argc, char** argv) {
     const int y = gap + static_cast<int>(i) * (row_h + gap);
     put(sheet, quarter(screen(*fonts, slogans[i], 1920, 1080, style)), gap, y);
     put(sheet, quarter(screen(*fonts, slogans[i], 1080, 1920, style)), gap + 480 + gap, y);
-    put(sheet, quarter(screen(*fonts, slogans[i], 1920, 160, style)), gap + 480 + gap + 270 + gap, y);
+    put(sheet, quarter(strip(*fonts, slogans[i], 1920, 160, style)), gap + 480 + gap + 270 + gap, y);
   }
   if (auto s = signage::write_png(sheet, argv[1]); !s) {
     std::fprintf(stderr, "typography_sheet: %s\n", s.error().what().c_str());

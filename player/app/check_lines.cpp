@@ -31,19 +31,22 @@ std::vector<fs::path> playlist_files(const fs::path& p) {
   return out;
 }
 
-void print_slogan(const Campaign& c, const Item& item, const Rect& zone, const TextLayout& l, bool json,
+void print_slogan(const Campaign& c, const Item& item, const Rect& zone, const SloganSetting& set, bool json,
                   std::ostream& out) {
+  const TextLayout& l = set.layout;
   if (json) {
     nlohmann::json lines = nlohmann::json::array();
     for (const auto& line : l.lines) lines.push_back(u32_to_utf8(line));
     const nlohmann::json j = {{"file", c.source.string()}, {"line", item.pos.line},  {"campaign", c.id},
                               {"item", c.id + "/" + item.id}, {"zone", {zone.w, zone.h}}, {"font_px", l.size_px},
-                              {"lines", lines},               {"fits", l.fits}};
+                              {"lines", lines},               {"fits", l.fits},
+                              {"scrolls", set.scrolls}};
     out << j.dump() << "\n";
     return;
   }
   out << c.source.string() << ":" << item.pos.line << ": " << c.id << "/" << item.id << ": zone " << zone.w << "x"
-      << zone.h << ", " << l.size_px << " px" << (l.fits ? "" : " (does not fit)") << "\n";
+      << zone.h << ", " << l.size_px << " px" << (set.scrolls ? " (one line, scrolls)" : l.fits ? "" : " (does not fit)")
+      << "\n";
   for (const auto& line : l.lines) out << "    " << u32_to_utf8(line) << "\n";
 }
 
@@ -57,7 +60,9 @@ int run_check_lines(const CheckLinesOptions& o, const DeviceConfig& config, std:
   }
   // A turned output shows the picture on its side: the layout is for the turned size.
   const bool turned = config.rotation == 90 || config.rotation == 270;
-  const int w = turned ? o.height : o.width, h = turned ? o.width : o.height;
+  // [display] region: the player lays out in that rectangle of the output.
+  const int out_w = config.region ? config.region->w : o.width, out_h = config.region ? config.region->h : o.height;
+  const int w = turned ? out_h : out_w, h = turned ? out_w : out_h;
   bool ok = true;
   for (const std::string& path : o.paths) {
     for (const fs::path& file : playlist_files(path)) {
@@ -74,9 +79,8 @@ int run_check_lines(const CheckLinesOptions& o, const DeviceConfig& config, std:
       const Rect zone = layout_zones(band_sizes(&c, config.layout), w, h).main;
       for (const Item& item : c.items) {
         if (item.type != ItemType::slogan) continue;
-        const Rect box = slogan_text_box(zone.w, zone.h, item.style.margin);
-        const TextLayout l = fit_text(*fonts, item.text, box.w, box.h, box.h, item.style.weight);
-        print_slogan(c, item, zone, l, o.json, out);
+        const SloganSetting set = set_slogan(*fonts, item, zone.w, zone.h, config.min_text_px);
+        print_slogan(c, item, zone, set, o.json, out);
       }
     }
   }

@@ -378,7 +378,7 @@ void Kiosk::advance(Instant now) {
 bool Kiosk::draw(Instant now) {
   bool header_changed = false;
   if (bands_change_ && now >= *bands_change_) bands_change_ = bands_->update(now, &header_changed);
-  const bool ticking = bands_->ticker_running();
+  const bool ticking = bands_->moving();
   proof_.ticker_passes(*bands_, now);
   const bool animating = stage_->animating(now);
   // Redraw everything when the item changed; otherwise only the bands that moved
@@ -394,12 +394,12 @@ bool Kiosk::draw(Instant now) {
     bands_->draw(now);
   } else {
     if (header_changed) {
-      bands_->draw_header();
+      bands_->draw_header(now);
       changed = bands_->header_area();
     }
     if (ticking) {
-      bands_->draw_ticker(now);
-      changed = changed ? Rect{0, 0, display_.width(), display_.height()} : bands_->ticker_area();
+      bands_->draw_moving(now);
+      changed = changed ? Rect{0, 0, display_.width(), display_.height()} : bands_->moving_area();
     }
   }
   if (stats_.check_due()) {
@@ -451,8 +451,8 @@ std::optional<chr::milliseconds> Kiosk::wait_time(Instant now, MonoTime heartbea
   auto wait = chr::milliseconds(static_cast<long long>(
       std::ceil(static_cast<double>((deadline - before_sleep).count()) / clock_.rate())));
   if (stage_->animating(now)) wait = std::min(wait, chr::milliseconds(16));
-  if (bands_->ticker_running()) {
-    // A moving ticker: the next frame at its deadline (set at each present).
+  if (bands_->moving()) {
+    // A moving ticker (or header title): the next frame at its deadline (set at each present).
     wait = std::min(wait, std::max(chr::milliseconds(0), chr::ceil<chr::milliseconds>(next_frame_ - mono_.now())));
   }
   if (heartbeats_) wait = std::min(wait, chr::ceil<chr::milliseconds>(heartbeat_due - mono_.now()));

@@ -1,5 +1,6 @@
 #include "app/player.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ostream>
 
@@ -26,6 +27,8 @@ SceneOptions scene_options(const DeviceConfig& c) {
   o.idle_text = c.idle_text;
   o.hwdec = c.hwdec;
   o.language = c.language.value_or(message_language());
+  o.min_text_px = c.min_text_px;
+  o.fps = c.fps;
   // The installer's first sight of the box: where to drop files, how to reach it.
   o.idle_details = [playlists = c.playlists, lang = o.language] {
     return idle_details(playlists, interface_addresses(), lang);
@@ -147,6 +150,24 @@ DisplayOptions::Mode to_mode(DisplayMode m) {
 
 }  // namespace
 
+// The Display of [display] region on `output`, cut to the output's real size
+// (said in the log when cut); nullptr without a region.
+std::unique_ptr<Display> output_region(Display& output, const DeviceConfig& c, std::ostream& log) {
+  if (!c.region) return nullptr;
+  const Rect want{c.region->x, c.region->y, c.region->w, c.region->h};
+  const int x0 = std::clamp(want.x, 0, output.width()), y0 = std::clamp(want.y, 0, output.height());
+  const Rect got{x0, y0, std::clamp(want.x + want.w, x0, output.width()) - x0,
+                 std::clamp(want.y + want.h, y0, output.height()) - y0};
+  if (!(got == want)) {
+    log << "signage: "
+        << fmt(_("[display] region {1},{2},{3}x{4} does not fit the {5}x{6} output; drawing into {7},{8},{9}x{10}"),
+               want.x, want.y, want.w, want.h, output.width(), output.height(), got.x, got.y, got.w, got.h)
+        << "\n";
+  }
+  if (got.w <= 0 || got.h <= 0) return nullptr;
+  return region_display(output, got);
+}
+
 Status preview(const PreviewOptions& options, const PlaylistSet& set, const TimeZone& zone,
                std::ostream& log) {
   DisplayOptions dopt;
@@ -159,7 +180,9 @@ Status preview(const PreviewOptions& options, const PlaylistSet& set, const Time
   // height x width).
   auto output = open_sdl_display(dopt);
   if (!output) return output.error();
-  auto screen = turn_display(**output, options.config.rotation);
+  // [display] region: the picture written is the region's, what the LED shows.
+  std::unique_ptr<Display> region = output_region(**output, options.config, log);
+  auto screen = turn_display(region ? *region : **output, options.config.rotation);
   auto fonts = FontSet::open(options.config.font);
   if (!fonts) return fonts.error();
   SceneOptions scene_opts = scene_options(options.config);
@@ -282,7 +305,9 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
     }
   }
   // [display] rotation: everything draws upright onto the output turned.
-  const std::unique_ptr<Display> screen = turn_display(**display, cfg.rotation);
+  // [display] region: only that rectangle of the output is drawn, the rest kept black.
+  const std::unique_ptr<Display> region = output_region(**display, cfg, log);
+  const std::unique_ptr<Display> screen = turn_display(region ? *region : **display, cfg.rotation);
   // The drop folder, followed on a thread of its own; each change wakes the loop.
   std::unique_ptr<FolderWatcher> watcher;
   if (options.watch) {

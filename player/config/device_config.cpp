@@ -23,7 +23,8 @@ constexpr std::string_view kEmergencyKeys[] = {"priority"};
 constexpr std::string_view kScreenKeys[] = {"id",      "site",     "organisation", "location",
                                             "contact", "language", "timezone"};
 constexpr std::string_view kPathsKeys[] = {"playlists", "media", "journal"};
-constexpr std::string_view kDisplayKeys[] = {"mode", "size", "font", "rotation", "fps", "renderer"};
+constexpr std::string_view kDisplayKeys[] = {"mode", "size",     "font",       "rotation",
+                                             "fps",  "renderer", "region", "min_text_px"};
 constexpr std::string_view kDefaultsKeys[] = {"duration", "transition", "fade"};
 constexpr std::string_view kIdleKeys[] = {"background", "color", "text"};
 constexpr std::string_view kLimitsKeys[] = {"max_image_megapixels", "max_media_gib"};
@@ -157,6 +158,27 @@ class ConfigReader {
         r_.error(*t->get("fps"), fmt(_("'fps' must be from 1 to 240 frames per second, not {1}"), *fps));
       } else {
         c.fps = static_cast<int>(*fps);
+      }
+    }
+    if (auto px = get_integer(*t, "min_text_px", r_)) {
+      if (*px < 1 || *px > 1000) {
+        r_.error(*t->get("min_text_px"), fmt(_("'min_text_px' must be from 1 to 1000 pixels, not {1}"), *px));
+      } else {
+        c.min_text_px = static_cast<int>(*px);
+      }
+    }
+    if (auto region = get_string(*t, "region", r_)) {
+      if (auto rg = parse_region(*region); !rg) {
+        r_.error(*t->get("region"),
+                 fmt(_("bad region {1}; write it like 0,0,1920x160 (X,Y,WxH: where the picture starts on the output, "
+                       "and its size)"),
+                     quote(*region)));
+      } else if (rg->x + rg->w > c.width || rg->y + rg->h > c.height) {
+        r_.error(*t->get("region"),
+                 fmt(_("region {1} does not fit the {2}x{3} output ([display] size): it ends at x {4}, y {5}"),
+                     quote(*region), c.width, c.height, rg->x + rg->w, rg->y + rg->h));
+      } else {
+        c.region = *rg;
       }
     }
     if (auto font = get_path(*t, "font", true)) {
@@ -304,6 +326,36 @@ DeviceConfigResult load_device_config(const fs::path& file, const fs::path& zone
   }
   out.diagnostics = r.take();
   return out;
+}
+
+}  // namespace signage
+
+namespace signage {
+
+std::optional<DeviceConfig::Region> parse_region(std::string_view text) {
+  // "X,Y,WxH": two offsets, then a size as [display] size writes it.
+  const auto c1 = text.find(',');
+  if (c1 == std::string_view::npos) return std::nullopt;
+  const auto c2 = text.find(',', c1 + 1);
+  if (c2 == std::string_view::npos) return std::nullopt;
+  auto offset = [](std::string_view s) -> std::optional<int> {
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    if (s.empty() || s.size() > 5) return std::nullopt;
+    int v = 0;
+    for (char ch : s) {
+      if (ch < '0' || ch > '9') return std::nullopt;
+      v = v * 10 + (ch - '0');
+    }
+    return v;
+  };
+  const auto x = offset(text.substr(0, c1));
+  const auto y = offset(text.substr(c1 + 1, c2 - c1 - 1));
+  std::string_view size = text.substr(c2 + 1);
+  while (!size.empty() && size.front() == ' ') size.remove_prefix(1);
+  const auto wh = parse_size(size);
+  if (!x || !y || !wh) return std::nullopt;
+  return DeviceConfig::Region{*x, *y, wh->first, wh->second};
 }
 
 }  // namespace signage

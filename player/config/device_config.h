@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/diagnostic.h"
@@ -46,6 +47,17 @@ struct DeviceConfig {
   int rotation = 0;                      // 0 | 90 | 180 | 270: the whole picture turned clockwise
   int fps = 60;                          // presents per second while something moves (ticker)
   bool software_renderer = false;        // renderer = "software": SDL's, even where a GPU one exists
+  // region = "X,Y,WxH": the player draws only into this rectangle of the output (an
+  // LED sending card shows a fixed region of its canvas) and keeps the rest black;
+  // validated to fit `width` x `height`. Unset: the whole output.
+  struct Region {
+    int x = 0, y = 0, w = 0, h = 0;
+    friend bool operator==(const Region&, const Region&) = default;
+  };
+  std::optional<Region> region;
+  // min_text_px: a slogan on a strip zone (6:1 and wider) smaller than this on one
+  // line scrolls instead; 0: 24 px or 70 % of the zone's height, whichever is smaller.
+  int min_text_px = 0;
   // [layout] band sizes for playlists that do not set them
   Layout layout;
   // [defaults] for items that say nothing
@@ -77,6 +89,10 @@ struct DeviceConfigResult {
   std::optional<DeviceConfig> config;    // set when there are no errors
   std::vector<Diagnostic> diagnostics;   // errors and warnings, in file order
 };
+
+// "X,Y,WxH" (e.g. "0,0,1920x160") -> a region; nullopt when malformed or a side is
+// below 16 or above 16384 (whether it fits the output is load_device_config's check).
+std::optional<DeviceConfig::Region> parse_region(std::string_view text);
 
 // Reads and validates `file`. Relative paths inside it are taken relative to the
 // folder the file is in; [screen] timezone is looked up in `zoneinfo`.

@@ -28,7 +28,10 @@ constexpr std::string_view kCampaignKeys[] = {"id",    "title",    "priority", "
                                               "hours", "weekdays", "dates",    "except", "timezone"};
 constexpr std::string_view kDefaultsKeys[] = {"duration", "transition", "fit",   "style",
                                               "volume",   "mute",       "hwdec"};
-constexpr std::string_view kStyleKeys[] = {"background", "color", "background_image", "weight", "margin"};
+constexpr std::string_view kStyleKeys[] = {"background", "color",         "background_image", "weight",
+                                           "margin",     "outline",       "outline_width",    "shadow",
+                                           "shadow_offset"};
+constexpr int kMaxOutlinePx = 50;
 constexpr std::string_view kItemKeys[] = {"id",    "type",       "text",   "file",   "duration",
                                           "transition", "fit",   "style",  "starts", "ends",
                                           "hours", "weekdays",   "dates",  "except", "volume",
@@ -66,9 +69,14 @@ struct StyleOverride {
   std::optional<fs::path> background_image;  // empty path: explicitly none
   std::optional<FontWeight> weight;
   std::optional<int> margin;
+  std::optional<Rgb> outline;
+  std::optional<int> outline_width;
+  std::optional<Rgb> shadow;
+  std::optional<int> shadow_offset;
 
   static StyleOverride whole(const Style& s) {
-    return StyleOverride{s.background, s.color, s.background_image, s.weight, s.margin};
+    return StyleOverride{s.background, s.color,  s.background_image, s.weight,         s.margin,
+                         s.outline,    s.outline_width, s.shadow,   s.shadow_offset};
   }
   void apply_to(Style& s) const {
     if (background) s.background = *background;
@@ -76,6 +84,10 @@ struct StyleOverride {
     if (background_image) s.background_image = *background_image;
     if (weight) s.weight = *weight;
     if (margin) s.margin = *margin;
+    if (outline) s.outline = *outline;
+    if (outline_width) s.outline_width = *outline_width;
+    if (shadow) s.shadow = *shadow;
+    if (shadow_offset) s.shadow_offset = *shadow_offset;
   }
 };
 
@@ -239,6 +251,17 @@ class PlaylistReader {
     }
     s.background = get_colour(*t, "background", r_);
     s.color = get_colour(*t, "color", r_);
+    s.outline = get_colour(*t, "outline", r_);
+    s.shadow = get_colour(*t, "shadow", r_);
+    for (const auto& [key, out] : {std::pair{"outline_width", &s.outline_width}, std::pair{"shadow_offset", &s.shadow_offset}}) {
+      if (auto px = get_integer(*t, key, r_)) {
+        if (*px < 1 || *px > kMaxOutlinePx) {
+          r_.error(*t->get(key), fmt(_("{1} must be from 1 to {2} pixels, not {3}"), quote(key), kMaxOutlinePx, *px));
+        } else {
+          *out = static_cast<int>(*px);
+        }
+      }
+    }
     if (auto file = get_string(*t, "background_image", r_)) {
       if (file->empty()) {
         s.background_image = fs::path();

@@ -57,6 +57,12 @@ struct Style {
   std::filesystem::path background_image;  // resolved; empty: none
   FontWeight weight = FontWeight::regular;
   int margin = -1;                          // percent of the area's shorter side; -1: the default
+  // For text over pictures: a line of `outline_width` px around each glyph, and a
+  // shadow `shadow_offset` px to the right and down; nullopt: none.
+  std::optional<Rgb> outline;
+  int outline_width = 2;
+  std::optional<Rgb> shadow;
+  int shadow_offset = 3;
   friend bool operator==(const Style&, const Style&) = default;
 };
 

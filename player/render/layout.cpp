@@ -102,14 +102,6 @@ Rect intersect(const Rect& a, const Rect& b) {
 
 int percent_of(int v, int pct) { return static_cast<int>(std::lround(static_cast<double>(v) * pct / 100.0)); }
 
-Result<Texture> text_texture(Display& d, FontSet& fonts, const std::string& text, int box_w, int box_h,
-                             const Style& style) {
-  const TextLayout layout = fit_text(fonts, text, box_w, box_h, box_h, style.weight);
-  auto img = draw_text(fonts, layout, box_w, box_h, style.color, style.weight);
-  if (!img) return img.error();
-  return d.upload(*img);
-}
-
 // The style's background picture, if it has one that decodes (a broken one is not
 // worth losing the band for).
 std::optional<Texture> background_of(Display& d, const Style& style, std::int64_t max_pixels) {
@@ -197,6 +189,30 @@ Result<Image> ZoneDisplay::read_pixels() {
   return out;
 }
 
+namespace {
+
+class RegionDisplay final : public ZoneDisplay {
+ public:
+  using ZoneDisplay::ZoneDisplay;
+  void present() override {
+    const Rect a = area();
+    const int w = base_.width(), h = base_.height();
+    const Rgb black{0, 0, 0};
+    base_.set_clip(nullptr);
+    for (const Rect& r : {Rect{0, 0, w, a.y}, Rect{0, a.y + a.h, w, h - a.y - a.h}, Rect{0, a.y, a.x, a.h},
+                          Rect{a.x + a.w, a.y, w - a.x - a.w, a.h}}) {
+      if (r.w > 0 && r.h > 0) base_.fill(r, black, 1.0f);
+    }
+    base_.present();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Display> region_display(Display& base, Rect area) {
+  return std::make_unique<RegionDisplay>(base, area);
+}
+
 // ---- zones ----
 
 BandSizes band_sizes(const Campaign* c, const Layout& device) {
@@ -234,8 +250,10 @@ Result<TickerBand> TickerBand::make(Display& display, FontSet& fonts, const Tick
   double offset = 0;
   for (const std::string& text : spec.texts) {
     const TextLayout layout = fit_line(fonts, text, box_h, box_h, spec.style.weight);
-    const int tw = std::max(1, layout.width);
-    auto img = draw_text(fonts, layout, tw, box_h, spec.style.color, spec.style.weight);
+    // Room for an outline or a shadow on both ends.
+    const TextPaint paint = TextPaint::of(spec.style);
+    const int tw = std::max(1, layout.width + 2 * paint.reach());
+    auto img = draw_text(fonts, layout, tw, box_h, paint, spec.style.weight);
     if (!img) return Error("cannot draw ticker text " + text, img.error());
     auto tex = display.upload(*img);
     if (!tex) return Error("cannot draw ticker text " + text, tex.error());
@@ -263,6 +281,10 @@ double TickerBand::text_x(std::size_t i, long long k, Instant now) const {
 
 void TickerBand::draw(Display& band, Instant now) {
   draw_background(band, spec_.style, background_);
+  draw_texts(band, now);
+}
+
+void TickerBand::draw_texts(Display& band, Instant now, float alpha) {
   const double p = scrolled(now);
   for (std::size_t i = 0; i < texts_.size(); ++i) {
     Text& t = texts_[i];
@@ -271,7 +293,7 @@ void TickerBand::draw(Display& band, Instant now) {
     for (;; ++k) {
       const double x = text_x(i, k, now);
       if (x >= w_) break;
-      if (x + t.width > 0) band.draw_at(*t.texture, x, t.y, 1.0f);
+      if (x + t.width > 0) band.draw_at(*t.texture, x, t.y, alpha);
     }
   }
 }
@@ -328,15 +350,49 @@ Result<HeaderBand> HeaderBand::make(Display& display, FontSet& fonts, const Time
       }
     }
   }
-  // The clock takes 45 % of the band's width.
-  const int clock_w = spec.clock ? w * 45 / 100 : 0;
-  b.clock_box_ = Rect{w - m - clock_w, m, clock_w, ih};
+  // The clock is smaller than the title: one line at 65 % of the title's height, or
+  // where that would take more than 40 % of the band's width (portrait), the date
+  // over the time in the band's height; right-aligned, as wide as it needs.
+  if (spec.clock) {
+    const std::string widest = "2024年12月30日 星期三 23:59";
+    const int ch = std::max(1, ih * 65 / 100);
+    const int max_w = w * 40 / 100;
+    const TextLayout one = fit_line(fonts, widest, ch, ch, spec.style.weight);
+    b.clock_two_lines_ = one.width > max_w;
+    if (!b.clock_two_lines_) {
+      b.clock_box_ = Rect{w - m - one.width, m + (ih - ch) / 2, one.width, ch};
+    } else {
+      const TextLayout two = fit_text(fonts, "2024年12月30日\n星期三 23:59", max_w, ih, ih / 2, spec.style.weight);
+      const int cw = std::min(max_w, two.width + 2);
+      b.clock_box_ = Rect{w - m - cw, m, cw, ih};
+    }
+  }
   const int title_right = spec.clock ? b.clock_box_.x - m : w - m;
   b.title_box_ = Rect{x, m, std::max(1, title_right - x), ih};
   if (!title.empty()) {
-    auto t = text_texture(display, fonts, title, b.title_box_.w, b.title_box_.h, spec.style);
-    if (!t) return Error("cannot draw the header title", t.error());
-    b.title_.emplace(std::move(*t));
+    // One line, never wrapped: shrunk to fit down to 60 % of the band's full size
+    // (always above the clock's), else scrolling across its box at full size.
+    const TextLayout full = fit_line(fonts, title, ih, ih, spec.style.weight);
+    const TextLayout l = fit_one_line(fonts, title, b.title_box_.w, ih, spec.style.weight);
+    const int floor = std::min(full.size_px, full.size_px * 60 / 100);
+    if (l.fits && l.size_px >= floor) {
+      b.title_px_ = l.size_px;
+      auto img = draw_text(fonts, l, b.title_box_.w, ih, TextPaint::of(spec.style), spec.style.weight);
+      if (!img) return Error("cannot draw the header title", img.error());
+      auto t = display.upload(*img);
+      if (!t) return Error("cannot draw the header title", t.error());
+      b.title_.emplace(std::move(*t));
+    } else {
+      Ticker scroll;
+      scroll.texts = {title};
+      scroll.style = spec.style;
+      scroll.style.background_image.clear();  // the band's background is drawn under it
+      scroll.speed = std::max(20.0, 1.6 * h);
+      auto band = TickerBand::make(display, fonts, scroll, b.title_box_.w, h, Instant{});
+      if (!band) return Error("cannot draw the header title", band.error());
+      b.title_scroll_ = std::make_unique<TickerBand>(std::move(*band));
+      b.title_px_ = fit_line(fonts, title, h - 2 * band_margin(scroll.style, h), h, spec.style.weight).size_px;
+    }
   }
   return b;
 }
@@ -348,13 +404,19 @@ std::optional<Instant> HeaderBand::update(Instant now, bool* changed) {
   const auto minute = chr::floor<chr::minutes>(lt.wall());
   if (!shown_minute_ || *shown_minute_ != minute) {
     shown_minute_ = minute;
-    // A narrow box (portrait) gets the date over the weekday and time.
+    // A narrow band (portrait) gets the date over the weekday and time.
     std::string text = chinese_date_time(lt);
-    if (clock_box_.w < clock_box_.h * 6) {
+    TextLayout l;
+    if (clock_two_lines_) {
       const auto space = text.find(' ');
       if (space != std::string::npos) text[space] = '\n';
+      l = fit_text(*fonts_, text, clock_box_.w, clock_box_.h, clock_box_.h, spec_.style.weight);
+    } else {
+      l = fit_one_line(*fonts_, text, clock_box_.w, clock_box_.h, spec_.style.weight);
     }
-    auto t = text_texture(*display_, *fonts_, text, clock_box_.w, clock_box_.h, spec_.style);
+    clock_px_ = l.size_px;
+    auto img = draw_text(*fonts_, l, clock_box_.w, clock_box_.h, TextPaint::of(spec_.style), spec_.style.weight);
+    Result<Texture> t = img ? display_->upload(*img) : Result<Texture>(img.error());
     if (t) {
       clock_.emplace(std::move(*t));
     } else {
@@ -365,10 +427,14 @@ std::optional<Instant> HeaderBand::update(Instant now, bool* changed) {
   return now + (minute + chr::minutes(1) - lt.wall());
 }
 
-void HeaderBand::draw(Display& band) {
+void HeaderBand::draw(Display& band, Instant now) {
   draw_background(band, spec_.style, background_);
   if (logo_) band.draw(*logo_, logo_box_, 1.0f);
   if (title_) band.draw(*title_, title_box_, 1.0f);
+  if (title_scroll_) {
+    ZoneDisplay box(band, Rect{title_box_.x, 0, title_box_.w, h_});
+    title_scroll_->draw_texts(box, now);
+  }
   if (clock_) band.draw(*clock_, clock_box_, 1.0f);
 }
 
@@ -428,8 +494,19 @@ std::optional<Instant> ScreenBands::update(Instant now, bool* changed) {
 }
 
 void ScreenBands::draw(Instant now) {
-  draw_header();
+  draw_header(now);
   draw_ticker(now);
+}
+
+void ScreenBands::draw_moving(Instant now) {
+  if (header_ && header_->moving()) draw_header(now);
+  draw_ticker(now);
+}
+
+Rect ScreenBands::moving_area() const {
+  if (!header_ || !header_->moving()) return zones_.ticker;
+  if (!ticker_) return zones_.header;
+  return Rect{0, 0, zones_.header.w, zones_.ticker.y + zones_.ticker.h};
 }
 
 // A band that could not be made still covers its place, in its background colour.
@@ -441,9 +518,9 @@ void ScreenBands::draw_ticker(Instant now) {
   }
 }
 
-void ScreenBands::draw_header() {
+void ScreenBands::draw_header(Instant now) {
   if (header_) {
-    header_->draw(header_display_);
+    header_->draw(header_display_, now);
   } else if (zones_.header.h > 0) {
     header_display_.fill(Rect{0, 0, zones_.header.w, zones_.header.h}, header_spec_.style.background, 1.0f);
   }

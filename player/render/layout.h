@@ -67,7 +67,7 @@ class DisplayOnTop : public Display {
 };
 
 // A w x h Display standing for `area` of `base` (which must outlive it).
-class ZoneDisplay final : public DisplayOnTop {
+class ZoneDisplay : public DisplayOnTop {
  public:
   ZoneDisplay(Display& base, Rect area) : DisplayOnTop(base), area_(area) {}
   void set_area(Rect area) { area_ = area; }
@@ -92,6 +92,11 @@ class ZoneDisplay final : public DisplayOnTop {
   Rect area_;
   std::optional<Rect> clip_;  // in the zone's coordinates
 };
+
+// [display] region: a Display standing for `area` of the output `base` (which must
+// outlive it), as ZoneDisplay, that also paints everything outside `area` black
+// before each full present (an LED sending card shows only the area).
+std::unique_ptr<Display> region_display(Display& base, Rect area);
 
 // The band sizes a campaign gets (nullptr: the idle screen, full screen): its own
 // [layout], else `device`, else 10 % for a header when it has a [header] and 8 % for
@@ -135,6 +140,9 @@ class TickerBand {
   // Draws the band (background and the texts where they are at `now`) onto `band`,
   // a w x h display.
   void draw(Display& band, Instant now);
+  // The texts alone where they are at `now`, at opacity `alpha` (a strip's slogan
+  // scrolls over its own background).
+  void draw_texts(Display& band, Instant now, float alpha = 1.0f);
   // The passes that ended in (from, to], in order of their end.
   std::vector<TickerPass> passes_between(Instant from, Instant to) const;
 
@@ -162,7 +170,14 @@ class HeaderBand {
   // Re-renders the clock when the minute changed; returns the next minute (nullopt
   // without a clock). Returns whether the picture changed through `changed`.
   std::optional<Instant> update(Instant now, bool* changed = nullptr);
-  void draw(Display& band);
+  // The band at `now` (a scrolling title moves with the clock time).
+  void draw(Display& band, Instant now);
+  // Whether the title scrolls (too long for one line at the smallest size it may take).
+  bool moving() const { return title_scroll_ != nullptr; }
+  // The title's and the clock's font sizes in pixels (0: none, or the clock not yet
+  // drawn): the title is the header's biggest text.
+  int title_px() const { return title_px_; }
+  int clock_px() const { return clock_px_; }
 
  private:
   HeaderBand(Display& display, FontSet& fonts, const TimeZone& zone) : display_(&display), fonts_(&fonts), zone_(&zone) {}
@@ -172,6 +187,9 @@ class HeaderBand {
   Header spec_;
   int w_ = 0, h_ = 0;
   std::optional<Texture> background_, logo_, title_, clock_;
+  std::unique_ptr<TickerBand> title_scroll_;  // instead of title_ for a title too long
+  bool clock_two_lines_ = false;               // the date over the time (a narrow band)
+  int title_px_ = 0, clock_px_ = 0;
   Rect logo_box_, title_box_, clock_box_;
   std::optional<std::chrono::sys_time<std::chrono::minutes>> shown_minute_;
 };
@@ -193,16 +211,21 @@ class ScreenBands {
   // error returned (the rest still shows).
   Status set(const Campaign* campaign, Instant now);
   bool ticker_running() const { return ticker_.has_value(); }
+  // Whether a band moves: the ticker, or a header title that scrolls. The kiosk
+  // presents at [display] fps while one does.
+  bool moving() const { return ticker_.has_value() || (header_ && header_->moving()); }
   const Zones& zones() const { return zones_; }
   // The header clock: re-renders at a new minute; the next minute, if any.
   // `changed` says whether the header must be drawn again.
   std::optional<Instant> update(Instant now, bool* changed = nullptr);
   void draw(Instant now);          // both bands
   void draw_ticker(Instant now);   // the ticker band only
-  void draw_header();              // the header band only
+  void draw_header(Instant now);   // the header band only
+  void draw_moving(Instant now);   // the bands that move (see moving())
   // The rectangle (screen coordinates) that draw_ticker / draw_header change.
   Rect ticker_area() const { return zones_.ticker; }
   Rect header_area() const { return zones_.header; }
+  Rect moving_area() const;        // what draw_moving changes
   // Complete ticker passes ended in (from, to].
   std::vector<TickerPass> ticker_passes(Instant from, Instant to) const;
   const Ticker* ticker() const { return ticker_ ? &ticker_->spec() : nullptr; }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <cerrno>
 #include <condition_variable>
@@ -117,13 +118,18 @@ struct TextBlock {
   Rect box;
 
   static Result<TextBlock> make(Display& display, FontSet& fonts, const std::string& text,
-                                const Rect& box, Rgb colour, int max_size_px,
+                                const Rect& box, const TextPaint& paint, int max_size_px,
                                 FontWeight weight = FontWeight::regular) {
+    if (text.empty() || box.w <= 0 || box.h <= 0) return TextBlock{std::nullopt, box};
+    return of(display, fonts, fit_text(fonts, text, box.w, box.h, max_size_px, weight), box, paint, weight);
+  }
+  // `layout` drawn into `box`.
+  static Result<TextBlock> of(Display& display, FontSet& fonts, const TextLayout& layout, const Rect& box, const TextPaint& paint,
+                              FontWeight weight) {
     TextBlock b;
     b.box = box;
-    if (text.empty() || box.w <= 0 || box.h <= 0) return b;
-    const TextLayout layout = fit_text(fonts, text, box.w, box.h, max_size_px, weight);
-    auto img = draw_text(fonts, layout, box.w, box.h, colour, weight);
+    if (layout.lines.empty() || box.w <= 0 || box.h <= 0) return b;
+    auto img = draw_text(fonts, layout, box.w, box.h, paint, weight);
     if (!img) return img.error();
     auto tex = display.upload(*img);
     if (!tex) return tex.error();
@@ -153,12 +159,32 @@ class SloganView final : public View {
     }
     return true;
   }
+  // Instead of the text block: `band`'s text scrolling across the view from its
+  // first update(), starting with the text's left edge at the left of the view.
+  void scroll(TickerBand band, int fps) {
+    scroll_.emplace(std::move(band));
+    frame_ = chr::microseconds(1'000'000 / std::max(1, fps));
+  }
+  std::optional<Instant> update(Instant now) override {
+    if (!scroll_) return std::nullopt;
+    if (!scroll_start_) scroll_start_ = now;
+    now_ = now;
+    return now + chr::ceil<chr::milliseconds>(frame_);
+  }
   void draw(Display& d, float alpha) override {
     d.fill(full(d), bg_, alpha);
     if (bg_image_) {
       d.draw(*bg_image_, fit_rect(bg_image_->width(), bg_image_->height(), full(d), Fit::cover), alpha);
     }
-    text_.draw(d, alpha);
+    if (scroll_) {
+      // The band's clock: its origin (where the text enters at the right edge) one
+      // view's width of scrolling before the first update.
+      const auto lead = chr::duration<double>(scroll_->width() / scroll_->spec().speed);
+      const Instant start = scroll_start_.value_or(now_);
+      scroll_->draw_texts(d, Instant{} + (now_ - start) + chr::round<chr::milliseconds>(lead), alpha);
+    } else {
+      text_.draw(d, alpha);
+    }
   }
   std::string describe() const override { return "slogan '" + id_ + "'"; }
 
@@ -169,7 +195,25 @@ class SloganView final : public View {
   std::optional<Texture> bg_image_;
   std::shared_ptr<PictureDecode> decoding_;
   TextBlock text_;
+  std::optional<TickerBand> scroll_;
+  std::optional<Instant> scroll_start_;
+  Instant now_{};
+  chr::microseconds frame_{16'667};
 };
+
+// A slogan's text on one line: forced breaks become an ideographic space.
+std::string one_line(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
+    if (text[i] == '\n') {
+      if (i + 1 < text.size()) out += "\u3000";
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
 
 // A view laid out for a zone of the screen, drawn there through its own
 // ZoneDisplay (which the inner view holds on to).
@@ -276,7 +320,7 @@ class IdleView final : public View {
     const std::string details = options_.idle_details ? options_.idle_details() : std::string();
     // A failed text block leaves that line empty; the background still shows.
     auto make = [&](const std::string& text, Rect box, int max_size_px = 0) {
-      auto b = TextBlock::make(display_, fonts_, text, box, options_.idle_color, max_size_px > 0 ? max_size_px : box.h);
+      auto b = TextBlock::make(display_, fonts_, text, box, TextPaint{options_.idle_color}, max_size_px > 0 ? max_size_px : box.h);
       return b ? std::move(*b) : TextBlock{};
     };
     clock_ = make(clock, Rect{m, h * 10 / 100, w - 2 * m, h * 28 / 100});
@@ -299,11 +343,56 @@ class IdleView final : public View {
   TextBlock clock_, date_, reason_, footer_, details_;
 };
 
+// A strip's slogan as a ticker of one text across the whole zone (the style's
+// margin, else 12 % of the height, above and below).
+Result<TickerBand> strip_scroll(Display& target, FontSet& fonts, const std::string& line, const Style& style) {
+  const int h = target.height();
+  Ticker spec;
+  spec.texts = {line};
+  spec.style = style;
+  spec.style.background_image.clear();  // the view draws its background itself
+  // About two characters a second at the size the band chooses.
+  spec.speed = std::max(20.0, 1.6 * h);
+  return TickerBand::make(target, fonts, spec, target.width(), h, Instant{});
+}
+
 }  // namespace
 
 Rect slogan_text_box(int w, int h, int margin_percent) {
   const int m = margin_for(w, h, margin_percent);
-  return Rect{m, m, w - 2 * m, h - 2 * m};
+  if (!is_strip(w, h)) return Rect{m, m, w - 2 * m, h - 2 * m};
+  // A strip keeps most of its height for the text (a 128x16 strip has no room for
+  // 8 px), and a quarter of its height at each end, so that a full line does not
+  // touch the strip's ends.
+  const int my = std::min(m, h / 8), mx = std::max(my, h / 4);
+  return Rect{mx, my, w - 2 * mx, h - 2 * my};
+}
+
+bool is_strip(int w, int h) { return h > 0 && w >= 6 * h; }
+
+SloganSetting set_slogan(FontSet& fonts, const Item& item, int w, int h, int min_text_px) {
+  SloganSetting set;
+  set.box = slogan_text_box(w, h, item.style.margin);
+  if (item.text.empty() || set.box.w <= 0 || set.box.h <= 0) return set;
+  if (!is_strip(w, h)) {
+    set.layout = fit_text(fonts, item.text, set.box.w, set.box.h, set.box.h, item.style.weight);
+    return set;
+  }
+  const std::string line = one_line(item.text);
+  set.layout = fit_one_line(fonts, line, set.box.w, set.box.h, item.style.weight);
+  const int tallest = fit_line(fonts, line, set.box.h, set.box.h, item.style.weight).size_px;
+  if (set.layout.size_px >= std::min(legible_px(min_text_px, h), tallest)) return set;
+  // As TickerBand::make sets it: the style's margin, else 12 % of the height.
+  const int m = static_cast<int>(std::lround(h * (item.style.margin >= 0 ? item.style.margin : 12) / 100.0));
+  set.layout = fit_line(fonts, line, std::max(1, h - 2 * m), std::max(1, h - 2 * m), item.style.weight);
+  set.box = Rect{0, 0, w, h};
+  set.scrolls = true;
+  return set;
+}
+
+int legible_px(int configured, int zone_h) {
+  if (configured > 0) return configured;
+  return std::max(1, std::min(24, zone_h * 70 / 100));
 }
 
 Scene::Scene(Display& display, FontSet& fonts, const TimeZone& zone, SceneOptions options)
@@ -351,15 +440,23 @@ Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& ite
           if (t) bg.emplace(std::move(*t));
         }
       }
-      const Rect box = slogan_text_box(target.width(), target.height(), item.style.margin);
-      auto text = TextBlock::make(target, fonts_, item.text, box, item.style.color, box.h, item.style.weight);
-      if (!text) return Error("cannot show " + what, text.error());
-      if (decoding) {
-        return std::unique_ptr<View>(std::make_unique<SloganView>(target, item.id, item.style.background,
-                                                                  std::move(decoding), std::move(*text)));
+      const SloganSetting set = set_slogan(fonts_, item, target.width(), target.height(), options_.min_text_px);
+      std::optional<TickerBand> scroll;
+      Result<TextBlock> text = TextBlock{};
+      if (set.scrolls) {
+        auto band = strip_scroll(target, fonts_, one_line(item.text), item.style);
+        if (!band) return Error("cannot show " + what, band.error());
+        scroll.emplace(std::move(*band));
+      } else {
+        text = TextBlock::of(target, fonts_, set.layout, set.box, TextPaint::of(item.style), item.style.weight);
       }
-      return std::unique_ptr<View>(
-          std::make_unique<SloganView>(item.id, item.style.background, std::move(bg), std::move(*text)));
+      if (!text) return Error("cannot show " + what, text.error());
+      std::unique_ptr<SloganView> view =
+          decoding ? std::make_unique<SloganView>(target, item.id, item.style.background, std::move(decoding),
+                                                  std::move(*text))
+                   : std::make_unique<SloganView>(item.id, item.style.background, std::move(bg), std::move(*text));
+      if (scroll) view->scroll(std::move(*scroll), options_.fps);
+      return std::unique_ptr<View>(std::move(view));
     }
     case ItemType::image: {
       if (mode == PrepareMode::ahead) {

@@ -108,6 +108,12 @@ struct SceneOptions {
   int volume = 100;             // 0..100, on top of each item's
   bool mute = false;
   std::chrono::milliseconds video_ready_timeout{2000};
+  // A slogan in a strip zone (6:1 and wider) is set on one line; when that line
+  // would be smaller than this many pixels it scrolls like the ticker instead.
+  // 0: 24 px or 70 % of the zone's height, whichever is smaller ([display] min_text_px).
+  int min_text_px = 0;
+  // Frames per second of a scrolling slogan ([display] fps).
+  int fps = 60;
   // Monotonic time for videos' media clocks (null: the process's steady clock; must
   // outlive the Scene), and how fast the player's clock runs (--speed).
   const MonotonicClock* monotonic = nullptr;
@@ -117,6 +123,13 @@ struct SceneOptions {
   // be empty.
   std::function<void(std::string)> log;
 };
+
+// A zone 6:1 and wider (an LED strip): its slogans are set on one line.
+bool is_strip(int w, int h);
+// The smallest size in pixels a strip's one line may take before it scrolls:
+// `configured` (SceneOptions::min_text_px) or, when 0, 24 px or 70 % of the zone's
+// height, whichever is smaller.
+int legible_px(int configured, int zone_h);
 
 class AudioOutput;
 class HwDevices;
@@ -186,7 +199,19 @@ std::string chinese_date(const LocalTime& t);
 std::string english_date(const LocalTime& t);
 
 // Where a slogan's text goes in a zone of w x h: inside the style's margin (percent
-// of the shorter side; -1: the default, 6 %).
+// of the shorter side; -1: the default, 6 %); on a strip at most 1/8 of the height
+// above and below and a quarter of it at each end.
 Rect slogan_text_box(int w, int h, int margin_percent);
+
+// How the Scene sets a slogan in a zone of w x h (`min_text_px`: SceneOptions'):
+// fitted and broken into lines, or on a strip one line, which scrolls when it would
+// be below the legible size (`layout` is then the scrolling line's, as tall as the
+// ticker would set it). For the Scene and `check --lines`.
+struct SloganSetting {
+  TextLayout layout;
+  Rect box;             // where the layout goes (the whole zone when it scrolls)
+  bool scrolls = false;
+};
+SloganSetting set_slogan(FontSet& fonts, const Item& item, int w, int h, int min_text_px);
 
 }  // namespace signage

@@ -523,6 +523,19 @@ TextLayout fit_line(FontSet& fonts, std::string_view utf8_text, int box_h, int m
   return layout;
 }
 
+TextLayout fit_one_line(FontSet& fonts, std::string_view utf8_text, int box_w, int box_h, FontWeight weight) {
+  TextLayout l = fit_line(fonts, utf8_text, box_h, box_h, weight);
+  int size = l.size_px;
+  while (l.width > box_w && size > 1) {
+    // The width grows about linearly with the size: jump close, then step down.
+    const long long guess = static_cast<long long>(size) * std::max(0, box_w) / std::max(1, l.width);
+    size = static_cast<int>(std::clamp<long long>(guess, 1, size - 1));
+    l = fit_line(fonts, utf8_text, box_h, size, weight);
+  }
+  l.fits = l.fits && l.width <= box_w;
+  return l;
+}
+
 bool has_glyph(FontSet& fonts, char32_t c) {
   FontSet::Impl& impl = fonts.impl();
   for (std::size_t i : impl.chains[0]) {
@@ -535,9 +548,10 @@ bool has_glyph(FontSet& fonts, char32_t c) {
 namespace {
 
 // Draws one line with its left edge at x: the line in pieces that end after each
-// squeezed mark, the next piece drawn half that mark's advance to the left.
-Status draw_line(FontSet::Impl& impl, Image& image, std::u32string_view line, int size, int x, int baseline,
-                 const SDL_Color& fg) {
+// squeezed mark, the next piece drawn half that mark's advance to the left. With
+// `outline` > 0, the glyphs' outlines of that width instead (TTF_SetFontOutline).
+Status draw_pass(FontSet::Impl& impl, Image& image, std::u32string_view line, int size, int x, int baseline,
+                 const SDL_Color& fg, int outline) {
   std::size_t start = 0;
   while (start < line.size()) {
     std::size_t end = start;
@@ -548,12 +562,17 @@ Status draw_line(FontSet::Impl& impl, Image& image, std::u32string_view line, in
       if (!font) return Error("cannot open font " + impl.faces[r.face].file.string(), Error(TTF_GetError()));
       const bool blank = r.utf8.find_first_not_of(" \t") == std::string::npos;
       if (!blank) {
+        const int ascent = TTF_FontAscent(font);
+        // The outline is a state of the cached font: set for this run only.
+        if (outline > 0) TTF_SetFontOutline(font, outline);
         SurfacePtr rendered(TTF_RenderUTF8_Blended(font, r.utf8.c_str(), fg));
+        if (outline > 0) TTF_SetFontOutline(font, 0);
         if (!rendered) return Error("cannot draw text \"" + r.utf8 + "\"", Error(TTF_GetError()));
         // Explicit byte order: RGBA32 is R, G, B, A in memory on any endianness.
         SurfacePtr rgba(SDL_ConvertSurfaceFormat(rendered.get(), SDL_PIXELFORMAT_RGBA32, 0));
         if (!rgba) return Error("cannot convert drawn text to RGBA", Error(SDL_GetError()));
-        composite(image, rgba.get(), x, baseline - TTF_FontAscent(font));
+        // An outlined glyph's surface grows by the outline on each side.
+        composite(image, rgba.get(), x - outline, baseline - ascent - outline);
       }
       x += r.width;
     }
@@ -563,9 +582,28 @@ Status draw_line(FontSet::Impl& impl, Image& image, std::u32string_view line, in
   return {};
 }
 
+SDL_Color sdl_colour(Rgb c) { return SDL_Color{c.r, c.g, c.b, 255}; }
+
+// The shadow, the outline, then the glyphs.
+Status draw_line(FontSet::Impl& impl, Image& image, std::u32string_view line, int size, int x, int baseline,
+                 const TextPaint& paint) {
+  if (paint.shadow) {
+    const int d = paint.shadow_offset;
+    const int o = paint.outline ? paint.outline_width : 0;
+    if (Status s = draw_pass(impl, image, line, size, x + d, baseline + d, sdl_colour(*paint.shadow), o); !s) return s;
+  }
+  if (paint.outline) {
+    if (Status s = draw_pass(impl, image, line, size, x, baseline, sdl_colour(*paint.outline), paint.outline_width);
+        !s) {
+      return s;
+    }
+  }
+  return draw_pass(impl, image, line, size, x, baseline, sdl_colour(paint.color), 0);
+}
+
 }  // namespace
 
-Result<Image> draw_text(FontSet& fonts, const TextLayout& layout, int box_w, int box_h, Rgb color,
+Result<Image> draw_text(FontSet& fonts, const TextLayout& layout, int box_w, int box_h, const TextPaint& paint,
                         FontWeight weight) {
   if (box_w <= 0 || box_h <= 0) {
     return Error("cannot draw text into a " + std::to_string(box_w) + "x" + std::to_string(box_h) + " box");
@@ -582,13 +620,12 @@ Result<Image> draw_text(FontSet& fonts, const TextLayout& layout, int box_w, int
   const Metrics m = impl.metrics(layout.lines, size);
   const int block_h = static_cast<int>(layout.lines.size()) * m.line_skip;
   const int top = (box_h - block_h) / 2;
-  const SDL_Color fg{color.r, color.g, color.b, 255};
 
   for (std::size_t i = 0; i < layout.lines.size(); ++i) {
     const std::u32string& line = layout.lines[i];
     const int x = (box_w - impl.line_width(line, size)) / 2;
     const int baseline = top + static_cast<int>(i) * m.line_skip + m.ascent;
-    if (Status s = draw_line(impl, image, line, size, x, baseline, fg); !s) return s.error();
+    if (Status s = draw_line(impl, image, line, size, x, baseline, paint); !s) return s.error();
   }
   return image;
 }

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -154,6 +155,12 @@ TextLayout fit_text(FontSet& fonts, std::string_view utf8_text, int box_w, int b
 TextLayout fit_line(FontSet& fonts, std::string_view utf8_text, int box_h, int max_size_px,
                     FontWeight weight = FontWeight::regular);
 
+// One line (no breaking) at the largest size whose line height fits `box_h` and
+// whose width fits `box_w`; when even size 1 is too wide, `fits` is false.
+// (A strip's slogan, a header title.)
+TextLayout fit_one_line(FontSet& fonts, std::string_view utf8_text, int box_w, int box_h,
+                        FontWeight weight = FontWeight::regular);
+
 // Whether any font of the regular chain has a glyph for `c` (else it shows as a box).
 bool has_glyph(FontSet& fonts, char32_t c);
 
@@ -163,9 +170,36 @@ bool has_glyph(FontSet& fonts, char32_t c);
 // loader's, text/prepare.h.)
 std::vector<Diagnostic> check_campaign_texts(FontSet& fonts, const Campaign& c);
 
-// Draws a layout centred, each line centred, onto a transparent image of box size.
+// How glyphs are painted: a colour, and for text over pictures an outline around
+// each glyph and a shadow under them (a style's outline/shadow keys).
+struct TextPaint {
+  TextPaint() = default;
+  explicit TextPaint(Rgb c) : color(c) {}
+  Rgb color{255, 255, 255};
+  std::optional<Rgb> outline;
+  int outline_width = 2;  // px
+  std::optional<Rgb> shadow;
+  int shadow_offset = 3;  // px, right and down
+  static TextPaint of(const Style& s) {
+    TextPaint p(s.color);
+    p.outline = s.outline;
+    p.outline_width = s.outline_width;
+    p.shadow = s.shadow;
+    p.shadow_offset = s.shadow_offset;
+    return p;
+  }
+  // How far the paint reaches past the glyphs' advances, in pixels.
+  int reach() const { return (outline ? outline_width : 0) + (shadow ? shadow_offset : 0); }
+};
+
+// Draws a layout centred, each line centred, onto a transparent image of box size:
+// the shadow first, then the outline, then the glyphs.
 // `weight` must be the one the layout was fitted with.
-Result<Image> draw_text(FontSet& fonts, const TextLayout& layout, int box_w, int box_h, Rgb color,
+Result<Image> draw_text(FontSet& fonts, const TextLayout& layout, int box_w, int box_h, const TextPaint& paint,
                         FontWeight weight = FontWeight::regular);
+inline Result<Image> draw_text(FontSet& fonts, const TextLayout& layout, int box_w, int box_h, Rgb color,
+                               FontWeight weight = FontWeight::regular) {
+  return draw_text(fonts, layout, box_w, box_h, TextPaint{color}, weight);
+}
 
 }  // namespace signage
