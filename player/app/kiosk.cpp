@@ -28,6 +28,8 @@ bool too_short_to_start(const Showing& s, Instant now) {
   const auto planned = chr::duration_cast<chr::milliseconds>(s.end - s.start);
   return s.end - now < std::min<chr::milliseconds>(kMinShowing, planned / 2);
 }
+// A wait for a view prepared ahead looks at the stop signal this often.
+constexpr chr::milliseconds kReadySlice{50};
 // Rows read back for the black-frame check after a switch (--stats).
 constexpr int kBlackCheckRows = 16;
 
@@ -103,9 +105,12 @@ Lineup::Next Kiosk::next_at(Instant now) {
     ScheduleResult fresh = schedule_at(lineup_->set(), now, zone_);
     if (key_of(fresh) == key_of(p.schedule)) {
       // Normally ready long ago; a video still opening gets the rest of its own
-      // time limit (the view bounds the wait).
-      auto r = p.view->ready(chr::milliseconds::max());
-      if (r && *r) {
+      // time limit (the view bounds the wait), a picture its decoding; in slices,
+      // so that a stop is seen within one (then nothing more is shown).
+      auto r = p.view->ready(chr::milliseconds(0));
+      while (r && !*r && !stopping()) r = p.view->ready(kReadySlice);
+      if (stopping()) p.view = scene_->prepare_idle(now);
+      if (stopping() || (r && *r)) {
         p.schedule = std::move(fresh);
         return p;
       }
@@ -310,6 +315,7 @@ void Kiosk::start(PlaylistSetResult& loaded) {
   SceneOptions scene_opts = scene_options(cfg);
   scene_opts.monotonic = &mono_;            // videos' media clocks
   scene_opts.clock_rate = clock_.rate();
+  if (services_.signals != nullptr) scene_opts.stop = &StopSignals::flag();
   folder_ = folder_state(loaded);
   scene_opts.idle_reason = [this, lang = scene_opts.language](Instant at) {
     return idle_reason_text(idle_reason(folder_, lineup_->set(), at, zone_), lang, zone_, at);
@@ -465,6 +471,7 @@ int Kiosk::run(PlaylistSetResult loaded) {
   for (;;) {
     const Instant now = clock_.now();
     advance(now);
+    if (stopping()) break;  // what advance() prepared meanwhile is not shown
     draw(now);
     service_.watchdog();
     proof_.alive(now);
@@ -474,6 +481,7 @@ int Kiosk::run(PlaylistSetResult loaded) {
                                           : std::string("idle screen"));
     }
     maybe_preroll(clock_.now());
+    if (stopping()) break;
     const MonoTime heartbeat_due =
         heartbeats_ ? heartbeats_->maybe_send([this] { return snapshot(); }, clock_.now(), mono_.now())
                     : MonoTime::max();
@@ -482,10 +490,11 @@ int Kiosk::run(PlaylistSetResult loaded) {
       stop_reason = "exit-after";
       break;
     }
-    const InputEvent ev = display_.wait(*wait);
-    if (ev == InputEvent::quit) break;
+    const InputEvent ev = display_.wait(*wait);  // a stop signal wakes it
+    if (ev == InputEvent::quit || stopping()) break;
     if (ev == InputEvent::redraw) dirty_ = true;
   }
+  if (stopping()) stop_reason = services_.signals->which();
   service_.stopping();
   const Instant end = clock_.now();
   proof_.ticker_passes(*bands_, end);

@@ -49,7 +49,9 @@ class Lineup {
   // View::ready says when it can be shown, or why not (then call drop()).
   Next at(Instant now, PrepareMode mode = PrepareMode::ready);
   // Takes the item of `showing` out of the lineup because `why` (logged, and
-  // passed to the SkipFn) until the playlists are loaded again.
+  // passed to the SkipFn) until the playlists are loaded again. Not while the scene
+  // is stopping (a wait cut short by a stop is no fault of the item's): then at()
+  // gives the idle view for an item that failed, and drop() does nothing.
   void drop(const ScheduleResult& showing, const Error& why, Instant now);
   // The item `campaign`/`item` (ids) shown again from `now` for its duration, e.g.
   // what an emergency interrupted; nullopt when it is gone or cannot be shown.

@@ -233,6 +233,7 @@ Result<TickerBand> TickerBand::make(Display& display, FontSet& fonts, const Tick
   const int gap = 2 * h;
   double offset = 0;
   for (const std::string& text : spec.texts) {
+    if (fonts.stopped()) break;  // the player stops: 50 long texts take a minute
     const TextLayout layout = fit_line(fonts, text, box_h, box_h, spec.style.weight);
     const int tw = std::max(1, layout.width);
     auto img = draw_text(fonts, layout, tw, box_h, spec.style.color, spec.style.weight);
