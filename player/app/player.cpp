@@ -308,7 +308,11 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
                          watcher.get(), play_state ? &*play_state : nullptr, journal_error,
                          signals ? signals->get() : nullptr};
   Kiosk kiosk(options, *screen, *fonts, clock, mono, zone, services, log);
-  return kiosk.run(std::move(loaded));
+  const int code = kiosk.run(std::move(loaded));
+  // Stopped and recorded: from here SIGTERM and SIGINT have their default action
+  // again, and nothing wakes a display being closed.
+  if (signals) signals->reset();
+  return code;
 }
 
 }  // namespace signage

@@ -100,8 +100,9 @@ struct PlayOptions {
 // tls_*), spooling from `journal_dir`.
 Result<std::unique_ptr<Uplink>> start_uplink(const DeviceConfig& config, const std::filesystem::path& journal_dir);
 
-// Runs the kiosk (app/kiosk.h) until quit (Esc, q, window closed, SIGINT/SIGTERM)
-// or exit_after. Returns the process exit code.
+// Runs the kiosk (app/kiosk.h) until quit (Esc, q, window closed), SIGTERM or SIGINT
+// (app/stop_signals.h: honoured within a second, whatever the loop is doing) or
+// exit_after. Returns the process exit code.
 int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& clock, const TimeZone& zone,
          std::ostream& log);
 
