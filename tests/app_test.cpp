@@ -8,7 +8,6 @@
 #include <cstdio>
 
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,6 +30,7 @@
 #include <vector>
 
 #include "support/files.h"
+#include "support/player_process.h"
 #include "app/cli.h"
 #include "app/player.h"
 #include "journal/journal_io.h"
@@ -611,61 +611,6 @@ TEST(Play, TickerPresentsAtTheConfiguredRateAndAStaticScreenSleeps) {
   EXPECT_LE(frames("static"), 3) << "a static slogan presents once, then sleeps";
 }
 
-// The real binary in the background, its output in a file; SIGTERM stops it.
-class Player {
- public:
-  explicit Player(std::vector<std::string> args, const fs::path& log) : log_(log) {
-    args.insert(args.begin(), SIGNAGE_BINARY);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    EXPECT_EQ(posix_spawn(&pid_, SIGNAGE_BINARY, &fa, nullptr, argv.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-  }
-  ~Player() {
-    if (pid_ > 0) stop();
-  }
-  // Waits up to `timeout` for `text` to appear in the log after `from`; returns its offset.
-  std::optional<size_t> wait_for(const std::string& text, std::chrono::milliseconds timeout, size_t from = 0) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < end) {
-      std::ifstream in(log_);
-      const std::string s((std::istreambuf_iterator<char>(in)), {});
-      if (auto at = s.find(text, from); at != std::string::npos) return at;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return std::nullopt;
-  }
-  // Waits up to `timeout` for it to exit by itself (--exit-after); its exit status,
-  // nullopt when it is still running.
-  std::optional<int> wait_exit(std::chrono::milliseconds timeout) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    int status = 0;
-    while (waitpid(pid_, &status, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() >= end) return std::nullopt;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  int stop() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  std::string log() const { return read_all(log_); }
-
- private:
-  fs::path log_;
-  pid_t pid_ = -1;
-};
-
 // A present log (--present-log): unix_ms, campaign/item, position_ms per presented
 // frame (position empty for items that are not videos).
 struct Present {
@@ -710,9 +655,9 @@ TEST(Sync, TwoPlayersStartedApartPresentTheSameFrame) {
                                     (t.path() / (std::string(name) + ".csv")).string()};
   };
   {
-    Player a(args("a", "6s"), t.path() / "a.log");
-    std::this_thread::sleep_for(std::chrono::milliseconds(1300));
-    Player b(args("b", "4500ms"), t.path() / "b.log");
+    test::PlayerProcess a(SIGNAGE_BINARY, args("a", "6s"), t.path() / "a.log");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1300));  // the 1.3 s apart under test
+    test::PlayerProcess b(SIGNAGE_BINARY, args("b", "4500ms"), t.path() / "b.log");
     EXPECT_EQ(b.wait_exit(std::chrono::seconds(30)), 0) << b.log();
     EXPECT_EQ(a.wait_exit(std::chrono::seconds(30)), 0) << a.log();
   }
@@ -749,9 +694,10 @@ TEST(DropFolder, LiveChangesEmergencyAndRefusalsEndInTheRightRecords) {
   std::ofstream(drop / "shop.toml") << "[campaign]\nid = \"shop\"\npriority = 5\n"
                                        "[[item]]\nid = \"exits\"\ntype = \"slogan\"\n"
                                        "text = \"安全出口 严禁堵塞\"\nduration = \"1h\"\n";
-  Player p({"play", "--headless", "--size", "320x180", "--playlists", drop.string(), "--journal",
-            journal.string(), "--clock", "2024-06-16T10:00:00+08:00"},
-           t.path() / "log");
+  test::PlayerProcess p(SIGNAGE_BINARY,
+                        {"play", "--headless", "--size", "320x180", "--playlists", drop.string(), "--journal",
+                         journal.string(), "--clock", "2024-06-16T10:00:00+08:00"},
+                        t.path() / "log");
   ASSERT_TRUE(p.wait_for("show shop/exits", std::chrono::seconds(10))) << p.log();
 
   // An emergency, copied under a temporary name and renamed into place.

@@ -342,6 +342,8 @@ PlaylistSet one_campaign(const std::string& id, const std::string& sha, int prio
   return set;
 }
 
+PlaylistSet video_set();
+
 Update update_with(PlaylistSet set, bool initial = false) {
   Update u;
   u.initial = initial;
@@ -358,6 +360,22 @@ TEST(SetSwapper, ABaselineThatRepeatsTheRunningSetIsNoSwapButBringsItsHashes) {
   ASSERT_TRUE(hashes);
   EXPECT_EQ(hashes->at("/media/a.mp4"), "abc");
   EXPECT_FALSE(s.pending());
+}
+
+// A file dropped while the player started reaches it in the watcher's baseline: it is
+// a drop like any other, recorded (not quiet); an item the watcher held back is not.
+TEST(SetSwapper, ABaselineWithOtherFilesIsRecordedOneWithItemsHeldBackIsQuiet) {
+  SetSwapper s(100);
+  Update dropped = update_with(one_campaign("a", "2"), true);
+  (void)s.offer(dropped, one_campaign("a", "1"), kNoon);
+  ASSERT_TRUE(s.pending());
+  EXPECT_FALSE(s.take().quiet);
+  PlaylistSet held = one_campaign("a", "1");
+  held.campaigns[0].items[0].media_missing = true;
+  Update baseline = update_with(held, true);
+  (void)s.offer(baseline, one_campaign("a", "1"), kNoon);
+  ASSERT_TRUE(s.pending());
+  EXPECT_TRUE(s.take().quiet);
 }
 
 TEST(SetSwapper, UnderASloganANewSetWaitsAtMostMaxSwapWait) {
@@ -378,6 +396,40 @@ TEST(SetSwapper, UnderASloganANewSetWaitsAtMostMaxSwapWait) {
   EXPECT_FALSE(swap.quiet);
   EXPECT_EQ(swap.media_sha256.at("/media/a.mp4"), "abc");
   EXPECT_FALSE(s.pending());
+}
+
+// The item on screen finishes its showing when the new set has it unchanged: nothing
+// to wait for, the set goes up (and is recorded) at once.
+TEST(SetSwapper, ANewSetThatKeepsTheItemOnScreenUnchangedGoesUpAtOnce) {
+  const PlaylistSet running = one_campaign("a", "1");
+  SetSwapper s(100);
+  Update u = update_with(one_campaign("a", "2"));
+  (void)s.offer(u, running, kNoon);
+  const SetSwapper::OnScreen slogan{true, false, kNoon + 10s};
+  const SetSwapper::ItemOnScreen theme{{"a", "theme"}, &running.campaigns[0].items[0], ""};
+  EXPECT_TRUE(s.keeps(theme));
+  EXPECT_TRUE(s.due(kNoon, slogan, &theme));
+  EXPECT_FALSE(s.due(kNoon, slogan)) << "not said: the boundary rule";
+  // Its text changed: it leaves, at the next boundary or kMaxSwapWait.
+  PlaylistSet changed = one_campaign("a", "3");
+  changed.campaigns[0].items[0].text = "个个会应急";
+  Update v = update_with(changed);
+  (void)s.offer(v, running, kNoon);
+  EXPECT_FALSE(s.keeps(theme));
+  EXPECT_FALSE(s.due(kNoon, slogan, &theme));
+  // A video with the same media hash stays; with another, the set waits for its end.
+  const PlaylistSet clip = video_set();
+  SetSwapper w(100);
+  Update same = update_with(video_set());
+  same.media_sha256 = {{fs::path("/nonexistent/media/clip.mp4"), "cafe"}};
+  (void)w.offer(same, clip, kNoon);
+  const SetSwapper::OnScreen video{true, true, kNoon + 30s};
+  SetSwapper::ItemOnScreen playing{{"safety-month", "clip"}, &clip.campaigns[0].items[0], "cafe"};
+  EXPECT_TRUE(w.due(kNoon, video, &playing));
+  playing.hash = "beef";
+  EXPECT_FALSE(w.due(kNoon + 29s, video, &playing));
+  EXPECT_TRUE(same_item(clip.campaigns[0].items[0], "cafe", clip.campaigns[0].items[0], "cafe"));
+  EXPECT_FALSE(same_item(clip.campaigns[0].items[0], "", clip.campaigns[0].items[0], "")) << "unknown hash";
 }
 
 TEST(SetSwapper, UnderAVideoANewSetWaitsForItsEnd) {

@@ -7,7 +7,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,6 +25,8 @@
 #include <nlohmann/json.hpp>
 
 #include "app/root_guard.h"
+#include "support/journal_records.h"
+#include "support/player_process.h"
 
 namespace signage {
 namespace {
@@ -59,49 +60,6 @@ std::string read_all(const fs::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// The real binary in the background, its stderr in a file.
-class Player {
- public:
-  Player(std::vector<std::string> args, fs::path log) : log_(std::move(log)) {
-    args.insert(args.begin(), SIGNAGE_BINARY);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 2, log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    EXPECT_EQ(posix_spawn(&pid_, SIGNAGE_BINARY, &fa, nullptr, argv.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-  }
-  ~Player() {
-    if (pid_ > 0) signal_and_wait(SIGKILL);
-  }
-  std::optional<std::size_t> wait_for(const std::string& text, std::chrono::milliseconds timeout,
-                                      std::size_t from = 0) const {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < end) {
-      const std::string s = read_all(log_);
-      if (auto at = s.find(text, from); at != std::string::npos) return at;
-      std::this_thread::sleep_for(10ms);
-    }
-    return std::nullopt;
-  }
-  // The exit code, or 128 + the signal.
-  int signal_and_wait(int sig) {
-    kill(pid_, sig);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  std::string log() const { return read_all(log_); }
-
- private:
-  fs::path log_;
-  pid_t pid_ = -1;
-};
-
 struct BinaryRun {
   int code = -1;
   std::string out;
@@ -124,19 +82,7 @@ const char* kShop =
     "[campaign]\nid = \"shop\"\npriority = 5\n"
     "[[item]]\nid = \"exits\"\ntype = \"slogan\"\ntext = \"安全出口 严禁堵塞\"\nduration = \"1h\"\n";
 
-std::vector<json> records(const fs::path& journal) {
-  std::vector<json> out;
-  std::vector<fs::path> days;
-  for (const auto& e : fs::directory_iterator(journal)) {
-    if (e.path().extension() == ".jsonl") days.push_back(e.path());
-  }
-  std::sort(days.begin(), days.end());
-  for (const auto& d : days) {
-    std::ifstream in(d);
-    for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
-  }
-  return out;
-}
+using test::journal_records;
 
 // ------------------------------------------------------------- kill -9 and restarts
 
@@ -146,9 +92,10 @@ TEST(Restart, KillNineMidPlayLeavesAnUncleanStopAndAnInterruptedPlay) {
   std::ofstream(t / "drop/shop.toml") << kShop;
   const std::string journal = (t / "journal").string();
   {
-    Player p({"play", "--headless", "--size", "160x90", "--playlists", (t / "drop").string(), "--journal", journal,
-              "--clock", "2024-06-16T10:00:00+08:00"},
-             t / "log1");
+    test::PlayerProcess p(SIGNAGE_BINARY,
+                          {"play", "--headless", "--size", "160x90", "--playlists", (t / "drop").string(),
+                           "--journal", journal, "--clock", "2024-06-16T10:00:00+08:00"},
+                          t / "log1");
     ASSERT_TRUE(p.wait_for("first frame after", 10s)) << p.log();
     std::this_thread::sleep_for(1500ms);
     EXPECT_EQ(p.signal_and_wait(SIGKILL), 128 + SIGKILL);
@@ -157,7 +104,7 @@ TEST(Restart, KillNineMidPlayLeavesAnUncleanStopAndAnInterruptedPlay) {
                                      "' --journal '" + journal +
                                      "' --exit-after 500ms --clock 2024-06-16T10:05:00+08:00");
   ASSERT_EQ(again.code, 0) << again.out;
-  const auto recs = records(journal);
+  const auto recs = journal_records(journal);
   std::optional<json> unclean, interrupted;
   for (const auto& r : recs) {
     if (r["type"] == "unclean_stop") unclean = r;
@@ -292,8 +239,10 @@ void stops_within_a_second(int sig, const std::string& name) {
   fs::create_directories(t / "drop");
   std::ofstream(t / "drop" / "shop.toml") << kShop;
   const std::string journal = (t / "journal").string();
-  Player p({"play", "--headless", "--size", "1920x1080", "--playlists", (t / "drop").string(), "--journal", journal},
-           t / "log");
+  test::PlayerProcess p(
+      SIGNAGE_BINARY,
+      {"play", "--headless", "--size", "1920x1080", "--playlists", (t / "drop").string(), "--journal", journal},
+      t / "log");
   ASSERT_TRUE(p.wait_for("first frame after", 30s)) << p.log();
   std::ofstream(t / "drop" / ".slow.toml.part") << slow_text_playlist();
   fs::rename(t / "drop" / ".slow.toml.part", t / "drop" / "slow.toml");
@@ -308,7 +257,7 @@ void stops_within_a_second(int sig, const std::string& name) {
   std::printf("%s: exited %.3f s after the signal\n", name.c_str(), took);
   EXPECT_LE(took, 1.0) << name << " honoured after " << took << " s\n" << p.log();
   EXPECT_NE(p.log().find("signage: stopped"), std::string::npos) << p.log();
-  const auto recs = records(journal);
+  const auto recs = journal_records(journal);
   ASSERT_FALSE(recs.empty());
   EXPECT_EQ(recs.back().value("type", ""), "stop") << recs.back().dump();
   EXPECT_EQ(recs.back().value("reason", ""), name) << recs.back().dump();

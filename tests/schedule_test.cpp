@@ -1,5 +1,6 @@
 // Tests of the scheduler (player/schedule/scheduler.h): when_holds, priorities,
-// interleaving, the rotation anchor, `until`, DST days, and properties over a month.
+// interleaving, the rotation anchor, `until`, DST days, and properties over a month;
+// the no-flash rule (player/schedule/no_flash.h).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -15,6 +16,7 @@
 #include "core/time.h"
 #include "playlist/loader.h"
 #include "playlist/model.h"
+#include "schedule/no_flash.h"
 #include "schedule/scheduler.h"
 
 namespace signage {
@@ -738,6 +740,59 @@ TEST(ScheduleZones, SamplePlaylistsShowTheConsultationDayOnAUtcBox) {
   ASSERT_TRUE(early.showing);
   EXPECT_EQ(loaded.set.campaigns[early.showing->campaign].id, "daily-safety");
   EXPECT_LE(early.until, at("2024-06-16T08:00+08:00", *utc));
+}
+
+// ---- No flashes (schedule/no_flash.h) ----------------------------------------
+
+// A 10 s slot from 10:00:00: min(3 s, 5 s) = 3 s must be left to start it.
+const Instant kSlot = Instant{} + hours(24 * 19890 + 2);  // 2024-06-16T10:00+08:00
+const Showing kTenSeconds{0, 1, kSlot, kSlot + seconds(10)};
+
+TEST(NoFlash, AShowingStartsOnlyWithMinOfThreeSecondsAndHalfItsTimeLeft) {
+  EXPECT_FALSE(too_short_to_start(kTenSeconds, kSlot));
+  EXPECT_FALSE(too_short_to_start(kTenSeconds, kSlot + seconds(7)));              // 3 s left
+  EXPECT_TRUE(too_short_to_start(kTenSeconds, kSlot + milliseconds(7001)));       // 2.999 s
+  EXPECT_TRUE(too_short_to_start(kTenSeconds, kSlot + milliseconds(9815)));       // the 0.185 s flash
+  // A 4 s slot needs half of it: 2 s.
+  const Showing four{0, 0, kSlot, kSlot + seconds(4)};
+  EXPECT_FALSE(too_short_to_start(four, kSlot + seconds(2)));
+  EXPECT_TRUE(too_short_to_start(four, kSlot + milliseconds(2001)));
+  // A long slot still needs only 3 s.
+  const Showing hour{0, 0, kSlot, kSlot + hours(1)};
+  EXPECT_FALSE(too_short_to_start(hour, kSlot + hours(1) - seconds(3)));
+  EXPECT_TRUE(too_short_to_start(hour, kSlot + hours(1) - milliseconds(2999)));
+}
+
+TEST(NoFlash, EnoughLeftStartsTheShowingWhateverIsOnScreen) {
+  const Showing before{0, 0, kSlot - seconds(10), kSlot};
+  EXPECT_EQ(slot_start(kTenSeconds, kSlot + seconds(7), before, true), SlotStart::start);
+  EXPECT_EQ(slot_start(kTenSeconds, kSlot + seconds(7), std::nullopt, false), SlotStart::start);
+}
+
+TEST(NoFlash, TooLittleLeftKeepsTheItemOnScreenWhenItMayStay) {
+  const Showing before{0, 0, kSlot - seconds(10), kSlot};
+  EXPECT_EQ(slot_start(kTenSeconds, kSlot + milliseconds(7001), before, true), SlotStart::keep);
+  EXPECT_EQ(slot_start(kTenSeconds, kSlot + milliseconds(9999), before, true), SlotStart::keep);
+}
+
+TEST(NoFlash, TooLittleLeftMovesToTheNextSlotWhenNothingMayStay) {
+  const Showing before{0, 0, kSlot - seconds(10), kSlot};
+  // A video that has ended, an emergency that has ended or preempts, an item a
+  // playlist change took away: none stays.
+  EXPECT_EQ(slot_start(kTenSeconds, kSlot + milliseconds(7001), before, false), SlotStart::next_slot);
+  // The idle screen, or nothing on screen yet (the player just started).
+  EXPECT_EQ(slot_start(kTenSeconds, kSlot + seconds(9), std::nullopt, true), SlotStart::next_slot);
+  EXPECT_EQ(slot_start(kTenSeconds, kSlot + seconds(9), std::nullopt, false), SlotStart::next_slot);
+}
+
+TEST(NoFlash, TheShowingOnScreenGoesOnToItsEnd) {
+  // The schedule is asked again before the end of the showing on screen (its `until`
+  // came first): it is no new start, and a video is not cut for the next slot's item.
+  EXPECT_EQ(slot_start(kTenSeconds, kSlot + seconds(9), kTenSeconds, false), SlotStart::start);
+  EXPECT_EQ(slot_start(kTenSeconds, kSlot + seconds(9), kTenSeconds, true), SlotStart::start);
+  // The same item in another slot is another showing.
+  const Showing earlier{0, 1, kSlot - seconds(20), kSlot - seconds(10)};
+  EXPECT_EQ(slot_start(kTenSeconds, kSlot + seconds(9), earlier, true), SlotStart::keep);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "app/idle_reason.h"
 #include "core/i18n.h"
+#include "schedule/no_flash.h"
 
 #include <algorithm>
 #include <cmath>
@@ -18,16 +19,8 @@ namespace {
 constexpr chr::milliseconds kPreroll{1500};
 // At exit, how long to wait for the central log to acknowledge the last records.
 constexpr chr::milliseconds kUplinkDrain{1500};
-// A showing is not started with less than min(this, half its planned time) of its slot
-// left: nobody can read a slogan that flashes for a fraction of a second.
-constexpr chr::milliseconds kMinShowing{3000};
 // A showing put up this long after its slot began started late (partial_reason).
 constexpr chr::milliseconds kLateStart{500};
-
-bool too_short_to_start(const Showing& s, Instant now) {
-  const auto planned = chr::duration_cast<chr::milliseconds>(s.end - s.start);
-  return s.end - now < std::min<chr::milliseconds>(kMinShowing, planned / 2);
-}
 // A wait for a view prepared ahead looks at the stop signal this often.
 constexpr chr::milliseconds kReadySlice{50};
 // Rows read back for the black-frame check after a switch (--stats).
@@ -83,13 +76,14 @@ void Kiosk::set_bands(const Campaign* c, Instant now) {
   proof_.ticker_up(c, old, bands_->ticker(), now);
 }
 
-void Kiosk::finish(Instant now, PlayOutcome outcome, const std::string& reason) {
+void Kiosk::finish(Instant now, PlayOutcome outcome, const std::string& reason, bool by_emergency) {
   if (!proof_.playing()) {
     proof_.end(std::nullopt, now);
     return;
   }
   const auto live = live_stats();
   auto p = proof_.current_record(lineup_->set(), live ? live->decoder : std::string(), now, outcome, reason);
+  if (p && by_emergency) ProofOfPlay::cut_by_emergency(*p);
   const auto ids = proof_.ids(lineup_->set());
   const Item& item = lineup_->set().campaigns[proof_.play()->campaign].items[proof_.play()->item];
   stats_.play_ended(ids->first + "/" + ids->second, std::string(to_string(item.type)), live,
@@ -144,24 +138,31 @@ void Kiosk::apply_schedule(Instant now) {
   if (const auto again = swapper_.resume(proof_.playing() && is_emergency(proof_.play()->campaign), emergency_next)) {
     if (auto n = lineup_->replay(again->first, again->second, now)) next = std::move(*n);
   }
-  // No flashes: a slot with too little of it left is not started. The item on screen
-  // stays until that slot ends (not a video, which has ended), or the next slot's item
-  // comes now; either way the rotation stays on its clock grid. An emergency preempts.
-  if (next.schedule.showing && !emergency_next && too_short_to_start(*next.schedule.showing, now)) {
-    if (proof_.playing() && !playing_video() && !after_emergency && sched_) {
-      sched_->until = next.schedule.until;
-      preroll_.reset();
-      return;
-    }
-    auto following = lineup_->at(next.schedule.until);
-    if (following.schedule.showing) {
-      following.start = now;
-      next = std::move(following);
-    }
+  // No flashes: the item on screen stays until a slot too short to start ends (not a
+  // video, which has ended; nothing an emergency ends or preempts).
+  const bool may_stay = !playing_video() && !after_emergency && !emergency_next && sched_;
+  if (!without_flash(next, now, may_stay)) {
+    sched_->until = next.schedule.until;
+    preroll_.reset();
+    return;
   }
   const bool late = next.schedule.showing && now > next.schedule.showing->start + kLateStart;
   show(std::move(next), now, "the schedule changed before the item's end");
   if (late && proof_.playing()) proof_.partial_reason(after_emergency ? "after_emergency" : "late_start");
+}
+
+bool Kiosk::without_flash(Lineup::Next& next, Instant now, bool may_stay) {
+  if (!next.schedule.showing) return true;
+  const auto on_screen = proof_.playing() ? std::optional<Showing>(proof_.play()->showing()) : std::nullopt;
+  const SlotStart start = slot_start(*next.schedule.showing, now, on_screen, may_stay);
+  if (start == SlotStart::next_slot) {
+    // The rotation stays on its clock grid: the next slot's item (or the idle screen)
+    // goes up early and shows to its slot's end.
+    Lineup::Next following = lineup_->at(next.schedule.showing->end);
+    following.start = now;
+    next = std::move(following);
+  }
+  return start != SlotStart::keep;
 }
 
 void Kiosk::show(Lineup::Next next, Instant now, const std::string& reason) {
@@ -170,11 +171,12 @@ void Kiosk::show(Lineup::Next next, Instant now, const std::string& reason) {
   if (play == nullptr || !(play->key() == key_of(next.schedule))) {
     const PlaylistSet& set = lineup_->set();
     std::string cut_reason = reason;
-    if (!idle && is_emergency(next.schedule.showing->campaign) && proof_.playing() &&
-        !is_emergency(play->campaign)) {
+    const bool by_emergency = !idle && is_emergency(next.schedule.showing->campaign) && proof_.playing() &&
+                              !is_emergency(play->campaign);
+    if (by_emergency) {
       cut_reason = swapper_.interrupt(*proof_.ids(set), set.campaigns[next.schedule.showing->campaign].id);
     }
-    finish(now, PlayOutcome::complete, cut_reason);
+    finish(now, PlayOutcome::complete, cut_reason, by_emergency);
     std::string what;
     on_screen_.clear();
     if (idle) {
@@ -240,6 +242,7 @@ void Kiosk::swap_set(Instant now) {
   if (old_record) {
     if (emergency_next && !on_screen_emergency) {
       old_record->reason = swapper_.interrupt(*on_screen, lineup_->set().campaigns[next.schedule.showing->campaign].id);
+      ProofOfPlay::cut_by_emergency(*old_record);
     }
     proof_.record(play_record(*old_record), now);
   }
@@ -249,6 +252,8 @@ void Kiosk::swap_set(Instant now) {
   }
   if (on_screen && live) stats_.add_dropped(live->frames_dropped);
   proof_.end(std::nullopt, now);  // recorded above, by the old set's indices
+  // What was on screen leaves now: no flash in its place either.
+  without_flash(next, now, false);
   show(std::move(next), now, "the playlists changed");
 }
 
@@ -261,11 +266,7 @@ bool Kiosk::keep_unchanged(const std::pair<std::string, std::string>& ids, const
     for (std::size_t ii = 0; ii < c.items.size(); ++ii) {
       const Item& after = c.items[ii];
       if (after.id != ids.second) continue;
-      const bool media = before.type != ItemType::slogan;
-      const bool same = !after.media_missing && after.type == before.type && after.text == before.text &&
-                        after.path == before.path && after.duration == before.duration && after.style == before.style &&
-                        (!media || (!before_hash.empty() && proof_.watched_hash(after.path) == before_hash));
-      if (!same) return false;
+      if (!same_item(before, before_hash, after, proof_.watched_hash(after.path))) return false;
       // Unchanged: it finishes its showing, then the new set takes the screen.
       const ProofOfPlay::Play& play = *proof_.play();
       proof_.reindex(ci, ii);
@@ -358,7 +359,12 @@ void Kiosk::advance(Instant now) {
   }
   const SetSwapper::OnScreen on_screen{proof_.playing(), playing_video(),
                                        sched_ ? std::optional<Instant>(sched_->until) : std::nullopt};
-  if (swapper_.due(now, on_screen)) {
+  std::optional<SetSwapper::ItemOnScreen> item;
+  if (const auto ids = proof_.ids(lineup_->set()); ids && swapper_.pending()) {
+    const Item& i = lineup_->set().campaigns[proof_.play()->campaign].items[proof_.play()->item];
+    item = SetSwapper::ItemOnScreen{*ids, &i, proof_.watched_hash(i.path)};
+  }
+  if (swapper_.due(now, on_screen, item ? &*item : nullptr)) {
     swap_set(now);
     folder_news = true;
   }

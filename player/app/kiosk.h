@@ -81,6 +81,10 @@ class Kiosk {
   Lineup::Next next_at(Instant now);
   // Prepares the next showing ahead of its start (kPreroll before).
   void maybe_preroll(Instant now);
+  // No flashes (schedule/no_flash.h): `next` stays, or becomes the next slot's item
+  // shown from now; false: it is not started and the item on screen stays (only when
+  // `may_stay`) until `next.schedule.until`.
+  bool without_flash(Lineup::Next& next, Instant now, bool may_stay);
   // Shows `next` if it is not what is on screen; `reason` goes into the record of an
   // item cut short by it.
   void show(Lineup::Next next, Instant now, const std::string& reason);
@@ -90,7 +94,9 @@ class Kiosk {
                       const std::string& before_hash, const ScheduleResult& next);
   void handle_update(Update update, Instant now);
   void swap_set(Instant now);
-  void finish(Instant now, PlayOutcome outcome, const std::string& reason);
+  // Records the play on screen as ended at `now` (complete: partial when short;
+  // `by_emergency`: interrupted when short).
+  void finish(Instant now, PlayOutcome outcome, const std::string& reason, bool by_emergency = false);
   // Layout bands (header, ticker) for the campaign on screen (nullptr: none).
   void set_bands(const Campaign* campaign, Instant now);
   // A stop signal came: the loop ends at its next look, waits and layouts end early.

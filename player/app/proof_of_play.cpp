@@ -388,4 +388,10 @@ void ProofOfPlay::ticker_passes(const ScreenBands& bands, Instant now) {
   ticker_checked_ = now;
 }
 
+void ProofOfPlay::cut_by_emergency(PlayRecord& rec) {
+  if (rec.outcome != PlayOutcome::partial) return;
+  rec.outcome = PlayOutcome::interrupted;
+  rec.partial_reason.clear();
+}
+
 }  // namespace signage

@@ -71,6 +71,7 @@ class ProofOfPlay {
     // after_emergency, playlist_change, late_start.
     std::string late_reason;
     ShowKey key() const { return idle ? ShowKey{} : ShowKey{false, campaign, item, start}; }
+    Showing showing() const { return Showing{campaign, item, start, end}; }
   };
   // The play on screen, or nullptr when none is (before the first, between end and begin).
   const Play* play() const { return play_ ? &*play_ : nullptr; }
@@ -150,6 +151,9 @@ class ProofOfPlay {
   // frame, or with none on screen). `decoder`: the video's decoder, empty: none.
   std::optional<PlayRecord> current_record(const PlaylistSet& set, const std::string& decoder, Instant now,
                                            PlayOutcome outcome, const std::string& reason);
+  // An emergency cut the play of `rec` short: interrupted (docs/journal-format.md#outcomes),
+  // not partial. A play shown for its planned time (within 0.5 s) stays complete.
+  static void cut_by_emergency(PlayRecord& rec);
   // The play on screen is over; `rec` (its record, if any) is written.
   void end(const std::optional<PlayRecord>& rec, Instant now);
 

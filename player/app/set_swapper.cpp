@@ -4,17 +4,33 @@
 
 namespace signage {
 
-bool same_content(const PlaylistSet& a, const PlaylistSet& b) {
+bool same_files(const PlaylistSet& a, const PlaylistSet& b) {
   if (a.campaigns.size() != b.campaigns.size()) return false;
   for (std::size_t i = 0; i < a.campaigns.size(); ++i) {
     const Campaign& x = a.campaigns[i];
     const Campaign& y = b.campaigns[i];
     if (x.id != y.id || x.source_sha256 != y.source_sha256 || x.items.size() != y.items.size()) return false;
+  }
+  return true;
+}
+
+bool same_content(const PlaylistSet& a, const PlaylistSet& b) {
+  if (!same_files(a, b)) return false;
+  for (std::size_t i = 0; i < a.campaigns.size(); ++i) {
+    const Campaign& x = a.campaigns[i];
+    const Campaign& y = b.campaigns[i];
     for (std::size_t k = 0; k < x.items.size(); ++k) {
       if (x.items[k].media_missing != y.items[k].media_missing) return false;
     }
   }
   return true;
+}
+
+bool same_item(const Item& before, const std::string& before_hash, const Item& after, const std::string& after_hash) {
+  const bool media = before.type != ItemType::slogan;
+  return !after.media_missing && after.type == before.type && after.text == before.text &&
+         after.path == before.path && after.duration == before.duration && after.style == before.style &&
+         (!media || (!before_hash.empty() && after_hash == before_hash));
 }
 
 std::optional<std::map<std::filesystem::path, std::string>> SetSwapper::offer(Update& u, const PlaylistSet& running,
@@ -26,18 +42,35 @@ std::optional<std::map<std::filesystem::path, std::string>> SetSwapper::offer(Up
   }
   if (!u.set) return std::nullopt;
   if (!pending_) since_ = now;
-  pending_ = Swap{std::move(*u.set), std::move(u.applied), std::move(u.media_sha256), u.initial};
+  // A baseline with other files than start-up loaded (one was dropped or changed while
+  // the player started) is a drop like any other, and recorded; one that differs only
+  // in the items the watcher held back (their media unusable) is not.
+  const bool quiet = u.initial && same_files(*u.set, running);
+  pending_ = Swap{std::move(*u.set), std::move(u.applied), std::move(u.media_sha256), quiet};
   u.set.reset();
   urgent_ = urgent_ || !u.emergency_started.empty();
   return std::nullopt;
 }
 
-bool SetSwapper::due(Instant now, const OnScreen& s) const {
+bool SetSwapper::due(Instant now, const OnScreen& s, const ItemOnScreen* item) const {
   if (!pending_) return false;
-  if (urgent_ || !s.playing || !s.until || now >= *s.until) return true;
+  if (urgent_ || !s.playing || !s.until || now >= *s.until || (item != nullptr && keeps(*item))) return true;
   // Under a video, wait for its end; otherwise at most kMaxSwapWait (clock time).
   if (s.video) return false;
   return now - since_ >= kMaxSwapWait;
+}
+
+bool SetSwapper::keeps(const ItemOnScreen& s) const {
+  if (!pending_ || s.item == nullptr) return false;
+  for (const Campaign& c : pending_->set.campaigns) {
+    if (c.id != s.ids.first) continue;
+    for (const Item& after : c.items) {
+      if (after.id != s.ids.second) continue;
+      const auto hash = pending_->media_sha256.find(after.path.lexically_normal());
+      return same_item(*s.item, s.hash, after, hash == pending_->media_sha256.end() ? std::string() : hash->second);
+    }
+  }
+  return false;
 }
 
 std::optional<Instant> SetSwapper::deadline() const {

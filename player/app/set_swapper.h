@@ -1,7 +1,8 @@
 // Playlist swaps: a valid new set from the drop folder waits here for the next item
 // boundary, at most kMaxSwapWait (clock time) while a slogan or picture is on screen,
-// until the end of a video, and not at all when an emergency campaign appeared or
-// nothing is playing. It also remembers the item an emergency interrupted, so it can
+// until the end of a video, and not at all when an emergency campaign appeared,
+// nothing is playing, or the new set has the item on screen unchanged (it finishes
+// its showing whatever the swap). It also remembers the item an emergency interrupted, so it can
 // be shown again once the emergency is over.
 //
 // The kiosk offers every Update (offer), asks due() each loop iteration, and take()s
@@ -25,8 +26,14 @@
 
 namespace signage {
 
-// Same files (by hash) with the same items held back.
+// The same files (by hash), in the same order.
+bool same_files(const PlaylistSet& a, const PlaylistSet& b);
+// The same files with the same items held back.
 bool same_content(const PlaylistSet& a, const PlaylistSet& b);
+// Whether `after` (in a new set) is `before` unchanged: shown (not held back), the same
+// type, text, file, duration and style, and a picture or video with the same media
+// hash (`before_hash`, `after_hash`: the watcher's; empty: unknown, so changed).
+bool same_item(const Item& before, const std::string& before_hash, const Item& after, const std::string& after_hash);
 
 class SetSwapper {
  public:
@@ -40,7 +47,8 @@ class SetSwapper {
   bool emergency(const Campaign& campaign) const { return campaign.priority >= emergency_level_; }
 
   // Takes the set of `update` (if any) to swap in later; a baseline (initial)
-  // Update that repeats `running` is no change. Returns media hashes that apply to
+  // Update that repeats `running` is no change, one with other files is recorded
+  // like any drop. Returns media hashes that apply to
   // the running set at once (that baseline's), else nullopt.
   std::optional<std::map<std::filesystem::path, std::string>> offer(Update& update, const PlaylistSet& running,
                                                                      Instant now);
@@ -52,8 +60,18 @@ class SetSwapper {
     bool video = false;             // that item is a video
     std::optional<Instant> until;   // when the schedule changes next (nullopt: unknown)
   };
-  // Whether the pending set should go up at `now`.
-  bool due(Instant now, const OnScreen& screen) const;
+  // The item on screen: its ids (campaign, item), the item, its media hash.
+  struct ItemOnScreen {
+    std::pair<std::string, std::string> ids;
+    const Item* item;
+    std::string hash;
+  };
+  // Whether the pending set should go up at `now`. An item on screen (`item`, null:
+  // not said) that the pending set has unchanged finishes its showing whatever the
+  // swap, so then the set goes up at once.
+  bool due(Instant now, const OnScreen& screen, const ItemOnScreen* item = nullptr) const;
+  // Whether the pending set has `item` unchanged.
+  bool keeps(const ItemOnScreen& item) const;
   // When the pending set is due at the latest while no video plays (nullopt: none pending).
   std::optional<Instant> deadline() const;
 
@@ -61,7 +79,7 @@ class SetSwapper {
     PlaylistSet set;
     std::vector<AppliedFile> applied;
     std::map<std::filesystem::path, std::string> media_sha256;
-    bool quiet = false;             // the watcher's baseline: no journal line
+    bool quiet = false;             // the watcher's baseline with start-up's files: no journal line
   };
   // The pending set (call only when pending()).
   Swap take();
