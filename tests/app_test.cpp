@@ -22,6 +22,8 @@
 #include <iterator>
 #include <optional>
 #include <algorithm>
+#include <cctype>
+#include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -405,6 +407,44 @@ TEST(Play, SimulatedMidnightChainsTwoDays) {
   EXPECT_NE(v.out.find("2 day files"), std::string::npos) << v.out;
 }
 
+// The kiosk's log and verify's summary in Chinese (--lang zh), the journal's records
+// in English: they are read by programs (report, the central log), not by people.
+TEST(Play, LogAndVerifyInChinese) {
+  TempDir t;
+  const fs::path journal = t.path() / "journal";
+  auto r = cli({"play", "--lang", "zh", "--headless", "--playlists", (kSource / "playlists").string(), "--media",
+                (kSource / "assets").string(), "--size", "160x90", "--journal", journal.string(), "--clock",
+                "2024-06-16T10:00:00+08:00", "--exit-after", "1200ms"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("+08:00 播放 "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("，至 2024-06-16T"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("个活动，播放日志 "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("signage: 已停止"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(" show "), std::string::npos) << r.err;
+  const fs::path day = journal / "2024-06-16.jsonl";
+  const std::string records = read_all(day);
+  EXPECT_NE(records.find("\"type\":\"start\""), std::string::npos) << records;
+  EXPECT_EQ(records.find("播放 "), std::string::npos) << records;
+
+  auto v = cli({"verify", "--lang", "zh", journal.string()});
+  EXPECT_EQ(v.code, 0) << v.out << v.err;
+  EXPECT_NE(v.out.find(": 完好：1 个日文件共 "), std::string::npos) << v.out;
+  EXPECT_NE(v.out.find("张取证截图一致"), std::string::npos) << v.out;
+  EXPECT_EQ(v.out.find("intact"), std::string::npos) << v.out;
+
+  // One record edited by hand: said in Chinese, the position first.
+  std::string edited = records;
+  const auto screen = edited.find("\"screen\":\"");
+  ASSERT_NE(screen, std::string::npos);
+  edited[screen + 10] = edited[screen + 10] == 'x' ? 'y' : 'x';
+  std::ofstream(day, std::ios::binary | std::ios::trunc) << edited;
+  auto bad = cli({"verify", "--lang", "zh", journal.string()});
+  EXPECT_EQ(bad.code, 1) << bad.out << bad.err;
+  EXPECT_NE(bad.err.find("2024-06-16.jsonl:1: 第 1 行写入后被修改过"), std::string::npos) << bad.err;
+  auto en = cli({"verify", "--lang", "en", journal.string()});
+  EXPECT_NE(en.err.find("2024-06-16.jsonl:1: line 1 was changed after it was written"), std::string::npos) << en.err;
+}
+
 TEST(Play, UnwritableJournalStillPlays) {
   TempDir t;
   const auto not_a_dir = t.write("journal", "a file where the journal folder should be");
@@ -490,6 +530,94 @@ TEST(Play, DamagedVideoPreparedAheadDoesNotDelayTheNextItem) {
   EXPECT_NE(r.err.substr(line + 1, 24).find("2024-06-16T10:00:03.0"), std::string::npos) << r.err;
   const std::string day = read_all(journal / "2024-06-16.jsonl");
   EXPECT_NE(day.find("\"type\":\"media_error\""), std::string::npos) << day;
+}
+
+// A damaged video in the log: a few lines of ours ("signage: ffmpeg: h264: ...", the
+// repeats counted, each decoder fallback once), never FFmpeg's own "[h264 @ 0x...]"
+// flood or the hardware probing's "Cannot load libcuda.so.1" on a line of its own.
+TEST(Play, DamagedVideoIsAFewLinesOfOursInTheLog) {
+  TempDir t;
+  fs::create_directories(t.path() / "media");
+  const fs::path bad = t.path() / "media/bad.mp4";
+  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=30 -t 2 -c:v libx264 "
+                         "-pix_fmt yuv420p -movflags +faststart " + bad.string()).c_str()), 0);
+  {
+    std::string bytes = read_all(bad);
+    const auto mdat = bytes.find("mdat");
+    ASSERT_NE(mdat, std::string::npos);
+    std::fill(bytes.begin() + static_cast<std::ptrdiff_t>(mdat + 8), bytes.end(), '\x5a');
+    std::ofstream(bad, std::ios::binary | std::ios::trunc) << bytes;
+  }
+  t.write("p.toml",
+          "[campaign]\nid = \"c\"\n[defaults]\nduration = \"1s\"\n"
+          "[[item]]\nid = \"first\"\ntype = \"slogan\"\ntext = \"人人讲安全\"\n"
+          "[[item]]\nid = \"broken\"\ntype = \"video\"\nfile = \"media/bad.mp4\"\n"
+          "[[item]]\nid = \"after\"\ntype = \"slogan\"\ntext = \"个个会应急\"\n");
+  auto r = run_binary("SDL_AUDIODRIVER=dummy", "play --headless --no-journal --playlists '" + t.path().string() +
+                                                   "' --size 160x90 --clock 2024-06-16T10:00:00+08:00 "
+                                                   "--exit-after 1800ms");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("skip c/broken: "), std::string::npos) << r.out;
+  std::istringstream lines(r.out);
+  std::map<std::string, int> per_kind;  // FFmpeg's message without its numbers -> lines
+  int counts = 0, fallbacks = 0, all = 0;
+  for (std::string line; std::getline(lines, line);) {
+    ++all;
+    EXPECT_NE(line.rfind("[", 0), 0u) << "FFmpeg's own line: " << line;
+    EXPECT_TRUE(line.rfind("signage", 0) == 0 || line.rfind("2024-06-16T", 0) == 0 || line.rfind("first frame", 0) == 0)
+        << "not a line of ours: " << line;
+    EXPECT_EQ(line.find("ALSA"), std::string::npos) << line;
+    if (line.rfind("signage: video bad.mp4: ", 0) == 0) ++fallbacks;
+    if (line.rfind("signage: ffmpeg: ", 0) != 0) continue;
+    if (line.find(" more times: ") != std::string::npos) {
+      ++counts;
+      continue;
+    }
+    std::string kind = line;
+    std::erase_if(kind, [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+    ++per_kind[kind];
+  }
+  ASSERT_FALSE(per_kind.empty()) << "what FFmpeg said is in the log, in our lines: " << r.out;
+  for (const auto& [kind, n] : per_kind) EXPECT_LE(n, 3) << kind << "\n" << r.out;
+  EXPECT_GE(counts, 1) << "the hundreds of repeats are counted: " << r.out;
+  EXPECT_LE(all, 40) << r.out;
+  EXPECT_LE(fallbacks, 5) << "one line per decoder fallback at most: " << r.out;
+}
+
+// No sound device is opened while nothing plays sound (slogans, a muted video), and a
+// box without one says so once, in our words, however many videos have sound.
+TEST(Play, SoundDeviceOnlyForSoundAndItsAbsenceSaidOnce) {
+  TempDir t;
+  fs::create_directories(t.path() / "media");
+  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=25:d=1 -f lavfi -i "
+                         "sine=f=440:d=1 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -shortest " +
+                         (t.path() / "media/psa.mp4").string()).c_str()),
+            0);
+  const auto run = [&](bool muted) {
+    t.write("p.toml", std::string("[campaign]\nid = \"c\"\n[defaults]\nduration = \"1s\"\n") +
+                          "[[item]]\nid = \"s\"\ntype = \"slogan\"\ntext = \"人人讲安全\"\n"
+                          "[[item]]\nid = \"v1\"\ntype = \"video\"\nfile = \"media/psa.mp4\"\nmute = " +
+                          (muted ? "true" : "false") +
+                          "\n[[item]]\nid = \"v2\"\ntype = \"video\"\nfile = \"media/psa.mp4\"\nmute = " +
+                          (muted ? "true" : "false") + "\n");
+    return run_binary("SDL_AUDIODRIVER=no-such-driver",
+                      "play --headless --no-journal --playlists '" + t.path().string() +
+                          "' --size 160x90 --clock 2024-06-16T10:00:00+08:00 --exit-after 3500ms");
+  };
+  const auto count = [](const std::string& text, const std::string& what) {
+    int n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  auto quiet = run(true);
+  ASSERT_EQ(quiet.code, 0) << quiet.out;
+  EXPECT_GE(count(quiet.out, " show c/v"), 2) << quiet.out;
+  EXPECT_EQ(count(quiet.out, "sound"), 0) << "muted videos never open audio: " << quiet.out;
+  auto loud = run(false);
+  ASSERT_EQ(loud.code, 0) << loud.out;
+  EXPECT_GE(count(loud.out, " show c/v"), 2) << loud.out;
+  EXPECT_EQ(count(loud.out, "signage: no sound: "), 1) << loud.out;
+  EXPECT_EQ(count(loud.out, "sound"), 1) << loud.out;
 }
 
 // A player started 4.2 s (and a little more: its own start) into a video's slot joins

@@ -74,9 +74,23 @@ TEST(DeviceConfig, EmptyFileGivesTheDefaults) {
   EXPECT_EQ(c.duration, 12s);
   EXPECT_EQ(c.fade, 500ms);
   EXPECT_EQ(c.max_image_pixels, 64'000'000);
+  EXPECT_EQ(c.max_media_bytes, std::uintmax_t{4} << 30);
   EXPECT_EQ(c.hwdec, "auto");
   EXPECT_TRUE(c.uplink_target.empty());
   EXPECT_EQ(c.heartbeat, 60s);
+}
+
+TEST(DeviceConfig, MaxMediaGibSetsTheMediaSizeLimit) {
+  TempDir dir;
+  const auto r = load_device_config(dir.write("signage.toml", "[limits]\nmax_media_gib = 1.5\n"));
+  ASSERT_TRUE(r.config) << dump(r.diagnostics);
+  EXPECT_EQ(r.config->max_media_bytes, std::uintmax_t{3} << 29);
+  const auto bad = load_device_config(dir.write("bad.toml", "[limits]\nmax_media_gib = 0\n"));
+  EXPECT_FALSE(bad.config);
+  ASSERT_EQ(bad.diagnostics.size(), 1u) << dump(bad.diagnostics);
+  EXPECT_NE(bad.diagnostics[0].format().find("'max_media_gib' must be above 0 and at most 1024, not 0"),
+            std::string::npos)
+      << bad.diagnostics[0].format();
 }
 
 TEST(DeviceConfig, MediaEmptyMeansThePlaylistsFolderAndIntegerMegapixels) {

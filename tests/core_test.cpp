@@ -12,6 +12,8 @@
 #include "core/diagnostic.h"
 #include "core/error.h"
 #include "core/i18n.h"
+#include "core/log_queue.h"
+#include "core/repeat_limit.h"
 #include "core/text_util.h"
 #include "core/time.h"
 
@@ -41,10 +43,23 @@ TEST(Result, HoldsValueOrError) {
   EXPECT_FALSE(f.ok());
 }
 
+// Built member by member: GCC 12 at -O3 takes the nested brace initialisation
+// Diagnostic{s, {file, line, col}, message} for a string that may be used
+// uninitialised on the path where the message throws (-Wmaybe-uninitialized).
+Diagnostic diagnostic(Severity severity, std::string file, int line, int column, std::string message) {
+  Diagnostic d;
+  d.severity = severity;
+  d.where.file = std::move(file);
+  d.where.line = line;
+  d.where.column = column;
+  d.message = std::move(message);
+  return d;
+}
+
 TEST(Diagnostic, FormatsLikeACompiler) {
-  Diagnostic d{Severity::error, {"playlists/a.toml", 12, 9}, "unknown key 'colour'"};
+  const Diagnostic d = diagnostic(Severity::error, "playlists/a.toml", 12, 9, "unknown key 'colour'");
   EXPECT_EQ(d.format(), "playlists/a.toml:12:9: error: unknown key 'colour'");
-  Diagnostic w{Severity::warning, {"a.toml", 3, 0}, "m"};
+  const Diagnostic w = diagnostic(Severity::warning, "a.toml", 3, 0, "m");
   EXPECT_EQ(w.format(), "a.toml:3: warning: m");
   EXPECT_TRUE(has_errors({w, d}));
   EXPECT_FALSE(has_errors({w}));
@@ -52,11 +67,11 @@ TEST(Diagnostic, FormatsLikeACompiler) {
 
 TEST(Diagnostic, ChineseKeepsTheEditorsPositionAndSaysItInWords) {
   const ScopedMessageLanguage zh(Language::zh_CN);
-  Diagnostic d{Severity::error, {"a.toml", 3, 12}, "这里用了全角冒号“：”"};
+  const Diagnostic d = diagnostic(Severity::error, "a.toml", 3, 12, "这里用了全角冒号“：”");
   EXPECT_EQ(d.format(), "a.toml:3:12: 错误：第 3 行第 12 列：这里用了全角冒号“：”");
-  Diagnostic w{Severity::warning, {"a.toml", 3, 0}, "m"};
+  const Diagnostic w = diagnostic(Severity::warning, "a.toml", 3, 0, "m");
   EXPECT_EQ(w.format(), "a.toml:3: 警告：第 3 行：m");
-  Diagnostic f{Severity::error, {"a.toml", 0, 0}, "m"};
+  const Diagnostic f = diagnostic(Severity::error, "a.toml", 0, 0, "m");
   EXPECT_EQ(f.format(), "a.toml: 错误：m");
 }
 
@@ -415,6 +430,43 @@ TEST(TimeZone, SystemZoneFollowsTz) {
   const auto zone = system_time_zone();
   EXPECT_EQ(zone->name(), "Asia/Shanghai");
   EXPECT_EQ(zone->to_local(utc("2024-06-16T02:00:00Z")).utc_offset, hours(8));
+}
+
+// Lines from other threads wait for the log's own thread; the first one wakes it.
+TEST(LogQueue, KeepsOrderWakesOnceAndCountsWhatItDrops) {
+  int wakes = 0;
+  LogQueue q([&wakes] { ++wakes; }, 3);
+  q.push("a");
+  q.push("b");
+  EXPECT_EQ(wakes, 1) << "only a line into an empty queue wakes";
+  q.push("c");
+  q.push("d");
+  q.push("e");
+  EXPECT_EQ(q.take(), (std::vector<std::string>{"a", "b", "c", "2 more log lines dropped (too many at once)"}));
+  EXPECT_TRUE(q.take().empty());
+  q.push("f");
+  EXPECT_EQ(wakes, 2);
+}
+
+TEST(RepeatLimit, FirstLinesThenOneCountPerWindowAndAfreshAfterAQuietWindow) {
+  ManualMonotonicClock clock;
+  RepeatLimit limit(clock, RepeatLimit::Options{2, std::chrono::seconds(10)});
+  EXPECT_TRUE(limit.admit("a"));
+  EXPECT_TRUE(limit.admit("a"));
+  EXPECT_FALSE(limit.admit("a"));
+  EXPECT_TRUE(limit.admit("b")) << "each key on its own";
+  clock.advance(std::chrono::seconds(5));
+  EXPECT_FALSE(limit.admit("a"));
+  EXPECT_TRUE(limit.take_held().empty()) << "not yet a window since the first line held";
+  clock.advance(std::chrono::seconds(5));
+  auto held = limit.take_held();
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0].key, "a");
+  EXPECT_EQ(held[0].count, 2u);
+  EXPECT_FALSE(limit.admit("a")) << "still coming: counted, not printed";
+  EXPECT_EQ(limit.take_held(true).size(), 1u) << "all: at the end";
+  clock.advance(std::chrono::seconds(11));
+  EXPECT_TRUE(limit.admit("a")) << "quiet for a window: a new incident";
 }
 
 }  // namespace

@@ -637,6 +637,9 @@ TEST(ProofOfPlay, UpdatesRecordRefusalsAndItemChangesButTheBaselineOnlyItsHeldBa
   baseline.initial = true;
   baseline.set = PlaylistSet{};
   baseline.held_back.push_back(HeldItem{"a", "clip", "/drop/media/clip.mp4", "still being copied"});
+  // Only waiting for its hash (an emergency made the baseline go early): no error.
+  baseline.held_back.push_back(
+      HeldItem{"a", "big", "/drop/media/big.mp4", "media file big.mp4 is being hashed", true});
   EXPECT_TRUE(p.updated(baseline, kNoon).empty());
   const auto r = rig.records();
   ASSERT_EQ(r.size(), 3u);
@@ -651,7 +654,8 @@ TEST(ProofOfPlay, UpdatesRecordRefusalsAndItemChangesButTheBaselineOnlyItsHeldBa
 // tracker on a clock moved by hand; each Update goes to ProofOfPlay::updated.
 struct DropRig {
   test::TempDir drop{"proof-drop"};
-  SetBuilder builder{SetBuilderOptions{drop.path(), LoadOptions{drop.path()}, 100, {}}};
+  MediaHasher hasher;  // slogans only: nothing to hash
+  SetBuilder builder{SetBuilderOptions{drop.path(), LoadOptions{drop.path()}, 100, {}}, hasher};
   SettleTracker tracker{300ms};
   SettleTracker::TimePoint now{};
   int updates = 0;

@@ -643,10 +643,10 @@ TEST(SchedulePerformance, TwentyCampaignsOfFiftyItems) {
       if (i % 7 == 3) w.hours = {window(6 + i % 12, 0, 18 + i % 5, 30)};
       if (i % 11 == 5) w.dates = {ymd(2024, 6, 16), ymd(2024, 6, 20)};
       if (i % 13 == 2) w.except = {ymd(2024, 6, 18)};
-      items.push_back(make_item("i" + std::to_string(i), seconds(5 + i % 20), w));
+      items.push_back(make_item(std::string("i").append(std::to_string(i)), seconds(5 + i % 20), w));
     }
     When cw = hours_when({window(7 + c % 3, 0, 22, c % 2 == 0 ? 0 : 30)});
-    set.campaigns.push_back(make_campaign("c" + std::to_string(c), c % 3, std::move(items), cw));
+    set.campaigns.push_back(make_campaign(std::string("c").append(std::to_string(c)), c % 3, std::move(items), cw));
   }
   const Instant from = at("2024-06-14T00:00", *zone);
   std::mt19937_64 rng(7);

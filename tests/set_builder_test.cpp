@@ -2,12 +2,18 @@
 // fake steady clock (no watcher thread, no waiting), and the Update it makes.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <map>
+#include <set>
 #include <string>
 
 #include "core/digest.h"
+#include "core/i18n.h"
 #include "media/image.h"
 #include "support/files.h"
+#include "support/wait.h"
 #include "watch/folder_scan.h"
+#include "watch/media_hasher.h"
 #include "watch/set_builder.h"
 
 namespace signage {
@@ -36,10 +42,12 @@ void write_picture(const fs::path& file, std::uint8_t shade) {
   ASSERT_TRUE(write_png(img, file).ok());
 }
 
-// A drop folder, a builder and a tracker on a clock that moves only when told.
+// A drop folder, a builder and a tracker on a clock that moves only when told. Media
+// are hashed by a real MediaHasher before each build (build_now() does not wait).
 struct Drop {
   test::TempDir dir{"set-builder"};
-  SetBuilder builder{SetBuilderOptions{dir.path(), LoadOptions{dir.path()}, 100, {}}};
+  MediaHasher hasher;
+  SetBuilder builder{SetBuilderOptions{dir.path(), LoadOptions{dir.path()}, 100, {}}, hasher};
   SettleTracker tracker{kSettle};
   SettleTracker::TimePoint now{};
 
@@ -50,8 +58,11 @@ struct Drop {
     tracker.observe(scan_drop_folder(dir.path(), dir.path()), now);
     now += 1ms;
   }
+  // Settles, has every settled media file hashed, then builds.
   SetBuilder::Outcome build() {
     settle();
+    for (const auto& [file, stamp] : tracker.settled_media()) hasher.digest(file, stamp, false);
+    EXPECT_TRUE(test::wait_until([&] { return hasher.idle(); }, 10s));
     return builder.build(tracker);
   }
 };
@@ -144,7 +155,8 @@ TEST(SetBuilder, AFileChangedAfterItSettledIsStaleAndNothingIsBuilt) {
 TEST(SetBuilder, AnUnreadablePlaylistFolderIsReportedOnceAndKeepsTheSet) {
   test::TempDir dir{"set-builder"};
   const fs::path gone = dir / "not-there";
-  SetBuilder builder{SetBuilderOptions{gone, LoadOptions{gone}, 100, {}}};
+  MediaHasher hasher;
+  SetBuilder builder{SetBuilderOptions{gone, LoadOptions{gone}, 100, {}}, hasher};
   SettleTracker tracker{kSettle};
   tracker.observe(scan_drop_folder(gone, gone), SettleTracker::TimePoint{});
   auto out = builder.build(tracker);
@@ -245,6 +257,156 @@ TEST(SetBuilder, TheFolderStateSaysWhatTheIdleScreenExplains) {
   ASSERT_TRUE(fixed.update && fixed.update->folder);
   EXPECT_TRUE(fixed.update->folder->refused.empty());
   EXPECT_FALSE(d.build().update) << "an unchanged folder is not sent again";
+}
+
+
+// Digests known only when the test says so, and who asked for what.
+struct FakeDigests final : MediaDigests {
+  std::map<fs::path, std::string> ready;   // file -> sha256
+  std::map<fs::path, bool> asked;          // file -> asked as urgent (at least once)
+  MediaDigest digest(const fs::path& file, const FileStamp&, bool urgent) override {
+    asked[file] = asked[file] || urgent;
+    MediaDigest d;
+    if (const auto r = ready.find(file); r != ready.end()) {
+      d.state = MediaDigest::State::ready;
+      d.sha256 = r->second;
+    }
+    return d;
+  }
+  void keep_only(const std::set<fs::path>&) override {}
+};
+
+// A drop folder whose media hashes come from a FakeDigests.
+struct SlowDrop {
+  test::TempDir dir{"set-builder-hash"};
+  FakeDigests digests;
+  SetBuilder builder;
+  SettleTracker tracker{kSettle};
+  SettleTracker::TimePoint now{};
+  explicit SlowDrop(std::uintmax_t max_media_bytes = kDefaultMaxMediaBytes)
+      : builder(options(dir.path(), max_media_bytes), digests) {}
+  static SetBuilderOptions options(const fs::path& dir, std::uintmax_t max_media_bytes) {
+    SetBuilderOptions o{dir, LoadOptions{dir}, 100, {}};
+    o.max_media_bytes = max_media_bytes;
+    return o;
+  }
+  SetBuilder::Outcome build() {
+    tracker.observe(scan_drop_folder(dir.path(), dir.path()), now);
+    now += kSettle;
+    tracker.observe(scan_drop_folder(dir.path(), dir.path()), now);
+    now += 1ms;
+    return builder.build(tracker);
+  }
+  fs::path media(const std::string& rel) const { return (dir / rel).lexically_normal(); }
+};
+
+std::string with_video(const std::string& id, const std::string& file, int priority = 10) {
+  return slogan_campaign(id, priority) + "\n[[item]]\nid = \"clip\"\ntype = \"video\"\nfile = \"" + file + "\"\n";
+}
+
+TEST(SetBuilder, AnItemWhoseMediaIsBeingHashedWaitsAndTheRestIsStagedAtOnce) {
+  SlowDrop d;
+  d.dir.write("a.toml", slogan_campaign("a"));
+  ASSERT_TRUE(d.build().update);  // the baseline
+  d.dir.write("b.toml", with_video("b", "media/big.mp4"));
+  d.dir.write("media/big.mp4", "not hashed yet");
+  d.dir.write("e.toml", slogan_campaign("e", 200));  // an emergency slogan: nothing to hash
+  auto out = d.build();
+  ASSERT_TRUE(out.update && out.update->set);
+  EXPECT_EQ(out.hashing, 1u);
+  const Update& u = *out.update;
+  EXPECT_EQ(u.emergency_started, std::vector<std::string>{"e"});
+  ASSERT_EQ(u.set->campaigns.size(), 3u);
+  EXPECT_FALSE(u.set->campaigns[1].items[0].media_missing);  // b's slogan plays
+  EXPECT_TRUE(u.set->campaigns[1].items[1].media_missing);   // its video waits
+  ASSERT_EQ(u.held_back.size(), 1u);
+  EXPECT_TRUE(u.held_back[0].hashing);
+  EXPECT_NE(u.held_back[0].reason.find("being hashed"), std::string::npos) << u.held_back[0].reason;
+
+  // Still being hashed: nothing new.
+  EXPECT_FALSE(d.build().update);
+  // Hashed: the video joins, like media that arrives late.
+  d.digests.ready[d.media("media/big.mp4")] = std::string(64, 'b');
+  auto joined = d.build();
+  ASSERT_TRUE(joined.update && joined.update->set);
+  EXPECT_EQ(joined.hashing, 0u);
+  EXPECT_FALSE(joined.update->set->campaigns[1].items[1].media_missing);
+  ASSERT_EQ(joined.update->items.size(), 1u);
+  EXPECT_EQ(joined.update->items[0].kind, ItemChange::Kind::joined);
+  EXPECT_EQ(joined.update->items[0].item, "clip");
+  EXPECT_EQ(joined.update->items[0].reason, "media file complete and usable");
+  EXPECT_EQ(joined.update->items[0].media_sha256, std::string(64, 'b'));
+  EXPECT_EQ(joined.update->media_sha256.at(d.media("media/big.mp4")), std::string(64, 'b'));
+}
+
+TEST(SetBuilder, AnEmergencysMediaIsHashedFirst) {
+  SlowDrop d;
+  d.dir.write("a.toml", with_video("a", "media/a.mp4"));
+  d.dir.write("e.toml", with_video("e", "media/e.mp4", 200));
+  d.dir.write("media/a.mp4", "a");
+  d.dir.write("media/e.mp4", "e");
+  d.build();
+  EXPECT_FALSE(d.digests.asked.at(d.media("media/a.mp4")));
+  EXPECT_TRUE(d.digests.asked.at(d.media("media/e.mp4")));
+}
+
+TEST(SetBuilder, TheBaselineWaitsForItsHashesUnlessAnEmergencyIsThere) {
+  SlowDrop d;
+  d.dir.write("a.toml", with_video("a", "media/a.mp4"));
+  d.dir.write("media/a.mp4", "a");
+  auto waiting = d.build();
+  EXPECT_FALSE(waiting.update);  // start-up plays what it loaded meanwhile
+  EXPECT_EQ(waiting.hashing, 1u);
+  d.digests.ready[d.media("media/a.mp4")] = std::string(64, 'a');
+  auto baseline = d.build();
+  ASSERT_TRUE(baseline.update && baseline.update->set);
+  EXPECT_TRUE(baseline.update->initial);
+  EXPECT_FALSE(baseline.update->set->campaigns[0].items[1].media_missing);
+
+  SlowDrop e;
+  e.dir.write("a.toml", with_video("a", "media/a.mp4"));
+  e.dir.write("media/a.mp4", "a");
+  e.dir.write("e.toml", slogan_campaign("e", 200));
+  auto at_once = e.build();
+  ASSERT_TRUE(at_once.update && at_once.update->set);
+  EXPECT_TRUE(at_once.update->initial);
+  EXPECT_EQ(at_once.update->emergency_started, std::vector<std::string>{"e"});
+  ASSERT_EQ(at_once.update->held_back.size(), 1u);
+  EXPECT_TRUE(at_once.update->held_back[0].hashing);
+}
+
+// A sparse file: its size on disk is nothing, and it is never read here.
+void sparse_file(const fs::path& file, std::uintmax_t size) {
+  fs::create_directories(file.parent_path());
+  { std::ofstream(file, std::ios::binary); }
+  fs::resize_file(file, size);
+}
+
+TEST(SetBuilder, AMediaFileOverTheSizeLimitIsRefusedWithItsSize) {
+  SlowDrop d;  // the default limit, 4 GiB
+  d.dir.write("a.toml", with_video("a", "media/huge.mp4"));
+  sparse_file(d.dir / "media/huge.mp4", std::uintmax_t{8} << 30);
+  auto out = d.build();
+  ASSERT_TRUE(out.update && out.update->set);  // refused, not waiting for a hash
+  EXPECT_EQ(out.hashing, 0u);
+  ASSERT_EQ(out.update->held_back.size(), 1u);
+  const HeldItem& h = out.update->held_back[0];
+  EXPECT_FALSE(h.hashing);
+  EXPECT_NE(h.reason.find("8.0 GiB (8589934592 bytes)"), std::string::npos) << h.reason;
+  EXPECT_NE(h.reason.find("over the limit of 4.0 GiB"), std::string::npos) << h.reason;
+  EXPECT_FALSE(d.digests.asked.contains(d.media("media/huge.mp4")));  // never read
+  fs::remove(d.dir / "media/huge.mp4");
+
+  // The limit is an option: one byte over a lowered limit, in Chinese too.
+  ScopedMessageLanguage zh(Language::zh_CN);
+  SlowDrop low(1000);
+  low.dir.write("a.toml", with_video("a", "media/clip.mp4"));
+  low.dir.write("media/clip.mp4", std::string(1001, 'x'));
+  auto refused = low.build();
+  ASSERT_TRUE(refused.update);
+  ASSERT_EQ(refused.update->held_back.size(), 1u);
+  EXPECT_NE(refused.update->held_back[0].reason.find("1001"), std::string::npos);
+  EXPECT_NE(refused.update->held_back[0].reason.find("超过"), std::string::npos) << refused.update->held_back[0].reason;
 }
 
 }  // namespace

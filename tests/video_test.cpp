@@ -8,6 +8,7 @@
 // files are made from good ones by the byte edits below.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -17,6 +18,7 @@
 #include <functional>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -29,6 +31,7 @@ extern "C" {
 #include <libavutil/log.h>
 }
 
+#include "media/ffmpeg_log.h"
 #include "render/display.h"
 #include "render/scene.h"
 #include "render/video_view.h"
@@ -843,7 +846,7 @@ TEST_F(VideoTest, SmallWallClockStepIsSlewedWithoutDroppingFrames) {
 
 // A Scene on a headless display, software decoding, for the video views it makes.
 struct SceneRig {
-  explicit SceneRig(chr::milliseconds ready_timeout = 2000ms) {
+  explicit SceneRig(chr::milliseconds ready_timeout = 2000ms, std::function<void(std::string)> log = {}) {
     if (!h.display) return;
     auto f = FontSet::open("");
     if (!f) return;
@@ -851,6 +854,7 @@ struct SceneRig {
     SceneOptions so;
     so.hwdec = "none";
     so.video_ready_timeout = ready_timeout;
+    so.log = std::move(log);
     scene.emplace(*h.display, *fonts, *zone, so);
   }
   Headless h;
@@ -871,6 +875,126 @@ TEST_F(VideoTest, SceneMakesVideoViewsAndSkipsBadFilesQuickly) {
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().what().find("cannot show video 'corrupt.mp4'"), std::string::npos) << bad.error().what();
   EXPECT_LT(chr::steady_clock::now() - t0, 2s);
+}
+
+// Lines a Scene or FFmpeg hands to the log, from any thread.
+struct LogLines {
+  std::mutex mu;
+  std::vector<std::string> lines;
+  std::function<void(std::string)> sink() {
+    return [this](std::string l) {
+      std::lock_guard lock(mu);
+      lines.push_back(std::move(l));
+    };
+  }
+  std::size_t count(const std::string& text) {
+    std::lock_guard lock(mu);
+    return static_cast<std::size_t>(
+        std::count_if(lines.begin(), lines.end(), [&](const std::string& l) { return l.find(text) != std::string::npos; }));
+  }
+  std::string all() {
+    std::lock_guard lock(mu);
+    std::string s;
+    for (const auto& l : lines) s += l + "\n";
+    return s;
+  }
+};
+
+// The sound device opens for the first video that has sound, once, and never for a
+// muted video or one without an audio track (SDL_AUDIODRIVER=dummy: test_main).
+TEST_F(VideoTest, SoundDeviceOpensOnlyForAVideoWithSound) {
+  LogLines log;
+  SceneRig rig(2000ms, log.sink());
+  ASSERT_TRUE(rig.scene);
+  Scene& scene = *rig.scene;
+  Item muted = video_item("surround.mkv", Rgb{});
+  muted.mute = true;
+  auto a = scene.prepare(muted);
+  ASSERT_TRUE(a) << a.error().what();
+  (*a)->update(Instant{});
+  auto silent_file = scene.prepare(video_item("h264.mp4", Rgb{}));  // not muted, no audio track
+  ASSERT_TRUE(silent_file) << silent_file.error().what();
+  (*silent_file)->update(Instant{});
+  EXPECT_EQ(log.count("sound"), 0u) << log.all();
+  auto b = scene.prepare(video_item("surround.mkv", Rgb{}));
+  ASSERT_TRUE(b) << b.error().what();
+  EXPECT_EQ(log.count("sound: dummy"), 1u) << log.all();
+  auto c = scene.prepare(video_item("surround.mkv", Rgb{}), PrepareMode::ahead);
+  ASSERT_TRUE(c) << c.error().what();
+  auto c_ready = (*c)->ready(2s);
+  ASSERT_TRUE(c_ready && *c_ready) << (c_ready ? "not ready" : c_ready.error().what());
+  EXPECT_EQ(log.count("sound"), 1u) << "opened once: " << log.all();
+}
+
+// No sound card: said once, and videos still play (silently, on the media clock).
+TEST_F(VideoTest, MissingSoundDeviceIsSaidOnceAndVideosPlaySilently) {
+  const char* before = std::getenv("SDL_AUDIODRIVER");
+  const std::string saved = before != nullptr ? before : "";
+  setenv("SDL_AUDIODRIVER", "no-such-driver", 1);
+  LogLines log;
+  {
+    SceneRig rig(2000ms, log.sink());
+    ASSERT_TRUE(rig.scene);
+    for (int i = 0; i < 2; ++i) {
+      auto v = rig.scene->prepare(video_item("surround.mkv", Rgb{}));
+      ASSERT_TRUE(v) << v.error().what();
+      std::uint64_t shown = 0;
+      for (int k = 0; k < 100 && shown < 4; ++k) {
+        (*v)->update(Instant{} + k * 40ms);
+        shown = (*v)->play_stats()->frames_presented;
+        std::this_thread::sleep_for(10ms);
+      }
+      EXPECT_GE(shown, 4u) << "the picture goes on without sound";
+    }
+  }
+  setenv("SDL_AUDIODRIVER", saved.c_str(), 1);
+  EXPECT_EQ(log.count("no sound: "), 1u) << log.all();
+  EXPECT_EQ(log.count("videos play silently"), 1u) << log.all();
+}
+
+// FFmpeg's messages become lines of ours: three of a kind, then a count; below
+// warning level nothing; while a capture is alive on a thread, nothing from it.
+TEST_F(VideoTest, FfmpegMessagesAreRoutedAndRepeatsCounted) {
+  ManualMonotonicClock clock;
+  LogLines log;
+  static const AVClass h264 = [] {
+    AVClass c{};
+    c.class_name = "h264";
+    c.item_name = av_default_item_name;
+    c.version = LIBAVUTIL_VERSION_INT;
+    return c;
+  }();
+  struct {
+    const AVClass* cls = &h264;
+  } ctx;
+  {
+    FfmpegLogRoute route(log.sink(), clock, RepeatLimit::Options{3, 60s});
+    for (int i = 0; i < 10; ++i) av_log(&ctx, AV_LOG_ERROR, "Invalid NAL unit size (%d > %d).\n", 1000 + i, 52);
+    av_log(&ctx, AV_LOG_INFO, "nothing to see\n");
+    av_log(&ctx, AV_LOG_WARNING, "in two ");
+    av_log(&ctx, AV_LOG_WARNING, "parts\n");
+    {
+      FfmpegCapture said;
+      av_log(&ctx, AV_LOG_ERROR, "Cannot load libcuda.so.1\n");
+      av_log(&ctx, AV_LOG_WARNING, "a warning is not a reason\n");
+      EXPECT_EQ(said.errors(), "Cannot load libcuda.so.1");
+    }
+    ASSERT_EQ(log.lines.size(), 4u) << log.all();
+    EXPECT_EQ(log.lines[0], "ffmpeg: h264: Invalid NAL unit size (1000 > 52).");
+    EXPECT_EQ(log.lines[2], "ffmpeg: h264: Invalid NAL unit size (1002 > 52).");
+    EXPECT_EQ(log.lines[3], "ffmpeg: h264: in two parts");
+    route.flush(false);
+    EXPECT_EQ(log.lines.size(), 4u) << "the count comes a window after the first line it holds";
+    clock.advance(60s);
+    route.flush(false);
+    ASSERT_EQ(log.lines.size(), 5u) << log.all();
+    EXPECT_EQ(log.lines[4], "ffmpeg: h264: 7 more times: Invalid NAL unit size (1009 > 52).");
+    // Quiet for a window: the next incident shows its first lines again.
+    clock.advance(61s);
+    av_log(&ctx, AV_LOG_ERROR, "Invalid NAL unit size (%d > %d).\n", 7, 52);
+    EXPECT_EQ(log.lines.size(), 6u) << log.all();
+  }
+  EXPECT_EQ(log.count("[h264 @"), 0u) << log.all();
 }
 
 // The next item is prepared while a video plays: a video prepared ahead must not

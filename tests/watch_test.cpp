@@ -13,11 +13,14 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "support/files.h"
+#include "support/wait.h"
 #include "core/digest.h"
 #include "media/image.h"
 #include "schedule/scheduler.h"
@@ -25,6 +28,7 @@
 #include "watch/folder_scan.h"
 #include "watch/folder_watcher.h"
 #include "watch/last_good.h"
+#include "watch/media_hasher.h"
 #include "watch/set_builder.h"
 
 namespace signage {
@@ -585,6 +589,184 @@ TEST(FolderWatcher, StopsPromptly) {
   EXPECT_LT(chr::steady_clock::now() - t0, 1s);
 }
 
+// ---- large media: hashed on a worker of its own ----
+
+// A sparse file: instant to make and no disk used, but every byte is read when hashed
+// (about 1 GiB a second here).
+void sparse_file(const fs::path& file, std::uintmax_t size) {
+  fs::create_directories(file.parent_path());
+  { std::ofstream(file, std::ios::binary); }
+  fs::resize_file(file, size);
+}
+
+constexpr std::uintmax_t kGiB = std::uintmax_t{1} << 30;
+
+std::string with_video(const std::string& id, const std::string& file) {
+  return "[campaign]\nid = \"" + id + "\"\n\n[[item]]\nid = \"hello\"\ntype = \"slogan\"\ntext = \"hi\"\n\n" +
+         "[[item]]\nid = \"clip\"\ntype = \"video\"\nfile = \"" + file + "\"\n";
+}
+
+// Drops an emergency slogan (written under a temporary name, then renamed into
+// place, as copy tools do) and waits for the Update that starts it. Returns how
+// long after the rename it came, and that Update.
+std::pair<chr::milliseconds, Update> drop_emergency(FolderWatcher& w, const TempDir& t) {
+  write_file(t / ".fire.toml.part", slogan("fire", "请立即疏散", 900));
+  const auto dropped = chr::steady_clock::now();
+  fs::rename(t / ".fire.toml.part", t / "fire.toml");
+  while (auto u = w.wait(kUpdateTimeout)) {
+    if (std::find(u->emergency_started.begin(), u->emergency_started.end(), "fire") != u->emergency_started.end()) {
+      return {chr::duration_cast<chr::milliseconds>(chr::steady_clock::now() - dropped), std::move(*u)};
+    }
+  }
+  ADD_FAILURE() << "the emergency was never staged";
+  return {chr::duration_cast<chr::milliseconds>(kUpdateTimeout), Update{}};
+}
+
+TEST(FolderWatcher, AnEmergencyIsStagedWithin500msOfItsDrop) {
+  TempDir t;
+  write_file(t / "normal.toml", slogan("normal", "rotation", 10));
+  age(t / "normal.toml");
+  FolderWatcher w(options_for(t), nullptr);
+  ASSERT_TRUE(next_update(w).set.has_value());
+  const auto [latency, u] = drop_emergency(w, t);
+  std::cout << "emergency staged " << latency.count() << " ms after its drop\n";
+  EXPECT_LE(latency, 500ms);
+}
+
+TEST(FolderWatcher, AnEmergencyDroppedWhileABigFileIsHashedIsStagedWithin500msAndStopIsPrompt) {
+  TempDir t;
+  write_file(t / "normal.toml", slogan("normal", "rotation", 10));
+  age(t / "normal.toml");
+  std::optional<FolderWatcher> w;
+  w.emplace(options_for(t), nullptr);
+  ASSERT_TRUE(next_update(*w).set.has_value());
+
+  // 3 GiB: under the 4 GiB limit, so it is hashed, which takes seconds.
+  sparse_file(t / "media" / "big.mp4", 3 * kGiB);
+  write_file(t / "big.toml", with_video("big", "media/big.mp4"));
+  Update staged = next_update(*w);
+  ASSERT_TRUE(staged.set.has_value());
+  ASSERT_EQ(staged.held_back.size(), 1u);
+  EXPECT_TRUE(staged.held_back[0].hashing) << staged.held_back[0].reason;
+  EXPECT_FALSE(find(*staged.set, "big")->items.at(0).media_missing);  // its slogan plays already
+
+  const auto [latency, u] = drop_emergency(*w, t);
+  std::cout << "emergency staged " << latency.count() << " ms after its drop, a 3 GiB file being hashed\n";
+  EXPECT_LE(latency, 500ms);
+  ASSERT_TRUE(u.set.has_value());
+  EXPECT_EQ(showing_id(*u.set), "fire/s");
+  // The big file was still being hashed: its item had not joined.
+  EXPECT_TRUE(find(*u.set, "big")->items.at(1).media_missing);
+
+  const auto stop = chr::steady_clock::now();
+  w.reset();
+  const auto took = chr::duration_cast<chr::milliseconds>(chr::steady_clock::now() - stop);
+  std::cout << "watcher stopped in " << took.count() << " ms in the middle of hashing\n";
+  EXPECT_LT(took, 1s);
+}
+
+TEST(FolderWatcher, AMediaFileBeingHashedJoinsWhenDone) {
+  TempDir t;
+  write_file(t / "a.toml", slogan("a", "hi", 10));
+  age(t / "a.toml");
+  FolderWatcher w(options_for(t), nullptr);
+  ASSERT_TRUE(next_update(w).set.has_value());
+
+  // 64 MiB: long enough to be seen waiting, short enough for a busy machine.
+  sparse_file(t / "media" / "clip.mp4", 64 << 20);
+  write_file(t / "b.toml", with_video("b", "media/clip.mp4"));
+  // The item waits for its hash, like media that has not arrived, then joins.
+  const Update staged = next_update(w);
+  ASSERT_TRUE(staged.set.has_value());
+  EXPECT_EQ(staged.campaigns_added, std::vector<std::string>{"b"});
+  EXPECT_TRUE(find(*staged.set, "b")->items.at(1).media_missing);
+  ASSERT_EQ(staged.held_back.size(), 1u);
+  EXPECT_TRUE(staged.held_back[0].hashing);
+  auto hashed = w.wait(30s);
+  ASSERT_TRUE(hashed.has_value()) << "the item did not join within 30 s";
+  const Update& joined = *hashed;
+  ASSERT_TRUE(joined.set.has_value());
+  EXPECT_FALSE(find(*joined.set, "b")->items.at(1).media_missing);
+  EXPECT_TRUE(joined.held_back.empty());
+  ASSERT_EQ(joined.items.size(), 1u);
+  EXPECT_EQ(joined.items[0].kind, ItemChange::Kind::joined);
+  EXPECT_EQ(joined.items[0].item, "clip");
+  const auto sha = sha256_file(t / "media" / "clip.mp4");
+  ASSERT_TRUE(sha);
+  EXPECT_EQ(joined.items[0].media_sha256, *sha);
+  EXPECT_TRUE(drain(w).empty());
+}
+
+TEST(MediaHasher, HashesOnItsOwnThreadAndCachesByStamp) {
+  TempDir t;
+  const fs::path file = t / "media" / "a.bin";
+  write_file(file, "first content");
+  MediaHasher h;
+  auto stamp = stamp_of(file);
+  ASSERT_TRUE(stamp);
+  EXPECT_EQ(h.digest(file, *stamp, false).state, MediaDigest::State::pending);
+  ASSERT_TRUE(test::wait_until([&] { return h.digest(file, *stamp, false).state != MediaDigest::State::pending; }));
+  EXPECT_EQ(h.digest(file, *stamp, false).sha256, sha256_hex("first content"));
+
+  write_file(file, "second, longer content");
+  stamp = stamp_of(file);
+  ASSERT_TRUE(stamp);
+  ASSERT_TRUE(test::wait_until([&] { return h.digest(file, *stamp, false).state == MediaDigest::State::ready; }));
+  EXPECT_EQ(h.digest(file, *stamp, false).sha256, sha256_hex("second, longer content"));
+}
+
+TEST(MediaHasher, AFileNotAtTheStampAskedForIsReportedChangedOnce) {
+  TempDir t;
+  const fs::path file = t / "a.bin";
+  write_file(file, "content");
+  MediaHasher h;
+  FileStamp old = *stamp_of(file);
+  old.size += 1;  // as it was before the last write
+  MediaDigest d;
+  ASSERT_TRUE(test::wait_until([&] {
+    d = h.digest(file, old, false);
+    return d.state != MediaDigest::State::pending;
+  }));
+  EXPECT_EQ(d.state, MediaDigest::State::changed);
+  EXPECT_TRUE(d.sha256.empty());
+  // Said once: asked again, it is queued anew.
+  EXPECT_EQ(h.digest(file, old, false).state, MediaDigest::State::pending);
+}
+
+TEST(MediaHasher, ASmallFileAskedAfterABigOneIsDoneFirst) {
+  TempDir t;
+  const fs::path big = t / "big.mp4";
+  const fs::path small = t / "small.png";
+  sparse_file(big, 2 * kGiB);
+  write_file(small, "a small picture");
+  MediaHasher h;
+  const FileStamp big_stamp = *stamp_of(big);
+  const FileStamp small_stamp = *stamp_of(small);
+  const auto t0 = chr::steady_clock::now();
+  ASSERT_EQ(h.digest(big, big_stamp, false).state, MediaDigest::State::pending);
+  ASSERT_TRUE(test::wait_until([&] { return h.digest(small, small_stamp, false).state == MediaDigest::State::ready; }));
+  const auto small_after = chr::duration_cast<chr::milliseconds>(chr::steady_clock::now() - t0);
+  std::cout << "a small file hashed " << small_after.count() << " ms after a 2 GiB one was queued\n";
+  EXPECT_EQ(h.digest(big, big_stamp, false).state, MediaDigest::State::pending);
+  EXPECT_LT(small_after, 500ms);
+}
+
+TEST(MediaHasher, StopsWithinOneReadInTheMiddleOfAFile) {
+  TempDir t;
+  const fs::path big = t / "big.mp4";
+  sparse_file(big, 2 * kGiB);
+  std::optional<MediaHasher> h;
+  h.emplace();
+  ASSERT_EQ(h->digest(big, *stamp_of(big), false).state, MediaDigest::State::pending);
+  std::this_thread::sleep_for(200ms);  // well into the file (2 GiB take seconds)
+  ASSERT_FALSE(h->idle());
+  const auto t0 = chr::steady_clock::now();
+  h.reset();
+  const auto took = chr::duration_cast<chr::milliseconds>(chr::steady_clock::now() - t0);
+  std::cout << "hasher stopped in " << took.count() << " ms in the middle of a 2 GiB file\n";
+  EXPECT_LT(took, 1s);
+}
+
 // ---- signage check DIR ----
 
 // ---------------------------------------------------------------- last good playlists
@@ -677,6 +859,22 @@ TEST(DescribeDrop, ReportsEveryFileHeldItemsAndWhatShowsNow) {
   // a (priority 1) beats c (priority 0).
   EXPECT_EQ(r.on_screen_campaign, "a");
   EXPECT_EQ(r.on_screen_item, "s");
+}
+
+TEST(DescribeDrop, AMediaFileOverTheSizeLimitIsAnErrorWithItsSize) {
+  TempDir t;
+  write_file(t / "a.toml", with_video("a", "media/huge.mp4"));
+  sparse_file(t / "media" / "huge.mp4", 8 * kGiB);  // never read: refused by its size
+  const auto zone = fixed_offset_zone(8h);
+  LoadOptions lo;
+  lo.media_root = t.path();
+  const DropReport r = describe_drop(t.path(), lo, Instant{}, *zone);
+  ASSERT_EQ(r.held_back.size(), 1u);
+  EXPECT_NE(r.held_back[0].reason.find("8.0 GiB (8589934592 bytes), over the limit of 4.0 GiB"), std::string::npos)
+      << r.held_back[0].reason;
+  ASSERT_EQ(r.files.size(), 1u);
+  EXPECT_EQ(r.files[0].unusable, 1u);  // an error, not "may still arrive"
+  fs::remove(t / "media" / "huge.mp4");
 }
 
 TEST(DescribeDrop, UnreadableFolderIsReported) {

@@ -16,6 +16,9 @@
 #include "app/player.h"
 #include "app/root_guard.h"
 #include "core/i18n.h"
+#include "core/log_queue.h"
+#include "media/ffmpeg_log.h"
+#include "render/display.h"
 #include "config/device_config.h"
 #include "journal/central.h"
 #include "journal/central_db.h"
@@ -363,6 +366,7 @@ int run_check(const std::vector<std::string>& paths, const std::string& media, c
   }
   DropChecks checks;
   checks.max_image_pixels = cfg->max_image_pixels;
+  checks.max_media_bytes = cfg->max_media_bytes;
   checks.emergency_level = cfg->emergency_priority;
   for (const auto& p : paths) {
     std::error_code ec;
@@ -553,7 +557,7 @@ void declare_tools(CLI::App& app, CliOptions& o, Subcommands& s) {
   preview->add_option("--size", o.pv_size, _("Picture size, WxH (default: the config's, 1920x1080)"));
 }
 
-int run_play(const CliOptions& o, std::ostream& err) {
+int run_play(const CliOptions& o, LogQueue* background, FfmpegLogRoute* ffmpeg_log, std::ostream& err) {
   auto cfg = load_config(o.config_path, err);
   if (!cfg) return 1;
   if (!o.playlists.empty()) cfg->playlists = o.playlists;
@@ -566,6 +570,8 @@ int run_play(const CliOptions& o, std::ostream& err) {
   }
   PlayOptions po;
   po.config = *cfg;
+  po.background_log = background;
+  po.ffmpeg_log = ffmpeg_log;
   po.stats_file = o.stats_file;
   po.present_log = o.present_log;
   po.null_output = o.null_output;
@@ -649,6 +655,22 @@ int run_preview(const CliOptions& o, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+int run_command(const CLI::App& app, const Subcommands& s, CliOptions& o, LogQueue* background,
+                FfmpegLogRoute* ffmpeg_log, std::ostream& out, std::ostream& err) {
+  if (s.check->parsed() && o.check_lines) return check_lines(o, out, err);
+  if (s.check->parsed()) return run_check(o.check_paths, o.check_media, o.check_config, o.check_at, out, err);
+  if (s.verify->parsed()) return run_verify(o.verify_dirs, o.verify_db, o.verify_screen, out, err);
+  if (s.report->parsed()) {
+    // The table is Chinese unless --lang asks for English.
+    if (!o.lang.empty()) o.rep.lang = parse_language(o.lang) == Language::en ? "en" : "zh";
+    return run_report(o.rep, out, err);
+  }
+  if (s.play->parsed()) return run_play(o, background, ffmpeg_log, err);
+  if (s.preview->parsed()) return run_preview(o, out, err);
+  out << app.help();
+  return 2;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
@@ -683,18 +705,16 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     out << "signage " << SIGNAGE_VERSION << "\n";
     return 0;
   }
-  if (s.check->parsed() && o.check_lines) return check_lines(o, out, err);
-  if (s.check->parsed()) return run_check(o.check_paths, o.check_media, o.check_config, o.check_at, out, err);
-  if (s.verify->parsed()) return run_verify(o.verify_dirs, o.verify_db, o.verify_screen, out, err);
-  if (s.report->parsed()) {
-    // The table is Chinese unless --lang asks for English.
-    if (!o.lang.empty()) o.rep.lang = parse_language(o.lang) == Language::en ? "en" : "zh";
-    return run_report(o.rep, out, err);
-  }
-  if (s.play->parsed()) return run_play(o, err);
-  if (s.preview->parsed()) return run_preview(o, out, err);
-  out << app.help();
-  return 2;
+  // FFmpeg's messages in the log in a line of ours each, repeats counted
+  // (media/ffmpeg_log.h); queued, and printed by this thread: play at each turn of
+  // the kiosk, every command at its end.
+  LogQueue background([] { wake_display(); });
+  FfmpegLogRoute ffmpeg_log([&background](std::string line) { background.push(std::move(line)); },
+                            SteadyClock::instance());
+  const int code = run_command(app, s, o, &background, &ffmpeg_log, out, err);
+  ffmpeg_log.flush(true);
+  for (const auto& line : background.take()) err << "signage: " << line << "\n";
+  return code;
 }
 
 }  // namespace signage

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ostream>
 
+#include "core/i18n.h"
 #include "schedule/scheduler.h"
 
 namespace signage {
@@ -75,10 +76,13 @@ MonoTime HeartbeatReporter::maybe_send(const std::function<Snapshot()>& snapshot
   const UplinkStatus st = status_();
   if (st.last_error != last_uplink_error_) {
     if (st.last_error.empty()) {
-      log_ << "signage: central log: delivering again (acknowledged up to seq " << st.acked_seq << ")\n";
+      log_ << "signage: " << fmt(_("central log: delivering again (acknowledged up to seq {1})"), st.acked_seq)
+           << "\n";
     } else {
-      log_ << "signage: central log: " << st.last_error << " (" << st.backlog
-           << " record(s) waiting; they are kept and sent later)\n";
+      log_ << "signage: "
+           << fmt(_("central log: {1} ({2} record(s) waiting; they are kept and sent later)"), st.last_error,
+                  st.backlog)
+           << "\n";
     }
     last_uplink_error_ = st.last_error;
   }

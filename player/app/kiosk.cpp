@@ -2,6 +2,8 @@
 
 #include "app/idle_reason.h"
 #include "core/i18n.h"
+#include "core/log_queue.h"
+#include "media/ffmpeg_log.h"
 #include "schedule/no_flash.h"
 
 #include <algorithm>
@@ -70,7 +72,7 @@ void Kiosk::set_bands(const Campaign* c, Instant now) {
   proof_.ticker_passes(*bands_, now);
   const Ticker* before = bands_->ticker();
   const std::optional<Ticker> old = before ? std::optional<Ticker>(*before) : std::nullopt;
-  if (auto s = bands_->set(c, now); !s) log_ << "signage: layout: " << s.error().what() << "\n";
+  if (auto s = bands_->set(c, now); !s) log_ << "signage: " << fmt(_("layout: {1}"), s.error().what()) << "\n";
   bool header_changed = false;
   bands_change_ = bands_->update(now, &header_changed);
   proof_.ticker_up(c, old, bands_->ticker(), now);
@@ -181,14 +183,15 @@ void Kiosk::show(Lineup::Next next, Instant now, const std::string& reason) {
     on_screen_.clear();
     if (idle) {
       // Why, in the log's language.
-      what = "idle screen (" +
+      what = std::string(_("idle screen")) + " (" +
              idle_reason_text(idle_reason(folder_, set, now, zone_), message_language(), zone_, now) + ")";
     } else {
       const Campaign& c = set.campaigns[next.schedule.showing->campaign];
       what = on_screen_ = c.id + "/" + c.items[next.schedule.showing->item].id;
     }
-    log_ << format_iso8601(zone_.to_local(now)) << " show " << what << " until "
-         << format_iso8601(zone_.to_local(next.schedule.until)) << "\n";
+    log_ << fmt(_("{1} show {2} until {3}"), format_iso8601(zone_.to_local(now)), what,
+                format_iso8601(zone_.to_local(next.schedule.until)))
+         << "\n";
     status("showing " + what);
     proof_.begin(set, next.schedule.showing, next.schedule.until, now);
     // When this switch was due, in real time: the end of the showing before it,
@@ -314,6 +317,7 @@ void Kiosk::start(PlaylistSetResult& loaded) {
   if (!services_.journal_error.empty()) proof_.journal_unavailable(services_.journal_error);
   started_ = mono_.now();
   SceneOptions scene_opts = scene_options(cfg);
+  if (LogQueue* q = options_.background_log) scene_opts.log = [q](std::string line) { q->push(std::move(line)); };
   scene_opts.monotonic = &mono_;            // videos' media clocks
   scene_opts.clock_rate = clock_.rate();
   if (services_.signals != nullptr) scene_opts.stop = &StopSignals::flag();
@@ -433,7 +437,7 @@ bool Kiosk::draw(Instant now) {
     first_frame_ = false;
     const chr::duration<double, std::milli> ms = presented - started_;
     stats_.first_frame(ms);
-    log_ << "first frame after " << ms.count() << " ms\n";
+    log_ << fmt(_("first frame after {1} ms"), ms.count()) << "\n";
     service_.ready();
   }
   return true;
@@ -475,6 +479,7 @@ int Kiosk::run(PlaylistSetResult loaded) {
   start(loaded);
   std::string stop_reason = "quit";
   for (;;) {
+    print_background_log(false);
     const Instant now = clock_.now();
     advance(now);
     if (stopping()) break;  // what advance() prepared meanwhile is not shown
@@ -517,8 +522,15 @@ int Kiosk::run(PlaylistSetResult loaded) {
   if (uplink != nullptr && services_.journal != nullptr && uplink->status().connected) {
     uplink->wait_acked(services_.journal->next_seq() - 1, kUplinkDrain);
   }
-  log_ << "signage: stopped\n";
+  print_background_log(true);
+  log_ << "signage: " << _("stopped") << "\n";
   return 0;
+}
+
+void Kiosk::print_background_log(bool all) {
+  if (options_.ffmpeg_log != nullptr) options_.ffmpeg_log->flush(all);
+  if (options_.background_log == nullptr) return;
+  for (const auto& line : options_.background_log->take()) log_ << "signage: " << line << "\n";
 }
 
 }  // namespace signage

@@ -69,6 +69,9 @@ class Kiosk {
   void start(PlaylistSetResult& loaded);
   // systemd's status line: what is on screen, after a journal error if there is one.
   void status(const std::string& showing);
+  // Prints the lines other threads queued for the log (PlayOptions::background_log),
+  // with FFmpeg's repeat counts that are due (all of them at the end).
+  void print_background_log(bool all);
   void make_lineup(PlaylistSet set);
   // One loop iteration up to drawing: updates, swaps, the schedule, views and bands.
   void advance(Instant now);

@@ -79,8 +79,7 @@ void Lineup::drop(const ScheduleResult& showing, const Error& why, Instant now) 
   if (!showing.showing || scene_.stopping()) return;
   const Campaign& c = set_.campaigns[showing.showing->campaign];
   Item& item = set_.campaigns[showing.showing->campaign].items[showing.showing->item];
-  log_ << format_iso8601(zone_.to_local(now)) << " skip " << c.id << "/" << item.id << ": " << why.what()
-       << "\n";
+  log_ << fmt(_("{1} skip {2}/{3}: {4}"), format_iso8601(zone_.to_local(now)), c.id, item.id, why.what()) << "\n";
   if (on_skip_) on_skip_(c, item, why, now);
   item.media_missing = true;
 }
@@ -268,13 +267,13 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
       }
       evidence.emplace(options.journal_dir, zone);
       if (auto pruned = evidence->prune(clock.now(), options.evidence_retention); !pruned) {
-        log << "signage: evidence pictures: " << pruned.error().what() << "\n";
+        log << "signage: " << fmt(_("evidence pictures: {1}"), pruned.error().what()) << "\n";
       }
     } else {
       journal_error = j.error().what();
       log << "signage: " << fmt(_("ERROR: the journal cannot be written, plays are not recorded: {1}"), journal_error)
           << "\n";
-      log << "signage: journal unavailable, playing without proof of play\n";
+      log << "signage: " << _("journal unavailable, playing without proof of play") << "\n";
     }
   }
   // The central log: the journal folder is its spool, so it needs one (not with
@@ -282,13 +281,15 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
   std::unique_ptr<Uplink> uplink;
   if (!cfg.uplink_target.empty()) {
     if (options.journal_dir.empty()) {
-      log << "signage: central log: not started, there is no journal to send (--no-journal)\n";
+      log << "signage: " << _("central log: not started, there is no journal to send (--no-journal)") << "\n";
     } else if (auto started = start_uplink(cfg, options.journal_dir); started) {
       uplink = std::move(*started);
-      log << "signage: central log: " << cfg.uplink_target << ", heartbeat every "
-          << static_cast<double>(cfg.heartbeat.count()) / 1000.0 << " s\n";
+      log << "signage: "
+          << fmt(_("central log: {1}, heartbeat every {2} s"), cfg.uplink_target,
+                 static_cast<double>(cfg.heartbeat.count()) / 1000.0)
+          << "\n";
     } else {
-      log << "signage: central log: not started: " << started.error().what() << "\n";
+      log << "signage: " << fmt(_("central log: not started: {1}"), started.error().what()) << "\n";
     }
   }
   // [display] rotation: everything draws upright onto the output turned.
@@ -300,6 +301,7 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
     w.playlists = cfg.playlists;
     w.load = load_options(cfg);
     w.emergency_level = cfg.emergency_priority;
+    w.max_media_bytes = cfg.max_media_bytes;
     if (!options.journal_dir.empty()) w.last_good = options.journal_dir / "last-good";
     watcher = std::make_unique<FolderWatcher>(std::move(w), [] { wake_display(); });
   }

@@ -23,6 +23,11 @@
 #include "watch/set_builder.h"
 
 namespace signage {
+class LogQueue;
+class FfmpegLogRoute;
+}  // namespace signage
+
+namespace signage {
 
 // The lineup: the schedule plus the Scene: what to put on screen at an instant,
 // skipping items whose media cannot be shown (each skip is logged once and the item
@@ -94,6 +99,11 @@ struct PlayOptions {
   std::filesystem::path stats_file;                      // write playback statistics (JSON) at exit
   std::filesystem::path present_log;                     // one CSV line per presented frame (app/present_log.h)
   JournalIo* journal_io = nullptr;                       // null: the real file system (tests inject faults)
+  // Lines for the log from other threads (FFmpeg's messages, decoder fallbacks, the
+  // sound device), printed by the kiosk at each turn; FFmpeg's repeat counts flushed
+  // then. Either may be null.
+  LogQueue* background_log = nullptr;
+  FfmpegLogRoute* ffmpeg_log = nullptr;
 };
 
 // The central-log uplink the device config asks for ([uplink] target, heartbeat,

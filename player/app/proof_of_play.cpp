@@ -124,9 +124,12 @@ std::optional<std::pair<std::string, std::string>> ProofOfPlay::ids(const Playli
 
 std::vector<ProofOfPlay::Rejection> ProofOfPlay::started(const Display& display, const PlaylistSetResult& loaded,
                                                          const PlaylistSet& set, Instant now) {
-  log_ << "signage " << SIGNAGE_VERSION << ": screen '" << config_.screen_id << "' on " << display.describe()
-       << " " << display.width() << "x" << display.height() << ", " << set.campaigns.size() << " campaign(s)"
-       << (journal_ ? ", journal " + journal_->dir().string() : std::string(", no journal")) << "\n";
+  log_ << "signage " << SIGNAGE_VERSION << ": "
+       << fmt(journal_ ? _("screen '{1}' on {2} {3}x{4}, {5} campaign(s), journal {6}")
+                       : _("screen '{1}' on {2} {3}x{4}, {5} campaign(s), no journal"),
+              config_.screen_id, display.describe(), display.width(), display.height(), set.campaigns.size(),
+              journal_ ? journal_->dir().string() : std::string())
+       << "\n";
   const LocalTime lt = zone_.to_local(now);
   nlohmann::json fields = {{"screen", config_.screen_id},
                             {"site", config_.site},
@@ -169,7 +172,7 @@ void ProofOfPlay::accepted(const AcceptedFile& f, Instant now) {
 
 std::vector<ProofOfPlay::Rejection> ProofOfPlay::updated(const Update& u, Instant now) {
   const LocalTime lt = zone_.to_local(now);
-  for (const auto& n : u.notices) log_ << "signage: drop folder: " << n << "\n";
+  for (const auto& n : u.notices) log_ << "signage: " << fmt(_("drop folder: {1}"), n) << "\n";
   std::vector<Rejection> refused;
   // The baseline repeats what start-up loaded and recorded.
   if (!u.initial) {
@@ -179,8 +182,10 @@ std::vector<ProofOfPlay::Rejection> ProofOfPlay::updated(const Update& u, Instan
         errors.push_back(d.format());
         log_ << d.format() << "\n";
       }
-      log_ << "signage: refused " << r.file.string()
-           << (r.kept_campaign ? "; its last good version keeps playing" : "") << "\n";
+      log_ << "signage: "
+           << fmt(r.kept_campaign ? _("refused {1}; its last good version keeps playing") : _("refused {1}"),
+                  r.file.string())
+           << "\n";
       nlohmann::json f = {{"file", r.file.filename().string()}, {"sha256", r.sha256}, {"errors", errors}};
       if (r.kept_campaign) f["kept_campaign"] = *r.kept_campaign;
       refused.push_back({r.file.filename().string(), errors});
@@ -215,7 +220,8 @@ std::vector<ProofOfPlay::Rejection> ProofOfPlay::updated(const Update& u, Instan
   // unusable (truncated, undecodable header): reported once, then held back.
   if (u.initial && u.set) {
     for (const auto& h : u.held_back) {
-      log_ << "signage: held back " << h.campaign << "/" << h.item << ": " << h.reason << "\n";
+      if (h.hashing) continue;  // joins once hashed: no error
+      log_ << "signage: " << fmt(_("held back {1}/{2}: {3}"), h.campaign, h.item, h.reason) << "\n";
       record(event_record("media_error", lt,
                           {{"campaign", h.campaign},
                            {"item", h.item},
@@ -237,7 +243,7 @@ void ProofOfPlay::applied(const std::vector<AppliedFile>& applied, std::size_t c
   }
   record(event_record("playlist_applied", zone_.to_local(now), {{"reason", "drop folder"}, {"files", files}}),
          now);
-  log_ << format_iso8601(zone_.to_local(now)) << " playlists applied: " << campaigns << " campaign(s)\n";
+  log_ << fmt(_("{1} playlists applied: {2} campaign(s)"), format_iso8601(zone_.to_local(now)), campaigns) << "\n";
 }
 
 void ProofOfPlay::skipped(const Campaign& c, const Item& item, const Error& e, Instant now) {
@@ -255,7 +261,7 @@ void ProofOfPlay::skipped(const Campaign& c, const Item& item, const Error& e, I
 }
 
 void ProofOfPlay::clock_jumped(Instant from, chr::milliseconds by, Instant now) {
-  log_ << "signage: the wall clock jumped by " << seconds(by) << " s\n";
+  log_ << "signage: " << fmt(_("the wall clock jumped by {1} s"), seconds(by)) << "\n";
   record(event_record("clock_jump", zone_.to_local(now),
                       {{"from", format_iso8601(zone_.to_local(from))}, {"jump_s", seconds(by)}}),
          now);
@@ -319,7 +325,7 @@ void ProofOfPlay::take_evidence(Display& display, const PlaylistSet& set, Instan
     play_->evidence = pic->name;
     play_->evidence_sha256 = pic->sha256;
   } else {
-    log_ << "signage: evidence picture: " << pic.error().what() << "\n";
+    log_ << "signage: " << fmt(_("evidence picture: {1}"), pic.error().what()) << "\n";
   }
 }
 

@@ -26,7 +26,7 @@ constexpr std::string_view kPathsKeys[] = {"playlists", "media", "journal"};
 constexpr std::string_view kDisplayKeys[] = {"mode", "size", "font", "rotation", "fps", "renderer"};
 constexpr std::string_view kDefaultsKeys[] = {"duration", "transition", "fade"};
 constexpr std::string_view kIdleKeys[] = {"background", "color", "text"};
-constexpr std::string_view kLimitsKeys[] = {"max_image_megapixels"};
+constexpr std::string_view kLimitsKeys[] = {"max_image_megapixels", "max_media_gib"};
 constexpr std::string_view kVideoKeys[] = {"hwdec"};
 constexpr std::string_view kUplinkKeys[] = {"target", "heartbeat", "tls_ca", "tls_cert", "tls_key"};
 
@@ -209,6 +209,14 @@ class ConfigReader {
                  fmt(_("'max_image_megapixels' must be above 0 and at most 1000, not {1}"), show_number(*mp)));
       } else {
         c.max_image_pixels = static_cast<std::int64_t>(std::llround(*mp * 1e6));
+      }
+    }
+    if (auto gib = get_number(*t, "max_media_gib", r_)) {
+      if (*gib <= 0 || *gib > 1024) {
+        r_.error(*t->get("max_media_gib"),
+                 fmt(_("'max_media_gib' must be above 0 and at most 1024, not {1}"), show_number(*gib)));
+      } else {
+        c.max_media_bytes = static_cast<std::uintmax_t>(std::llround(*gib * 1024.0 * 1024.0 * 1024.0));
       }
     }
   }

@@ -60,6 +60,7 @@ struct DeviceConfig {
   int emergency_priority = 100;
   // [limits]
   std::int64_t max_image_pixels = 64'000'000;
+  std::uintmax_t max_media_bytes = std::uintmax_t{4} << 30;  // max_media_gib: one media file at most
   // [video]
   std::string hwdec = "auto";
   // [uplink]

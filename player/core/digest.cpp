@@ -30,6 +30,32 @@ struct MdCtxDeleter {
 
 }  // namespace
 
+struct Sha256Stream::Impl {
+  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx{EVP_MD_CTX_new()};
+  void start() {
+    // Fails only when memory runs out; the digest is then all zeros, a mismatch
+    // and never a false match (as sha256_hex).
+    if (ctx) EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  }
+};
+
+Sha256Stream::Sha256Stream() : impl_(std::make_unique<Impl>()) { impl_->start(); }
+Sha256Stream::~Sha256Stream() = default;
+Sha256Stream::Sha256Stream(Sha256Stream&&) noexcept = default;
+Sha256Stream& Sha256Stream::operator=(Sha256Stream&&) noexcept = default;
+
+void Sha256Stream::update(const void* data, std::size_t size) {
+  if (impl_->ctx && size > 0) EVP_DigestUpdate(impl_->ctx.get(), data, size);
+}
+
+std::string Sha256Stream::finish() {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+  unsigned int len = 32;
+  if (impl_->ctx) EVP_DigestFinal_ex(impl_->ctx.get(), md.data(), &len);
+  impl_->start();
+  return to_hex(md.data(), len);
+}
+
 std::string sha256_hex(std::string_view bytes) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
   unsigned int len = 0;

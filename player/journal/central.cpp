@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/digest.h"
+#include "core/i18n.h"
 #include "journal/line_scan.h"
 
 namespace signage {
@@ -157,10 +158,10 @@ bool CentralScreen::intact() const {
 }
 
 std::string CentralScreen::summary() const {
-  std::string s = "central copy: " + std::to_string(records) + " records";
-  if (records > 0) s += ", seq " + range_text(first_seq, last_seq);
-  if (duplicates > 0) s += ", " + std::to_string(duplicates) + " duplicates removed";
-  if (unverifiable > 0) s += ", " + std::to_string(unverifiable) + " cut or unreadable (not checked, not counted)";
+  std::string s = fmt(_("central copy: {1} records"), records);
+  if (records > 0) s += fmt(_(", seq {1}"), range_text(first_seq, last_seq));
+  if (duplicates > 0) s += fmt(_(", {1} duplicates removed"), duplicates);
+  if (unverifiable > 0) s += fmt(_(", {1} cut or unreadable (not checked, not counted)"), unverifiable);
   if (!gaps.empty()) {
     std::uint64_t missing = 0;
     std::string list;
@@ -169,33 +170,29 @@ std::string CentralScreen::summary() const {
       if (i < 5) list += (i > 0 ? ", " : "") + range_text(gaps[i].first, gaps[i].last);
     }
     if (gaps.size() > 5) list += ", …";
-    s += "; MISSING " + std::to_string(missing) + " (seq " + list + ")";
+    s += fmt(_("; MISSING {1} (seq {2})"), missing, list);
   }
   if (!conflicts.empty()) {
-    s += "; seq " + std::to_string(conflicts.front()) + (conflicts.size() > 1 ? " and others" : "") +
-         " arrived with two different contents";
+    s += fmt(conflicts.size() > 1 ? _("; seq {1} and others arrived with two different contents")
+                                  : _("; seq {1} arrived with two different contents"),
+             conflicts.front());
   }
   if (!broken_links.empty()) {
-    s += "; the chain breaks before seq " + std::to_string(broken_links.front()) +
-         (broken_links.size() > 1 ? " (and " + std::to_string(broken_links.size() - 1) + " more)" : "");
+    s += broken_links.size() > 1
+             ? fmt(_("; the chain breaks before seq {1} (and {2} more)"), broken_links.front(), broken_links.size() - 1)
+             : fmt(_("; the chain breaks before seq {1}"), broken_links.front());
   }
   if (!anchor_problems.empty()) s += "; " + anchor_problems.front();
   if (intact()) {
-    s += "; chain links checked: " + std::to_string(links_checked) + ", heartbeat anchors matching: " +
-         std::to_string(anchors_checked);
+    s += fmt(_("; chain links checked: {1}, heartbeat anchors matching: {2}"), links_checked, anchors_checked);
   }
   return s;
 }
 
 std::string CentralScreen::heartbeat_summary() const {
-  if (!last_heartbeat) return dark ? "DARK: no heartbeat" : "no heartbeat";
-  return std::string(dark ? "DARK: " : "") + "last heartbeat " + last_heartbeat->time + " (every " +
-         [&] {
-           char buf[32];
-           std::snprintf(buf, sizeof buf, "%g", last_heartbeat->interval_s);
-           return std::string(buf);
-         }() +
-         " s)";
+  if (!last_heartbeat) return dark ? _("DARK: no heartbeat") : _("no heartbeat");
+  return fmt(dark ? _("DARK: last heartbeat {1} (every {2} s)") : _("last heartbeat {1} (every {2} s)"),
+             last_heartbeat->time, last_heartbeat->interval_s);
 }
 
 bool is_central_log(const fs::path& path) {

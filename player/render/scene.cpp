@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/i18n.h"
 #include "media/image.h"
 #include "render/layout.h"
 #include "render/video_view.h"
@@ -380,16 +381,10 @@ Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& ite
       setup.devices = hw_devices_;
       setup.max_pixels = options_.max_image_pixels;
       setup.ready_timeout = options_.video_ready_timeout;
-      if (options_.audio && !audio_tried_) {
-        // Once: a box without sound plays its videos silently.
-        audio_tried_ = true;
-        if (auto a = AudioOutput::open()) {
-          audio_ = std::move(*a);
-          audio_->set_volume(options_.volume);
-          audio_->set_mute(options_.mute);
-        }
+      if (options_.audio && !options_.mute && options_.volume > 0) {
+        setup.audio = [this] { return audio_output(); };
       }
-      setup.audio = audio_.get();
+      setup.log = options_.log;
       setup.wait = mode == PrepareMode::ready;
       if (slot) {
         setup.start_at = slot->offset;
@@ -404,6 +399,22 @@ Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& ite
     }
   }
   return Error("cannot show " + what + ": unknown item type");
+}
+
+AudioOutput* Scene::audio_output() {
+  if (audio_tried_) return audio_.get();
+  // Once: a box without sound plays its videos silently, and says so once.
+  audio_tried_ = true;
+  auto a = AudioOutput::open();
+  if (!a) {
+    if (options_.log) options_.log(fmt(_("no sound: {1}; videos play silently"), a.error().what()));
+    return nullptr;
+  }
+  audio_ = std::move(*a);
+  audio_->set_volume(options_.volume);
+  audio_->set_mute(options_.mute);
+  if (options_.log) options_.log(fmt(_("sound: {1}"), audio_->describe()));
+  return audio_.get();
 }
 
 std::unique_ptr<View> Scene::prepare_idle(Instant now) {

@@ -101,6 +101,10 @@ struct SceneOptions {
   // "none"; an item's own hwdec wins), global sound settings, and how long
   // prepare() waits for a video's first frame before it gives up on the file.
   std::string hwdec = "auto";
+  // The sound device is opened when a video with sound is first about to play (a
+  // video item not muted, whose file has an audio track), never for a run of
+  // slogans, pictures and muted videos; when it cannot be opened, that is said once
+  // and videos play silently.
   bool audio = true;            // false: never open an audio device
   int volume = 100;             // 0..100, on top of each item's
   bool mute = false;
@@ -112,6 +116,10 @@ struct SceneOptions {
   // Set when the player stops (a signal handler may set it; must outlive the Scene):
   // a wait in prepare() for a video's first frame ends, with the error "stopped".
   const std::atomic<bool>* stop = nullptr;
+  // Lines for the player's log: the sound device opened or missing (main thread),
+  // a video's decoder fallbacks (its decode thread). Called from those threads; may
+  // be empty.
+  std::function<void(std::string)> log;
 };
 
 class AudioOutput;
@@ -146,13 +154,15 @@ class Scene {
  private:
   Result<std::unique_ptr<View>> prepare_on(Display& target, const Item& item, PrepareMode mode,
                                            const std::optional<VideoSlot>& slot);
+  // The sound device, opened on the first call (null: none, said once in the log).
+  AudioOutput* audio_output();
 
   Display& display_;
   FontSet& fonts_;
   const TimeZone& zone_;
   SceneOptions options_;
   std::shared_ptr<HwDevices> hw_devices_;   // one device context per method, for all videos
-  std::unique_ptr<AudioOutput> audio_;      // opened at the first video, once
+  std::unique_ptr<AudioOutput> audio_;      // opened at the first video with sound, once
   bool audio_tried_ = false;
 };
 

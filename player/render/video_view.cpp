@@ -44,7 +44,7 @@ class VideoView final : public View {
         fit_(item.fit),
         src_(std::move(src)),
         audio_(std::move(audio)),
-        out_(setup.audio),
+        output_(setup.audio),
         ready_timeout_(setup.ready_timeout),
         ready_deadline_(mono_.now() + setup.ready_timeout),
         anchor_(setup.anchor),
@@ -228,6 +228,9 @@ class VideoView final : public View {
       return *failure_;
     }
     info_ = std::move(*info);
+    // The sound device opens for the first video that has sound, ahead of its start.
+    if (audio_ && info_.has_audio && output_) out_ = output_();
+    if (audio_ && !out_) audio_->close();  // nobody will hear it: the decoder drops it
     // The first frame goes up now, so that the view can be drawn before it starts.
     auto f = src_->pop();
     Status up = f ? show(*f) : Status(Error("no first frame"));
@@ -268,7 +271,8 @@ class VideoView final : public View {
   Fit fit_;
   std::unique_ptr<VideoSource> src_;
   std::shared_ptr<AudioStream> audio_;
-  AudioOutput* out_;
+  std::function<AudioOutput*()> output_;
+  AudioOutput* out_ = nullptr;  // once ready, when the file has sound and a device is open
   chr::milliseconds ready_timeout_;
   MonoTime ready_deadline_;
   std::optional<Instant> anchor_;  // the slot's start: the file's start is due then
@@ -304,6 +308,7 @@ Result<std::unique_ptr<View>> make_video_view(Display& display, const Item& item
   o.start_at = setup.start_at;
   o.clock = setup.monotonic;
   std::shared_ptr<AudioStream> audio;
+  o.log = setup.log;
   if (setup.audio && !item.mute && item.volume > 0) {
     audio = std::make_shared<AudioStream>();
     audio->set_volume(item.volume);

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include "core/error.h"
@@ -22,7 +23,11 @@ namespace signage {
 struct VideoViewSetup {
   HwDec hwdec = HwDec::auto_select;
   std::shared_ptr<HwDevices> devices;
-  AudioOutput* audio = nullptr;  // null: silent; must outlive the view
+  // The sound device, asked for once the file is open and has sound (it opens on the
+  // first call); empty or null: silent. What it returns must outlive the view.
+  std::function<AudioOutput*()> audio;
+  // Lines for the log from the decode thread (VideoOptions::log). May be empty.
+  std::function<void(std::string)> log;
   std::int64_t max_pixels = 64'000'000;
   std::chrono::milliseconds ready_timeout{2000};
   // true: wait here for the first frame; false: return at once, View::ready tells

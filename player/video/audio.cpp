@@ -50,6 +50,11 @@ void AudioStream::close() {
   room_.notify_all();
 }
 
+bool AudioStream::closed() const {
+  std::lock_guard lock(mu_);
+  return closed_;
+}
+
 std::size_t AudioStream::read(float* out, std::size_t frames) {
   const float g = gain();
   std::size_t got = 0;

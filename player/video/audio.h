@@ -44,6 +44,7 @@ class AudioStream {
   void clear();
   // Ends waits; later writes are refused.
   void close();
+  bool closed() const;
 
   // Audio callback. Fills `frames` stereo frames, with silence where nothing is
   // queued, scaled by the volume; returns how many came from the queue.

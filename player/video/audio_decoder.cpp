@@ -83,7 +83,8 @@ void AudioDecoder::write(AVFrame& f, const std::function<microseconds(std::int64
     if (done < total) {
       // Full: the audio is far ahead of the picture. Wait for the output, unless the
       // picture is starving: then the sound gives way.
-      if (give_way()) break;
+      // Closed: nobody will hear it (no sound device).
+      if (give_way() || out_->closed()) break;
       out_->wait_for_room(chr::milliseconds(20));
     }
   }

@@ -1,5 +1,6 @@
 #include <array>
 
+#include "media/ffmpeg_log.h"
 #include "video/internal.h"
 
 namespace signage {
@@ -40,10 +41,13 @@ Result<BufferRefPtr> HwDevices::Impl::get(AVHWDeviceType type) {
   auto d = devices.find(type);
   if (d == devices.end()) {
     AVBufferRef* raw = nullptr;
+    // Expected to fail on many boxes: what FFmpeg says goes into the reason, not the log.
+    FfmpegCapture said;
     const int ret = av_hwdevice_ctx_create(&raw, type, nullptr, nullptr, 0);
     if (ret < 0) {
-      const std::string why = std::string("cannot open a ") + av_hwdevice_get_type_name(type) +
-                              " device: " + ffmpeg::error_string(ret);
+      std::string why = std::string("cannot open a ") + av_hwdevice_get_type_name(type) +
+                        " device: " + ffmpeg::error_string(ret);
+      if (const std::string e = said.errors(); !e.empty()) why += " (" + e + ")";
       failures.emplace(type, why);
       return Error(why);
     }
@@ -63,6 +67,11 @@ std::optional<std::string> HwDevices::Impl::decoder_failed(const std::string& na
 void HwDevices::Impl::note_decoder_failure(const std::string& name, const std::string& why) {
   std::lock_guard lock(mu);
   decoder_failures.emplace(name, why);
+}
+
+bool HwDevices::Impl::first_report(const std::string& note) {
+  std::lock_guard lock(mu);
+  return reported.insert(note).second;
 }
 
 }  // namespace signage

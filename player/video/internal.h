@@ -11,6 +11,7 @@ extern "C" {
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "media/ffmpeg_ptr.h"
@@ -42,6 +43,9 @@ struct HwDevices::Impl {
   std::map<std::string, std::string> decoder_failures;
   std::optional<std::string> decoder_failed(const std::string& name);
   void note_decoder_failure(const std::string& name, const std::string& why);
+  // True the first time `note` (a fallback) is seen: it goes to the log then only.
+  std::set<std::string> reported;
+  bool first_report(const std::string& note);
 };
 
 }  // namespace signage

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/i18n.h"
 #include "video/audio.h"
 #include "video/audio_decoder.h"
 #include "video/demuxer.h"
@@ -121,6 +122,14 @@ struct VideoSource::Impl {
 
   void fail(const Error& e) { queue->finish(err(e.what()), frames_decoded.load() > 0); }
 
+  // A fallback for the log, once per HwDevices: "clip.mp4: cuda: cannot open a cuda
+  // device: ... (Cannot load libcuda.so.1)"; then it is only in VideoInfo::fallbacks.
+  void report(const std::string& note) {
+    if (opt.log && devices->impl().first_report(note)) {
+      opt.log(fmt(_("video {1}: {2}"), file.filename().string(), note));
+    }
+  }
+
   void run() {
     if (opt.background) {
       const int n = thread_nice();
@@ -151,7 +160,10 @@ struct VideoSource::Impl {
     vo.max_decode_errors = opt.max_decode_errors;
     vo.inject_failure_after = opt.inject_failure_after;
     auto dec = VideoDecoder::open(demux->video(), std::move(vo), vi.fallbacks);
-    if (!dec) return dec.error();
+    if (!dec) {
+      for (const auto& n : vi.fallbacks) report(n);
+      return dec.error();
+    }
     vdec = std::move(*dec);
     vi.decoder = vdec->label();
     vi.hardware = vdec->hardware();
@@ -166,6 +178,7 @@ struct VideoSource::Impl {
     }
     if (auto s = join(vi); !s) return s;
     if (adec) adec->skip_before(timeline->audio_start());
+    for (const auto& n : vi.fallbacks) report(n);
     std::lock_guard lock(info_mu);
     info = std::move(vi);
     return {};
@@ -210,9 +223,11 @@ struct VideoSource::Impl {
     opt.background = false;
     vdec->set_threads(opt.decoder_threads);
     if (normal_nice && !set_thread_nice(*normal_nice)) {
+      const std::string note = std::string("priority: stays lower (nice +") + std::to_string(kBackgroundNice) +
+                               "): " + std::strerror(errno);
+      report(note);
       std::lock_guard lock(info_mu);
-      info.fallbacks.push_back(std::string("priority: stays lower (nice +") + std::to_string(kBackgroundNice) +
-                               "): " + std::strerror(errno));
+      info.fallbacks.push_back(note);
     }
     normal_nice.reset();
   }
@@ -222,6 +237,7 @@ struct VideoSource::Impl {
     const auto sink = [this](std::unique_ptr<VideoFrame::Impl> f) { return deliver(std::move(f)); };
     auto s = vdec->decode(p, sink);
     if (auto notes = vdec->take_notes(); !notes.empty()) {
+      for (const auto& n : notes) report(n);
       std::lock_guard lock(info_mu);
       for (auto& n : notes) info.fallbacks.push_back(std::move(n));
       info.decoder = vdec->label();

@@ -89,6 +89,11 @@ struct VideoOptions {
   // Called from the decode thread when a frame is queued into an empty queue or the
   // state changes (wake the main loop). May be empty.
   std::function<void()> notify;
+  // Lines for the player's log, called from the decode thread: one per fallback
+  // (a hardware method that failed and why, the audio track left out), each said
+  // once per HwDevices, so that a box without a GPU says so at its first video
+  // and not at every one. May be empty.
+  std::function<void(std::string)> log;
   // Explicit method order, overriding hwdec's (tests: {none, none} exercises the
   // fallback without a GPU). Empty: from hwdec.
   std::vector<HwDec> order;

@@ -1,5 +1,7 @@
 #include "video/video_decoder.h"
 
+#include "media/ffmpeg_log.h"
+
 #include <algorithm>
 #include <thread>
 
@@ -161,9 +163,14 @@ Result<std::unique_ptr<VideoDecoder::Codec>> VideoDecoder::open_method(HwDec met
     d->ctx->thread_count = opt_.threads > 0 ? std::min(opt_.threads, cores) : cores;
     d->ctx->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
   }
+  // A hardware decoder that cannot open is expected on many boxes: what FFmpeg says
+  // goes into the reason (one line of ours), not into the log.
+  std::optional<FfmpegCapture> said;
+  if (method != HwDec::none) said.emplace();
   ret = avcodec_open2(d->ctx.get(), codec, nullptr);
   if (ret < 0) {
-    const std::string why = "cannot open the decoder: " + ffmpeg::error_string(ret);
+    std::string why = "cannot open the decoder: " + ffmpeg::error_string(ret);
+    if (said && !said->errors().empty()) why += " (" + said->errors() + ")";
     if (method == HwDec::v4l2m2m) opt_.devices->impl().note_decoder_failure(codec->name, why);
     return Error(why);
   }

@@ -118,6 +118,9 @@ MediaProblem media_problem(ItemType type, const fs::path& file, const DropChecks
   if (is_temporary_name(file.filename().string())) {
     return {fmt(_("media file {1} has a temporary name; the watcher never reads it"), file.string()), false};
   }
+  if (auto size = check_media_size(file, fs::file_size(file, ec), checks.max_media_bytes); !ec && !size) {
+    return {size.error().what(), true};
+  }
   if (type == ItemType::image) {
     auto info = probe_image(file);
     if (!info) return {fmt(_("cannot use media file: {1}"), info.error().what()), true};

@@ -20,6 +20,7 @@
 #include "playlist/loader.h"
 #include "playlist/model.h"
 #include "schedule/scheduler.h"
+#include "watch/media_check.h"
 #include "watch/set_builder.h"
 
 namespace signage {
@@ -52,6 +53,7 @@ struct DropReport {
 // What `check` looks at beyond the loader's checks.
 struct DropChecks {
   std::int64_t max_image_pixels = 64'000'000;  // [limits] max_image_megapixels
+  std::uintmax_t max_media_bytes = kDefaultMaxMediaBytes;  // [limits] max_media_gib
   int emergency_level = 100;                   // [emergency] priority
   bool decode_media = true;                    // decode every picture and each video's first frame
   std::chrono::hours look_ahead{24 * 30};      // "no showing in the next ..." warning
@@ -64,7 +66,8 @@ DropReport describe_playlist_file(const std::filesystem::path& file, const LoadO
                                   const TimeZone& zone, const DropChecks& checks = {});
 
 // Why a media file cannot be shown, or empty `text` when it can. `present`: the
-// file is there (a picture that does not decode or is over the pixel limit, a video
+// file is there (a picture that does not decode or is over the pixel limit, a file
+// over the size limit (the set builder's check, watch/media_check.h), a video
 // whose first frame does not decode, not a regular file: an error); otherwise it is
 // missing or has a temporary name (a warning: it may still arrive). Pictures and
 // videos are opened only when they are regular files.

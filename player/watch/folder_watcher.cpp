@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "watch/folder_scan.h"
+#include "watch/media_hasher.h"
 
 namespace signage {
 
@@ -72,6 +73,7 @@ struct FolderWatcher::Impl {
 
   // Below: the watcher thread's only.
   UniqueFd stop_fd;
+  UniqueFd hashed_fd;  // written by the media hasher's thread when a hash is done
   std::atomic<bool> stopping{false};
   UniqueFd inotify;
   std::map<int, fs::path> watches;  // watch descriptor -> folder
@@ -150,10 +152,20 @@ bool FolderWatcher::Impl::drain_events(bool& overflow) {
 }
 
 void FolderWatcher::Impl::run() {
-  SetBuilder builder(SetBuilderOptions{options.playlists, options.load, options.emergency_level, options.last_good});
+  // Declared first, destroyed last: the builder uses it.
+  MediaHasher hasher([fd = hashed_fd.get()] {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const ssize_t n = fd >= 0 ? ::write(fd, &one, sizeof one) : 0;
+  });
+  SetBuilderOptions build_options{options.playlists, options.load, options.emergency_level, options.last_good};
+  build_options.max_media_bytes = options.max_media_bytes;
+  SetBuilder builder(std::move(build_options), hasher);
   SettleTracker tracker(options.settle);
   bool dirty = true;  // the settled view changed since the last set was built
-  std::optional<Steady::time_point> scan_due;
+  // When to scan after inotify events; max: none due. (Not an optional: GCC 12 at -O3
+  // takes std::optional<time_point> for maybe-uninitialized here.)
+  constexpr Steady::time_point kNoScan = Steady::time_point::max();
+  Steady::time_point scan_due = kNoScan;
   Steady::time_point next_rescan;
 
   auto scan = [&](bool initial) {
@@ -162,7 +174,7 @@ void FolderWatcher::Impl::run() {
     const auto now = Steady::now();
     if (tracker.observe(s, now, initial)) dirty = true;
     next_rescan = now + options.rescan;
-    scan_due.reset();
+    scan_due = kNoScan;
   };
   scan(true);
 
@@ -185,38 +197,45 @@ void FolderWatcher::Impl::run() {
     }
 
     auto deadline = next_rescan;
-    if (scan_due) deadline = std::min(deadline, *scan_due);
+    deadline = std::min(deadline, scan_due);
     if (auto d = tracker.next_deadline()) deadline = std::min(deadline, *d);
     const auto left = chr::ceil<chr::milliseconds>(deadline - Steady::now());
     const int timeout = static_cast<int>(std::clamp<chr::milliseconds::rep>(left.count(), 0, 60'000));
 
-    std::array<pollfd, 2> fds{};
+    std::array<pollfd, 3> fds{};
     fds[0] = pollfd{stop_fd.get(), POLLIN, 0};
-    nfds_t nfds = 1;
+    fds[1] = pollfd{hashed_fd.get(), POLLIN, 0};
+    nfds_t nfds = 2;
     if (inotify) {
-      fds[1] = pollfd{inotify.get(), POLLIN, 0};
-      nfds = 2;
+      fds[2] = pollfd{inotify.get(), POLLIN, 0};
+      nfds = 3;
     }
     const int ready = ::poll(fds.data(), nfds, timeout);
     if (ready < 0 && errno != EINTR) {
       notices.push_back(std::string("watcher: poll failed: ") + std::strerror(errno));
     }
     if ((fds[0].revents & POLLIN) != 0 || stopping.load()) return;
-    if (inotify && (fds[1].revents & POLLIN) != 0) {
+    if ((fds[1].revents & POLLIN) != 0) {
+      // A media hash is known: its items may join.
+      std::uint64_t count = 0;
+      [[maybe_unused]] const ssize_t n = ::read(hashed_fd.get(), &count, sizeof count);
+      dirty = true;
+    }
+    if (inotify && (fds[2].revents & POLLIN) != 0) {
       bool overflow = false;
       if (drain_events(overflow)) {
         const auto now = Steady::now();
         // Overflow: events were lost, so scan everything now.
         if (overflow) {
           scan_due = now;
-        } else if (!scan_due) {
+        } else if (scan_due == kNoScan) {
           scan_due = now + options.debounce;
         }
       }
     }
     const auto now = Steady::now();
     const auto settle_at = tracker.next_deadline();
-    if ((scan_due && now >= *scan_due) || now >= next_rescan || (settle_at && now >= *settle_at)) scan(false);
+    if (now >= scan_due || now >= next_rescan || (settle_at && now >= *settle_at)) scan(false);
   }
 }
 
@@ -224,6 +243,7 @@ FolderWatcher::FolderWatcher(WatchOptions options, std::function<void()> wake) :
   impl_->options = std::move(options);
   impl_->wake = std::move(wake);
   impl_->stop_fd = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  impl_->hashed_fd = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (impl_->options.use_inotify) {
     impl_->inotify = UniqueFd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
     if (!impl_->inotify) {

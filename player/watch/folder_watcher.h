@@ -2,7 +2,9 @@
 // playlists folder and the media folder with its subfolders, plus a periodic rescan
 // for network file systems that send no events), waits until the changed files
 // settle (watch/folder_scan.h), builds the next set (watch/set_builder.h) and leaves each
-// Update in a mailbox for the main thread, then calls `wake`.
+// Update in a mailbox for the main thread, then calls `wake`. Media files are hashed on
+// a second thread (watch/media_hasher.h); each hash it finishes wakes the watcher
+// thread to build again, so a large file never holds up the other files.
 //
 // Usage (main thread):
 //   FolderWatcher watcher(options, [] { wake_display(); });
@@ -12,8 +14,9 @@
 // once. (If the playlists folder cannot be read at start, a rejection comes first.)
 // Updates are deltas against the previous one: apply them all, in order.
 //
-// Ownership: the watcher owns its thread, inotify descriptor and set builder; the
-// destructor stops and joins the thread. `wake` is called on the watcher thread and
+// Ownership: the watcher owns its thread, inotify descriptor, set builder and media
+// hasher; the destructor stops and joins both threads (within one read of a file being
+// hashed). `wake` is called on the watcher thread and
 // must be thread-safe (wake_display() is). Thread: construct, poll and destroy from
 // one thread (the main thread); the folder is never read on that thread.
 #pragma once
@@ -38,6 +41,7 @@ struct WatchOptions {
   std::chrono::milliseconds rescan{5'000};     // scan this often even without events
   bool use_inotify = true;                     // false: periodic rescan only (tests, exotic mounts)
   std::filesystem::path last_good;             // last good playlist copies (SetBuilderOptions::last_good)
+  std::uintmax_t max_media_bytes = kDefaultMaxMediaBytes;  // larger media files are refused
 };
 
 class FolderWatcher {

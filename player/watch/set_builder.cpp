@@ -49,7 +49,8 @@ FolderState folder_state(const PlaylistSetResult& loaded) {
   return s;
 }
 
-SetBuilder::SetBuilder(SetBuilderOptions options) : options_(std::move(options)) {
+SetBuilder::SetBuilder(SetBuilderOptions options, MediaDigests& digests)
+    : options_(std::move(options)), digests_(digests) {
   if (options_.last_good.empty()) return;
   // A file refused at the first scan (being rewritten in place at start) keeps
   // playing its last good version, as it would after any later refusal.
@@ -59,7 +60,7 @@ SetBuilder::SetBuilder(SetBuilderOptions options) : options_(std::move(options))
 }
 
 SetBuilder::Readiness SetBuilder::media_readiness(ItemType type, const fs::path& file, const SettleTracker& files,
-                                          std::vector<fs::path>& stale) {
+                                                  bool urgent, std::vector<fs::path>& stale) {
   Readiness r;
   const fs::path key = norm(file);
   const auto settled = files.settled_media().find(key);
@@ -76,21 +77,12 @@ SetBuilder::Readiness SetBuilder::media_readiness(ItemType type, const fs::path&
   }
   auto cached = media_cache_.find(key);
   if (cached == media_cache_.end() || !(cached->second.stamp == settled->second)) {
-    MediaInfo info;
-    info.stamp = settled->second;
-    if (auto st = check_media_file(type, file); !st) {
+    // Size first, from the stamp: a file over the limit is never opened.
+    MediaInfo info{settled->second, {}};
+    if (auto size = check_media_size(file, settled->second.size, options_.max_media_bytes); !size) {
+      info.error = size.error().what();
+    } else if (auto st = check_media_file(type, file); !st) {
       info.error = st.error().what();
-    } else if (auto sha = sha256_file(file); !sha) {
-      info.error = sha.error().what();
-    } else {
-      info.sha256 = *sha;
-    }
-    // Read under a writer: the bytes hashed may be a mix. Settle again.
-    const auto after = stamp_of(file);
-    if (!after || !(*after == settled->second)) {
-      stale.push_back(key);
-      r.reason = "media file " + file.string() + " changed while being read";
-      return r;
     }
     cached = media_cache_.insert_or_assign(key, std::move(info)).first;
   }
@@ -98,8 +90,25 @@ SetBuilder::Readiness SetBuilder::media_readiness(ItemType type, const fs::path&
     r.reason = "cannot use media file: " + cached->second.error;
     return r;
   }
-  r.ready = true;
-  r.sha256 = cached->second.sha256;
+  const MediaDigest digest = digests_.digest(key, settled->second, urgent);
+  switch (digest.state) {
+    case MediaDigest::State::ready:
+      r.ready = true;
+      r.sha256 = digest.sha256;
+      break;
+    case MediaDigest::State::pending:
+      r.hashing = true;
+      r.reason = "media file " + file.string() + " is being hashed; the item joins when it is done";
+      break;
+    case MediaDigest::State::failed:
+      r.reason = "cannot use media file: " + digest.error;
+      break;
+    case MediaDigest::State::changed:
+      // Read under a writer: the bytes hashed may be a mix. Settle again.
+      stale.push_back(key);
+      r.reason = "media file " + file.string() + " changed while being read";
+      break;
+  }
   return r;
 }
 
@@ -198,20 +207,23 @@ SetBuilder::Checked SetBuilder::check_media(std::vector<Entry>& entries, const S
   for (Entry& e : entries) {
     Campaign& c = e.campaign;
     out.signature += e.file.string() + "\t" + c.source_sha256 + "\n";
+    const bool urgent = is_emergency(c, options_.emergency_level);
     for (Item& item : c.items) {
       std::string sha;
       if (uses_media(item)) {
-        const Readiness r = media_readiness(item.type, item.path, files, stale);
+        const Readiness r = media_readiness(item.type, item.path, files, urgent, stale);
         item.media_missing = !r.ready;
         if (r.ready) {
           sha = r.sha256;
           u.media_sha256[norm(item.path)] = sha;
         } else {
-          u.held_back.push_back(HeldItem{c.id, item.id, item.path, r.reason});
+          u.held_back.push_back(HeldItem{c.id, item.id, item.path, r.reason, r.hashing});
+          if (r.hashing) out.hashing.insert(norm(item.path));
         }
       }
       if (!item.style.background_image.empty()) {
-        const Readiness r = media_readiness(ItemType::image, item.style.background_image, files, stale);
+        const Readiness r = media_readiness(ItemType::image, item.style.background_image, files, urgent, stale);
+        if (r.hashing) out.hashing.insert(norm(item.style.background_image));
         if (r.ready) {
           u.media_sha256[norm(item.style.background_image)] = r.sha256;
           sha += "+" + r.sha256;
@@ -331,7 +343,17 @@ SetBuilder::Outcome SetBuilder::build(const SettleTracker& files) {
   std::map<fs::path, Campaign> next_last_good;
   std::vector<Entry> entries = candidates(loaded, u, next_last_good);
   Checked checked = check_media(entries, files, u, out.stale);
-  if (!out.stale.empty()) {
+  out.hashing = checked.hashing.size();
+  // Forget hashes of files no longer in the folder.
+  std::erase_if(media_cache_, [&](const auto& kv) { return !files.settled_media().contains(kv.first); });
+  std::set<fs::path> media_files;
+  for (const auto& [file, stamp] : files.settled_media()) media_files.insert(file);
+  digests_.keep_only(media_files);
+  // The baseline waits for its hashes (start-up plays what it loaded meanwhile),
+  // unless an emergency is there to deliver.
+  const bool emergency = std::any_of(checked.set.campaigns.begin(), checked.set.campaigns.end(),
+                                     [&](const Campaign& c) { return is_emergency(c, options_.emergency_level); });
+  if (!out.stale.empty() || (!delivered_ && out.hashing > 0 && !emergency)) {
     reported_ = reported_before;
     return out;
   }
@@ -368,9 +390,6 @@ SetBuilder::Outcome SetBuilder::build(const SettleTracker& files) {
     u.held_back.clear();
     u.media_sha256.clear();
   }
-  // Forget hashes of files no longer in the folder.
-  std::erase_if(media_cache_, [&](const auto& kv) { return !files.settled_media().contains(kv.first); });
-
   if (u.set || !u.rejected.empty() || !u.accepted.empty() || !u.ignored.empty() || u.folder ||
       !u.notices.empty()) {
     u.seq = ++seq_;

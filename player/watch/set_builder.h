@@ -18,15 +18,24 @@
 //  - An image or video item is held back (Item::media_missing) while its file is
 //    missing, still being copied, has a temporary name, or fails its check (image
 //    header probe; video not empty); a later Update brings it in (ItemChange joined).
-//  - Media files are identified by content (SHA-256, cached per file stamp). A file
+//  - A media file over the size limit (SetBuilderOptions::max_media_bytes) holds its
+//    item back with both sizes in the reason; it is never read.
+//  - Media files are identified by content (SHA-256, cached per file stamp), hashed on
+//    a worker (watch/media_hasher.h) so that a large file never delays the rest: while a
+//    file is not hashed yet its items are held back (HeldItem::hashing) and the rest of
+//    the set is delivered at once; the next build after the hash is known brings them
+//    in (ItemChange joined). An emergency campaign's media are hashed first. The first
+//    Update (the baseline) waits for every hash instead, since start-up already plays
+//    what it loaded, unless it has an emergency to deliver (Outcome::hashing). A file
 //    being rewritten in place is unsettled, so its item leaves (ItemChange left) and
 //    joins again with the new hash once complete (reason "media file replaced");
 //    media_replaced is for a new content seen without an unsettled step in between
 //    (e.g. replaced while the builder waited for a playlist file). Either way the item's
 //    view must be prepared again.
 //
-// Ownership: a SetBuilder owns its last delivered set and caches. Thread: one thread at a
-// time (the watcher thread); an Update is a value that can move to another thread.
+// Ownership: a SetBuilder owns its last delivered set and caches; it uses the
+// MediaDigests given to it, which must outlive it. Thread: one thread at a time (the
+// watcher thread); an Update is a value that can move to another thread.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +50,8 @@
 #include "playlist/loader.h"
 #include "playlist/model.h"
 #include "watch/folder_scan.h"
+#include "watch/media_check.h"
+#include "watch/media_hasher.h"
 
 namespace signage {
 
@@ -106,6 +117,7 @@ struct HeldItem {
   std::string item;
   std::filesystem::path media;
   std::string reason;             // "media file not found", "still being copied", ...
+  bool hashing = false;           // only waiting for its hash: it joins shortly, it is no error
 };
 
 struct Update {
@@ -151,16 +163,21 @@ struct SetBuilderOptions {
   // Last good playlist copies (watch/last_good.h): they seed the last good versions at
   // start, and every delivered set is kept there. Empty: kept in memory only.
   std::filesystem::path last_good;
+  // A larger media file is refused ([limits] max_media_gib).
+  std::uintmax_t max_media_bytes = kDefaultMaxMediaBytes;
 };
 
 class SetBuilder {
  public:
-  explicit SetBuilder(SetBuilderOptions options);
+  SetBuilder(SetBuilderOptions options, MediaDigests& digests);
 
   struct Outcome {
     std::optional<Update> update;             // nullopt: nothing to apply or report
     // Files that changed while being read: nothing was built; scan and settle again.
     std::vector<std::filesystem::path> stale;
+    // Media files of the set not hashed yet. With no update, the baseline waits for
+    // them: build again when `digests` has news.
+    std::size_t hashing = 0;
   };
   // Loads the settled files in `files` and compares with the last delivered set.
   Outcome build(const SettleTracker& files);
@@ -171,16 +188,17 @@ class SetBuilder {
  private:
   struct MediaInfo {
     FileStamp stamp;
-    std::string sha256;
-    std::string error;            // empty: usable
+    std::string error;            // empty: passes its checks (size, header)
   };
   struct Readiness {
     bool ready = false;
+    bool hashing = false;         // not ready only because its hash is not known yet
     std::string sha256;
     std::string reason;           // when not ready
   };
+  // `urgent`: an emergency's media, hashed ahead of the rest.
   Readiness media_readiness(ItemType type, const std::filesystem::path& file, const SettleTracker& files,
-                            std::vector<std::filesystem::path>& stale);
+                            bool urgent, std::vector<std::filesystem::path>& stale);
   // A playlist file and the campaign it brings (its last good version when refused).
   struct Entry {
     std::string name;             // file name, for the set's order
@@ -193,6 +211,7 @@ class SetBuilder {
     PlaylistSet set;
     std::map<std::string, std::string> media_of_item;   // as current_media_of_item_
     std::string signature;        // files, items and media hashes: equal means no change
+    std::set<std::filesystem::path> hashing;            // media files not hashed yet
   };
   // The Update for a playlists folder that cannot be read (once), else nullopt.
   std::optional<Update> unreadable_folder();
@@ -215,6 +234,7 @@ class SetBuilder {
                      Update& u) const;
 
   SetBuilderOptions options_;
+  MediaDigests& digests_;
   std::uint64_t seq_ = 0;
   bool delivered_ = false;
   PlaylistSet current_;
