@@ -2,7 +2,12 @@
 // PlayStats, HeartbeatReporter, SetSwapper and ProofOfPlay.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -16,6 +21,7 @@
 #include "app/play_stats.h"
 #include "app/proof_of_play.h"
 #include "app/set_swapper.h"
+#include "app/stop_signals.h"
 #include "core/digest.h"
 #include "core/text_util.h"
 #include "journal/journal_io.h"
@@ -857,4 +863,60 @@ TEST(IdleReason, NothingWithinAYearAndANextYearsStartSayTheirYear) {
 }
 
 }  // namespace
+// ---- StopSignals ----
+
+namespace {
+std::atomic<int> g_before_calls{0};
+extern "C" void handler_before(int) { ++g_before_calls; }
+}  // namespace
+
+TEST(StopSignals, ASignalSetsTheFlagWakesTheLoopAndNamesItself) {
+  struct sigaction before {}, restored {};
+  before.sa_handler = handler_before;
+  sigemptyset(&before.sa_mask);
+  ASSERT_EQ(sigaction(SIGTERM, &before, nullptr), 0);
+  ASSERT_EQ(sigaction(SIGINT, &before, nullptr), 0);
+  {
+    std::atomic<int> wakes{0};
+    auto s = StopSignals::install([&] { ++wakes; });
+    ASSERT_TRUE(s) << s.error().what();
+    EXPECT_FALSE(StopSignals::install({})) << "one at a time";
+    EXPECT_FALSE((*s)->requested());
+    EXPECT_EQ((*s)->which(), "");
+    // SIGINT from another thread, as a signal arrives on any thread.
+    std::thread([] { kill(getpid(), SIGINT); }).join();
+    for (int i = 0; i < 200 && wakes == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_TRUE((*s)->requested());
+    EXPECT_TRUE(StopSignals::flag().load());
+    EXPECT_EQ((*s)->which(), "SIGINT");
+    EXPECT_EQ(wakes.load(), 1) << "the wake-up runs once per signal, off the handler";
+    EXPECT_EQ(g_before_calls.load(), 0) << "the handler replaced the one before";
+  }
+  // Gone: the handlers before it are back.
+  ASSERT_EQ(sigaction(SIGTERM, nullptr, &restored), 0);
+  EXPECT_EQ(restored.sa_handler, &handler_before);
+  raise(SIGTERM);
+  EXPECT_EQ(g_before_calls.load(), 1);
+  // A new one starts with the flag down.
+  auto again = StopSignals::install({});
+  ASSERT_TRUE(again);
+  EXPECT_FALSE((*again)->requested());
+  raise(SIGTERM);
+  EXPECT_EQ((*again)->which(), "SIGTERM");
+  again->reset();
+  signal(SIGTERM, SIG_DFL);
+  signal(SIGINT, SIG_DFL);
+}
+
+TEST(StopSignals, ASecondSignalEndsTheProcessAtOnce) {
+  EXPECT_EXIT(
+      {
+        auto s = StopSignals::install({});
+        raise(SIGTERM);
+        if ((*s)->requested()) raise(SIGTERM);  // the default action now
+        std::exit(0);
+      },
+      testing::KilledBySignal(SIGTERM), "");
+}
+
 }  // namespace signage

@@ -253,7 +253,7 @@ TEST(NoFlash, APictureArrivingLateInItsSlotGoesUpForTheNextSlotNotAsAFlash) {
   EXPECT_GE(poster[0]["shown_s"].get<double>(), 6.0) << "to the end of the next slot: " << describe(plays);
   const auto cut = expect_no_flash(plays);
   ASSERT_EQ(cut.size(), 1u) << describe(plays);
-  EXPECT_EQ(cut[0]["reason"], "the player stopped (quit)") << describe(plays);
+  EXPECT_EQ(cut[0]["reason"], "the player stopped (SIGTERM)") << describe(plays);
 }
 
 // An emergency dropped 4.5 s into an item (1.5 s left of the emergency's own slot)
@@ -306,7 +306,7 @@ TEST(NoFlash, AnEmergencyDroppedMidItemAndRemovedLaterLeavesNoFlash) {
   EXPECT_EQ(cut[0]["reason"], "interrupted by the emergency campaign 'fire'") << describe(plays);
   EXPECT_EQ(cut[1]["campaign"], "fire") << describe(plays);
   EXPECT_EQ(cut[1]["start"], fire[1]["start"]) << "the second showing, cut by the removal: " << describe(plays);
-  EXPECT_EQ(cut[2]["reason"], "the player stopped (quit)") << describe(plays);
+  EXPECT_EQ(cut[2]["reason"], "the player stopped (SIGTERM)") << describe(plays);
   // The interrupted item again, in full.
   const auto again = std::find_if(plays.begin(), plays.end(),
                                   [&](const json& p) { return p["start"].get<std::string>() > fire[1]["start"]; });
@@ -365,7 +365,7 @@ TEST(NoFlash, AnOrdinaryDropLetsTheUnchangedItemFinishAndIsAppliedWithinASecond)
   const auto cut = expect_no_flash(plays);
   ASSERT_EQ(cut.size(), 1u) << describe(plays);
   EXPECT_EQ(cut[0]["item"], "hotline");
-  EXPECT_EQ(cut[0]["reason"], "the player stopped (quit)") << describe(plays);
+  EXPECT_EQ(cut[0]["reason"], "the player stopped (SIGTERM)") << describe(plays);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // Restarts that lose nothing (the real binary, started and killed as systemd would):
 // a root run that would take the service's journal away is refused, kill -9 mid-play
 // leaves an `unclean_stop` and an estimated `interrupted` play, a start while a
-// playlist is being rewritten in place plays its last good version.
+// playlist is being rewritten in place plays its last good version, and SIGTERM or
+// SIGINT in the middle of the slowest text there is ends it cleanly within a second.
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -210,6 +212,63 @@ TEST(RootGuard, ARootOwnedDayFileDoesNotStopTheServicesJournal) {
   const BinaryRun verify = run_binary("verify '" + journal + "'");
   EXPECT_EQ(verify.code, 0) << verify.out;
 }
+
+// ------------------------------------------------------------- stop signals
+
+// The slowest text within the limits: a slogan of 1 000 unbreakable A's and a ticker
+// of 50 texts of 2 000 characters each (rendering the ticker takes about a minute of
+// one core at 1920x1080; it is done on the render thread, once per ticker).
+std::string slow_text_playlist() {
+  std::string ticker;
+  for (int i = 0; i < 50; ++i) {
+    std::string text;
+    for (int k = 0; k < 250; ++k) text += "安全生产人人有责";
+    ticker += (i ? ", \"" : "\"") + text + "\"";
+  }
+  // An emergency (priority 100 and up): it goes on screen at once.
+  return "[campaign]\nid = \"slow\"\npriority = 900\n[[item]]\nid = \"a\"\ntype = \"slogan\"\ntext = \"" +
+         std::string(1000, 'A') + "\"\nduration = \"1h\"\n[ticker]\ntext = [" + ticker + "]\n";
+}
+
+// Starts a player on a plain playlist, waits for its first frame (the loop runs),
+// drops the slow playlist in, and sends `sig` while the new item's text is being
+// laid out and drawn: the player ends within a second, with status 0, a `stop`
+// record naming the signal last in its journal, and a journal that verifies.
+void stops_within_a_second(int sig, const std::string& name) {
+  TempDir t;
+  fs::create_directories(t / "drop");
+  std::ofstream(t / "drop" / "shop.toml") << kShop;
+  const std::string journal = (t / "journal").string();
+  test::PlayerProcess p(
+      SIGNAGE_BINARY,
+      {"play", "--headless", "--size", "1920x1080", "--playlists", (t / "drop").string(), "--journal", journal},
+      t / "log");
+  ASSERT_TRUE(p.wait_for("first frame after", 30s)) << p.log();
+  std::ofstream(t / "drop" / ".slow.toml.part") << slow_text_playlist();
+  fs::rename(t / "drop" / ".slow.toml.part", t / "drop" / "slow.toml");
+  // Logged by the loop just before it lays the item and its ticker out.
+  ASSERT_TRUE(p.wait_for("show slow/a", 30s)) << p.log();
+  std::this_thread::sleep_for(300ms);  // well into the minute of ticker rendering
+  ASSERT_FALSE(p.wait_for("signage: stopped", 0ms)) << p.log();
+  const auto sent = std::chrono::steady_clock::now();
+  const int code = p.signal_and_wait(sig);
+  const auto took = std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
+  EXPECT_EQ(code, 0) << p.log();
+  std::printf("%s: exited %.3f s after the signal\n", name.c_str(), took);
+  EXPECT_LE(took, 1.0) << name << " honoured after " << took << " s\n" << p.log();
+  EXPECT_NE(p.log().find("signage: stopped"), std::string::npos) << p.log();
+  const auto recs = journal_records(journal);
+  ASSERT_FALSE(recs.empty());
+  EXPECT_EQ(recs.back().value("type", ""), "stop") << recs.back().dump();
+  EXPECT_EQ(recs.back().value("reason", ""), name) << recs.back().dump();
+  for (const auto& r : recs) EXPECT_NE(r.value("type", ""), "media_error") << "a stop is no item's fault: " << r.dump();
+  const BinaryRun verify = run_binary("verify '" + journal + "'");
+  EXPECT_EQ(verify.code, 0) << verify.out;
+}
+
+TEST(StopSignal, SigtermDuringTheSlowestTextEndsCleanlyWithinASecond) { stops_within_a_second(SIGTERM, "SIGTERM"); }
+
+TEST(StopSignal, SigintDuringTheSlowestTextEndsCleanlyWithinASecond) { stops_within_a_second(SIGINT, "SIGINT"); }
 
 }  // namespace
 }  // namespace signage

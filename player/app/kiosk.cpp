@@ -23,6 +23,8 @@ constexpr chr::milliseconds kPreroll{1500};
 constexpr chr::milliseconds kUplinkDrain{1500};
 // A showing put up this long after its slot began started late (partial_reason).
 constexpr chr::milliseconds kLateStart{500};
+// A wait for a view prepared ahead looks at the stop signal this often.
+constexpr chr::milliseconds kReadySlice{50};
 // Rows read back for the black-frame check after a switch (--stats).
 constexpr int kBlackCheckRows = 16;
 
@@ -99,9 +101,12 @@ Lineup::Next Kiosk::next_at(Instant now) {
     ScheduleResult fresh = schedule_at(lineup_->set(), now, zone_);
     if (key_of(fresh) == key_of(p.schedule)) {
       // Normally ready long ago; a video still opening gets the rest of its own
-      // time limit (the view bounds the wait).
-      auto r = p.view->ready(chr::milliseconds::max());
-      if (r && *r) {
+      // time limit (the view bounds the wait), a picture its decoding; in slices,
+      // so that a stop is seen within one (then nothing more is shown).
+      auto r = p.view->ready(chr::milliseconds(0));
+      while (r && !*r && !stopping()) r = p.view->ready(kReadySlice);
+      if (stopping()) p.view = scene_->prepare_idle(now);
+      if (stopping() || (r && *r)) {
         p.schedule = std::move(fresh);
         return p;
       }
@@ -315,6 +320,7 @@ void Kiosk::start(PlaylistSetResult& loaded) {
   if (LogQueue* q = options_.background_log) scene_opts.log = [q](std::string line) { q->push(std::move(line)); };
   scene_opts.monotonic = &mono_;            // videos' media clocks
   scene_opts.clock_rate = clock_.rate();
+  if (services_.signals != nullptr) scene_opts.stop = &StopSignals::flag();
   folder_ = folder_state(loaded);
   scene_opts.idle_reason = [this, lang = scene_opts.language](Instant at) {
     return idle_reason_text(idle_reason(folder_, lineup_->set(), at, zone_), lang, zone_, at);
@@ -476,6 +482,7 @@ int Kiosk::run(PlaylistSetResult loaded) {
     print_background_log(false);
     const Instant now = clock_.now();
     advance(now);
+    if (stopping()) break;  // what advance() prepared meanwhile is not shown
     draw(now);
     service_.watchdog();
     proof_.alive(now);
@@ -485,6 +492,7 @@ int Kiosk::run(PlaylistSetResult loaded) {
                                           : std::string("idle screen"));
     }
     maybe_preroll(clock_.now());
+    if (stopping()) break;
     const MonoTime heartbeat_due =
         heartbeats_ ? heartbeats_->maybe_send([this] { return snapshot(); }, clock_.now(), mono_.now())
                     : MonoTime::max();
@@ -493,10 +501,11 @@ int Kiosk::run(PlaylistSetResult loaded) {
       stop_reason = "exit-after";
       break;
     }
-    const InputEvent ev = display_.wait(*wait);
-    if (ev == InputEvent::quit) break;
+    const InputEvent ev = display_.wait(*wait);  // a stop signal wakes it
+    if (ev == InputEvent::quit || stopping()) break;
     if (ev == InputEvent::redraw) dirty_ = true;
   }
+  if (stopping()) stop_reason = services_.signals->which();
   service_.stopping();
   const Instant end = clock_.now();
   proof_.ticker_passes(*bands_, end);

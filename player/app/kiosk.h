@@ -33,6 +33,7 @@
 #include "app/proof_of_play.h"
 #include "app/service.h"
 #include "app/set_swapper.h"
+#include "app/stop_signals.h"
 #include "journal/evidence.h"
 #include "journal/journal.h"
 #include "playlist/loader.h"
@@ -52,6 +53,7 @@ struct KioskServices {
   FolderWatcher* watcher = nullptr;
   PlayStateFile* play_state = nullptr;   // crash evidence beside the journal (may be null)
   std::string journal_error;             // why there is no journal although one was asked for
+  const StopSignals* signals = nullptr;  // SIGTERM/SIGINT: the loop ends within a second (may be null)
 };
 
 class Kiosk {
@@ -59,7 +61,7 @@ class Kiosk {
   Kiosk(const PlayOptions& options, Display& display, FontSet& fonts, const Clock& clock,
         const MonotonicClock& mono, const TimeZone& zone, KioskServices services, std::ostream& log);
 
-  // Plays `loaded` until quit or --exit-after. Returns the exit code.
+  // Plays `loaded` until quit, a stop signal or --exit-after. Returns the exit code.
   int run(PlaylistSetResult loaded);
 
  private:
@@ -100,6 +102,8 @@ class Kiosk {
   void finish(Instant now, PlayOutcome outcome, const std::string& reason, bool by_emergency = false);
   // Layout bands (header, ticker) for the campaign on screen (nullptr: none).
   void set_bands(const Campaign* campaign, Instant now);
+  // A stop signal came: the loop ends at its next look, waits and layouts end early.
+  bool stopping() const { return services_.signals != nullptr && services_.signals->requested(); }
   bool is_emergency(std::size_t campaign) const;
   bool playing_video() const;
   // The decoder's figures for the play on screen (videos), if any.

@@ -7,6 +7,7 @@
 #include "app/host_info.h"
 #include "app/idle_reason.h"
 #include "app/kiosk.h"
+#include "app/stop_signals.h"
 #include "core/i18n.h"
 #include "media/image.h"
 #include "render/layout.h"
@@ -68,12 +69,17 @@ Lineup::Next Lineup::at(Instant now, PrepareMode mode) {
       n.start = s.start;
       return n;
     }
+    if (scene_.stopping()) {  // the player stops: the item is not at fault, nothing is shown
+      n.view = scene_.prepare_idle(now);
+      n.start = now;
+      return n;
+    }
     drop(n.schedule, view.error(), now);
   }
 }
 
 void Lineup::drop(const ScheduleResult& showing, const Error& why, Instant now) {
-  if (!showing.showing) return;
+  if (!showing.showing || scene_.stopping()) return;
   const Campaign& c = set_.campaigns[showing.showing->campaign];
   Item& item = set_.campaigns[showing.showing->campaign].items[showing.showing->item];
   log_ << fmt(_("{1} skip {2}/{3}: {4}"), format_iso8601(zone_.to_local(now)), c.id, item.id, why.what()) << "\n";
@@ -235,6 +241,10 @@ Result<std::unique_ptr<Uplink>> start_uplink(const DeviceConfig& cfg, const std:
 int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& clock, const TimeZone& zone,
          std::ostream& log) {
   const DeviceConfig& cfg = options.config;
+  // SIGTERM and SIGINT from here on set a flag that the loop, its waits and long
+  // layouts look at (app/stop_signals.h); the wake-up reaches a loop asleep.
+  auto signals = StopSignals::install([] { wake_display(); });
+  if (!signals) log << "signage: " << signals.error().what() << "\n";
   DisplayOptions dopt;
   dopt.width = cfg.width;
   dopt.height = cfg.height;
@@ -253,6 +263,7 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
     log << "signage: " << fonts.error().what() << "\n";
     return 1;
   }
+  if (signals) fonts->set_stop_flag(&StopSignals::flag());
   // The journal is evidence, but a screen that cannot write it still plays.
   std::optional<Journal> journal;
   std::optional<EvidenceStore> evidence;
@@ -321,9 +332,14 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
   }
   const SteadyClock mono;
   KioskServices services{journal ? &*journal : nullptr, evidence ? &*evidence : nullptr, uplink.get(),
-                         watcher.get(), play_state ? &*play_state : nullptr, journal_error};
+                         watcher.get(), play_state ? &*play_state : nullptr, journal_error,
+                         signals ? signals->get() : nullptr};
   Kiosk kiosk(options, *screen, *fonts, clock, mono, zone, services, log);
-  return kiosk.run(std::move(loaded));
+  const int code = kiosk.run(std::move(loaded));
+  // Stopped and recorded: from here SIGTERM and SIGINT have their default action
+  // again, and nothing wakes a display being closed.
+  if (signals) signals->reset();
+  return code;
 }
 
 }  // namespace signage

@@ -54,7 +54,9 @@ class Lineup {
   // View::ready says when it can be shown, or why not (then call drop()).
   Next at(Instant now, PrepareMode mode = PrepareMode::ready);
   // Takes the item of `showing` out of the lineup because `why` (logged, and
-  // passed to the SkipFn) until the playlists are loaded again.
+  // passed to the SkipFn) until the playlists are loaded again. Not while the scene
+  // is stopping (a wait cut short by a stop is no fault of the item's): then at()
+  // gives the idle view for an item that failed, and drop() does nothing.
   void drop(const ScheduleResult& showing, const Error& why, Instant now);
   // The item `campaign`/`item` (ids) shown again from `now` for its duration, e.g.
   // what an emergency interrupted; nullopt when it is gone or cannot be shown.
@@ -108,8 +110,9 @@ struct PlayOptions {
 // tls_*), spooling from `journal_dir`.
 Result<std::unique_ptr<Uplink>> start_uplink(const DeviceConfig& config, const std::filesystem::path& journal_dir);
 
-// Runs the kiosk (app/kiosk.h) until quit (Esc, q, window closed, SIGINT/SIGTERM)
-// or exit_after. Returns the process exit code.
+// Runs the kiosk (app/kiosk.h) until quit (Esc, q, window closed), SIGTERM or SIGINT
+// (app/stop_signals.h: honoured within a second, whatever the loop is doing) or
+// exit_after. Returns the process exit code.
 int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& clock, const TimeZone& zone,
          std::ostream& log);
 

@@ -58,7 +58,7 @@ struct VideoPlanes {
 
 enum class InputEvent {
   none,      // the wait ran out
-  quit,      // window closed, Esc or q pressed, SIGINT/SIGTERM
+  quit,      // window closed, Esc or q pressed (SIGINT/SIGTERM are the player's, not SDL's)
   redraw,    // the window was exposed or resized: draw again
 };
 

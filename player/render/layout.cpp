@@ -249,6 +249,7 @@ Result<TickerBand> TickerBand::make(Display& display, FontSet& fonts, const Tick
   const int gap = 2 * h;
   double offset = 0;
   for (const std::string& text : spec.texts) {
+    if (fonts.stopped()) break;  // the player stops: 50 long texts take a minute
     const TextLayout layout = fit_line(fonts, text, box_h, box_h, spec.style.weight);
     // Room for an outline or a shadow on both ends.
     const TextPaint paint = TextPaint::of(spec.style);

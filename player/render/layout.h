@@ -124,6 +124,7 @@ class TickerBand {
  public:
   // Renders each text of `spec` once, as one line fitted to a band of w x h, the
   // scroll starting at `origin` (the first text enters at the right edge then).
+  // Once the fonts' stop flag is set (the player stops) no more texts are rendered.
   static Result<TickerBand> make(Display& display, FontSet& fonts, const Ticker& spec, int w, int h,
                                  Instant origin);
 

@@ -489,6 +489,7 @@ Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& ite
       }
       setup.monotonic = options_.monotonic;
       setup.clock_rate = options_.clock_rate;
+      setup.stop = options_.stop;
       auto view = make_video_view(target, item, setup);
       if (!view) return Error("cannot show " + what, view.error());
       return view;

@@ -13,6 +13,7 @@
 // Thread: the main thread (they use the Display and the FontSet).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -118,6 +119,9 @@ struct SceneOptions {
   // outlive the Scene), and how fast the player's clock runs (--speed).
   const MonotonicClock* monotonic = nullptr;
   double clock_rate = 1.0;
+  // Set when the player stops (a signal handler may set it; must outlive the Scene):
+  // a wait in prepare() for a video's first frame ends, with the error "stopped".
+  const std::atomic<bool>* stop = nullptr;
   // Lines for the player's log: the sound device opened or missing (main thread),
   // a video's decoder fallbacks (its decode thread). Called from those threads; may
   // be empty.
@@ -157,6 +161,8 @@ class Scene {
   // The idle screen: clock, date (in options.language), why it is idle, the screen
   // id and the details; never black.
   std::unique_ptr<View> prepare_idle(Instant now);
+  // Whether options.stop is set: an item that failed then is no fault of its own.
+  bool stopping() const { return options_.stop != nullptr && options_.stop->load(); }
 
  private:
   Result<std::unique_ptr<View>> prepare_on(Display& target, const Item& item, PrepareMode mode,

@@ -102,6 +102,9 @@ class SdlVideo {
     if (up_) SDL_QuitSubSystem(SDL_INIT_VIDEO);
   }
   Status init() {
+    // SIGINT and SIGTERM are the player's (app/stop_signals.h), never SDL's: SDL's
+    // handlers would only queue a quit event that nobody reads during a long layout.
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) return sdl_error("cannot start SDL video");
     up_ = true;
     return {};
@@ -504,9 +507,13 @@ class NullDisplay final : public Display {
   void set_clip(const Rect*) override {}
   void present() override {}
   void present_area(const Rect&) override {}
+  // Sleeps, but wake_display() (a worker, a stop signal) ends the sleep.
   InputEvent wait(std::chrono::milliseconds timeout) override {
-    std::this_thread::sleep_for(timeout);
-    return InputEvent::none;
+    Wakeup& w = wakeup();
+    std::unique_lock lock(w.mu);
+    const bool woken = w.cv.wait_for(lock, timeout, [&] { return w.pending; });
+    w.pending = false;
+    return woken ? InputEvent::redraw : InputEvent::none;
   }
 
  private:

@@ -330,7 +330,10 @@ Result<std::unique_ptr<View>> make_video_view(Display& display, const Item& item
                                           std::move(audio), setup, waking);
   if (setup.wait) {
     for (;;) {  // ends: ready() fails once its deadline has passed
-      auto r = view->ready(setup.ready_timeout);
+      if (setup.stop != nullptr && setup.stop->load()) return Error("stopped");
+      // In slices, so that a stop is seen within one.
+      auto r = view->ready(setup.stop != nullptr ? std::min(setup.ready_timeout, chr::milliseconds(50))
+                                                 : setup.ready_timeout);
       if (!r) return r.error();
       if (*r) break;
     }

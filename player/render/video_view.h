@@ -5,6 +5,7 @@
 // Thread: the main thread (the source decodes on its own thread).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -42,10 +43,12 @@ struct VideoViewSetup {
   // outlive the view) and how fast the player's clock runs (--speed).
   const MonotonicClock* monotonic = nullptr;
   double clock_rate = 1.0;
+  // With `wait`: the wait ends once this is set (the player stops), with an error.
+  const std::atomic<bool>* stop = nullptr;
 };
 
-// Opens the item's file. With setup.wait, waits (at most setup.ready_timeout) for
-// its first frame, which is uploaded at once: the view is ready to draw when this
+// Opens the item's file. With setup.wait, waits (at most setup.ready_timeout, and
+// not once setup.stop is set) for its first frame, which is uploaded at once: the view is ready to draw when this
 // returns. Without, the file opens on the decode thread and View::ready (within
 // ready_timeout of this call) uploads the first frame or says why there is none.
 Result<std::unique_ptr<View>> make_video_view(Display& display, const Item& item,

@@ -365,6 +365,8 @@ void FontSet::set_stop_flag(const std::atomic<bool>* stop) { impl_->stop = stop;
 
 void FontSet::set_layout_budget(std::chrono::milliseconds budget) { impl_->budget = budget; }
 
+bool FontSet::stopped() const { return impl_->stop != nullptr && impl_->stop->load(std::memory_order_relaxed); }
+
 int FontSet::measure(std::u32string_view text, int size_px) {
   return impl_->measure(text, size_px);
 }
@@ -547,9 +549,12 @@ bool has_glyph(FontSet& fonts, char32_t c) {
 
 namespace {
 
+bool stopped(const FontSet::Impl& impl) { return impl.stop != nullptr && impl.stop->load(std::memory_order_relaxed); }
+
 // Draws one line with its left edge at x: the line in pieces that end after each
 // squeezed mark, the next piece drawn half that mark's advance to the left. With
-// `outline` > 0, the glyphs' outlines of that width instead (TTF_SetFontOutline).
+// `outline` > 0, the glyphs' outlines of that width instead (TTF_SetFontOutline). Stops,
+// leaving what it drew, once the set's stop flag is set.
 Status draw_pass(FontSet::Impl& impl, Image& image, std::u32string_view line, int size, int x, int baseline,
                  const SDL_Color& fg, int outline) {
   std::size_t start = 0;
@@ -558,6 +563,7 @@ Status draw_pass(FontSet::Impl& impl, Image& image, std::u32string_view line, in
     while (end < line.size() && !squeezed(line, end)) ++end;
     end = std::min(end + 1, line.size());
     for (const Run& r : impl.runs(line.substr(start, end - start), size)) {
+      if (stopped(impl)) return {};
       TTF_Font* font = impl.font(r.face, size);
       if (!font) return Error("cannot open font " + impl.faces[r.face].file.string(), Error(TTF_GetError()));
       const bool blank = r.utf8.find_first_not_of(" \t") == std::string::npos;
@@ -568,9 +574,11 @@ Status draw_pass(FontSet::Impl& impl, Image& image, std::u32string_view line, in
         SurfacePtr rendered(TTF_RenderUTF8_Blended(font, r.utf8.c_str(), fg));
         if (outline > 0) TTF_SetFontOutline(font, 0);
         if (!rendered) return Error("cannot draw text \"" + r.utf8 + "\"", Error(TTF_GetError()));
+        if (stopped(impl)) return {};  // each step of a long run takes a while
         // Explicit byte order: RGBA32 is R, G, B, A in memory on any endianness.
         SurfacePtr rgba(SDL_ConvertSurfaceFormat(rendered.get(), SDL_PIXELFORMAT_RGBA32, 0));
         if (!rgba) return Error("cannot convert drawn text to RGBA", Error(SDL_GetError()));
+        if (stopped(impl)) return {};
         // An outlined glyph's surface grows by the outline on each side.
         composite(image, rgba.get(), x - outline, baseline - ascent - outline);
       }
@@ -615,6 +623,7 @@ Result<Image> draw_text(FontSet& fonts, const TextLayout& layout, int box_w, int
   if (layout.lines.empty()) return image;
 
   FontSet::Impl& impl = fonts.impl();
+  if (stopped(impl)) return image;
   const WeightScope scope(impl, weight);
   const int size = layout.size_px;
   const Metrics m = impl.metrics(layout.lines, size);

@@ -109,6 +109,8 @@ class FontSet {
   // greedy lines). The flag must outlive the set; nullptr: none.
   void set_stop_flag(const std::atomic<bool>* stop);
   void set_layout_budget(std::chrono::milliseconds budget);
+  // Whether the stop flag is set (work on many texts, e.g. a ticker's, ends there).
+  bool stopped() const;
 
   // Width in pixels of a run at `size_px`.
   int measure(std::u32string_view text, int size_px);
@@ -194,7 +196,8 @@ struct TextPaint {
 
 // Draws a layout centred, each line centred, onto a transparent image of box size:
 // the shadow first, then the outline, then the glyphs.
-// `weight` must be the one the layout was fitted with.
+// `weight` must be the one the layout was fitted with. Once the set's stop flag is
+// set it returns the image as drawn so far (a long ticker text takes a second).
 Result<Image> draw_text(FontSet& fonts, const TextLayout& layout, int box_w, int box_h, const TextPaint& paint,
                         FontWeight weight = FontWeight::regular);
 inline Result<Image> draw_text(FontSet& fonts, const TextLayout& layout, int box_w, int box_h, Rgb color,

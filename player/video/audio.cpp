@@ -127,6 +127,7 @@ struct AudioOutput::Impl {
 AudioOutput::AudioOutput(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Result<std::unique_ptr<AudioOutput>> AudioOutput::open() {
+  SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");  // signals are the player's (render does the same)
   if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
     return Error("cannot start SDL audio", Error(SDL_GetError()));
   }
