@@ -743,7 +743,7 @@ TEST(ProofOfPlay, AFileRefusedAtStartAndFixedBeforeTheWatchersFirstLookIsAccepte
   p.started(*display, loaded, loaded.set, kNoon);
   Update baseline;
   baseline.initial = true;
-  baseline.set = PlaylistSet{};
+  baseline.set.emplace();
   baseline.applied.push_back(AppliedFile{"/drop/./b.toml", "b", "ff", false});
   p.updated(baseline, kNoon + 1s);
   p.updated(baseline, kNoon + 2s);  // a later initial Update (never happens) says nothing more
