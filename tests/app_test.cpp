@@ -533,22 +533,24 @@ TEST(Play, CorruptMediaIsSkippedAndRecorded) {
   EXPECT_EQ(cli({"verify", journal.string()}).code, 0);
 }
 
+// A 2 s H.264 MP4 with a good header, then junk where every picture should be.
+void make_damaged_video(const fs::path& bad) {
+  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=30 -t 2 -c:v libx264 "
+                         "-pix_fmt yuv420p -movflags +faststart " + bad.string()).c_str()), 0);
+  std::string bytes = read_all(bad);
+  const auto mdat = bytes.find("mdat");
+  ASSERT_NE(mdat, std::string::npos);
+  std::fill(bytes.begin() + static_cast<std::ptrdiff_t>(mdat + 8), bytes.end(), '\x5a');
+  std::ofstream(bad, std::ios::binary | std::ios::trunc) << bytes;
+}
+
 // The next item is prepared while the current one shows; a video that turns out to
 // be damaged is found out then, so the item after it still starts on time.
 TEST(Play, DamagedVideoPreparedAheadDoesNotDelayTheNextItem) {
   TempDir t;
   fs::create_directories(t.path() / "media");
   const fs::path bad = t.path() / "media/bad.mp4";
-  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=30 -t 2 -c:v libx264 "
-                         "-pix_fmt yuv420p -movflags +faststart " + bad.string()).c_str()), 0);
-  {
-    // A good header, then junk where every picture should be.
-    std::string bytes = read_all(bad);
-    const auto mdat = bytes.find("mdat");
-    ASSERT_NE(mdat, std::string::npos);
-    std::fill(bytes.begin() + static_cast<std::ptrdiff_t>(mdat + 8), bytes.end(), '\x5a');
-    std::ofstream(bad, std::ios::binary | std::ios::trunc) << bytes;
-  }
+  ASSERT_NO_FATAL_FAILURE(make_damaged_video(bad));
   t.write("p.toml",
           "[campaign]\nid = \"c\"\n[defaults]\nduration = \"1s\"\n"
           "[[item]]\nid = \"first\"\ntype = \"slogan\"\ntext = \"人人讲安全\"\nduration = \"3s\"\n"
@@ -580,15 +582,7 @@ TEST(Play, DamagedVideoIsAFewLinesOfOursInTheLog) {
   TempDir t;
   fs::create_directories(t.path() / "media");
   const fs::path bad = t.path() / "media/bad.mp4";
-  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=30 -t 2 -c:v libx264 "
-                         "-pix_fmt yuv420p -movflags +faststart " + bad.string()).c_str()), 0);
-  {
-    std::string bytes = read_all(bad);
-    const auto mdat = bytes.find("mdat");
-    ASSERT_NE(mdat, std::string::npos);
-    std::fill(bytes.begin() + static_cast<std::ptrdiff_t>(mdat + 8), bytes.end(), '\x5a');
-    std::ofstream(bad, std::ios::binary | std::ios::trunc) << bytes;
-  }
+  ASSERT_NO_FATAL_FAILURE(make_damaged_video(bad));
   t.write("p.toml",
           "[campaign]\nid = \"c\"\n[defaults]\nduration = \"1s\"\n"
           "[[item]]\nid = \"first\"\ntype = \"slogan\"\ntext = \"人人讲安全\"\n"
