@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fcntl.h>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <optional>
 #include <algorithm>
@@ -831,6 +832,12 @@ std::vector<Present> read_present_log(const fs::path& file) {
 // (so it joins the video part-way into its slot), present the same frame at the same
 // wall time. Sampled every 5 ms where both show the video, the media positions they
 // present differ by at most 1.5 frame periods (50 ms at 30 fps) at the 95th percentile.
+//
+// The 20 s slots of an always-on campaign run from the Unix epoch. A player that
+// starts with less than 3 s of a slot left does not start that slot's showing (no
+// flashes): it holds the next showing's first frame until that slot begins. So that
+// the second player joins part-way in (what is under test), both start early enough
+// in a slot; the hold is tested by NoFlash tests.
 TEST(Sync, TwoPlayersStartedApartPresentTheSameFrame) {
   TempDir t;
   fs::create_directories(t.path() / "media");
@@ -847,6 +854,14 @@ TEST(Sync, TwoPlayersStartedApartPresentTheSameFrame) {
                                     (t.path() / (std::string(name) + ".csv")).string()};
   };
   {
+    // The first starts at most 12 s into a slot: the second, 1.3 s later and up to
+    // a few seconds slow to start on a loaded machine, still has more than 3 s left.
+    const auto phase = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch()) %
+                       std::chrono::milliseconds(20'000);
+    if (phase > std::chrono::milliseconds(12'000)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20'200) - phase);
+    }
     test::PlayerProcess a(SIGNAGE_BINARY, args("a", "6s"), t.path() / "a.log");
     std::this_thread::sleep_for(std::chrono::milliseconds(1300));  // the 1.3 s apart under test
     test::PlayerProcess b(SIGNAGE_BINARY, args("b", "4500ms"), t.path() / "b.log");
@@ -878,6 +893,65 @@ TEST(Sync, TwoPlayersStartedApartPresentTheSameFrame) {
   const double p95 = diffs[diffs.size() * 95 / 100];
   EXPECT_LE(p95, 1.5 * 1000.0 / 30) << "p50 " << diffs[diffs.size() / 2] << " ms, max " << diffs.back() << " ms over "
                                     << diffs.size() << " samples";
+}
+
+// A player that starts with less than 3 s of a video's slot left does not start
+// that showing (no flashes): it puts up the next showing's first frame and holds it
+// until that slot begins, so that from then on it is in step with the grid (and
+// with every other screen), not 3 s ahead of it. Positions follow the grid: the
+// 20 s slots of an always-on campaign run from the Unix epoch.
+TEST(Sync, APlayerStartedNearTheEndOfASlotHoldsTheNextShowingsFirstFrame) {
+  TempDir t;
+  fs::create_directories(t.path() / "media");
+  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=30 -t 20 -g 60 "
+                         "-c:v libx264 -preset ultrafast -pix_fmt yuv420p " +
+                         (t.path() / "media/clip.mp4").string()).c_str()),
+            0);
+  t.write("p.toml",
+          "[campaign]\nid = \"c\"\n[defaults]\ntransition = \"cut\"\n[[item]]\nid = \"v\"\ntype = \"video\"\n"
+          "file = \"media/clip.mp4\"\nduration = \"20s\"\nmute = true\n");
+  const auto unix_ms = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+  };
+  // Start 18 s into a slot (the process needs some of the 2 s left to start).
+  const auto phase = unix_ms() % std::chrono::milliseconds(20'000);
+  std::this_thread::sleep_for((std::chrono::milliseconds(38'000) - phase) % std::chrono::milliseconds(20'000));
+  {
+    test::PlayerProcess p(SIGNAGE_BINARY,
+                          {"play", "--headless", "--no-journal", "--size", "160x90", "--playlists",
+                           t.path().string(), "--exit-after", "5s", "--present-log",
+                           (t.path() / "p.csv").string()},
+                          t.path() / "p.log");
+    EXPECT_EQ(p.wait_exit(std::chrono::seconds(30)), 0) << p.log();
+  }
+  const auto log = read_present_log(t.path() / "p.csv");
+  ASSERT_GE(log.size(), 10u);
+  const double first = log.front().unix_ms;
+  const double boundary = std::ceil(first / 20000.0) * 20000.0;  // the next slot's start
+  const bool held = boundary - first < 3000;  // started with under 3 s of the slot left
+  int holding = 0;
+  std::vector<double> off_grid;  // |position - time since its slot began|, in ms
+  for (const auto& f : log) {
+    if (f.item != "c/v" || !f.position_ms) continue;
+    if (held && f.unix_ms < boundary) {
+      EXPECT_LT(*f.position_ms, 50.0) << "before its slot, the next showing's first frame, at " << f.unix_ms;
+      ++holding;
+      continue;
+    }
+    if (f.unix_ms < first + 500) continue;  // a join part-way in catches up in its first frames
+    const double since_slot = std::fmod(f.unix_ms, 20000.0);
+    const double d = std::abs(*f.position_ms - since_slot);
+    off_grid.push_back(std::min(d, 20000.0 - d));
+  }
+  std::cout << "first present " << (boundary - first) << " ms before the slot's end; held the first frame "
+            << holding << " times\n";
+  if (held) {
+    EXPECT_GE(holding, 1) << "started " << (boundary - first) << " ms before the slot's end";
+  }
+  ASSERT_GE(off_grid.size(), 10u);
+  std::sort(off_grid.begin(), off_grid.end());
+  EXPECT_LE(off_grid[off_grid.size() * 95 / 100], 1.5 * 1000.0 / 30)
+      << "p50 " << off_grid[off_grid.size() / 2] << " ms, max " << off_grid.back() << " ms; held: " << held;
 }
 
 // The drop folder: files copied in while playing change what is on screen,
