@@ -5,8 +5,11 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
+#include <thread>
 #include <cmath>
 #include <filesystem>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <vector>
@@ -16,6 +19,7 @@
 #include "render/display.h"
 #include "render/layout.h"
 #include "render/scene.h"
+#include "support/files.h"
 
 namespace signage {
 namespace {
@@ -257,6 +261,110 @@ TEST_F(SceneTest, ImageIsLetterboxedOnTheStyleBackground) {
   ASSERT_TRUE(*r);
   EXPECT_EQ(render(**ahead).rgba, img.rgba);
   std::filesystem::remove_all(dir);
+}
+
+// A display that passes everything on to another and notes the size of each
+// picture uploaded.
+struct UploadSizes final : Display {
+  explicit UploadSizes(Display& d) : d_(d) {}
+  int width() const override { return d_.width(); }
+  int height() const override { return d_.height(); }
+  std::string describe() const override { return d_.describe(); }
+  Result<Texture> upload(const Image& image) override {
+    sizes.emplace_back(image.width, image.height);
+    return d_.upload(image);
+  }
+  void fill(const Rect& r, Rgb c, float a) override { d_.fill(r, c, a); }
+  void draw(Texture& t, const Rect& r, float a) override { d_.draw(t, r, a); }
+  Result<Image> read_pixels() override { return d_.read_pixels(); }
+  void present() override { d_.present(); }
+  InputEvent wait(milliseconds t) override { return d_.wait(t); }
+  Display& d_;
+  std::vector<std::pair<int, int>> sizes;
+};
+
+// A picture far bigger than the screen is shrunk to the size it is drawn at on its
+// decode thread: the upload is that size, not 256 MB of texture for 8000x8000, and
+// it looks the same (left half red, right half blue, letterboxed).
+TEST_F(SceneTest, ABigPictureIsShrunkToItsPlaceBeforeItIsUploaded) {
+  Image big;
+  big.width = 4000;
+  big.height = 1000;
+  big.rgba.resize(std::size_t{4000} * 1000 * 4);
+  for (int y = 0; y < big.height; ++y) {
+    for (int x = 0; x < big.width; ++x) {
+      std::uint8_t* px = &big.rgba[static_cast<std::size_t>(y * big.width + x) * 4];
+      px[0] = x < 2000 ? 220 : 0;
+      px[2] = x < 2000 ? 0 : 220;
+      px[3] = 255;
+    }
+  }
+  test::TempDir dir;
+  ASSERT_TRUE(write_png(big, dir / "big.png").ok());
+  UploadSizes d(*display_);
+  SceneOptions o;
+  Scene scene(d, *fonts_, *zone_, o);
+  Item item;
+  item.id = "banner";
+  item.type = ItemType::image;
+  item.path = dir / "big.png";
+  item.style.background = Rgb{11, 78, 162};
+  for (const PrepareMode mode : {PrepareMode::ready, PrepareMode::ahead}) {
+    d.sizes.clear();
+    auto v = scene.prepare(item, mode);
+    ASSERT_TRUE(v.ok()) << v.error().what();
+    auto r = (*v)->ready(std::chrono::milliseconds(10'000));
+    ASSERT_TRUE(r.ok() && *r);
+    ASSERT_EQ(d.sizes.size(), 1u);
+    EXPECT_EQ(d.sizes[0], std::make_pair(320, 80)) << "4000x1000 contained in 320x180";
+    const Image img = render(**v);
+    expect_colour(img, 80, 90, Rgb{220, 0, 0});
+    expect_colour(img, 240, 90, Rgb{0, 0, 220});
+    expect_colour(img, 160, 20, Rgb{11, 78, 162});  // the bar above
+  }
+  // Covering the screen, it is shrunk to cover it (720x180, cropped when drawn).
+  item.fit = Fit::cover;
+  d.sizes.clear();
+  auto v = scene.prepare(item);
+  ASSERT_TRUE(v.ok()) << v.error().what();
+  ASSERT_EQ(d.sizes.size(), 1u);
+  EXPECT_EQ(d.sizes[0], std::make_pair(720, 180));
+}
+
+// The biggest picture allowed (8000x8000) takes a second or more to decode. A stop
+// (SIGTERM) while the player waits for it ends the wait within a slice, and the
+// Scene does not wait for the decode either: the player exits within a second.
+TEST_F(SceneTest, AStopEndsTheWaitForTheBiggestPictureAndNothingWaitsForItsDecode) {
+  test::TempDir dir;
+  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i color=c=red:s=8000x8000 -frames:v 1 '" +
+                         (dir / "big.png").string() + "'")
+                            .c_str()),
+            0);
+  std::atomic<bool> stop{false};
+  SceneOptions o;
+  o.stop = &stop;
+  auto scene = std::make_unique<Scene>(*display_, *fonts_, *zone_, o);
+  Item item;
+  item.id = "huge";
+  item.type = ItemType::image;
+  item.path = dir / "big.png";
+  std::thread stopper([&stop] {
+    std::this_thread::sleep_for(milliseconds(100));
+    stop = true;
+  });
+  const auto t0 = steady_clock::now();
+  auto v = scene->prepare(item);
+  const auto waited = steady_clock::now() - t0;
+  stopper.join();
+  ASSERT_FALSE(v.ok()) << "decoded within 100 ms? then this tests nothing";
+  EXPECT_EQ(v.error().what(), "stopped");
+  EXPECT_LT(waited, milliseconds(600)) << duration<double>(waited).count() << " s";
+  const auto t1 = steady_clock::now();
+  scene.reset();
+  const auto closing = steady_clock::now() - t1;
+  EXPECT_LT(closing, milliseconds(700)) << duration<double>(closing).count() << " s";
+  std::printf("stop seen after %.3f s, scene gone %.3f s later\n", duration<double>(waited).count(),
+              duration<double>(closing).count());
 }
 
 TEST_F(SceneTest, UndecodableImageIsAnErrorNamingTheItem) {

@@ -612,6 +612,38 @@ Result<Image> decode_image(const fs::path& file, std::int64_t max_pixels) {
   return out;
 }
 
+Result<Image> scale_image(const Image& image, int width, int height) {
+  if (image.empty() || width <= 0 || height <= 0 ||
+      image.rgba.size() != static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height) * 4) {
+    return Error("cannot scale a " + std::to_string(image.width) + "x" + std::to_string(image.height) +
+                 " picture to " + std::to_string(width) + "x" + std::to_string(height));
+  }
+  const bool shrink = width <= image.width && height <= image.height;
+  ffmpeg::SwsContextPtr sws(sws_getContext(image.width, image.height, AV_PIX_FMT_RGBA, width, height,
+                                           AV_PIX_FMT_RGBA, (shrink ? SWS_AREA : SWS_BICUBIC) | SWS_ACCURATE_RND,
+                                           nullptr, nullptr, nullptr));
+  if (!sws) return Error("cannot scale an RGBA picture");
+  // Into an FFmpeg frame (aligned, padded rows): swscale's SIMD paths may write past
+  // the last pixel of a row.
+  auto out = make_frame(AV_PIX_FMT_RGBA, width, height);
+  if (!out) return out.error();
+  const std::uint8_t* src[4] = {image.rgba.data(), nullptr, nullptr, nullptr};
+  const int src_stride[4] = {image.width * 4, 0, 0, 0};
+  if (sws_scale(sws.get(), src, src_stride, 0, image.height, (*out)->data, (*out)->linesize) != height) {
+    return Error("scaling the picture failed");
+  }
+  Image scaled;
+  scaled.width = width;
+  scaled.height = height;
+  const auto row = static_cast<std::size_t>(width) * 4;
+  scaled.rgba.resize(row * static_cast<std::size_t>(height));
+  for (int y = 0; y < height; ++y) {
+    std::memcpy(&scaled.rgba[static_cast<std::size_t>(y) * row],
+                (*out)->data[0] + static_cast<std::ptrdiff_t>(y) * (*out)->linesize[0], row);
+  }
+  return scaled;
+}
+
 Status write_png(const Image& image, const fs::path& file) {
   if (auto s = check_image(image, file); !s) return s;
   auto ctx = open_encoder(AV_CODEC_ID_PNG, image.width, image.height, AV_PIX_FMT_RGBA, 0);

@@ -34,6 +34,10 @@ Result<ImageInfo> probe_image(const std::filesystem::path& file);
 // allocating anything for pixels, an image of more than `max_pixels` pixels.
 Result<Image> decode_image(const std::filesystem::path& file, std::int64_t max_pixels);
 
+// `image` resized to `width` x `height` (area averaging when shrinking, bicubic when
+// growing). Errors when a size is not positive or FFmpeg cannot scale.
+Result<Image> scale_image(const Image& image, int width, int height);
+
 Status write_png(const Image& image, const std::filesystem::path& file);
 // quality: 2 (best) .. 31 (worst), FFmpeg's qscale.
 Status write_jpeg(const Image& image, const std::filesystem::path& file, int quality = 5);

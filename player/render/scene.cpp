@@ -49,38 +49,57 @@ namespace {
 
 Rect full(const Display& d) { return Rect{0, 0, d.width(), d.height()}; }
 
-// Decode workers still running; the Scene's destructor waits for them, so none
-// outlives the Scene (views die before it).
+// Decode workers still running. The Scene's destructor waits a moment for them
+// (views die before it) and then leaves them: a decode of the biggest picture
+// allowed takes seconds, and a stopping player must not wait for it. A worker needs
+// nothing of the Scene: its job, this count and wake_display(), all of which outlive
+// it (never destroyed, so a worker still running at exit finds them).
 struct Workers {
   std::mutex mu;
   std::condition_variable cv;
   int running = 0;
 };
 Workers& workers() {
-  static Workers w;
+  static Workers& w = *new Workers;
   return w;
 }
+// How long the Scene's destructor waits for decodes still running.
+constexpr chr::milliseconds kWorkersAtExit{300};
+// A wait for a picture's decoding looks at the stop flag this often.
+constexpr chr::milliseconds kDecodeSlice{50};
+
+// The size a picture is drawn at: `fit` in a w x h box.
+struct Fitting {
+  int w = 0, h = 0;
+  Fit fit = Fit::contain;
+};
 
 // A picture decoded on a worker thread (a big PNG takes tens of milliseconds, too
-// long for the main thread while a video plays). The view that waits for it holds a
+// long for the main thread while a video plays; the biggest allowed takes seconds)
+// and shrunk there to the size it is drawn at, so that neither the upload nor the
+// texture is bigger than the screen needs. The view that waits for it holds a
 // reference; dropping the view never waits for the decode: the worker finishes on
 // its own and the result goes with the last reference. Wakes the main loop when done.
 class PictureDecode {
  public:
-  static std::shared_ptr<PictureDecode> start(std::filesystem::path path, std::int64_t max_pixels) {
+  // `background`: decoding ahead, at a lower priority than the frames on screen.
+  static std::shared_ptr<PictureDecode> start(std::filesystem::path path, std::int64_t max_pixels, Fitting fitting,
+                                              bool background) {
     auto job = std::make_shared<PictureDecode>();
     {
       std::lock_guard lock(workers().mu);
       ++workers().running;
     }
-    std::thread([job, path = std::move(path), max_pixels] {
-      // A lower priority (nice +10, this thread only): decoding ahead must not take
-      // CPU time from a video on screen.
-      const auto tid = static_cast<id_t>(syscall(SYS_gettid));
-      errno = 0;
-      const int nice = getpriority(PRIO_PROCESS, tid);
-      if (errno == 0) setpriority(PRIO_PROCESS, tid, nice + 10);
-      auto img = decode_image(path, max_pixels);
+    std::thread([job, path = std::move(path), max_pixels, fitting, background] {
+      if (background) {
+        // nice +10, this thread only: decoding ahead must not take CPU time from a
+        // video on screen.
+        const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+        errno = 0;
+        const int nice = getpriority(PRIO_PROCESS, tid);
+        if (errno == 0) setpriority(PRIO_PROCESS, tid, nice + 10);
+      }
+      auto img = fitted(decode_image(path, max_pixels), fitting);
       {
         std::lock_guard lock(job->mu_);
         job->result_ = std::move(img);
@@ -101,6 +120,17 @@ class PictureDecode {
   }
 
  private:
+  // A picture bigger than where it is drawn, shrunk to that size (area averaging:
+  // sharper than the renderer's filtering of a big texture, and a 8000x8000 picture
+  // no longer takes 256 MB of texture for a 1920x1080 screen). Smaller ones as they are.
+  static Result<Image> fitted(Result<Image> img, Fitting fitting) {
+    if (!img || fitting.w <= 0 || fitting.h <= 0) return img;
+    const Rect r = fit_rect(img->width, img->height, Rect{0, 0, fitting.w, fitting.h}, fitting.fit);
+    if (r.w <= 0 || r.h <= 0 || r.w >= img->width || r.h >= img->height) return img;
+    auto small = scale_image(*img, r.w, r.h);
+    return small ? std::move(small) : std::move(img);  // unscaled is still drawable
+  }
+
   std::mutex mu_;
   std::condition_variable cv_;
   std::optional<Result<Image>> result_;
@@ -236,11 +266,8 @@ class ZonedView final : public View {
 
 class ImageView final : public View {
  public:
-  // Ready: the picture is uploaded.
-  ImageView(std::string id, Rgb bg, Texture image, Fit fit)
-      : id_(std::move(id)), bg_(bg), image_(std::move(image)), fit_(fit) {}
-  // Prepared ahead: `decoding` gives the picture on a worker thread; ready() uploads
-  // it. `what` names the item in errors.
+  // `decoding` gives the picture on a worker thread; ready() uploads it. `what`
+  // names the item in errors.
   ImageView(Display& d, std::string id, Rgb bg, std::shared_ptr<PictureDecode> decoding, Fit fit, std::string what)
       : display_(&d), id_(std::move(id)), bg_(bg), fit_(fit), decoding_(std::move(decoding)), what_(std::move(what)) {}
 
@@ -403,9 +430,21 @@ Scene::Scene(Display& display, FontSet& fonts, const TimeZone& zone, SceneOption
       hw_devices_(std::make_shared<HwDevices>()) {}
 
 Scene::~Scene() {
-  // Pictures still decoding for views already dropped: they finish in a moment.
+  // Pictures still decoding for views already dropped: most finish in a moment;
+  // the rest are left to finish on their own (see Workers).
   std::unique_lock lock(workers().mu);
-  workers().cv.wait(lock, [] { return workers().running == 0; });
+  workers().cv.wait_for(lock, kWorkersAtExit, [] { return workers().running == 0; });
+}
+
+Result<std::unique_ptr<View>> Scene::when_ready(std::unique_ptr<View> view, PrepareMode mode) {
+  if (mode == PrepareMode::ahead) return view;
+  // Decoding goes on on its worker; the wait looks at the stop flag between slices.
+  for (;;) {
+    auto r = view->ready(kDecodeSlice);
+    if (!r) return r.error();
+    if (*r) return view;
+    if (stopping()) return Error("stopped");
+  }
 }
 
 Result<std::unique_ptr<View>> Scene::prepare(const Item& item, PrepareMode mode, std::optional<VideoSlot> slot) {
@@ -426,20 +465,12 @@ Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& ite
   const std::string what = std::string(to_string(item.type)) + " '" + item.id + "'";
   switch (item.type) {
     case ItemType::slogan: {
-      const bool has_bg = !item.style.background_image.empty();
-      // Ahead: the background picture decodes on a worker, like an image item's.
-      auto decoding = has_bg && mode == PrepareMode::ahead
-                          ? PictureDecode::start(item.style.background_image, options_.max_image_pixels)
-                          : nullptr;
-      std::optional<Texture> bg;
-      if (has_bg && !decoding) {
-        // A broken background picture is not worth losing the slogan for.
-        auto img = decode_image(item.style.background_image, options_.max_image_pixels);
-        if (img) {
-          auto t = target.upload(*img);
-          if (t) bg.emplace(std::move(*t));
-        }
-      }
+      // The background picture decodes on a worker, like an image item's.
+      auto decoding = item.style.background_image.empty()
+                          ? nullptr
+                          : PictureDecode::start(item.style.background_image, options_.max_image_pixels,
+                                                 Fitting{target.width(), target.height(), Fit::cover},
+                                                 mode == PrepareMode::ahead);
       const SloganSetting set = set_slogan(fonts_, item, target.width(), target.height(), options_.min_text_px);
       std::optional<TickerBand> scroll;
       Result<TextBlock> text = TextBlock{};
@@ -454,22 +485,17 @@ Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& ite
       std::unique_ptr<SloganView> view =
           decoding ? std::make_unique<SloganView>(target, item.id, item.style.background, std::move(decoding),
                                                   std::move(*text))
-                   : std::make_unique<SloganView>(item.id, item.style.background, std::move(bg), std::move(*text));
+                   : std::make_unique<SloganView>(item.id, item.style.background, std::nullopt, std::move(*text));
       if (scroll) view->scroll(std::move(*scroll), options_.fps);
-      return std::unique_ptr<View>(std::move(view));
+      return when_ready(std::move(view), mode);
     }
     case ItemType::image: {
-      if (mode == PrepareMode::ahead) {
-        return std::unique_ptr<View>(std::make_unique<ImageView>(
-            target, item.id, item.style.background, PictureDecode::start(item.path, options_.max_image_pixels),
-            item.fit, what));
-      }
-      auto img = decode_image(item.path, options_.max_image_pixels);
-      if (!img) return Error("cannot show " + what, img.error());
-      auto tex = target.upload(*img);
-      if (!tex) return Error("cannot show " + what, tex.error());
-      return std::unique_ptr<View>(
-          std::make_unique<ImageView>(item.id, item.style.background, std::move(*tex), item.fit));
+      auto decoding = PictureDecode::start(item.path, options_.max_image_pixels,
+                                           Fitting{target.width(), target.height(), item.fit},
+                                           mode == PrepareMode::ahead);
+      return when_ready(std::make_unique<ImageView>(target, item.id, item.style.background, std::move(decoding),
+                                                    item.fit, what),
+                        mode);
     }
     case ItemType::video: {
       VideoViewSetup setup;

@@ -76,7 +76,9 @@ struct VideoSlot {
 
 // How Scene::prepare treats an item that takes time to open (a video, a picture):
 //  ready - wait for it (a video's first frame, a picture's decoding): the view can
-//          be drawn when prepare returns;
+//          be drawn when prepare returns; the wait ends, with the error "stopped",
+//          when options.stop is set (a picture decodes on a worker either way, so
+//          a stop is seen within 50 ms);
 //  ahead - return at once and let it open on another thread: call View::ready
 //          before showing it. For preparing the next item while one still plays,
 //          without stalling the frames of the one on screen. (A slogan is laid out
@@ -167,6 +169,9 @@ class Scene {
  private:
   Result<std::unique_ptr<View>> prepare_on(Display& target, const Item& item, PrepareMode mode,
                                            const std::optional<VideoSlot>& slot);
+  // `view` once ready() says so (PrepareMode::ready), waiting in slices that look at
+  // the stop flag ("stopped" when it is set); at once for PrepareMode::ahead.
+  Result<std::unique_ptr<View>> when_ready(std::unique_ptr<View> view, PrepareMode mode);
   // The sound device, opened on the first call (null: none, said once in the log).
   AudioOutput* audio_output();
 

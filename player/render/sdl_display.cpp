@@ -88,7 +88,8 @@ struct Wakeup {
   bool pending = false;
 };
 Wakeup& wakeup() {
-  static Wakeup w;
+  // Never destroyed: a decode worker still running at exit may wake the display.
+  static Wakeup& w = *new Wakeup;
   return w;
 }
 
