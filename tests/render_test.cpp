@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/text_util.h"
 #include "media/image.h"
 #include "golden.h"
 #include "render/display.h"
@@ -367,6 +368,118 @@ TEST_F(SceneTest, AStopEndsTheWaitForTheBiggestPictureAndNothingWaitsForItsDecod
               duration<double>(closing).count());
 }
 
+// The longest slogan allowed (1 000 characters of real slogans) on a 4K screen.
+Item longest_slogan() {
+  const std::string seed = "人人讲安全、个个会应急，畅通生命通道。遵守安全生产法，当好第一责任人！";
+  Item item;
+  item.id = "longest";
+  item.type = ItemType::slogan;
+  std::u32string text;
+  const std::u32string s32 = utf8_to_u32(seed);
+  while (text.size() + s32.size() <= 1000) text += s32;
+  item.text = u32_to_utf8(text);
+  item.style.background = Rgb{200, 16, 46};
+  item.style.color = Rgb{255, 255, 255};
+  return item;
+}
+
+TEST_F(SceneTest, ASloganPreparedAheadIsLaidOutAndDrawnOffTheMainThread) {
+  auto big = headless(3840, 2160);
+  ASSERT_TRUE(big);
+  Scene scene(*big, *fonts_, *zone_, SceneOptions{});
+  const Item item = longest_slogan();
+  // What the main thread spent on this slogan when it laid it out itself.
+  const auto d0 = steady_clock::now();
+  const SloganSetting set = set_slogan(*fonts_, item, 3840, 2160, 0);
+  ASSERT_FALSE(set.layout.lines.empty());
+  ASSERT_TRUE(draw_text(*fonts_, set.layout, set.box.w, set.box.h, Rgb{255, 255, 255}).ok());
+  const auto direct = steady_clock::now() - d0;
+  ASSERT_GT(direct, milliseconds(20)) << "too quick to show anything";
+
+  const auto t0 = steady_clock::now();
+  auto v = scene.prepare(item, PrepareMode::ahead);
+  const auto prepared = steady_clock::now() - t0;
+  ASSERT_TRUE(v.ok()) << v.error().what();
+  // Poll as the kiosk loop does between frames; the longest poll that did not finish.
+  steady_clock::duration longest_poll{};
+  steady_clock::duration last_poll{};
+  int polls = 0;
+  for (;;) {
+    const auto p0 = steady_clock::now();
+    auto r = (*v)->ready(milliseconds(0));
+    last_poll = steady_clock::now() - p0;
+    ASSERT_TRUE(r.ok()) << r.error().what();
+    ++polls;
+    if (*r) break;
+    longest_poll = std::max(longest_poll, last_poll);
+    ASSERT_LT(steady_clock::now() - t0, seconds(30));
+    std::this_thread::sleep_for(milliseconds(2));
+  }
+  const auto until_ready = steady_clock::now() - t0;
+  std::printf("on the main thread: %.1f ms; prepared ahead: prepare %.2f ms, longest poll %.2f ms, "
+              "upload %.1f ms, ready after %.1f ms (%d polls)\n",
+              duration<double, std::milli>(direct).count(), duration<double, std::milli>(prepared).count(),
+              duration<double, std::milli>(longest_poll).count(), duration<double, std::milli>(last_poll).count(),
+              duration<double, std::milli>(until_ready).count(), polls);
+  EXPECT_GT(polls, 1) << "the text was ready at the first look: it was laid out on the main thread";
+  EXPECT_LT(prepared, direct / 2);
+  EXPECT_LT(longest_poll, direct / 2);
+  // And it is the slogan: white text on the style's background.
+  (*v)->draw(*big, 1.0f);
+  auto img = big->read_pixels();
+  ASSERT_TRUE(img.ok());
+  EXPECT_GT(count_near(*img, Rgb{255, 255, 255}, 40), 3840 * 2160 / 100);
+}
+
+TEST_F(SceneTest, TheSceneEndsAtOnceWhileASloganIsBeingLaidOut) {
+  auto big = headless(3840, 2160);
+  ASSERT_TRUE(big);
+  auto scene = std::make_unique<Scene>(*big, *fonts_, *zone_, SceneOptions{});
+  auto v = scene->prepare(longest_slogan(), PrepareMode::ahead);
+  ASSERT_TRUE(v.ok());
+  std::this_thread::sleep_for(milliseconds(5));  // the text thread is at it
+  const auto t0 = steady_clock::now();
+  scene.reset();
+  const auto closing = steady_clock::now() - t0;
+  std::printf("scene gone %.1f ms after the stop\n", duration<double, std::milli>(closing).count());
+  EXPECT_LT(closing, milliseconds(1000)) << "a stop is honoured within a second";
+  v->reset();  // the view outlives the scene harmlessly
+}
+
+TEST_F(SceneTest, SlogansLaidOutOnTheTextThreadWhileTheMainThreadDrawsTextToo) {
+  // Two FontSets on two threads at once (SDL_ttf shares one FreeType library).
+  std::vector<std::unique_ptr<View>> views;
+  const char* texts[] = {"安全生产月", "人人讲安全、个个会应急", "畅通生命通道", "安全生产举报电话 12350",
+                         "遵守安全生产法，当好第一责任人", "Safety first 安全第一", "隐患险于明火，防范胜于救灾",
+                         "进入车间必须佩戴安全帽，穿戴好劳动防护用品。"};
+  int n = 0;
+  for (const char* t : texts) {
+    Item item;
+    item.id = "s" + std::to_string(n++);
+    item.type = ItemType::slogan;
+    item.text = t;
+    item.style.weight = n % 2 ? FontWeight::bold : FontWeight::regular;
+    item.style.background = Rgb{0, 0x4a, 0x99};
+    item.style.color = Rgb{255, 255, 255};
+    auto v = scene_->prepare(item, PrepareMode::ahead);
+    ASSERT_TRUE(v.ok()) << v.error().what();
+    views.push_back(std::move(*v));
+    // Meanwhile the main thread lays out and draws with its own set.
+    Ticker ticker;
+    ticker.texts = {t, "2024年6月16日 全国“安全宣传咨询日”"};
+    ticker.speed = 100;
+    auto band = TickerBand::make(*display_, *fonts_, ticker, 320, 24, Instant{});
+    ASSERT_TRUE(band.ok()) << band.error().what();
+  }
+  for (auto& v : views) {
+    auto r = v->ready(seconds(30));
+    ASSERT_TRUE(r.ok()) << r.error().what();
+    ASSERT_TRUE(*r);
+    const Image img = render(*v);
+    EXPECT_GT(count_near(img, Rgb{255, 255, 255}, 40), 50) << v->describe();
+  }
+}
+
 TEST_F(SceneTest, UndecodableImageIsAnErrorNamingTheItem) {
   Item item;
   item.id = "broken";
@@ -544,6 +657,7 @@ class LayoutTest : public ::testing::Test {
     EXPECT_TRUE(v.ok()) << v.error().what();
     if (!v) return {};
     EXPECT_TRUE(bands.set(&c, at_).ok());
+    EXPECT_TRUE(bands.finish(seconds(60)).ok());
     bands.update(at_);
     (*v)->draw(*scr, 1.0f);
     bands.draw(at_);
@@ -705,6 +819,7 @@ TEST_F(LayoutTest, SameTickerRunsOnAcrossCampaignChanges) {
     return img ? img->rgba : std::vector<std::uint8_t>{};
   };
   ASSERT_TRUE(bands.set(&campaign_, at_).ok());
+  ASSERT_TRUE(bands.finish(seconds(60)).ok());
   ASSERT_NE(bands.ticker(), nullptr);
   const auto t = at_ + milliseconds(1500);
   const auto pixels = ticker_pixels(t);
@@ -712,14 +827,70 @@ TEST_F(LayoutTest, SameTickerRunsOnAcrossCampaignChanges) {
   swapped.items.push_back(item_);
   swapped.source_sha256 = "changed";
   ASSERT_TRUE(bands.set(&swapped, at_ + seconds(1)).ok());
+  ASSERT_TRUE(bands.finish(seconds(60)).ok());
   EXPECT_EQ(ticker_pixels(t), pixels);
   Campaign other = campaign_;
   other.ticker.texts = {"火警 119"};
   ASSERT_TRUE(bands.set(&other, at_ + seconds(1)).ok());
+  ASSERT_TRUE(bands.finish(seconds(60)).ok());
   EXPECT_NE(ticker_pixels(t), pixels);
   ASSERT_TRUE(bands.set(nullptr, at_ + seconds(2)).ok());
   EXPECT_EQ(bands.ticker(), nullptr) << "the idle screen has no bands";
   EXPECT_EQ(bands.zones().main, (Rect{0, 0, 320, 180}));
+}
+
+// A ticker at the limits takes long to lay out and draw: the loop keeps drawing
+// (the band in its background colour) while the text thread does it, and a pass
+// counts only when its text was on screen from its start.
+TEST_F(LayoutTest, ANewTickerIsLaidOutOffTheMainThreadAndOnlyPassesShownCount) {
+  auto out = headless(1920, 1080);
+  ASSERT_TRUE(out);
+  Campaign c = campaign_;
+  const std::u32string base = utf8_to_u32("发现安全生产风险隐患，请拨打举报电话 12350。");
+  std::u32string longest;
+  while (longest.size() + base.size() <= 2000) longest += base;  // the limit: 2 000 characters
+  c.ticker.texts = {u32_to_utf8(longest), u32_to_utf8(longest.substr(1)), u32_to_utf8(longest.substr(2))};
+  c.ticker.style.background = Rgb{0, 0x4a, 0x99};
+  const Zones z = layout_zones(band_sizes(&c, Layout{}), 1920, 1080);
+  const auto d0 = steady_clock::now();
+  ASSERT_TRUE(TickerBand::make(*out, *fonts_, c.ticker, z.ticker.w, z.ticker.h, Instant{}).ok());
+  const auto direct = steady_clock::now() - d0;  // what the main thread spent on it before
+
+  ScreenBands bands(*out, *fonts_, *zone_, Layout{}, 64'000'000);
+  const auto s0 = steady_clock::now();
+  ASSERT_TRUE(bands.set(&c, at_).ok());
+  const auto set_took = steady_clock::now() - s0;
+  ASSERT_NE(bands.ticker(), nullptr);
+  EXPECT_TRUE(bands.moving());
+  Instant now = at_;
+  int waiting = 0;
+  steady_clock::duration longest_frame{};
+  for (;; now += milliseconds(16)) {
+    const auto f0 = steady_clock::now();
+    bands.draw_ticker(now);
+    const auto took = steady_clock::now() - f0;
+    if (bands.ticker_running()) break;
+    longest_frame = std::max(longest_frame, took);
+    if (waiting++ == 0) {
+      auto img = out->read_pixels();
+      ASSERT_TRUE(img.ok());
+      expect_colour(*img, 5, z.ticker.y + z.ticker.h / 2, Rgb{0, 0x4a, 0x99});
+    }
+    EXPECT_TRUE(bands.ticker_passes(at_ - hours(1), now).empty());
+    ASSERT_LT(steady_clock::now() - s0, seconds(120));
+    std::this_thread::sleep_for(milliseconds(16));
+  }
+  const Instant shown = now;
+  std::printf("on the main thread: %.0f ms; on the text thread: set %.2f ms, %d frames drawn meanwhile "
+              "(longest %.2f ms)\n",
+              duration<double, std::milli>(direct).count(), duration<double, std::milli>(set_took).count(), waiting,
+              duration<double, std::milli>(longest_frame).count());
+  EXPECT_GT(waiting, 1) << "ready at the first frame: laid out on the main thread?";
+  EXPECT_LT(set_took, direct / 2);
+  EXPECT_LT(longest_frame, direct / 2);
+  const auto passes = bands.ticker_passes(at_ - hours(1), shown + hours(3));
+  ASSERT_FALSE(passes.empty());
+  for (const TickerPass& p : passes) EXPECT_GE(p.start, shown);
 }
 
 TEST_F(LayoutTest, EachCompletePassOfEachTextIsReportedOnce) {

@@ -666,6 +666,32 @@ std::string all_messages(const PlaylistFileResult& r) {
   return out;
 }
 
+// Titles are drawn on the main thread's header band: they have a limit too, and the
+// same rules about characters; a blank one is no error (the id stands in).
+TEST(TextRules, TitlesOverTheLimitOrWithControlCharactersAreRefused) {
+  auto load = [](const std::string& text) {
+    LoadOptions o;
+    o.media_root = fs::temp_directory_path();
+    return load_playlist_text(text, "p.toml", o);
+  };
+  const std::string item = "[[item]]\nid = \"s\"\ntype = \"slogan\"\ntext = \"安全\"\n";
+  const auto long_title = load("[campaign]\nid = \"c\"\ntitle = \"" + std::string(1'000'000, 'A') + "\"\n" + item);
+  EXPECT_FALSE(long_title.campaign);
+  EXPECT_NE(all_messages(long_title).find("p.toml:3:9: error: the title is longer than 200 characters"),
+            std::string::npos)
+      << all_messages(long_title).substr(0, 300);
+  const auto long_header = load("[campaign]\nid = \"c\"\n[header]\ntitle = \"" + std::string(201, 'A') + "\"\n" + item);
+  EXPECT_FALSE(long_header.campaign);
+  EXPECT_NE(all_messages(long_header).find("p.toml:4:9: error: the title is longer than 200 characters"),
+            std::string::npos)
+      << all_messages(long_header);
+  const auto control = load("[campaign]\nid = \"c\"\ntitle = \"安全\\u001b生产月\"\n" + item);
+  EXPECT_FALSE(control.campaign);
+  EXPECT_NE(all_messages(control).find("control character U+001B"), std::string::npos) << all_messages(control);
+  const auto fine = load("[campaign]\nid = \"c\"\ntitle = \"" + std::string(200, 'A') + "\"\n[header]\ntitle = \"  \"\n" + item);
+  EXPECT_TRUE(fine.campaign) << all_messages(fine);
+}
+
 TEST(TextRules, PlaylistsOverTheLimitsAreRefusedNamingThePlace) {
   const auto long_slogan = load_with("[[item]]\nid = \"s\"\ntype = \"slogan\"\ntext = \"" +
                                      std::string(1'001, 'A') + "\"\n");

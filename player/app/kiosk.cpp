@@ -334,7 +334,10 @@ void Kiosk::start(PlaylistSetResult& loaded) {
       log_ << "signage: " << pl.error().what() << "\n";
     }
   }
-  bands_ = std::make_unique<ScreenBands>(display_, fonts_, zone_, cfg.layout, cfg.max_image_pixels);
+  bands_ = std::make_unique<ScreenBands>(display_, fonts_, zone_, cfg.layout, cfg.max_image_pixels,
+                                         [this](const Error& e) {
+                                           log_ << "signage: " << fmt(_("layout: {1}"), e.what()) << "\n";
+                                         });
   make_lineup(std::move(loaded.set));
   stage_ = std::make_unique<Stage>(cfg.fade);
   if (services_.uplink != nullptr) {

@@ -222,6 +222,7 @@ Status preview(const PreviewOptions& options, const PlaylistSet& set, const Time
       next.schedule.showing ? &lineup.set().campaigns[next.schedule.showing->campaign] : nullptr;
   stage.show(std::move(next.view), next.start, next.transition);
   if (auto s = bands.set(campaign, options.at); !s) log << "preview: " << s.error().what() << "\n";
+  if (auto s = bands.finish(chr::minutes(5)); !s) log << "preview: " << s.error().what() << "\n";
   bands.update(options.at);
   stage.draw(*display, options.at);
   bands.draw(options.at);

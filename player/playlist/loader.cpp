@@ -63,6 +63,22 @@ bool check_text_rules(const toml::node& at, std::string_view text, TextKind kind
   return ok;
 }
 
+// A title (the campaign's, the header's) is drawn on one line like a ticker text and
+// has the same rules about characters, with a shorter limit. A blank title is no
+// error: the campaign's id stands in.
+void check_title(const toml::node& at, std::string_view title, Reporter& r) {
+  const PreparedText prepared = prepare_text(title, TextKind::ticker);
+  if (count_chars(prepared.text) > kMaxTitleChars) {
+    r.error(at, fmt(_("the title is longer than {1} characters; shorten it (the slogans are the place for long "
+                      "text)"),
+                    kMaxTitleChars));
+  }
+  for (const TextProblem& p : prepared.problems) {
+    if (p.kind == TextProblem::Kind::control) r.error(at, p.message);
+    if (p.kind == TextProblem::Kind::marks) r.warning(at, p.message);
+  }
+}
+
 struct StyleOverride {
   std::optional<Rgb> background;
   std::optional<Rgb> color;
@@ -145,7 +161,10 @@ class PlaylistReader {
       id_pos_ = r_.pos(*t.get("id"));
       if (auto id = get_id(t, "id", r_)) c.id = *id;
     }
-    if (auto title = get_string(t, "title", r_)) c.title = *title;
+    if (auto title = get_string(t, "title", r_)) {
+      check_title(*t.get("title"), *title, r_);
+      c.title = *title;
+    }
     if (c.title.empty()) c.title = c.id;
     if (auto prio = get_integer(t, "priority", r_)) {
       if (*prio < 0 || *prio > kMaxPriority) {
@@ -337,7 +356,10 @@ class PlaylistReader {
   void read_header(const toml::table& t, Header& h) {
     check_keys(t, "[header]", kHeaderKeys, r_);
     h.present = true;
-    if (auto title = get_string(t, "title", r_)) h.title = *title;
+    if (auto title = get_string(t, "title", r_)) {
+      check_title(*t.get("title"), *title, r_);
+      h.title = *title;
+    }
     if (const toml::node* n = t.get("clock")) {
       if (const auto* b = n->as_boolean()) {
         h.clock = b->get();

@@ -1,4 +1,5 @@
 #include "render/layout.h"
+#include "render/text_thread.h"
 
 #include <algorithm>
 #include <cmath>
@@ -237,12 +238,14 @@ Zones layout_zones(const BandSizes& bands, int width, int height) {
 
 Result<TickerBand> TickerBand::make(Display& display, FontSet& fonts, const Ticker& spec, int w, int h,
                                     Instant origin) {
-  TickerBand t;
-  t.spec_ = spec;
-  t.w_ = w;
-  t.h_ = h;
-  t.origin_ = origin;
+  auto pixels = draw_pixels(fonts, spec, w, h);
+  if (!pixels) return pixels.error();
+  return upload(display, spec, std::move(*pixels), w, h, origin);
+}
+
+Result<TickerBand::Pixels> TickerBand::draw_pixels(FontSet& fonts, const Ticker& spec, int w, int h) {
   if (w <= 0 || h <= 0) return Error("no room for a ticker band of " + std::to_string(w) + "x" + std::to_string(h));
+  Pixels out;
   const int m = band_margin(spec.style, h);
   const int box_h = std::max(1, h - 2 * m);
   // Between two texts (and between the last and the first again): twice the band's height.
@@ -256,17 +259,34 @@ Result<TickerBand> TickerBand::make(Display& display, FontSet& fonts, const Tick
     const int tw = std::max(1, layout.width + 2 * paint.reach());
     auto img = draw_text(fonts, layout, tw, box_h, paint, spec.style.weight);
     if (!img) return Error("cannot draw ticker text " + text, img.error());
-    auto tex = display.upload(*img);
-    if (!tex) return Error("cannot draw ticker text " + text, tex.error());
-    Text tx;
-    tx.texture.emplace(std::move(*tex));
-    tx.offset = offset;
-    tx.width = tw;
-    tx.y = m;
-    t.texts_.push_back(std::move(tx));
+    out.texts.push_back(Pixels::Text{std::move(*img), offset, tw, m});
     offset += tw + gap;
   }
-  t.period_ = std::max(1.0, offset);
+  out.period = std::max(1.0, offset);
+  return out;
+}
+
+Result<TickerBand> TickerBand::upload(Display& display, const Ticker& spec, Pixels pixels, int w, int h,
+                                      Instant origin) {
+  if (w <= 0 || h <= 0) return Error("no room for a ticker band of " + std::to_string(w) + "x" + std::to_string(h));
+  TickerBand t;
+  t.spec_ = spec;
+  t.w_ = w;
+  t.h_ = h;
+  t.origin_ = origin;
+  for (std::size_t i = 0; i < pixels.texts.size(); ++i) {
+    Pixels::Text& p = pixels.texts[i];
+    auto tex = display.upload(p.image);
+    if (!tex) return Error("cannot draw ticker text " + spec.texts[std::min(i, spec.texts.size() - 1)], tex.error());
+    Text tx;
+    tx.texture.emplace(std::move(*tex));
+    tx.offset = p.offset;
+    tx.width = p.width;
+    tx.y = p.y;
+    t.texts_.push_back(std::move(tx));
+    p.image = Image{};  // the pixels are on the display now
+  }
+  t.period_ = pixels.period;
   t.background_ = background_of(display, spec.style, 64'000'000);
   return t;
 }
@@ -445,6 +465,22 @@ Rect ScreenBands::main_zone(const Campaign* campaign) const {
   return layout_zones(band_sizes(campaign, device_), screen_.width(), screen_.height()).main;
 }
 
+ScreenBands::ScreenBands(Display& screen, FontSet& fonts, const TimeZone& zone, Layout device_layout,
+                         std::int64_t max_image_pixels, std::function<void(const Error&)> on_error)
+    : screen_(screen),
+      fonts_(fonts),
+      zone_(zone),
+      device_(device_layout),
+      max_pixels_(max_image_pixels),
+      header_display_(screen, {}),
+      ticker_display_(screen, {}),
+      on_error_(std::move(on_error)) {}
+
+ScreenBands::~ScreenBands() {
+  ticker_pending_.reset();
+  text_thread_.reset();  // stops a layout in progress
+}
+
 Status ScreenBands::set(const Campaign* c, Instant now) {
   campaign_id_ = c != nullptr ? c->id : std::string();
   const Zones old = zones_;
@@ -472,21 +508,45 @@ Status ScreenBands::set(const Campaign* c, Instant now) {
   }
   if (zones_.ticker.h > 0) {
     ticker_background_ = c->ticker.style.background;
-    const bool same = ticker_ && ticker_->spec() == c->ticker;
-    if (!same || ticker_->width() != zones_.ticker.w || ticker_->height() != zones_.ticker.h) {
+    const bool same = ticker_spec_ && *ticker_spec_ == c->ticker && old.ticker.w == zones_.ticker.w &&
+                      old.ticker.h == zones_.ticker.h;
+    if (!same) {
       ticker_.reset();
-      auto t = TickerBand::make(screen_, fonts_, c->ticker, zones_.ticker.w, zones_.ticker.h, Instant{});
-      if (t) {
-        ticker_.emplace(std::move(*t));
-      } else if (result) {
-        result = t.error();
-      }
+      ticker_spec_ = c->ticker;
+      if (!text_thread_) text_thread_ = std::make_unique<TextThread>(fonts_.another());
+      ticker_pending_ = text_thread_->run<TickerBand::Pixels>(
+          [spec = c->ticker, w = zones_.ticker.w, h = zones_.ticker.h](FontSet& fonts) {
+            return TickerBand::draw_pixels(fonts, spec, w, h);
+          });
     }
   } else {
     ticker_.reset();
+    ticker_spec_.reset();
+    ticker_pending_.reset();
   }
   return result;
 }
+
+Status ScreenBands::take_ticker(Instant now, std::chrono::milliseconds wait) {
+  if (!ticker_pending_) return {};
+  auto pixels = ticker_pending_->take(wait);
+  if (!pixels) return {};
+  ticker_pending_.reset();
+  Result<TickerBand> band = pixels->ok()
+                                ? TickerBand::upload(screen_, *ticker_spec_, std::move(**pixels), zones_.ticker.w,
+                                                     zones_.ticker.h, Instant{})
+                                : Result<TickerBand>(pixels->error());
+  if (!band) {
+    // The band keeps its background; the ticker stays the campaign's (no passes).
+    if (on_error_) on_error_(band.error());
+    return band.error();
+  }
+  ticker_.emplace(std::move(*band));
+  ticker_shown_ = now;
+  return {};
+}
+
+Status ScreenBands::finish(std::chrono::milliseconds timeout) { return take_ticker(Instant{}, timeout); }
 
 std::optional<Instant> ScreenBands::update(Instant now, bool* changed) {
   if (changed != nullptr) *changed = false;
@@ -512,6 +572,7 @@ Rect ScreenBands::moving_area() const {
 
 // A band that could not be made still covers its place, in its background colour.
 void ScreenBands::draw_ticker(Instant now) {
+  if (ticker_pending_) (void)take_ticker(now, std::chrono::milliseconds(0));
   if (ticker_) {
     ticker_->draw(ticker_display_, now);
   } else if (zones_.ticker.h > 0) {
@@ -529,7 +590,9 @@ void ScreenBands::draw_header(Instant now) {
 
 std::vector<TickerPass> ScreenBands::ticker_passes(Instant from, Instant to) const {
   if (!ticker_) return {};
-  return ticker_->passes_between(from, to);
+  std::vector<TickerPass> passes = ticker_->passes_between(std::max(from, ticker_shown_), to);
+  std::erase_if(passes, [&](const TickerPass& p) { return p.start < ticker_shown_; });
+  return passes;
 }
 
 }  // namespace signage

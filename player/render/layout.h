@@ -25,6 +25,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -128,6 +129,22 @@ class TickerBand {
   static Result<TickerBand> make(Display& display, FontSet& fonts, const Ticker& spec, int w, int h,
                                  Instant origin);
 
+  // make() in two steps, for work off the render thread: the texts laid out and
+  // drawn into pixels (any thread, with a FontSet of its own; no display), then
+  // uploaded (the display's thread).
+  struct Pixels {
+    struct Text {
+      Image image;
+      double offset = 0;  // from the start of the period
+      int width = 0;
+      int y = 0;
+    };
+    std::vector<Text> texts;
+    double period = 1;
+  };
+  static Result<Pixels> draw_pixels(FontSet& fonts, const Ticker& spec, int w, int h);
+  static Result<TickerBand> upload(Display& display, const Ticker& spec, Pixels pixels, int w, int h, Instant origin);
+
   const Ticker& spec() const { return spec_; }
   Instant origin() const { return origin_; }
   int width() const { return w_; }
@@ -198,23 +215,34 @@ class HeaderBand {
 // "2024年6月16日 星期日 10:02"
 std::string chinese_date_time(const LocalTime& t);
 
+class TextThread;
+template <typename T>
+class Pending;
+
 class ScreenBands {
  public:
+  // `on_error`: told (main thread) when a ticker laid out on the text thread could
+  // not be made; may be empty.
   ScreenBands(Display& screen, FontSet& fonts, const TimeZone& zone, Layout device_layout,
-              std::int64_t max_image_pixels)
-      : screen_(screen), fonts_(fonts), zone_(zone), device_(device_layout), max_pixels_(max_image_pixels),
-        header_display_(screen, {}), ticker_display_(screen, {}) {}
+              std::int64_t max_image_pixels, std::function<void(const Error&)> on_error = {});
+  ~ScreenBands();
 
   // Where the main zone is for `campaign` (nullptr: the idle screen).
   Rect main_zone(const Campaign* campaign) const;
   // Puts up the bands of `campaign` (nullptr: none) at `now`. A ticker equal to the
   // one running is kept as it is; a band that cannot be made is left out and the
-  // error returned (the rest still shows).
+  // error returned (the rest still shows). A new ticker is laid out and drawn on a
+  // text thread (50 texts of 2 000 characters take a minute): its band shows its
+  // background until the texts are ready, and they go up at the next draw after.
   Status set(const Campaign* campaign, Instant now);
+  // Waits up to `timeout` for a ticker being laid out and puts it up (preview and
+  // tests, which draw one frame at once); its error if it could not be made.
+  Status finish(std::chrono::milliseconds timeout);
+  // Whether the ticker's texts are on the display (not being laid out, not absent).
   bool ticker_running() const { return ticker_.has_value(); }
-  // Whether a band moves: the ticker, or a header title that scrolls. The kiosk
-  // presents at [display] fps while one does.
-  bool moving() const { return ticker_.has_value() || (header_ && header_->moving()); }
+  // Whether a band moves: the ticker (also while its texts are being laid out), or a
+  // header title that scrolls. The kiosk presents at [display] fps while one does.
+  bool moving() const { return ticker_.has_value() || ticker_pending_ != nullptr || (header_ && header_->moving()); }
   const Zones& zones() const { return zones_; }
   // The header clock: re-renders at a new minute; the next minute, if any.
   // `changed` says whether the header must be drawn again.
@@ -227,9 +255,11 @@ class ScreenBands {
   Rect ticker_area() const { return zones_.ticker; }
   Rect header_area() const { return zones_.header; }
   Rect moving_area() const;        // what draw_moving changes
-  // Complete ticker passes ended in (from, to].
+  // Complete ticker passes ended in (from, to] that were on screen from their start
+  // (none that began before the texts went up).
   std::vector<TickerPass> ticker_passes(Instant from, Instant to) const;
-  const Ticker* ticker() const { return ticker_ ? &ticker_->spec() : nullptr; }
+  // The ticker of the campaign whose bands are up (also while being laid out).
+  const Ticker* ticker() const { return ticker_spec_ ? &*ticker_spec_ : nullptr; }
   // The campaign whose bands are up (its id; empty: none).
   const std::string& campaign_id() const { return campaign_id_; }
 
@@ -244,9 +274,17 @@ class ScreenBands {
   std::optional<HeaderBand> header_;
   Header header_spec_;
   std::string header_title_;
-  std::optional<TickerBand> ticker_;
+  std::optional<Ticker> ticker_spec_;   // the ticker up or being laid out
+  std::optional<TickerBand> ticker_;     // its texts, once on the display
+  Instant ticker_shown_{};               // when they went up
   Rgb ticker_background_;
   std::string campaign_id_;
+  std::function<void(const Error&)> on_error_;
+  std::unique_ptr<TextThread> text_thread_;  // started at the first ticker
+  std::shared_ptr<Pending<TickerBand::Pixels>> ticker_pending_;
+  // The pending ticker's texts onto the display, when they are ready; `wait`: how long
+  // to wait for them.
+  Status take_ticker(Instant now, std::chrono::milliseconds wait);
 };
 
 }  // namespace signage

@@ -16,6 +16,7 @@
 #include "core/i18n.h"
 #include "media/image.h"
 #include "render/layout.h"
+#include "render/text_thread.h"
 #include "render/video_view.h"
 #include "video/audio.h"
 #include "video/video.h"
@@ -171,14 +172,35 @@ struct TextBlock {
   }
 };
 
+// A slogan's text laid out and drawn into pixels on the text thread: the lines (or,
+// on a strip too narrow for them, the scrolling line) ready to upload.
+struct SloganPixels {
+  SloganSetting set;
+  std::optional<Image> text;                    // the text block (set.box), if any text
+  std::optional<TickerBand::Pixels> scroll;     // instead of `text`: the strip's scroll
+  Ticker scroll_spec;
+};
+
 class SloganView final : public View {
  public:
-  SloganView(std::string id, Rgb bg, std::optional<Texture> bg_image, TextBlock text)
-      : id_(std::move(id)), bg_(bg), bg_image_(std::move(bg_image)), text_(std::move(text)) {}
-  // Prepared ahead: the background picture arrives from `decoding`; ready() uploads it.
-  SloganView(Display& d, std::string id, Rgb bg, std::shared_ptr<PictureDecode> decoding, TextBlock text)
-      : display_(&d), id_(std::move(id)), bg_(bg), decoding_(std::move(decoding)), text_(std::move(text)) {}
+  // The text arrives from `text`, the background picture (if any) from `decoding`;
+  // ready() uploads them.
+  SloganView(Display& d, std::string id, Rgb bg, int fps, std::shared_ptr<Pending<SloganPixels>> text,
+             std::shared_ptr<PictureDecode> decoding)
+      : display_(&d), id_(std::move(id)), bg_(bg), fps_(fps), text_work_(std::move(text)),
+        decoding_(std::move(decoding)) {}
   Result<bool> ready(chr::milliseconds timeout) override {
+    if (failed_) return *failed_;
+    if (text_work_) {
+      auto r = text_work_->take(std::min(timeout, chr::milliseconds(60'000)));
+      if (!r) return false;
+      text_work_.reset();
+      Status s = *r ? upload(**r) : Status(r->error());
+      if (!s) {
+        failed_ = s.error();  // and stays
+        return *failed_;
+      }
+    }
     if (!decoding_) return true;
     auto img = decoding_->take(std::min(timeout, chr::milliseconds(60'000)));
     if (!img) return false;
@@ -188,12 +210,6 @@ class SloganView final : public View {
       if (auto t = display_->upload(**img)) bg_image_.emplace(std::move(*t));
     }
     return true;
-  }
-  // Instead of the text block: `band`'s text scrolling across the view from its
-  // first update(), starting with the text's left edge at the left of the view.
-  void scroll(TickerBand band, int fps) {
-    scroll_.emplace(std::move(band));
-    frame_ = chr::microseconds(1'000'000 / std::max(1, fps));
   }
   std::optional<Instant> update(Instant now) override {
     if (!scroll_) return std::nullopt;
@@ -219,9 +235,32 @@ class SloganView final : public View {
   std::string describe() const override { return "slogan '" + id_ + "'"; }
 
  private:
+  // The text thread's pixels onto the display: the text block, or the strip's
+  // scroll, which then moves across the view from its first update(), starting with
+  // the text's left edge at the left of the view.
+  Status upload(SloganPixels& px) {
+    const std::string what = "cannot show slogan '" + id_ + "'";
+    text_.box = px.set.box;
+    if (px.scroll) {
+      auto band = TickerBand::upload(*display_, px.scroll_spec, std::move(*px.scroll), display_->width(),
+                                     display_->height(), Instant{});
+      if (!band) return Error(what, band.error());
+      scroll_.emplace(std::move(*band));
+      frame_ = chr::microseconds(1'000'000 / std::max(1, fps_));
+    } else if (px.text) {
+      auto tex = display_->upload(*px.text);
+      if (!tex) return Error(what, tex.error());
+      text_.texture.emplace(std::move(*tex));
+    }
+    return {};
+  }
+
   Display* display_ = nullptr;
   std::string id_;
   Rgb bg_;
+  int fps_ = 60;
+  std::shared_ptr<Pending<SloganPixels>> text_work_;
+  std::optional<Error> failed_;
   std::optional<Texture> bg_image_;
   std::shared_ptr<PictureDecode> decoding_;
   TextBlock text_;
@@ -372,15 +411,33 @@ class IdleView final : public View {
 
 // A strip's slogan as a ticker of one text across the whole zone (the style's
 // margin, else 12 % of the height, above and below).
-Result<TickerBand> strip_scroll(Display& target, FontSet& fonts, const std::string& line, const Style& style) {
-  const int h = target.height();
+Ticker strip_scroll(const std::string& line, const Style& style, int h) {
   Ticker spec;
   spec.texts = {line};
   spec.style = style;
   spec.style.background_image.clear();  // the view draws its background itself
   // About two characters a second at the size the band chooses.
   spec.speed = std::max(20.0, 1.6 * h);
-  return TickerBand::make(target, fonts, spec, target.width(), h, Instant{});
+  return spec;
+}
+
+// A slogan laid out and drawn for a zone of w x h (the text thread's part of it).
+Result<SloganPixels> slogan_pixels(FontSet& fonts, const Item& item, int w, int h, int min_text_px) {
+  SloganPixels px;
+  px.set = set_slogan(fonts, item, w, h, min_text_px);
+  const std::string what = "cannot show slogan '" + item.id + "'";
+  if (px.set.scrolls) {
+    px.scroll_spec = strip_scroll(one_line(item.text), item.style, h);
+    auto p = TickerBand::draw_pixels(fonts, px.scroll_spec, w, h);
+    if (!p) return Error(what, p.error());
+    px.scroll.emplace(std::move(*p));
+  } else if (!px.set.layout.lines.empty() && px.set.box.w > 0 && px.set.box.h > 0) {
+    auto img = draw_text(fonts, px.set.layout, px.set.box.w, px.set.box.h, TextPaint::of(item.style),
+                         item.style.weight);
+    if (!img) return Error(what, img.error());
+    px.text.emplace(std::move(*img));
+  }
+  return px;
 }
 
 }  // namespace
@@ -430,6 +487,7 @@ Scene::Scene(Display& display, FontSet& fonts, const TimeZone& zone, SceneOption
       hw_devices_(std::make_shared<HwDevices>()) {}
 
 Scene::~Scene() {
+  text_thread_.reset();
   // Pictures still decoding for views already dropped: most finish in a moment;
   // the rest are left to finish on their own (see Workers).
   std::unique_lock lock(workers().mu);
@@ -465,29 +523,21 @@ Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& ite
   const std::string what = std::string(to_string(item.type)) + " '" + item.id + "'";
   switch (item.type) {
     case ItemType::slogan: {
-      // The background picture decodes on a worker, like an image item's.
+      // The background picture decodes on a worker, like an image item's, and the
+      // text is laid out and drawn on the text thread.
       auto decoding = item.style.background_image.empty()
                           ? nullptr
                           : PictureDecode::start(item.style.background_image, options_.max_image_pixels,
                                                  Fitting{target.width(), target.height(), Fit::cover},
                                                  mode == PrepareMode::ahead);
-      const SloganSetting set = set_slogan(fonts_, item, target.width(), target.height(), options_.min_text_px);
-      std::optional<TickerBand> scroll;
-      Result<TextBlock> text = TextBlock{};
-      if (set.scrolls) {
-        auto band = strip_scroll(target, fonts_, one_line(item.text), item.style);
-        if (!band) return Error("cannot show " + what, band.error());
-        scroll.emplace(std::move(*band));
-      } else {
-        text = TextBlock::of(target, fonts_, set.layout, set.box, TextPaint::of(item.style), item.style.weight);
-      }
-      if (!text) return Error("cannot show " + what, text.error());
-      std::unique_ptr<SloganView> view =
-          decoding ? std::make_unique<SloganView>(target, item.id, item.style.background, std::move(decoding),
-                                                  std::move(*text))
-                   : std::make_unique<SloganView>(item.id, item.style.background, std::nullopt, std::move(*text));
-      if (scroll) view->scroll(std::move(*scroll), options_.fps);
-      return when_ready(std::move(view), mode);
+      if (!text_thread_) text_thread_ = std::make_unique<TextThread>(fonts_.another());
+      auto text = text_thread_->run<SloganPixels>(
+          [item, w = target.width(), h = target.height(), min_px = options_.min_text_px](FontSet& fonts) {
+            return slogan_pixels(fonts, item, w, h, min_px);
+          });
+      return when_ready(std::make_unique<SloganView>(target, item.id, item.style.background, options_.fps,
+                                                     std::move(text), std::move(decoding)),
+                        mode);
     }
     case ItemType::image: {
       auto decoding = PictureDecode::start(item.path, options_.max_image_pixels,

@@ -5,12 +5,15 @@
 //           slogan costs nothing per frame. A video view is prepared with its first
 //           frame decoded and uploaded (preroll) and its clock starts at its first
 //           update(), so it can be prepared ahead of the switch.
-//  Scene  - makes Views from playlist items (text layout, image decoding).
+//  Scene  - makes Views from playlist items. The slow parts run off the main thread:
+//           a slogan is laid out and drawn on the Scene's text thread (its own
+//           FontSet), a picture decoded and scaled on a worker; the main thread
+//           only uploads the pixels (View::ready).
 //  Stage  - the view on screen and the one fading out, drawn for a given instant.
 //
 // The player and `signage preview` both go through Scene and Stage, so a preview is
 // exactly what the screen shows at that instant.
-// Thread: the main thread (they use the Display and the FontSet).
+// Thread: the main thread (they use the Display and the FontSet given to the Scene).
 #pragma once
 
 #include <atomic>
@@ -74,15 +77,17 @@ struct VideoSlot {
   std::chrono::microseconds offset{0};
 };
 
-// How Scene::prepare treats an item that takes time to open (a video, a picture):
-//  ready - wait for it (a video's first frame, a picture's decoding): the view can
-//          be drawn when prepare returns; the wait ends, with the error "stopped",
-//          when options.stop is set (a picture decodes on a worker either way, so
-//          a stop is seen within 50 ms);
+// How Scene::prepare treats an item that takes time to open (a video, a picture,
+// a slogan's layout):
+//  ready - wait for it (a video's first frame, a picture's decoding, a slogan's
+//          text): the view can be drawn when prepare returns; the wait ends, with
+//          the error "stopped", when options.stop is set (pictures and text are
+//          prepared on other threads either way, so a stop is seen within 50 ms);
 //  ahead - return at once and let it open on another thread: call View::ready
-//          before showing it. For preparing the next item while one still plays,
-//          without stalling the frames of the one on screen. (A slogan is laid out
-//          at once either way: fonts belong to the main thread.)
+//          before showing it (its errors come from there). For preparing the next
+//          item while one still plays, without stalling the frames of the one on
+//          screen: a slogan whose layout takes long (a long text, a big screen)
+//          keeps the item before it on screen until it is ready.
 enum class PrepareMode { ready, ahead };
 
 struct SceneOptions {
@@ -138,6 +143,7 @@ bool is_strip(int w, int h);
 int legible_px(int configured, int zone_h);
 
 class AudioOutput;
+class TextThread;
 class HwDevices;
 
 class Scene {
@@ -182,6 +188,8 @@ class Scene {
   std::shared_ptr<HwDevices> hw_devices_;   // one device context per method, for all videos
   std::unique_ptr<AudioOutput> audio_;      // opened at the first video with sound, once
   bool audio_tried_ = false;
+  // Lays out and draws slogans off this thread; started at the first slogan.
+  std::unique_ptr<TextThread> text_thread_;
 };
 
 class Stage {

@@ -8,6 +8,7 @@
 #include <cassert>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -26,8 +27,25 @@ namespace fs = std::filesystem;
 
 // ---- Owners for the C handles ----
 
+// SDL_ttf keeps one FreeType library for the process, and FreeType asks that faces
+// of one library are created and destroyed under a lock when several threads use
+// it (drawing with different faces at once is safe). Held around TTF_Init, TTF_Quit,
+// TTF_OpenFontIndex and TTF_CloseFont, so FontSets may live on different threads.
+std::mutex& freetype_mutex() {
+  static auto* mu = new std::mutex;  // never destroyed: fonts may close at exit
+  return *mu;
+}
+
+TTF_Font* open_font(const std::filesystem::path& file, int size, long index) {
+  std::lock_guard lock(freetype_mutex());
+  return TTF_OpenFontIndex(file.c_str(), size, index);
+}
+
 struct TtfFontCloser {
-  void operator()(TTF_Font* f) const noexcept { TTF_CloseFont(f); }
+  void operator()(TTF_Font* f) const noexcept {
+    std::lock_guard lock(freetype_mutex());
+    TTF_CloseFont(f);
+  }
 };
 using TtfFontPtr = std::unique_ptr<TTF_Font, TtfFontCloser>;
 
@@ -49,16 +67,20 @@ using FcPatternPtr = std::unique_ptr<FcPattern, FcPatternDeleter>;
 // One TTF_Init for each live FontSet, one TTF_Quit when it goes (SDL_ttf counts).
 class TtfLibrary {
  public:
-  TtfLibrary() : ok_(TTF_Init() == 0) {}
+  TtfLibrary() {
+    std::lock_guard lock(freetype_mutex());
+    ok_ = TTF_Init() == 0;
+  }
   TtfLibrary(const TtfLibrary&) = delete;
   TtfLibrary& operator=(const TtfLibrary&) = delete;
   ~TtfLibrary() {
+    std::lock_guard lock(freetype_mutex());
     if (ok_) TTF_Quit();
   }
   bool ok() const { return ok_; }
 
  private:
-  bool ok_;
+  bool ok_ = false;
 };
 
 struct Face {
@@ -151,6 +173,8 @@ struct FontSet::Impl {
   std::vector<Face> faces;                 // every face of both chains
   std::vector<std::size_t> chains[2];      // indices into faces: [0] regular, [1] bold
   int weight = 0;                          // the chain in use: 1 while a bold text is laid out or drawn
+  // The thread that uses the set: the one that opened it, or for a set made by
+  // another(), the first that uses it.
   std::thread::id owner = std::this_thread::get_id();
   const std::atomic<bool>* stop = nullptr;
   std::chrono::milliseconds budget{250};
@@ -175,6 +199,7 @@ struct FontSet::Impl {
   // costs tens of milliseconds, so a face keeps at most three open sizes and a new
   // size re-sizes the least recently used of them (TTF_SetFontSize).
   TTF_Font* font(std::size_t face, int size) {
+    if (owner == std::thread::id{}) owner = std::this_thread::get_id();
     assert(std::this_thread::get_id() == owner && "FontSet used off its thread");
     size = std::clamp(size, 1, 4095);
     Cached* oldest_of_face = nullptr;
@@ -193,7 +218,7 @@ struct FontSet::Impl {
       oldest_of_face->used = ++clock;
       return oldest_of_face->font.get();
     }
-    TtfFontPtr opened(TTF_OpenFontIndex(faces[face].file.c_str(), size, faces[face].index));
+    TtfFontPtr opened(open_font(faces[face].file, size, faces[face].index));
     if (!opened) return nullptr;
     TTF_SetFontStyle(opened.get(), faces[face].embolden ? TTF_STYLE_BOLD : TTF_STYLE_NORMAL);
     if (cache.size() >= cache_limit()) {
@@ -339,7 +364,7 @@ Result<FontSet> FontSet::open(const fs::path& preferred) {
       auto same = [&](const Face& g) { return g.file == f.file && g.index == f.index && g.embolden == f.embolden; };
       auto it = std::find_if(impl->faces.begin(), impl->faces.end(), same);
       if (it == impl->faces.end()) {
-        TtfFontPtr probe(TTF_OpenFontIndex(f.file.c_str(), 16, f.index));
+        TtfFontPtr probe(open_font(f.file, 16, f.index));
         if (!probe) continue;
         impl->faces.push_back(std::move(f));
         it = impl->faces.end() - 1;
@@ -350,6 +375,16 @@ Result<FontSet> FontSet::open(const fs::path& preferred) {
   if (impl->chains[0].empty() || impl->chains[1].empty()) {
     return Error("no font found; install fonts-noto-cjk or fonts-wqy-microhei, or set [display] font");
   }
+  return FontSet(std::move(impl));
+}
+
+FontSet FontSet::another() const {
+  auto impl = std::make_unique<Impl>();
+  impl->faces = impl_->faces;
+  impl->chains[0] = impl_->chains[0];
+  impl->chains[1] = impl_->chains[1];
+  impl->budget = impl_->budget;
+  impl->owner = std::thread::id{};
   return FontSet(std::move(impl));
 }
 

@@ -16,6 +16,7 @@ namespace signage {
 inline constexpr std::size_t kMaxSloganChars = 1000;
 inline constexpr std::size_t kMaxTickerChars = 2000;
 inline constexpr std::size_t kMaxTickerTexts = 50;
+inline constexpr std::size_t kMaxTitleChars = 200;  // a campaign's or header's title
 inline constexpr int kMaxMarksPerBase = 4;  // combining marks on one character
 
 enum class TextKind { slogan, ticker };

@@ -87,8 +87,10 @@ bool squeezed(std::u32string_view line, std::size_t k);
 // first font of the chain that has a glyph for it (CJK font first, then Latin and
 // symbol fonts). The bold chain uses real bold faces (Noto Sans CJK SC Bold) and
 // SDL_ttf's synthetic bold only for a font with no bold face.
-// Thread: the thread that created it (SDL_ttf is not thread-safe), except that the
-// stop flag it is given may be set from anywhere, a signal handler included.
+// Thread: one thread uses a set, the one that opened it (SDL_ttf's fonts are not
+// thread-safe), except that the stop flag it is given may be set from anywhere, a
+// signal handler included. Two sets may be used at the same time on two threads
+// (see another()).
 class FontSet {
  public:
   // `preferred`: a font file to put first (from the device config); may be empty.
@@ -97,6 +99,11 @@ class FontSet {
   FontSet(FontSet&&) noexcept;
   FontSet& operator=(FontSet&&) noexcept;
   ~FontSet();
+
+  // The same fonts for another thread: a set of its own (the fonts are opened again
+  // as it needs them), used by the first thread that lays out or draws with it; the
+  // layout budget is copied, the stop flag is not. Any thread may destroy it.
+  FontSet another() const;
 
   // The font files of a chain, in order.
   std::vector<std::filesystem::path> files(FontWeight weight = FontWeight::regular) const;
