@@ -431,6 +431,36 @@ TEST_F(SceneTest, ASloganPreparedAheadIsLaidOutAndDrawnOffTheMainThread) {
   EXPECT_GT(count_near(*img, Rgb{255, 255, 255}, 40), 3840 * 2160 / 100);
 }
 
+// A slogan's text block is as big as its zone, mostly transparent: only its ink is
+// uploaded, drawn where it was (the picture is the same as drawing the whole block).
+TEST_F(SceneTest, OnlyTheInkOfASloganIsUploaded) {
+  UploadSizes d(*display_);
+  Scene scene(d, *fonts_, *zone_, SceneOptions{});
+  Item item;
+  item.id = "short";
+  item.type = ItemType::slogan;
+  item.text = "安全第一";
+  item.style.background = Rgb{200, 16, 46};
+  item.style.color = Rgb{255, 255, 255};
+  auto v = scene.prepare(item);
+  ASSERT_TRUE(v.ok()) << v.error().what();
+  ASSERT_EQ(d.sizes.size(), 1u);
+  const Rect box = slogan_text_box(320, 180, -1);
+  EXPECT_LT(d.sizes[0].first * d.sizes[0].second, box.w * box.h / 2)
+      << d.sizes[0].first << "x" << d.sizes[0].second << " of a " << box.w << "x" << box.h << " block";
+  const SloganSetting set = set_slogan(*fonts_, item, 320, 180, 0);
+  auto whole = draw_text(*fonts_, set.layout, set.box.w, set.box.h, Rgb{255, 255, 255});
+  ASSERT_TRUE(whole.ok());
+  auto tex = display_->upload(*whole);
+  ASSERT_TRUE(tex.ok());
+  display_->fill(Rect{0, 0, 320, 180}, Rgb{200, 16, 46}, 1.0f);
+  display_->draw(*tex, set.box, 1.0f);
+  auto want = display_->read_pixels();
+  ASSERT_TRUE(want.ok());
+  const Image got = render(**v);
+  EXPECT_EQ(got.rgba, want->rgba) << "the cropped block drawn in its place looks the same";
+}
+
 TEST_F(SceneTest, TheSceneEndsAtOnceWhileASloganIsBeingLaidOut) {
   auto big = headless(3840, 2160);
   ASSERT_TRUE(big);

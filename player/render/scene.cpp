@@ -176,7 +176,8 @@ struct TextBlock {
 // on a strip too narrow for them, the scrolling line) ready to upload.
 struct SloganPixels {
   SloganSetting set;
-  std::optional<Image> text;                    // the text block (set.box), if any text
+  std::optional<Image> text;                    // the text block's ink, if any
+  Rect text_box;                                // where `text` goes
   std::optional<TickerBand::Pixels> scroll;     // instead of `text`: the strip's scroll
   Ticker scroll_spec;
 };
@@ -240,7 +241,7 @@ class SloganView final : public View {
   // the text's left edge at the left of the view.
   Status upload(SloganPixels& px) {
     const std::string what = "cannot show slogan '" + id_ + "'";
-    text_.box = px.set.box;
+    text_.box = px.text_box;
     if (px.scroll) {
       auto band = TickerBand::upload(*display_, px.scroll_spec, std::move(*px.scroll), display_->width(),
                                      display_->height(), Instant{});
@@ -421,10 +422,46 @@ Ticker strip_scroll(const std::string& line, const Style& style, int h) {
   return spec;
 }
 
+// `img`, drawn into `box`, cut down to the rectangle that has ink (and `box` with it):
+// a slogan's block is as big as its zone, but most of it is transparent, and the
+// main thread uploads what is left (at 4K a whole block is 26 MB). Nothing drawn:
+// an empty image.
+void crop_to_ink(Image& img, Rect& box) {
+  int top = img.height, bottom = -1, left = img.width, right = -1;
+  for (int y = 0; y < img.height; ++y) {
+    const std::uint8_t* row = &img.rgba[static_cast<std::size_t>(y) * static_cast<std::size_t>(img.width) * 4];
+    for (int x = 0; x < img.width; ++x) {
+      if (row[x * 4 + 3] == 0) continue;
+      top = std::min(top, y);
+      bottom = y;
+      left = std::min(left, x);
+      right = std::max(right, x);
+    }
+  }
+  if (bottom < 0) {
+    img = Image{};
+    return;
+  }
+  if (top == 0 && left == 0 && bottom == img.height - 1 && right == img.width - 1) return;
+  Image out;
+  out.width = right - left + 1;
+  out.height = bottom - top + 1;
+  out.rgba.resize(static_cast<std::size_t>(out.width) * static_cast<std::size_t>(out.height) * 4);
+  for (int y = 0; y < out.height; ++y) {
+    const auto* from = &img.rgba[(static_cast<std::size_t>(top + y) * static_cast<std::size_t>(img.width) +
+                                  static_cast<std::size_t>(left)) * 4];
+    std::copy(from, from + static_cast<std::ptrdiff_t>(out.width) * 4,
+              &out.rgba[static_cast<std::size_t>(y) * static_cast<std::size_t>(out.width) * 4]);
+  }
+  img = std::move(out);
+  box = Rect{box.x + left, box.y + top, right - left + 1, bottom - top + 1};
+}
+
 // A slogan laid out and drawn for a zone of w x h (the text thread's part of it).
 Result<SloganPixels> slogan_pixels(FontSet& fonts, const Item& item, int w, int h, int min_text_px) {
   SloganPixels px;
   px.set = set_slogan(fonts, item, w, h, min_text_px);
+  px.text_box = px.set.box;
   const std::string what = "cannot show slogan '" + item.id + "'";
   if (px.set.scrolls) {
     px.scroll_spec = strip_scroll(one_line(item.text), item.style, h);
@@ -435,7 +472,8 @@ Result<SloganPixels> slogan_pixels(FontSet& fonts, const Item& item, int w, int 
     auto img = draw_text(fonts, px.set.layout, px.set.box.w, px.set.box.h, TextPaint::of(item.style),
                          item.style.weight);
     if (!img) return Error(what, img.error());
-    px.text.emplace(std::move(*img));
+    crop_to_ink(*img, px.text_box);
+    if (!img->empty()) px.text.emplace(std::move(*img));
   }
   return px;
 }
