@@ -25,6 +25,8 @@
 
 #include "report_sample.h"
 
+#include "support/files.h"
+
 namespace signage {
 namespace {
 
@@ -35,22 +37,7 @@ using namespace std::chrono_literals;
 const fs::path kSource = SIGNAGE_SOURCE_DIR;
 const std::string kBinary = SIGNAGE_BINARY;
 
-class TempDir {
- public:
-  explicit TempDir(const fs::path& base = fs::temp_directory_path()) {
-    std::random_device rd;
-    path_ = base / ("signage_report_test_" + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -112,7 +99,7 @@ std::string report_cmd(const std::vector<std::string>& args) {
 // before 08:00. The journal is on tmpfs where there is one: each record is synced,
 // and at this speed a disk would hold the loop back.
 TEST(SimulatedDay, CampaignHoursAddUpTickerApartMainWithinRunningTime) {
-  TempDir t(fs::exists("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path());
+  TempDir t("signage_report_test", fs::exists("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path());
   const fs::path journal = t.path() / "journal";
   const Proc play = sh("TZ=Asia/Shanghai " + quote(kBinary) + " play --headless --playlists " +
                           quote((kSource / "playlists").string()) + " --media " + quote((kSource / "assets").string()) +

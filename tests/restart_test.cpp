@@ -28,6 +28,8 @@
 #include "support/journal_records.h"
 #include "support/player_process.h"
 
+#include "support/files.h"
+
 namespace signage {
 namespace {
 
@@ -35,25 +37,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-class TempDir {
- public:
-  TempDir() {
-    path_ = fs::temp_directory_path() / ("signage_restart_test_" + std::to_string(getpid()) + "_" +
-                                         std::to_string(counter_++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-  fs::path operator/(const std::string& rel) const { return path_ / rel; }
-
- private:
-  static inline int counter_ = 0;
-  fs::path path_;
-};
+using test::TempDir;
 
 std::string read_all(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -187,6 +171,10 @@ TEST(RootGuard, ARootOwnedDayFileDoesNotStopTheServicesJournal) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root";
   if (::access("/usr/bin/setpriv", X_OK) != 0) GTEST_SKIP() << "needs setpriv (util-linux)";
   TempDir t;
+  // The service user must reach the journal folder inside (mkdtemp makes it 0700).
+  fs::permissions(t.path(), fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                                fs::perms::others_exec,
+                  fs::perm_options::add);
   fs::create_directories(t / "drop");
   std::ofstream(t / "drop/shop.toml") << kShop;
   const std::string journal = (t / "journal").string();
@@ -217,7 +205,7 @@ TEST(RootGuard, ARootOwnedDayFileDoesNotStopTheServicesJournal) {
 
 // The slowest text within the limits: a slogan of 1 000 unbreakable A's and a ticker
 // of 50 texts of 2 000 characters each (rendering the ticker takes about a minute of
-// one core at 1920x1080; it is done on the render thread, once per ticker).
+// one core at 1920x1080; it is done on the text thread, once per ticker).
 std::string slow_text_playlist() {
   std::string ticker;
   for (int i = 0; i < 50; ++i) {

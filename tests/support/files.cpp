@@ -11,8 +11,8 @@ namespace signage::test {
 
 namespace fs = std::filesystem;
 
-TempDir::TempDir(std::string_view tag) {
-  std::string tmpl = (fs::temp_directory_path() / (std::string(tag) + "-XXXXXX")).string();
+TempDir::TempDir(std::string_view tag, const fs::path& base) {
+  std::string tmpl = ((base.empty() ? fs::temp_directory_path() : base) / (std::string(tag) + "-XXXXXX")).string();
   if (::mkdtemp(tmpl.data()) == nullptr) {
     ADD_FAILURE() << "cannot create a temporary folder from " << tmpl;
   }

@@ -13,8 +13,9 @@ namespace signage::test {
 // TempDir goes. Not copyable.
 class TempDir {
  public:
-  // `tag` goes into the folder's name, to tell which test left it (if removal failed).
-  explicit TempDir(std::string_view tag = "signage-test");
+  // `tag` goes into the folder's name, to tell which test left it (if removal failed);
+  // `base`: where (default: $TMPDIR; e.g. /dev/shm for a test that syncs a lot).
+  explicit TempDir(std::string_view tag = "signage-test", const std::filesystem::path& base = {});
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
