@@ -158,7 +158,7 @@ void Kiosk::handle_update(Update u, Instant now) {
 void Kiosk::swap_set(Instant now) {
   SetSwapper::Swap swap = swapper_.take();
   preroll_.reset();  // prepared from the old set
-  resolve_video_durations(swap.set);
+  // Video lengths come with the set: the set builder read them from the files.
   if (!swap.quiet) proof_.applied(swap.applied, swap.set.campaigns.size(), now);
   // What is on screen, by id and as a finished record: indices change with the set.
   const auto on_screen = proof_.ids(lineup_->set());

@@ -140,15 +140,6 @@ bool Lineup::without_flash(Next& next, Instant now, const std::optional<Showing>
   return start != SlotStart::keep;
 }
 
-void resolve_video_durations(PlaylistSet& set) {
-  for (auto& c : set.campaigns) {
-    for (auto& i : c.items) {
-      if (!i.duration_from_media || i.media_missing) continue;
-      if (auto d = probe_video_duration(i.path); d && *d >= std::chrono::milliseconds(100)) i.duration = *d;
-    }
-  }
-}
-
 ShowKey key_of(const ScheduleResult& r) {
   if (!r.showing) return ShowKey{};
   return ShowKey{false, r.showing->campaign, r.showing->item, r.showing->start};

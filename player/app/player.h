@@ -93,9 +93,6 @@ struct ShowKey {
   friend bool operator==(const ShowKey&, const ShowKey&) = default;
 };
 ShowKey key_of(const ScheduleResult& r);
-// Videos without their own `duration` play for the file's length: reads it from each
-// such file (header only). A file that cannot tell keeps the default duration.
-void resolve_video_durations(PlaylistSet& set);
 // How the device config says playlists load (media folder, item defaults).
 LoadOptions load_options(const DeviceConfig& config);
 
