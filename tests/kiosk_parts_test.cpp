@@ -544,6 +544,36 @@ TEST(ProofOfPlay, APlayIsRecordedOnceSeenWithTheWatchersMediaHash) {
   EXPECT_EQ(rig.recorded, 1) << log;
 }
 
+// The render thread reads no media file for a record: a file there to read, but no
+// hash from the watcher yet, is recorded without one; the video's own length is the
+// set's (Item::media_length), not the file's (this one is no video at all).
+TEST(ProofOfPlay, ARecordReadsNoFileTheHashComesFromTheWatcherAndTheLengthFromTheSet) {
+  ProofRig rig;
+  ProofOfPlay p = rig.make();
+  PlaylistSet set = video_set();
+  Item& clip = set.campaigns[0].items[0];
+  clip.path = rig.dir.write("media/clip.mp4", "not a video, but a file that could be hashed");
+  clip.media_length = 7250ms;
+  const auto play = [&](Instant at) {
+    p.begin(set, Showing{0, 0, at, at + 10s}, at + 10s, at);
+    p.presented(at);
+    auto rec = p.current_record(set, "", at + 10s, PlayOutcome::complete, "");
+    ASSERT_TRUE(rec);
+    p.end(rec, at + 10s);
+  };
+  play(kNoon);
+  p.media_hashes({{clip.path.lexically_normal(), "cafe"}});
+  play(kNoon + 10s);
+  clip.media_length = 0ms;  // the set could not tell
+  play(kNoon + 20s);
+  const auto r = rig.records();
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_FALSE(r[0].contains("media_sha256")) << r[0];  // not known yet: unknown
+  EXPECT_DOUBLE_EQ(r[0]["media_duration_s"].get<double>(), 7.25);
+  EXPECT_EQ(r[1]["media_sha256"], "cafe");
+  EXPECT_FALSE(r[2].contains("media_duration_s")) << r[2];
+}
+
 TEST(ProofOfPlay, AnEarlyEndIsPartialWithItsReasons) {
   ProofRig rig;
   ProofOfPlay p = rig.make();

@@ -2,6 +2,7 @@
 // fake steady clock (no watcher thread, no waiting), and the Update it makes.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <set>
@@ -407,6 +408,43 @@ TEST(SetBuilder, AMediaFileOverTheSizeLimitIsRefusedWithItsSize) {
   ASSERT_EQ(refused.update->held_back.size(), 1u);
   EXPECT_NE(refused.update->held_back[0].reason.find("1001"), std::string::npos);
   EXPECT_NE(refused.update->held_back[0].reason.find("超过"), std::string::npos) << refused.update->held_back[0].reason;
+}
+
+// Video lengths come with the set: the builder reads each video's header (once per
+// file stamp) so that neither the swap nor a play record probes the file on the
+// render thread. A video without its own duration plays for the file's length; one
+// with a duration keeps it, with the file's length beside it for the record.
+TEST(SetBuilder, AVideosLengthIsReadFromItsFileIntoTheSet) {
+  Drop d;
+  const fs::path clip = d.dir / "media/clip.mp4";
+  fs::create_directories(clip.parent_path());
+  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=64x36:rate=10 -t 3 "
+                         "-c:v libx264 -preset ultrafast -pix_fmt yuv420p " + clip.string()).c_str()),
+            0);
+  d.dir.write("v.toml",
+              "[campaign]\nid = \"v\"\n[[item]]\nid = \"whole\"\ntype = \"video\"\nfile = \"media/clip.mp4\"\n"
+              "[[item]]\nid = \"cut\"\ntype = \"video\"\nfile = \"media/clip.mp4\"\nduration = \"1s\"\n");
+  auto out = d.build();
+  ASSERT_TRUE(out.update && out.update->set);
+  const auto& items = out.update->set->campaigns.at(0).items;
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_FALSE(items[0].media_missing);
+  EXPECT_NEAR(double(items[0].media_length.count()), 3000.0, 100.0);
+  EXPECT_EQ(items[0].duration, items[0].media_length);
+  EXPECT_EQ(items[1].duration, 1000ms) << "its own duration wins";
+  EXPECT_EQ(items[1].media_length, items[0].media_length);
+}
+
+// A file that is no video (or cannot tell its length) keeps the default duration.
+TEST(SetBuilder, AVideoWhoseLengthCannotBeReadKeepsTheDefaultDuration) {
+  Drop d;
+  d.dir.write("media/junk.mp4", "not a video");
+  d.dir.write("v.toml", "[campaign]\nid = \"v\"\n[[item]]\nid = \"junk\"\ntype = \"video\"\nfile = \"media/junk.mp4\"\n");
+  auto out = d.build();
+  ASSERT_TRUE(out.update && out.update->set);
+  const Item& item = out.update->set->campaigns.at(0).items.at(0);
+  EXPECT_EQ(item.media_length, 0ms);
+  EXPECT_EQ(item.duration, Item{}.duration);
 }
 
 }  // namespace

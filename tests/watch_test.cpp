@@ -191,7 +191,7 @@ TEST(SettleTracker, AtStartUpOldFilesCountAsSettled) {
   scan.playlists_readable = true;
   scan.playlists["/d/old.toml"] = FileStamp{10, ns(wall - 1h), 0, 1};
   scan.playlists["/d/new.toml"] = FileStamp{10, ns(wall - 100ms), 0, 2};
-  EXPECT_TRUE(tr.observe(scan, chr::steady_clock::now(), true, wall));
+  EXPECT_TRUE(tr.observe(scan, chr::steady_clock::now(), chr::time_point_cast<chr::milliseconds>(wall)));
   EXPECT_EQ(tr.settled_playlists().count("/d/old.toml"), 1u);
   EXPECT_EQ(tr.pending_playlists(), std::vector<fs::path>{"/d/new.toml"});
 }

@@ -4,7 +4,6 @@
 #include "core/i18n.h"
 #include "core/log_queue.h"
 #include "media/ffmpeg_log.h"
-#include "schedule/no_flash.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,15 +15,8 @@ namespace chr = std::chrono;
 
 namespace {
 
-// The next item is prepared (decoded, laid out, uploaded) this long before it is due,
-// so the switch itself only swaps textures.
-constexpr chr::milliseconds kPreroll{1500};
-// At exit, how long to wait for the central log to acknowledge the last records.
-constexpr chr::milliseconds kUplinkDrain{1500};
 // A showing put up this long after its slot began started late (partial_reason).
 constexpr chr::milliseconds kLateStart{500};
-// A wait for a view prepared ahead looks at the stop signal this often.
-constexpr chr::milliseconds kReadySlice{50};
 // Rows read back for the black-frame check after a switch (--stats).
 constexpr int kBlackCheckRows = 16;
 
@@ -40,13 +32,13 @@ Kiosk::Kiosk(const PlayOptions& options, Display& display, FontSet& fonts, const
       zone_(zone),
       services_(services),
       log_(log),
+      service_(mono),
       clock_watch_(mono, clock.rate()),
       proof_(options.config, zone, services.journal, services.evidence, log, [this] { return clock_watch_.synced(); },
-             [uplink = services.uplink] {
-               if (uplink != nullptr) uplink->notify_new_records();
-             }),
+             [u = services.uplink] { if (u != nullptr) u->notify_new_records(); }),
       swapper_(options.config.emergency_priority),
-      stats_(!options.stats_file.empty()) {}
+      stats_(!options.stats_file.empty()),
+      preroll_(zone, [this] { return stopping(); }) {}
 
 void Kiosk::make_lineup(PlaylistSet set) {
   lineup_ = std::make_unique<Lineup>(
@@ -72,9 +64,7 @@ void Kiosk::set_bands(const Campaign* c, Instant now) {
   proof_.ticker_passes(*bands_, now);
   const Ticker* before = bands_->ticker();
   const std::optional<Ticker> old = before ? std::optional<Ticker>(*before) : std::nullopt;
-  if (auto s = bands_->set(c, now); !s) log_ << "signage: " << fmt(_("layout: {1}"), s.error().what()) << "\n";
-  bool header_changed = false;
-  bands_change_ = bands_->update(now, &header_changed);
+  if (auto s = painter_->set_bands(c, now); !s) log_ << "signage: " << fmt(_("layout: {1}"), s.error().what()) << "\n";
   proof_.ticker_up(c, old, bands_->ticker(), now);
 }
 
@@ -93,47 +83,8 @@ void Kiosk::finish(Instant now, PlayOutcome outcome, const std::string& reason, 
   proof_.end(p, now);
 }
 
-Lineup::Next Kiosk::next_at(Instant now) {
-  // The view prepared ahead of this instant, if the schedule still agrees with it.
-  if (preroll_ && preroll_for_ <= now) {
-    Lineup::Next p = std::move(*preroll_);
-    preroll_.reset();
-    ScheduleResult fresh = schedule_at(lineup_->set(), now, zone_);
-    if (key_of(fresh) == key_of(p.schedule)) {
-      // Normally ready long ago; a video still opening gets the rest of its own
-      // time limit (the view bounds the wait), a picture its decoding; in slices,
-      // so that a stop is seen within one (then nothing more is shown).
-      auto r = p.view->ready(chr::milliseconds(0));
-      while (r && !*r && !stopping()) r = p.view->ready(kReadySlice);
-      if (stopping()) p.view = scene_->prepare_idle(now);
-      if (stopping() || (r && *r)) {
-        p.schedule = std::move(fresh);
-        return p;
-      }
-      lineup_->drop(p.schedule, r ? Error("not ready in time") : r.error(), now);
-    }
-  }
-  preroll_.reset();
-  return lineup_->at(now);
-}
-
-void Kiosk::maybe_preroll(Instant now) {
-  if (preroll_) {
-    // A video prepared ahead opens on its own thread, so that the frames on screen
-    // go on meanwhile: look (without waiting) whether its first frame is in, and
-    // prepare another item in its place if it cannot be shown.
-    auto r = preroll_->view->ready(chr::milliseconds(0));
-    if (r) return;
-    lineup_->drop(preroll_->schedule, r.error(), now);
-    preroll_.reset();
-  }
-  if (!sched_ || sched_->until <= now || sched_->until - now > kPreroll) return;
-  preroll_ = lineup_->at(sched_->until, PrepareMode::ahead);
-  preroll_for_ = sched_->until;
-}
-
 void Kiosk::apply_schedule(Instant now) {
-  auto next = next_at(now);
+  auto next = preroll_.take(*lineup_, *scene_, now);
   // The emergency is over: show the item it interrupted again, then rotate on.
   const bool emergency_next = next.schedule.showing && is_emergency(next.schedule.showing->campaign);
   const bool after_emergency = proof_.playing() && is_emergency(proof_.play()->campaign) && !emergency_next;
@@ -143,7 +94,8 @@ void Kiosk::apply_schedule(Instant now) {
   // No flashes: the item on screen stays until a slot too short to start ends (not a
   // video, which has ended; nothing an emergency ends or preempts).
   const bool may_stay = !playing_video() && !after_emergency && !emergency_next && sched_;
-  if (!without_flash(next, now, may_stay)) {
+  const auto on_screen = proof_.playing() ? std::optional<Showing>(proof_.play()->showing()) : std::nullopt;
+  if (!lineup_->without_flash(next, now, on_screen, may_stay)) {
     sched_->until = next.schedule.until;
     preroll_.reset();
     return;
@@ -151,20 +103,6 @@ void Kiosk::apply_schedule(Instant now) {
   const bool late = next.schedule.showing && now > next.schedule.showing->start + kLateStart;
   show(std::move(next), now, "the schedule changed before the item's end");
   if (late && proof_.playing()) proof_.partial_reason(after_emergency ? "after_emergency" : "late_start");
-}
-
-bool Kiosk::without_flash(Lineup::Next& next, Instant now, bool may_stay) {
-  if (!next.schedule.showing) return true;
-  const auto on_screen = proof_.playing() ? std::optional<Showing>(proof_.play()->showing()) : std::nullopt;
-  const SlotStart start = slot_start(*next.schedule.showing, now, on_screen, may_stay);
-  if (start == SlotStart::next_slot) {
-    // The rotation stays on its clock grid: the next slot's item (or the idle screen)
-    // goes up early and shows to its slot's end.
-    Lineup::Next following = lineup_->at(next.schedule.showing->end);
-    following.start = now;
-    next = std::move(following);
-  }
-  return start != SlotStart::keep;
 }
 
 void Kiosk::show(Lineup::Next next, Instant now, const std::string& reason) {
@@ -192,7 +130,7 @@ void Kiosk::show(Lineup::Next next, Instant now, const std::string& reason) {
     log_ << fmt(_("{1} show {2} until {3}"), format_iso8601(zone_.to_local(now)), what,
                 format_iso8601(zone_.to_local(next.schedule.until)))
          << "\n";
-    status("showing " + what);
+    service_.status("showing " + what, proof_.journal_error());
     proof_.begin(set, next.schedule.showing, next.schedule.until, now);
     // When this switch was due, in real time: the end of the showing before it,
     // or now for a switch the schedule did not plan (a swap, an emergency).
@@ -205,7 +143,6 @@ void Kiosk::show(Lineup::Next next, Instant now, const std::string& reason) {
     view_change_ = next.view->update(clock_.now());
     stage_->show(std::move(next.view), next.start, next.transition);
     set_bands(idle ? nullptr : &set.campaigns[next.schedule.showing->campaign], now);
-    dirty_ = true;
   }
   sched_ = std::move(next.schedule);
 }
@@ -213,7 +150,7 @@ void Kiosk::show(Lineup::Next next, Instant now, const std::string& reason) {
 void Kiosk::handle_update(Update u, Instant now) {
   if (u.folder) folder_ = std::move(*u.folder);
   for (const auto& r : proof_.updated(u, now)) {
-    if (heartbeats_) heartbeats_->rejected(r.file, r.errors);
+    if (services_.heartbeats != nullptr) services_.heartbeats->rejected(r.file, r.errors);
   }
   if (auto hashes = swapper_.offer(u, lineup_->set(), now)) proof_.media_hashes(std::move(*hashes));
 }
@@ -221,7 +158,7 @@ void Kiosk::handle_update(Update u, Instant now) {
 void Kiosk::swap_set(Instant now) {
   SetSwapper::Swap swap = swapper_.take();
   preroll_.reset();  // prepared from the old set
-  resolve_video_durations(swap.set);
+  // Video lengths come with the set: the set builder read them from the files.
   if (!swap.quiet) proof_.applied(swap.applied, swap.set.campaigns.size(), now);
   // What is on screen, by id and as a finished record: indices change with the set.
   const auto on_screen = proof_.ids(lineup_->set());
@@ -231,17 +168,17 @@ void Kiosk::swap_set(Instant now) {
   proof_.partial_reason("playlist_change");
   auto old_record = proof_.current_record(lineup_->set(), live ? live->decoder : std::string(), now,
                                           PlayOutcome::complete, "the playlists changed");
-  std::optional<Item> old_item;
-  std::string old_hash;
+  // The item on screen, if the new set has it unchanged: it stays until its planned end.
+  std::optional<std::pair<std::size_t, std::size_t>> kept;
   if (on_screen) {
-    old_item = lineup_->set().campaigns[proof_.play()->campaign].items[proof_.play()->item];
-    old_hash = proof_.watched_hash(old_item->path);
+    const Item& before = lineup_->set().campaigns[proof_.play()->campaign].items[proof_.play()->item];
+    kept = find_unchanged(swap.set, swap.media_sha256, {*on_screen, &before, proof_.watched_hash(before.path)});
   }
   make_lineup(std::move(swap.set));
   proof_.media_hashes(std::move(swap.media_sha256));
   auto next = lineup_->at(now);
   const bool emergency_next = next.schedule.showing && is_emergency(next.schedule.showing->campaign);
-  if (on_screen && !emergency_next && keep_unchanged(*on_screen, *old_item, old_hash, next.schedule)) return;
+  if (kept && !emergency_next) return keep_on_screen(*kept, next.schedule);
   if (old_record) {
     if (emergency_next && !on_screen_emergency) {
       old_record->reason = swapper_.interrupt(*on_screen, lineup_->set().campaigns[next.schedule.showing->campaign].id);
@@ -256,33 +193,19 @@ void Kiosk::swap_set(Instant now) {
   if (on_screen && live) stats_.add_dropped(live->frames_dropped);
   proof_.end(std::nullopt, now);  // recorded above, by the old set's indices
   // What was on screen leaves now: no flash in its place either.
-  without_flash(next, now, false);
+  lineup_->without_flash(next, now, std::nullopt, false);
   show(std::move(next), now, "the playlists changed");
 }
 
-bool Kiosk::keep_unchanged(const std::pair<std::string, std::string>& ids, const Item& before,
-                           const std::string& before_hash, const ScheduleResult& next) {
-  const PlaylistSet& set = lineup_->set();
-  for (std::size_t ci = 0; ci < set.campaigns.size(); ++ci) {
-    const Campaign& c = set.campaigns[ci];
-    if (c.id != ids.first) continue;
-    for (std::size_t ii = 0; ii < c.items.size(); ++ii) {
-      const Item& after = c.items[ii];
-      if (after.id != ids.second) continue;
-      if (!same_item(before, before_hash, after, proof_.watched_hash(after.path))) return false;
-      // Unchanged: it finishes its showing, then the new set takes the screen.
-      const ProofOfPlay::Play& play = *proof_.play();
-      proof_.reindex(ci, ii);
-      ScheduleResult keep = next;
-      keep.showing = Showing{ci, ii, play.start, play.end};
-      keep.until = play.end;
-      sched_ = std::move(keep);
-      set_bands(&c, clock_.now());  // the new file's ticker or header, if they changed
-      dirty_ = true;
-      return true;
-    }
-  }
-  return false;
+void Kiosk::keep_on_screen(std::pair<std::size_t, std::size_t> at, const ScheduleResult& next) {
+  // Unchanged: it finishes its showing, then the new set takes the screen.
+  const ProofOfPlay::Play& play = *proof_.play();
+  proof_.reindex(at.first, at.second);
+  ScheduleResult keep = next;
+  keep.showing = Showing{at.first, at.second, play.start, play.end};
+  keep.until = play.end;
+  sched_ = std::move(keep);
+  set_bands(&lineup_->set().campaigns[at.first], clock_.now());  // the new file's ticker or header, if changed
 }
 
 HeartbeatReporter::Snapshot Kiosk::snapshot() {
@@ -302,52 +225,25 @@ HeartbeatReporter::Snapshot Kiosk::snapshot() {
   return s;
 }
 
-void Kiosk::status(const std::string& showing) {
-  // A journal that cannot be written comes first: `systemctl status` shows it.
-  const std::string& error = proof_.journal_error();
-  service_.status(error.empty() ? showing
-                                : fmt(_("ERROR: the journal cannot be written, plays are not recorded: {1}"), error) +
-                                      "; " + showing);
-  status_journal_error_ = error;
-}
-
 void Kiosk::start(PlaylistSetResult& loaded) {
   const DeviceConfig& cfg = options_.config;
   proof_.crash_evidence(services_.play_state);
   if (!services_.journal_error.empty()) proof_.journal_unavailable(services_.journal_error);
   started_ = mono_.now();
-  SceneOptions scene_opts = scene_options(cfg);
-  if (LogQueue* q = options_.background_log) scene_opts.log = [q](std::string line) { q->push(std::move(line)); };
-  scene_opts.monotonic = &mono_;            // videos' media clocks
-  scene_opts.clock_rate = clock_.rate();
-  if (services_.signals != nullptr) scene_opts.stop = &StopSignals::flag();
+  SceneOptions scene_opts = scene_options(options_, mono_, clock_.rate(), services_.signals != nullptr);
   folder_ = folder_state(loaded);
   scene_opts.idle_reason = [this, lang = scene_opts.language](Instant at) {
     return idle_reason_text(idle_reason(folder_, lineup_->set(), at, zone_), lang, zone_, at);
   };
   scene_ = std::make_unique<Scene>(display_, fonts_, zone_, scene_opts);
-  if (!options_.present_log.empty()) {
-    auto pl = PresentLog::open(options_.present_log, system_precise_clock());
-    if (pl) {
-      present_log_ = std::move(*pl);
-    } else {
-      log_ << "signage: " << pl.error().what() << "\n";
-    }
-  }
-  bands_ = std::make_unique<ScreenBands>(display_, fonts_, zone_, cfg.layout, cfg.max_image_pixels,
-                                         [this](const Error& e) {
-                                           log_ << "signage: " << fmt(_("layout: {1}"), e.what()) << "\n";
-                                         });
+  bands_ = std::make_unique<ScreenBands>(display_, fonts_, zone_, cfg.layout, cfg.max_image_pixels, [this](const Error& e) {
+    log_ << "signage: " << fmt(_("layout: {1}"), e.what()) << "\n";
+  });
   make_lineup(std::move(loaded.set));
   stage_ = std::make_unique<Stage>(cfg.fade);
-  if (services_.uplink != nullptr) {
-    Uplink* uplink = services_.uplink;
-    heartbeats_.emplace(
-        cfg, zone_, started_, log_, [uplink](Heartbeat hb) { uplink->submit_heartbeat(std::move(hb)); },
-        [uplink] { return uplink->status(); });
-  }
+  painter_.emplace(display_, *stage_, *bands_);
   for (const auto& r : proof_.started(display_, loaded, lineup_->set(), clock_.now())) {
-    if (heartbeats_) heartbeats_->rejected(r.file, r.errors);
+    if (services_.heartbeats != nullptr) services_.heartbeats->rejected(r.file, r.errors);
   }
 }
 
@@ -380,54 +276,27 @@ void Kiosk::advance(Instant now) {
   if (folder_news && !proof_.playing() && stage_->current() != nullptr) view_change_ = now;
   if (view_change_ && now >= *view_change_) {
     view_change_ = stage_->current()->update(now);
-    dirty_ = true;
+    painter_->invalidate();
   }
 }
 
 bool Kiosk::draw(Instant now) {
-  bool header_changed = false;
-  if (bands_change_ && now >= *bands_change_) bands_change_ = bands_->update(now, &header_changed);
-  const bool ticking = bands_->moving();
   proof_.ticker_passes(*bands_, now);
-  const bool animating = stage_->animating(now);
-  // Redraw everything when the item changed; otherwise only the bands that moved
-  // (where the display keeps its frame; elsewhere the whole frame again, from
-  // textures made once).
-  const bool full = dirty_ || animating || ((ticking || header_changed) && !display_.keeps_frame());
-  if (!full && !ticking && !header_changed) return false;
-  // What changed, when not the whole frame: the ticker band, and the header at a
-  // new minute (then both, as one rectangle spanning them).
-  std::optional<Rect> changed;
-  if (full) {
-    stage_->draw(display_, now);
-    bands_->draw(now);
-  } else {
-    if (header_changed) {
-      bands_->draw_header(now);
-      changed = bands_->header_area();
-    }
-    if (ticking) {
-      bands_->draw_moving(now);
-      changed = changed ? Rect{0, 0, display_.width(), display_.height()} : bands_->moving_area();
-    }
-  }
-  if (stats_.check_due()) {
+  const bool presented_frame = painter_->paint(now, [&](bool animating) {
     // A sample of rows: reading back the whole screen costs the frames after a switch
     // their time on a small box. The null display keeps no pixels.
-    if (auto img = display_.read_rows(kBlackCheckRows)) stats_.checked(*img);
-  }
-  // The evidence picture is the item fully on screen: after its fade.
-  if (proof_.evidence_wanted() && !animating) proof_.take_evidence(display_, lineup_->set(), now);
-  if (changed) {
-    display_.present_area(*changed);
-  } else {
-    display_.present();
-  }
+    if (stats_.check_due()) {
+      if (auto img = display_.read_rows(kBlackCheckRows)) stats_.checked(*img);
+    }
+    // The evidence picture is the item fully on screen: after its fade.
+    if (proof_.evidence_wanted() && !animating) proof_.take_evidence(display_, lineup_->set(), now);
+  });
+  if (!presented_frame) return false;
   const MonoTime presented = mono_.now();
-  if (present_log_) present_log_->presented(on_screen_, stage_->current()->media_position());
+  if (PresentLog* pl = services_.present_log) pl->presented(on_screen_, stage_->current()->media_position());
   proof_.presented(now);
   stats_.presented(presented, continuous_);
-  if (ticking) {
+  if (bands_->moving()) {
     // Frames at the configured rate, paced by deadline: under vsync present()
     // has already waited and the next deadline is due at once.
     const auto period =
@@ -435,7 +304,6 @@ bool Kiosk::draw(Instant now) {
     next_frame_ += period;
     if (next_frame_ + period < presented) next_frame_ = presented + period;
   }
-  dirty_ = false;
   if (first_frame_) {
     first_frame_ = false;
     const chr::duration<double, std::milli> ms = presented - started_;
@@ -452,7 +320,7 @@ std::optional<chr::milliseconds> Kiosk::wait_time(Instant now, MonoTime heartbea
   const Instant before_sleep = clock_.now();
   Instant deadline = sched_->until;
   if (view_change_) deadline = std::min(deadline, *view_change_);
-  if (bands_change_) deadline = std::min(deadline, *bands_change_);
+  if (const auto header = painter_->header_due()) deadline = std::min(deadline, *header);
   // A waiting playlist swap is due kMaxSwapWait after it arrived, except under a video
   // (then at the video's end, which `until` already is).
   if (const auto swap = swapper_.deadline(); swap && !playing_video()) deadline = std::min(deadline, *swap);
@@ -464,7 +332,7 @@ std::optional<chr::milliseconds> Kiosk::wait_time(Instant now, MonoTime heartbea
     // A moving ticker (or header title): the next frame at its deadline (set at each present).
     wait = std::min(wait, std::max(chr::milliseconds(0), chr::ceil<chr::milliseconds>(next_frame_ - mono_.now())));
   }
-  if (heartbeats_) wait = std::min(wait, chr::ceil<chr::milliseconds>(heartbeat_due - mono_.now()));
+  if (services_.heartbeats) wait = std::min(wait, chr::ceil<chr::milliseconds>(heartbeat_due - mono_.now()));
   if (options_.exit_after) {
     const auto left = chr::duration_cast<chr::milliseconds>(started_ + *options_.exit_after - mono_.now());
     if (left <= chr::milliseconds(0)) return std::nullopt;
@@ -489,16 +357,14 @@ int Kiosk::run(PlaylistSetResult loaded) {
     draw(now);
     service_.watchdog();
     proof_.alive(now);
-    if (proof_.journal_error() != status_journal_error_) {
-      status(proof_.ids(lineup_->set()) ? "showing " + proof_.ids(lineup_->set())->first + "/" +
-                                                proof_.ids(lineup_->set())->second
-                                          : std::string("idle screen"));
+    if (proof_.journal_error() != service_.status_journal_error()) {
+      service_.status(on_screen_.empty() ? "idle screen" : "showing " + on_screen_, proof_.journal_error());
     }
-    maybe_preroll(clock_.now());
+    preroll_.poll(*lineup_, sched_ ? std::optional<Instant>(sched_->until) : std::nullopt, clock_.now());
     if (stopping()) break;
+    HeartbeatReporter* const hb = services_.heartbeats;
     const MonoTime heartbeat_due =
-        heartbeats_ ? heartbeats_->maybe_send([this] { return snapshot(); }, clock_.now(), mono_.now())
-                    : MonoTime::max();
+        hb != nullptr ? hb->maybe_send([this] { return snapshot(); }, clock_.now(), mono_.now()) : MonoTime::max();
     const auto wait = wait_time(now, heartbeat_due);
     if (!wait) {
       stop_reason = "exit-after";
@@ -506,7 +372,7 @@ int Kiosk::run(PlaylistSetResult loaded) {
     }
     const InputEvent ev = display_.wait(*wait);  // a stop signal wakes it
     if (ev == InputEvent::quit || stopping()) break;
-    if (ev == InputEvent::redraw) dirty_ = true;
+    if (ev == InputEvent::redraw) painter_->invalidate();
   }
   if (stopping()) stop_reason = services_.signals->which();
   service_.stopping();
@@ -518,12 +384,6 @@ int Kiosk::run(PlaylistSetResult loaded) {
     if (auto s = stats_.write(options_.stats_file, mono_.now() - started_, display_.describe()); !s) {
       log_ << "signage: " << s.error().what() << "\n";
     }
-  }
-  // The screen is dark now: give the central log a moment to take the last records
-  // (the stop one included). Whatever it does not take is sent at the next start.
-  Uplink* uplink = services_.uplink;
-  if (uplink != nullptr && services_.journal != nullptr && uplink->status().connected) {
-    uplink->wait_acked(services_.journal->next_seq() - 1, kUplinkDrain);
   }
   print_background_log(true);
   log_ << "signage: " << _("stopped") << "\n";

@@ -9,9 +9,11 @@
 //   PlayStats          --stats figures, black-frame checks at switches
 //   HeartbeatReporter  heartbeats for the central log (with an uplink)
 //   ClockWatch         wall-clock jumps, clock sync state
+//   Preroll            the next showing, prepared before it is due
+//   FramePainter       drawing and presenting only what changed
 //
-// Wiring (opening the display, journal, uplink and watcher) is play()'s, in
-// app/player.cpp.
+// Wiring (opening the display, journal, uplink, watcher, heartbeat reporter and
+// present log; draining the uplink at exit) is play()'s, in app/player.cpp.
 //
 // Ownership: borrows everything it is given (display, fonts, clocks, zone, services,
 // log), which must outlive it; owns its parts, the scene and the lineup.
@@ -25,7 +27,9 @@
 #include <string>
 
 #include "app/clock_watch.h"
+#include "app/frame_painter.h"
 #include "app/heartbeat_reporter.h"
+#include "app/preroll.h"
 #include "app/present_log.h"
 #include "app/play_stats.h"
 #include "app/player.h"
@@ -54,6 +58,8 @@ struct KioskServices {
   PlayStateFile* play_state = nullptr;   // crash evidence beside the journal (may be null)
   std::string journal_error;             // why there is no journal although one was asked for
   const StopSignals* signals = nullptr;  // SIGTERM/SIGINT: the loop ends within a second (may be null)
+  HeartbeatReporter* heartbeats = nullptr;  // heartbeats for the central log (with an uplink)
+  PresentLog* present_log = nullptr;     // play --present-log
 };
 
 class Kiosk {
@@ -67,8 +73,6 @@ class Kiosk {
  private:
   // Builds the scene, bands and lineup and writes the start records.
   void start(PlaylistSetResult& loaded);
-  // systemd's status line: what is on screen, after a journal error if there is one.
-  void status(const std::string& showing);
   // Prints the lines other threads queued for the log (PlayOptions::background_log),
   // with FFmpeg's repeat counts that are due (all of them at the end).
   void print_background_log(bool all);
@@ -80,21 +84,12 @@ class Kiosk {
   // How long to sleep from now; nullopt: the stop time has come.
   std::optional<std::chrono::milliseconds> wait_time(Instant now, MonoTime heartbeat_due);
   void apply_schedule(Instant now);
-  // What to show at `now`: the prerolled view when it still fits, else a fresh one.
-  Lineup::Next next_at(Instant now);
-  // Prepares the next showing ahead of its start (kPreroll before).
-  void maybe_preroll(Instant now);
-  // No flashes (schedule/no_flash.h): `next` stays, or becomes the next slot's item
-  // shown from now; false: it is not started and the item on screen stays (only when
-  // `may_stay`) until `next.schedule.until`.
-  bool without_flash(Lineup::Next& next, Instant now, bool may_stay);
   // Shows `next` if it is not what is on screen; `reason` goes into the record of an
   // item cut short by it.
   void show(Lineup::Next next, Instant now, const std::string& reason);
-  // After a swap: the item on screen (`ids`, as it was: `before`, its media hash
-  // `before_hash`) is in the new set unchanged: it stays until its planned end (true).
-  bool keep_unchanged(const std::pair<std::string, std::string>& ids, const Item& before,
-                      const std::string& before_hash, const ScheduleResult& next);
+  // After a swap: the item on screen is in the new set unchanged, at `at` (campaign
+  // and item indices): it stays until its planned end.
+  void keep_on_screen(std::pair<std::size_t, std::size_t> at, const ScheduleResult& next);
   void handle_update(Update update, Instant now);
   void swap_set(Instant now);
   // Records the play on screen as ended at `now` (complete: partial when short;
@@ -119,13 +114,10 @@ class Kiosk {
   KioskServices services_;
   std::ostream& log_;
   ServiceNotifier service_;
-  std::string status_journal_error_;     // the journal error the status line shows
   ClockWatch clock_watch_;
   ProofOfPlay proof_;
   SetSwapper swapper_;
   PlayStats stats_;
-  std::optional<HeartbeatReporter> heartbeats_;   // with an uplink
-  std::unique_ptr<PresentLog> present_log_;       // with --present-log
   std::string on_screen_;                         // "campaign/item" on screen, "" for the idle screen
   FolderState folder_;                            // the drop folder as last read (the idle screen's reason)
 
@@ -135,16 +127,13 @@ class Kiosk {
   std::unique_ptr<ScreenBands> bands_;
   std::optional<ScheduleResult> sched_;
   std::optional<Instant> view_change_;
-  std::optional<Instant> bands_change_;       // the header clock's next minute
-  bool dirty_ = true;
   bool continuous_ = false;                   // the next present is due within a frame or two
   MonoTime started_{};
   bool first_frame_ = true;
   MonoTime next_frame_{};                     // pacing while the ticker moves
 
-  // The next showing, prepared before it is due.
-  std::optional<Lineup::Next> preroll_;
-  Instant preroll_for_{};
+  std::optional<FramePainter> painter_;
+  Preroll preroll_;                           // the next showing, prepared before it is due
 };
 
 }  // namespace signage

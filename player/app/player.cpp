@@ -6,11 +6,15 @@
 
 #include "app/host_info.h"
 #include "app/idle_reason.h"
+#include "app/heartbeat_reporter.h"
 #include "app/kiosk.h"
+#include "app/present_log.h"
 #include "app/stop_signals.h"
 #include "core/i18n.h"
+#include "core/log_queue.h"
 #include "media/image.h"
 #include "render/layout.h"
+#include "schedule/no_flash.h"
 #include "video/video.h"
 #include "text/text.h"
 #include "watch/folder_watcher.h"
@@ -34,6 +38,15 @@ SceneOptions scene_options(const DeviceConfig& c) {
   o.idle_details = [playlists = c.playlists, lang = o.language] {
     return idle_details(playlists, interface_addresses(), lang);
   };
+  return o;
+}
+
+SceneOptions scene_options(const PlayOptions& options, const MonotonicClock& mono, double clock_rate, bool stop_flag) {
+  SceneOptions o = scene_options(options.config);
+  if (LogQueue* q = options.background_log) o.log = [q](std::string line) { q->push(std::move(line)); };
+  o.monotonic = &mono;
+  o.clock_rate = clock_rate;
+  if (stop_flag) o.stop = &StopSignals::flag();
   return o;
 }
 
@@ -114,13 +127,17 @@ std::optional<Lineup::Next> Lineup::replay(const std::string& campaign, const st
   return std::nullopt;
 }
 
-void resolve_video_durations(PlaylistSet& set) {
-  for (auto& c : set.campaigns) {
-    for (auto& i : c.items) {
-      if (!i.duration_from_media || i.media_missing) continue;
-      if (auto d = probe_video_duration(i.path); d && *d >= std::chrono::milliseconds(100)) i.duration = *d;
-    }
+bool Lineup::without_flash(Next& next, Instant now, const std::optional<Showing>& on_screen, bool may_stay) {
+  if (!next.schedule.showing) return true;
+  const SlotStart start = slot_start(*next.schedule.showing, now, on_screen, may_stay);
+  if (start == SlotStart::next_slot) {
+    // The rotation stays on its clock grid: the next slot's item (or the idle screen)
+    // goes up early and shows to its slot's end.
+    Next following = at(next.schedule.showing->end);
+    following.start = now;
+    next = std::move(following);
   }
+  return start != SlotStart::keep;
 }
 
 ShowKey key_of(const ScheduleResult& r) {
@@ -239,6 +256,47 @@ Result<std::unique_ptr<Uplink>> start_uplink(const DeviceConfig& cfg, const std:
   return Uplink::start(journal_dir, std::move(*target), cfg.screen_id, cfg.heartbeat, std::move(o));
 }
 
+namespace {
+
+// At exit, how long to wait for the central log to acknowledge the last records.
+constexpr chr::milliseconds kUplinkDrain{1500};
+
+// The central log: the journal folder is its spool, so it needs one (not with
+// --no-journal). A journal that could not be opened still gets heartbeats through.
+// Null: none asked for, or it could not start (logged).
+std::unique_ptr<Uplink> central_log(const PlayOptions& options, std::ostream& log) {
+  const DeviceConfig& cfg = options.config;
+  if (cfg.uplink_target.empty()) return nullptr;
+  if (options.journal_dir.empty()) {
+    log << "signage: " << _("central log: not started, there is no journal to send (--no-journal)") << "\n";
+    return nullptr;
+  }
+  auto started = start_uplink(cfg, options.journal_dir);
+  if (!started) {
+    log << "signage: " << fmt(_("central log: not started: {1}"), started.error().what()) << "\n";
+    return nullptr;
+  }
+  log << "signage: "
+      << fmt(_("central log: {1}, heartbeat every {2} s"), cfg.uplink_target,
+             static_cast<double>(cfg.heartbeat.count()) / 1000.0)
+      << "\n";
+  return std::move(*started);
+}
+
+// The drop folder's watcher (its thread started); each change wakes the loop.
+std::unique_ptr<FolderWatcher> drop_folder_watcher(const PlayOptions& options) {
+  const DeviceConfig& cfg = options.config;
+  WatchOptions w;
+  w.playlists = cfg.playlists;
+  w.load = load_options(cfg);
+  w.emergency_level = cfg.emergency_priority;
+  w.max_media_bytes = cfg.max_media_bytes;
+  if (!options.journal_dir.empty()) w.last_good = options.journal_dir / "last-good";
+  return std::make_unique<FolderWatcher>(std::move(w), [] { wake_display(); });
+}
+
+}  // namespace
+
 int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& clock, const TimeZone& zone,
          std::ostream& log) {
   const DeviceConfig& cfg = options.config;
@@ -300,43 +358,35 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
       log << "signage: " << _("journal unavailable, playing without proof of play") << "\n";
     }
   }
-  // The central log: the journal folder is its spool, so it needs one (not with
-  // --no-journal). A journal that could not be opened still gets heartbeats through.
-  std::unique_ptr<Uplink> uplink;
-  if (!cfg.uplink_target.empty()) {
-    if (options.journal_dir.empty()) {
-      log << "signage: " << _("central log: not started, there is no journal to send (--no-journal)") << "\n";
-    } else if (auto started = start_uplink(cfg, options.journal_dir); started) {
-      uplink = std::move(*started);
-      log << "signage: "
-          << fmt(_("central log: {1}, heartbeat every {2} s"), cfg.uplink_target,
-                 static_cast<double>(cfg.heartbeat.count()) / 1000.0)
-          << "\n";
-    } else {
-      log << "signage: " << fmt(_("central log: not started: {1}"), started.error().what()) << "\n";
-    }
-  }
+  std::unique_ptr<Uplink> uplink = central_log(options, log);
   // [display] rotation: everything draws upright onto the output turned.
   // [display] region: only that rectangle of the output is drawn, the rest kept black.
   const std::unique_ptr<Display> region = output_region(**display, cfg, log);
   const std::unique_ptr<Display> screen = turn_display(region ? *region : **display, cfg.rotation);
   // The drop folder, followed on a thread of its own; each change wakes the loop.
-  std::unique_ptr<FolderWatcher> watcher;
-  if (options.watch) {
-    WatchOptions w;
-    w.playlists = cfg.playlists;
-    w.load = load_options(cfg);
-    w.emergency_level = cfg.emergency_priority;
-    w.max_media_bytes = cfg.max_media_bytes;
-    if (!options.journal_dir.empty()) w.last_good = options.journal_dir / "last-good";
-    watcher = std::make_unique<FolderWatcher>(std::move(w), [] { wake_display(); });
-  }
+  std::unique_ptr<FolderWatcher> watcher = options.watch ? drop_folder_watcher(options) : nullptr;
   const SteadyClock mono;
+  std::optional<HeartbeatReporter> heartbeats;
+  if (uplink) {
+    heartbeats.emplace(
+        cfg, zone, mono.now(), log, [u = uplink.get()](Heartbeat hb) { u->submit_heartbeat(std::move(hb)); },
+        [u = uplink.get()] { return u->status(); });
+  }
+  std::unique_ptr<PresentLog> present_log;
+  if (!options.present_log.empty()) {
+    auto pl = PresentLog::open(options.present_log, system_precise_clock());
+    if (pl) present_log = std::move(*pl);
+    if (!pl) log << "signage: " << pl.error().what() << "\n";
+  }
   KioskServices services{journal ? &*journal : nullptr, evidence ? &*evidence : nullptr, uplink.get(),
                          watcher.get(), play_state ? &*play_state : nullptr, journal_error,
-                         signals ? signals->get() : nullptr};
+                         signals ? signals->get() : nullptr, heartbeats ? &*heartbeats : nullptr,
+                         present_log.get()};
   Kiosk kiosk(options, *screen, *fonts, clock, mono, zone, services, log);
   const int code = kiosk.run(std::move(loaded));
+  // The screen is dark now: give the central log a moment to take the last records
+  // (the stop one included). Whatever it does not take is sent at the next start.
+  if (uplink && journal && uplink->status().connected) uplink->wait_acked(journal->next_seq() - 1, kUplinkDrain);
   // Stopped and recorded: from here SIGTERM and SIGINT have their default action
   // again, and nothing wakes a display being closed.
   if (signals) signals->reset();

@@ -61,6 +61,11 @@ class Lineup {
   // The item `campaign`/`item` (ids) shown again from `now` for its duration, e.g.
   // what an emergency interrupted; nullopt when it is gone or cannot be shown.
   std::optional<Next> replay(const std::string& campaign, const std::string& item, Instant now);
+  // No flashes (schedule/no_flash.h), with `on_screen` the showing on screen (nullopt:
+  // none): `next` stays, or becomes the next slot's item shown from `now` (the rotation
+  // stays on its clock grid); false: it is not started, and the showing on screen stays
+  // (only when `may_stay`) until `next.schedule.until`.
+  bool without_flash(Next& next, Instant now, const std::optional<Showing>& on_screen, bool may_stay);
   const PlaylistSet& set() const { return set_; }
 
  private:
@@ -73,6 +78,11 @@ class Lineup {
 };
 
 SceneOptions scene_options(const DeviceConfig& config);
+struct PlayOptions;
+// The Scene of `signage play`: scene_options(options.config) with the background log,
+// the monotonic clock (videos' media clocks) and the wall clock's rate; `stop_flag`:
+// waits and layouts end at a stop signal (StopSignals::flag()).
+SceneOptions scene_options(const PlayOptions& options, const MonotonicClock& mono, double clock_rate, bool stop_flag);
 
 // Identity of a showing (or the idle screen), to tell a real switch from the same
 // showing evaluated again.
@@ -83,9 +93,6 @@ struct ShowKey {
   friend bool operator==(const ShowKey&, const ShowKey&) = default;
 };
 ShowKey key_of(const ScheduleResult& r);
-// Videos without their own `duration` play for the file's length: reads it from each
-// such file (header only). A file that cannot tell keeps the default duration.
-void resolve_video_durations(PlaylistSet& set);
 // How the device config says playlists load (media folder, item defaults).
 LoadOptions load_options(const DeviceConfig& config);
 

@@ -2,14 +2,11 @@
 
 #include <ostream>
 
-#include "core/digest.h"
 #include "core/i18n.h"
-#include "video/video.h"
 
 namespace signage {
 
 namespace chr = std::chrono;
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -75,22 +72,6 @@ std::optional<std::uint64_t> ProofOfPlay::journal_seq() const {
 
 std::string ProofOfPlay::journal_hash() const { return journal_ ? journal_->last_hash() : std::string(); }
 
-std::string ProofOfPlay::media_sha256(const Item& item) {
-  if (item.path.empty()) return {};
-  if (auto it = watched_hashes_.find(item.path.lexically_normal()); it != watched_hashes_.end()) return it->second;
-  std::error_code ec;
-  const auto size = fs::file_size(item.path, ec);
-  const auto mtime = fs::last_write_time(item.path, ec);
-  if (ec) return {};
-  const std::string key = item.path.string() + "|" + std::to_string(size) + "|" +
-                          std::to_string(mtime.time_since_epoch().count());
-  if (auto it = own_hashes_.find(key); it != own_hashes_.end()) return it->second;
-  auto h = sha256_file(item.path);
-  if (!h) return {};
-  own_hashes_[key] = *h;
-  return *h;
-}
-
 PlayRecord ProofOfPlay::base_record(const Campaign& c, const Item& item) {
   PlayRecord p;
   p.screen = config_.screen_id;
@@ -101,15 +82,8 @@ PlayRecord ProofOfPlay::base_record(const Campaign& c, const Item& item) {
   p.item_type = std::string(to_string(item.type));
   p.media = item.file;
   p.text = item.text;
-  if (item.type == ItemType::video && !item.path.empty()) {
-    // The file's own length, read once per file (its header only).
-    auto it = video_lengths_.find(item.path.string());
-    if (it == video_lengths_.end()) {
-      const auto d = probe_video_duration(item.path);
-      it = video_lengths_.emplace(item.path.string(), d ? seconds(*d) : 0.0).first;
-    }
-    p.media_duration_s = it->second;
-  }
+  // The file's own length, as the set says it (read off the render thread).
+  if (item.type == ItemType::video) p.media_duration_s = seconds(item.media_length);
   p.playlist_sha256 = c.source_sha256;
   p.player_version = SIGNAGE_VERSION;
   p.clock_synced = clock_synced_();

@@ -8,10 +8,13 @@
 // says when a showing begins (begin), when its first frame is presented
 // (presented) and when it ends (end), and reads play() to know what is on screen.
 //
-// Media hashes come from the drop-folder watcher (Update::media_sha256, set with
-// media_hashes()); a file the watcher has not hashed yet (the start-up set before
-// the watcher's first Update, or a run without a watcher) is hashed here once per
-// path, size and modification time.
+// It reads no file: media hashes come from the drop-folder watcher
+// (Update::media_sha256, set with media_hashes(); hashed on the watcher's hashing
+// thread) and a video's own length from the set (Item::media_length, read by the
+// start-up load or the set builder). A hash not known yet (a play that ends before
+// the watcher's first Update, or a run without a watcher) is recorded as unknown: the
+// record has no media_sha256 (docs/journal-format.md); an unknown length, no
+// media_duration_s.
 //
 // A journal that cannot be written does not stop the screen: the failure is logged
 // once per outage. `recorded` is called after every line written (the uplink's
@@ -110,8 +113,9 @@ class ProofOfPlay {
     const auto it = watched_hashes_.find(file.lexically_normal());
     return it == watched_hashes_.end() ? std::string() : it->second;
   }
-  // The SHA-256 of the item's media file ("" for a slogan or an unreadable file).
-  std::string media_sha256(const Item& item);
+  // The SHA-256 of the item's media file as the watcher gave it ("" for a slogan, or
+  // not known).
+  std::string media_sha256(const Item& item) const { return item.path.empty() ? std::string() : watched_hash(item.path); }
 
   // The start of a run: a line in the log, then the records `start`, the set loaded (`playlist_applied`) and the files
   // refused at start-up (`playlist_rejected`, returned).
@@ -177,11 +181,9 @@ class ProofOfPlay {
   bool journal_failing_ = false;
   std::string journal_error_;
   PlayStateFile* state_ = nullptr;
-  std::map<std::string, double> video_lengths_;     // path -> the file's own length (0: unknown)
   std::optional<Play> play_;
   std::map<std::filesystem::path, std::string> watched_hashes_;
   std::set<std::filesystem::path> refused_at_start_;  // until the watcher's first Update
-  std::map<std::string, std::string> own_hashes_;   // "path|size|mtime" -> hash
   Instant ticker_checked_{};                        // passes recorded up to here
   Instant ticker_since_{};                          // the running ticker went up here
   PlayRecord ticker_base_;                          // the record fields its passes share

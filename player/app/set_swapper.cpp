@@ -61,16 +61,25 @@ bool SetSwapper::due(Instant now, const OnScreen& s, const ItemOnScreen* item) c
 }
 
 bool SetSwapper::keeps(const ItemOnScreen& s) const {
-  if (!pending_ || s.item == nullptr) return false;
-  for (const Campaign& c : pending_->set.campaigns) {
+  return pending_ && find_unchanged(pending_->set, pending_->media_sha256, s).has_value();
+}
+
+std::optional<std::pair<std::size_t, std::size_t>> find_unchanged(
+    const PlaylistSet& set, const std::map<std::filesystem::path, std::string>& hashes,
+    const SetSwapper::ItemOnScreen& s) {
+  if (s.item == nullptr) return std::nullopt;
+  for (std::size_t ci = 0; ci < set.campaigns.size(); ++ci) {
+    const Campaign& c = set.campaigns[ci];
     if (c.id != s.ids.first) continue;
-    for (const Item& after : c.items) {
+    for (std::size_t ii = 0; ii < c.items.size(); ++ii) {
+      const Item& after = c.items[ii];
       if (after.id != s.ids.second) continue;
-      const auto hash = pending_->media_sha256.find(after.path.lexically_normal());
-      return same_item(*s.item, s.hash, after, hash == pending_->media_sha256.end() ? std::string() : hash->second);
+      const auto hash = hashes.find(after.path.lexically_normal());
+      if (!same_item(*s.item, s.hash, after, hash == hashes.end() ? std::string() : hash->second)) return std::nullopt;
+      return std::make_pair(ci, ii);
     }
   }
-  return false;
+  return std::nullopt;
 }
 
 std::optional<Instant> SetSwapper::deadline() const {

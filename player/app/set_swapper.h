@@ -100,4 +100,11 @@ class SetSwapper {
   std::optional<std::pair<std::string, std::string>> resume_;
 };
 
+// Where `item` (on screen in the running set) is unchanged (same_item) in `set`, whose
+// media hashes are `hashes`: its campaign's and its own index there; nullopt: it is
+// not in `set`, or changed.
+std::optional<std::pair<std::size_t, std::size_t>> find_unchanged(
+    const PlaylistSet& set, const std::map<std::filesystem::path, std::string>& hashes,
+    const SetSwapper::ItemOnScreen& item);
+
 }  // namespace signage

@@ -115,6 +115,9 @@ struct Item {
   // Video without its own `duration`: plays for the file's length, which the player
   // reads from the file (resolve_video_durations) into `duration`.
   bool duration_from_media = false;
+  // Video: the file's own length as read from its header off the render thread (the
+  // start-up load, the set builder); 0: not known.
+  std::chrono::milliseconds media_length{0};
   Transition transition = Transition::fade;
   Fit fit = Fit::contain;
   int volume = 100;                       // video: sound level 0..100

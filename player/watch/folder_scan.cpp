@@ -82,7 +82,7 @@ FolderScan scan_drop_folder(const fs::path& playlists, const fs::path& media_roo
 }
 
 bool SettleTracker::observe_one(const fs::path& file, const FileStamp& stamp, bool playlist, TimePoint now,
-                                bool trust_old_mtime, std::chrono::system_clock::time_point wall_now) {
+                                std::optional<Instant> trust_old_mtime_at) {
   auto [it, inserted] = entries_.try_emplace(file);
   Entry& e = it->second;
   e.playlist = playlist;
@@ -91,10 +91,9 @@ bool SettleTracker::observe_one(const fs::path& file, const FileStamp& stamp, bo
     e.stamp = stamp;
     e.changed_at = now;
     e.settled = false;
-    if (inserted && trust_old_mtime) {
-      const std::chrono::system_clock::time_point mtime(
-          std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(stamp.mtime_ns)));
-      e.settled = wall_now - mtime >= settle_;
+    if (inserted && trust_old_mtime_at) {
+      const std::chrono::sys_time<std::chrono::nanoseconds> mtime{std::chrono::nanoseconds(stamp.mtime_ns)};
+      e.settled = *trust_old_mtime_at - mtime >= settle_;
     }
     return was_settled || e.settled;
   }
@@ -105,7 +104,7 @@ bool SettleTracker::observe_one(const fs::path& file, const FileStamp& stamp, bo
   return false;
 }
 
-bool SettleTracker::observe(const FolderScan& scan, TimePoint now, bool trust_old_mtime, std::chrono::system_clock::time_point wall_now) {
+bool SettleTracker::observe(const FolderScan& scan, TimePoint now, std::optional<Instant> trust_old_mtime_at) {
   bool changed = scan.playlists_readable != playlists_readable_;
   playlists_readable_ = scan.playlists_readable;
   for (auto it = entries_.begin(); it != entries_.end();) {
@@ -118,10 +117,10 @@ bool SettleTracker::observe(const FolderScan& scan, TimePoint now, bool trust_ol
     }
   }
   for (const auto& [file, stamp] : scan.playlists) {
-    changed = observe_one(file, stamp, true, now, trust_old_mtime, wall_now) || changed;
+    changed = observe_one(file, stamp, true, now, trust_old_mtime_at) || changed;
   }
   for (const auto& [file, stamp] : scan.media) {
-    changed = observe_one(file, stamp, false, now, trust_old_mtime, wall_now) || changed;
+    changed = observe_one(file, stamp, false, now, trust_old_mtime_at) || changed;
   }
   if (changed) rebuild_views();
   return changed;

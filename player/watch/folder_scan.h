@@ -23,6 +23,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/time.h"
+
 namespace signage {
 
 // Names that mean "still being written, not final": hidden names (`.x`, rsync's
@@ -59,12 +61,12 @@ class SettleTracker {
 
   explicit SettleTracker(std::chrono::milliseconds settle) : settle_(settle) {}
 
-  // Feeds a scan taken at `now`. With `trust_old_mtime` (the first scan at start-up)
-  // a file whose mtime is at least the settle interval before `wall_now` counts as
-  // settled at once, so that a screen starting up does not wait for its own files.
-  // Returns true when the settled view (settled_playlists/settled_media) changed.
-  bool observe(const FolderScan& scan, TimePoint now, bool trust_old_mtime = false,
-               std::chrono::system_clock::time_point wall_now = std::chrono::system_clock::now());
+  // Feeds a scan taken at `now`. With `trust_old_mtime_at` (the first scan at
+  // start-up: the wall clock's time then) a file whose mtime is at least the settle
+  // interval before it counts as settled at once, so that a screen starting up does
+  // not wait for its own files. Returns true when the settled view
+  // (settled_playlists/settled_media) changed.
+  bool observe(const FolderScan& scan, TimePoint now, std::optional<Instant> trust_old_mtime_at = std::nullopt);
 
   // Files seen unchanged for the settle interval, with their stamps.
   const std::map<std::filesystem::path, FileStamp>& settled_playlists() const { return settled_playlists_; }
@@ -88,7 +90,7 @@ class SettleTracker {
     bool playlist = false;
   };
   bool observe_one(const std::filesystem::path& file, const FileStamp& stamp, bool playlist, TimePoint now,
-                   bool trust_old_mtime, std::chrono::system_clock::time_point wall_now);
+                   std::optional<Instant> trust_old_mtime_at);
   void rebuild_views();
 
   std::chrono::milliseconds settle_;

@@ -66,6 +66,8 @@ constexpr std::uint32_t kWatchMask = IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOS
 struct FolderWatcher::Impl {
   WatchOptions options;
   std::function<void()> wake;
+  SystemClock system_clock;  // the file clock when none is given
+  const MonotonicClock& mono() const { return options.mono ? *options.mono : SteadyClock::instance(); }
 
   std::mutex mu;
   std::condition_variable cv;
@@ -171,8 +173,9 @@ void FolderWatcher::Impl::run() {
   auto scan = [&](bool initial) {
     const FolderScan s = scan_drop_folder(options.playlists, options.load.media_root);
     reconcile_watches(s);
-    const auto now = Steady::now();
-    if (tracker.observe(s, now, initial)) dirty = true;
+    const auto now = mono().now();
+    const Clock& files = options.file_clock ? *options.file_clock : system_clock;
+    if (tracker.observe(s, now, initial ? std::optional<Instant>(files.now()) : std::nullopt)) dirty = true;
     next_rescan = now + options.rescan;
     scan_due = kNoScan;
   };
@@ -183,7 +186,7 @@ void FolderWatcher::Impl::run() {
       SetBuilder::Outcome out = builder.build(tracker);
       if (!out.stale.empty()) {
         // Something changed while it was read: it must settle again.
-        const auto now = Steady::now();
+        const auto now = mono().now();
         for (const fs::path& f : out.stale) tracker.unsettle(f, now);
         scan_due = now;
       } else {
@@ -199,7 +202,7 @@ void FolderWatcher::Impl::run() {
     auto deadline = next_rescan;
     deadline = std::min(deadline, scan_due);
     if (auto d = tracker.next_deadline()) deadline = std::min(deadline, *d);
-    const auto left = chr::ceil<chr::milliseconds>(deadline - Steady::now());
+    const auto left = chr::ceil<chr::milliseconds>(deadline - mono().now());
     const int timeout = static_cast<int>(std::clamp<chr::milliseconds::rep>(left.count(), 0, 60'000));
 
     std::array<pollfd, 3> fds{};
@@ -224,7 +227,7 @@ void FolderWatcher::Impl::run() {
     if (inotify && (fds[2].revents & POLLIN) != 0) {
       bool overflow = false;
       if (drain_events(overflow)) {
-        const auto now = Steady::now();
+        const auto now = mono().now();
         // Overflow: events were lost, so scan everything now.
         if (overflow) {
           scan_due = now;
@@ -233,7 +236,7 @@ void FolderWatcher::Impl::run() {
         }
       }
     }
-    const auto now = Steady::now();
+    const auto now = mono().now();
     const auto settle_at = tracker.next_deadline();
     if (now >= scan_due || now >= next_rescan || (settle_at && now >= *settle_at)) scan(false);
   }

@@ -42,6 +42,12 @@ struct WatchOptions {
   bool use_inotify = true;                     // false: periodic rescan only (tests, exotic mounts)
   std::filesystem::path last_good;             // last good playlist copies (SetBuilderOptions::last_good)
   std::uintmax_t max_media_bytes = kDefaultMaxMediaBytes;  // larger media files are refused
+  // The clocks it reads (null: the system's; each must outlive the watcher and be
+  // safe from its thread): `mono` for settling, debounce and rescans; `file_clock`,
+  // the wall time a file's mtime is compared with at start (a real clock, not the
+  // simulated one of `play --clock`).
+  const MonotonicClock* mono = nullptr;
+  const Clock* file_clock = nullptr;
 };
 
 class FolderWatcher {

@@ -6,6 +6,7 @@
 
 #include "core/digest.h"
 #include "watch/last_good.h"
+#include "video/video.h"
 #include "watch/media_check.h"
 
 namespace signage {
@@ -13,6 +14,21 @@ namespace signage {
 namespace fs = std::filesystem;
 
 bool is_emergency(const Campaign& campaign, int emergency_level) { return campaign.priority >= emergency_level; }
+
+void set_video_length(Item& item, std::chrono::milliseconds length) {
+  item.media_length = length;
+  if (item.duration_from_media && length >= std::chrono::milliseconds(100)) item.duration = length;
+}
+
+void resolve_video_durations(PlaylistSet& set) {
+  for (auto& c : set.campaigns) {
+    for (auto& i : c.items) {
+      if (i.type != ItemType::video || i.media_missing || i.path.empty()) continue;
+      const auto d = probe_video_duration(i.path);
+      set_video_length(i, d ? *d : std::chrono::milliseconds(0));
+    }
+  }
+}
 
 namespace {
 
@@ -83,6 +99,9 @@ SetBuilder::Readiness SetBuilder::media_readiness(ItemType type, const fs::path&
       info.error = size.error().what();
     } else if (auto st = check_media_file(type, file); !st) {
       info.error = st.error().what();
+    } else if (type == ItemType::video) {
+      // Read here, once per file stamp: the kiosk plays the set as it comes.
+      if (auto d = probe_video_duration(file)) info.length = *d;
     }
     cached = media_cache_.insert_or_assign(key, std::move(info)).first;
   }
@@ -90,6 +109,7 @@ SetBuilder::Readiness SetBuilder::media_readiness(ItemType type, const fs::path&
     r.reason = "cannot use media file: " + cached->second.error;
     return r;
   }
+  r.length = cached->second.length;
   const MediaDigest digest = digests_.digest(key, settled->second, urgent);
   switch (digest.state) {
     case MediaDigest::State::ready:
@@ -213,6 +233,7 @@ SetBuilder::Checked SetBuilder::check_media(std::vector<Entry>& entries, const S
       if (uses_media(item)) {
         const Readiness r = media_readiness(item.type, item.path, files, urgent, stale);
         item.media_missing = !r.ready;
+        if (item.type == ItemType::video) set_video_length(item, r.length);
         if (r.ready) {
           sha = r.sha256;
           u.media_sha256[norm(item.path)] = sha;

@@ -38,6 +38,7 @@
 // watcher thread); an Update is a value that can move to another thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -57,6 +58,16 @@ namespace signage {
 
 // A campaign at or above the emergency level preempts the normal rotation.
 bool is_emergency(const Campaign& campaign, int emergency_level);
+
+// A video's length read from its file (`length`, 0: it cannot tell) into the item:
+// Item::media_length, and its duration when it has none of its own
+// (Item::duration_from_media) and the length is at least 100 ms.
+void set_video_length(Item& item, std::chrono::milliseconds length);
+// Reads the length of every video's file of `set` (header only, up to 2 s a file)
+// into its items (set_video_length); a file that cannot tell keeps the default
+// duration. For the start-up load; the set builder does the same for each set it
+// builds (once per file stamp), so the render thread never probes a file.
+void resolve_video_durations(PlaylistSet& set);
 
 // A playlist file the new set comes from (for `playlist_applied`).
 struct AppliedFile {
@@ -189,12 +200,14 @@ class SetBuilder {
   struct MediaInfo {
     FileStamp stamp;
     std::string error;            // empty: passes its checks (size, header)
+    std::chrono::milliseconds length{0};   // a video's length from its header (0: unknown)
   };
   struct Readiness {
     bool ready = false;
     bool hashing = false;         // not ready only because its hash is not known yet
     std::string sha256;
     std::string reason;           // when not ready
+    std::chrono::milliseconds length{0};   // a video's (MediaInfo::length)
   };
   // `urgent`: an emergency's media, hashed ahead of the rest.
   Readiness media_readiness(ItemType type, const std::filesystem::path& file, const SettleTracker& files,
