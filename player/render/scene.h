@@ -76,7 +76,7 @@ struct VideoSlot {
 
 // How Scene::prepare treats an item that takes time to open (a video, a picture):
 //  ready - wait for it (a video's first frame, a picture's decoding): the view can
-//          be drawn when prepare returns; the wait ends, with the error "stopped",
+//          be drawn when prepare returns; the wait ends, with an error of kind stopped,
 //          when options.stop is set (a picture decodes on a worker either way, so
 //          a stop is seen within 50 ms);
 //  ahead - return at once and let it open on another thread: call View::ready
@@ -122,7 +122,7 @@ struct SceneOptions {
   const MonotonicClock* monotonic = nullptr;
   double clock_rate = 1.0;
   // Set when the player stops (a signal handler may set it; must outlive the Scene):
-  // a wait in prepare() for a video's first frame ends, with the error "stopped".
+  // a wait in prepare() for a video's first frame ends, with an error of kind stopped.
   const std::atomic<bool>* stop = nullptr;
   // Lines for the player's log: the sound device opened or missing (main thread),
   // a video's decoder fallbacks (its decode thread). Called from those threads; may
@@ -170,7 +170,7 @@ class Scene {
   Result<std::unique_ptr<View>> prepare_on(Display& target, const Item& item, PrepareMode mode,
                                            const std::optional<VideoSlot>& slot);
   // `view` once ready() says so (PrepareMode::ready), waiting in slices that look at
-  // the stop flag ("stopped" when it is set); at once for PrepareMode::ahead.
+  // the stop flag (an error of kind stopped when it is set); at once for PrepareMode::ahead.
   Result<std::unique_ptr<View>> when_ready(std::unique_ptr<View> view, PrepareMode mode);
   // The sound device, opened on the first call (null: none, said once in the log).
   AudioOutput* audio_output();
