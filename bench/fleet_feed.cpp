@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "journal/journal.h"
-#include "journal/journal_io.h"
+#include "core/env.h"
 #include "uplink/uplink.h"
 
 namespace {
@@ -27,7 +27,7 @@ using namespace signage;
 
 // The highest seq of a journal folder: the last line of its last day file.
 std::uint64_t last_seq(const fs::path& dir) {
-  PosixJournalIo io(false);
+  PosixEnv io(false);
   auto files = list_journal_files(dir, io);
   if (!files || files->empty()) return 0;
   auto text = io.read_file(files->back().path);

@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
   // 1. Appends with fdatasync.
   {
     const fs::path dir = fresh_dir(base, "sync");
-    signage::PosixJournalIo io(true);
+    signage::PosixEnv io(true);
     auto j = signage::Journal::open(dir, *zone, io, t0);
     if (!j) {
       std::fprintf(stderr, "journal_bench: %s\n", j.error().what().c_str());
@@ -111,7 +111,7 @@ int main(int argc, char** argv) {
   // 2. Verify speed.
   {
     const fs::path dir = fresh_dir(base, "verify");
-    signage::PosixJournalIo io(false);
+    signage::PosixEnv io(false);
     auto j = signage::Journal::open(dir, *zone, io, t0);
     if (!j) {
       std::fprintf(stderr, "journal_bench: %s\n", j.error().what().c_str());

@@ -33,7 +33,7 @@
 
 #include "core/time.h"
 #include "journal/journal.h"
-#include "journal/journal_io.h"
+#include "core/env.h"
 #include "uplink/uplink.h"
 
 namespace {
@@ -69,7 +69,7 @@ class LineCounter {
 bool make_journal(const fs::path& dir, int records) {
   if (fs::exists(dir / "done")) return true;
   fs::remove_all(dir);
-  PosixJournalIo io(false);
+  PosixEnv io(false);
   const auto zone = fixed_offset_zone(8h);
   Instant t = *parse_iso8601("2024-06-16T00:00:00+08:00", *zone);
   auto j = Journal::open(dir, *zone, io, t);

@@ -36,7 +36,7 @@
 #include "support/player_process.h"
 #include "app/cli.h"
 #include "app/player.h"
-#include "journal/journal_io.h"
+#include "core/faulty_env.h"
 #include "playlist/loader.h"
 #include "media/image.h"
 #include "golden.h"
@@ -391,7 +391,7 @@ TEST(Play, SimulatedDayLeavesAVerifiableJournalAndReport) {
 TEST(Play, FullDiskMidRunKeepsPlayingAndRecovers) {
   TempDir t;
   const fs::path journal = t.path() / "journal";
-  FaultyJournalIo io(real_journal_io());
+  FaultyEnv io(real_env());
   io.fail_appends_after(1500);  // start records fit, the plays do not
   t.write("p.toml", "[campaign]\nid = \"c\"\n[defaults]\nduration = \"1s\"\ntransition = \"cut\"\n"
                     "[[item]]\nid = \"a\"\ntype = \"slogan\"\ntext = \"安全第一\"\n"
@@ -952,6 +952,42 @@ TEST(Sync, APlayerStartedNearTheEndOfASlotHoldsTheNextShowingsFirstFrame) {
   std::sort(off_grid.begin(), off_grid.end());
   EXPECT_LE(off_grid[off_grid.size() * 95 / 100], 1.5 * 1000.0 / 30)
       << "p50 " << off_grid[off_grid.size() / 2] << " ms, max " << off_grid.back() << " ms; held: " << held;
+}
+
+// One journal, one player: a second `play` on the same journal refuses to start,
+// saying which folder and which process holds it, and writes nothing into it.
+TEST(Play, ASecondPlayerOnTheSameJournalRefusesToStart) {
+  TempDir t;
+  const fs::path journal = t.path() / "journal";
+  t.write("p.toml", "[campaign]\nid = \"c\"\n[[item]]\nid = \"a\"\ntype = \"slogan\"\ntext = \"安全第一\"\n"
+                    "duration = \"1h\"\n");
+  const std::string args = "play --headless --size 160x90 --playlists '" + t.path().string() + "' --journal '" +
+                           journal.string() + "' --clock 2024-06-16T10:00:00+08:00 --exit-after 30s";
+  test::PlayerProcess first(SIGNAGE_BINARY,
+                            {"play", "--headless", "--size", "160x90", "--playlists", t.path().string(), "--journal",
+                             journal.string(), "--clock", "2024-06-16T10:00:00+08:00"},
+                            t.path() / "first.log");
+  ASSERT_TRUE(first.wait_for("show c/a", std::chrono::seconds(10))) << first.log();
+  const std::string before = read_all(journal / "2024-06-16.jsonl");
+
+  auto second = run_binary("SDL_AUDIODRIVER=dummy", args);
+  EXPECT_NE(second.code, 0) << second.out;
+  EXPECT_NE(second.out.find("the journal " + journal.string() + " is in use by another player (process "),
+            std::string::npos)
+      << second.out;
+  auto zh = run_binary("SDL_AUDIODRIVER=dummy LANG=zh_CN.UTF-8", args);
+  EXPECT_NE(zh.code, 0) << zh.out;
+  EXPECT_NE(zh.out.find("播放日志目录 " + journal.string() + " 正被另一个播放器使用"), std::string::npos) << zh.out;
+  EXPECT_EQ(read_all(journal / "2024-06-16.jsonl"), before) << "the second player wrote into the journal";
+
+  EXPECT_EQ(first.stop(), 0) << first.log();
+  const std::string day = read_all(journal / "2024-06-16.jsonl");
+  std::size_t starts = 0;
+  for (std::size_t at = day.find("\"type\":\"start\""); at != std::string::npos;
+       at = day.find("\"type\":\"start\"", at + 1)) {
+    ++starts;
+  }
+  EXPECT_EQ(starts, 1u) << day;
 }
 
 // The drop folder: files copied in while playing change what is on screen,

@@ -33,7 +33,7 @@
 #include "journal/central.h"
 #include "journal/central_db.h"
 #include "journal/journal.h"
-#include "journal/journal_io.h"
+#include "core/env.h"
 #include "pg_fixture.h"
 #include "rsyslog_fixture.h"
 
@@ -68,7 +68,7 @@ std::string pgsql_conf(const fs::path& root, std::uint16_t port, const std::stri
 // seq -> line of a journal folder.
 std::map<std::uint64_t, std::string> journal_lines(const fs::path& dir) {
   std::map<std::uint64_t, std::string> out;
-  PosixJournalIo io(false);
+  PosixEnv io(false);
   auto files = list_journal_files(dir, io);
   if (!files) return out;
   for (const auto& f : *files) {
@@ -259,7 +259,7 @@ TEST_F(CentralDbTest, PlaysArriveOnceThroughOutagesAndReportsMatchTheFiles) {
 TEST_F(CentralDbTest, SqlChecksAgreeWithTheFileReader) {
   // A journal of 12 records, chained.
   const auto zone = fixed_offset_zone(8h);
-  PosixJournalIo io(false);
+  PosixEnv io(false);
   const fs::path jdir = root_.path() / "journal";
   const Instant t0 = Instant(std::chrono::sys_days(2024y / 6 / 16)) + 1h;
   auto j = Journal::open(jdir, *zone, io, t0);

@@ -2,20 +2,26 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <system_error>
+#include <vector>
 
 #include "core/diagnostic.h"
+#include "core/env.h"
 #include "core/error.h"
+#include "core/faulty_env.h"
 #include "core/i18n.h"
 #include "core/log_queue.h"
 #include "core/repeat_limit.h"
 #include "core/text_util.h"
 #include "core/time.h"
+#include "support/files.h"
 
 namespace signage {
 namespace {
@@ -28,6 +34,97 @@ TEST(Error, KeepsItsCauseChain) {
   ASSERT_NE(e.cause(), nullptr);
   EXPECT_EQ(e.cause()->message(), "cannot decode image");
   EXPECT_EQ(e.what(), "cannot show banner.png: cannot decode image: Invalid data");
+}
+
+TEST(Error, HasAKindThatWrappersKeep) {
+  EXPECT_EQ(Error("plain").kind(), ErrorKind::other);
+  const Error missing = errno_error("x.toml: cannot open", ENOENT);
+  EXPECT_EQ(missing.kind(), ErrorKind::not_found);
+  EXPECT_EQ(missing.what(), std::string("x.toml: cannot open: ") + std::strerror(ENOENT));
+  // A wrapper takes its cause's kind unless it is given one.
+  EXPECT_EQ(Error("cannot load the playlists", missing).kind(), ErrorKind::not_found);
+  EXPECT_EQ(Error(ErrorKind::invalid, "not a cursor", missing).kind(), ErrorKind::invalid);
+  EXPECT_EQ(error_kind_of_errno(EACCES), ErrorKind::permission);
+  EXPECT_EQ(error_kind_of_errno(EPERM), ErrorKind::permission);
+  EXPECT_EQ(error_kind_of_errno(ENOSPC), ErrorKind::no_space);
+  EXPECT_EQ(error_kind_of_errno(EWOULDBLOCK), ErrorKind::busy);
+  EXPECT_EQ(error_kind_of_errno(EIO), ErrorKind::io);
+  EXPECT_EQ(error_code_error("gone", std::make_error_code(std::errc::no_such_file_or_directory)).kind(),
+            ErrorKind::not_found);
+  EXPECT_STREQ(to_string(ErrorKind::busy), "busy");
+}
+
+TEST(PosixEnv, ReadsWritesAndListsWithKinds) {
+  test::TempDir d;
+  PosixEnv env(false);
+  const auto f = d.path() / "sub" / "a.txt";
+  ASSERT_TRUE(env.create_dir(f.parent_path()).ok());
+  ASSERT_TRUE(env.write_file_atomic(f, "hello world\n").ok());
+  EXPECT_FALSE(std::filesystem::exists(d.path() / "sub" / "a.txt.tmp"));
+  EXPECT_EQ(*env.read_file(f), "hello world\n");
+  EXPECT_EQ(*env.file_size(f), 12u);
+  EXPECT_EQ(*env.read_range(f, 6, 5), "world");
+  EXPECT_EQ(*env.read_range(f, 6, 100), "world\n");
+  EXPECT_EQ(*env.read_range(f, 50, 10), "");
+  ASSERT_TRUE(env.append(f, "more\n").ok());
+  EXPECT_EQ(*env.read_file(f), "hello world\nmore\n");
+  ASSERT_TRUE(env.truncate(f, 5).ok());
+  EXPECT_EQ(*env.read_file(f), "hello");
+  std::filesystem::create_directory(d.path() / "sub" / "folder");
+  auto names = env.list_dir(f.parent_path());
+  ASSERT_TRUE(names.ok());
+  EXPECT_EQ(*names, std::vector<std::string>{"a.txt"});  // regular files only
+
+  auto missing = env.read_file(d.path() / "none");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().kind(), ErrorKind::not_found) << missing.error().what();
+  EXPECT_EQ(env.read_range(d.path() / "none", 0, 1).error().kind(), ErrorKind::not_found);
+  EXPECT_EQ(*env.file_size(d.path() / "none"), 0u);
+  EXPECT_EQ(env.list_dir(d.path() / "none").error().kind(), ErrorKind::not_found);
+  // A file in the way of a folder.
+  EXPECT_FALSE(env.create_dir(f / "x").ok());
+}
+
+TEST(PosixEnv, ASecondLockOnAFileIsBusyUntilTheFirstIsReleased) {
+  test::TempDir d;
+  PosixEnv env(false);
+  const auto f = d.path() / ".lock";
+  auto first = env.lock_file(f);
+  ASSERT_TRUE(first.ok()) << first.error().what();
+  EXPECT_TRUE(first->held());
+  EXPECT_EQ(*env.read_file(f), std::to_string(::getpid()) + "\n");
+  // flock: a second open file conflicts even within this process.
+  auto second = env.lock_file(f);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().kind(), ErrorKind::busy) << second.error().what();
+  EXPECT_NE(second.error().what().find(f.string()), std::string::npos) << second.error().what();
+  // Moving the lock keeps it held; releasing it frees the file.
+  FileLock moved = std::move(*first);
+  EXPECT_TRUE(moved.held());
+  EXPECT_FALSE(env.lock_file(f).ok());
+  moved.release();
+  EXPECT_FALSE(moved.held());
+  auto third = env.lock_file(f);
+  ASSERT_TRUE(third.ok()) << third.error().what();
+}
+
+TEST(FaultyEnv, FillsTheDiskPartWayThroughAnAppend) {
+  test::TempDir d;
+  PosixEnv base(false);
+  FaultyEnv env(base);
+  const auto f = d.path() / "log";
+  env.fail_appends_after(4);
+  auto s = env.append(f, "abcdef");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().kind(), ErrorKind::no_space);
+  EXPECT_EQ(*env.read_file(f), "abcd");
+  EXPECT_EQ(env.failed_appends(), 1);
+  env.fail_truncates(1);
+  EXPECT_EQ(env.truncate(f, 0).error().kind(), ErrorKind::io);
+  env.clear_faults();
+  ASSERT_TRUE(env.truncate(f, 0).ok());
+  ASSERT_TRUE(env.append(f, "ok").ok());
+  EXPECT_EQ(*env.read_file(f), "ok");
 }
 
 TEST(Result, HoldsValueOrError) {

@@ -24,7 +24,7 @@
 #include "app/stop_signals.h"
 #include "core/digest.h"
 #include "core/text_util.h"
-#include "journal/journal_io.h"
+#include "core/faulty_env.h"
 #include "journal/report.h"
 #include "journal/verify.h"
 #include "watch/folder_scan.h"
@@ -483,8 +483,8 @@ struct ProofRig {
   DeviceConfig config;
   std::shared_ptr<const TimeZone> zone = fixed_offset_zone(8h);
   std::ostringstream log;
-  PosixJournalIo base{false};
-  FaultyJournalIo io{base};
+  PosixEnv base{false};
+  FaultyEnv io{base};
   std::optional<Journal> journal;
   int recorded = 0;
   ProofRig() {

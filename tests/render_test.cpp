@@ -358,7 +358,7 @@ TEST_F(SceneTest, AStopEndsTheWaitForTheBiggestPictureAndNothingWaitsForItsDecod
   const auto waited = steady_clock::now() - t0;
   stopper.join();
   ASSERT_FALSE(v.ok()) << "decoded within 100 ms? then this tests nothing";
-  EXPECT_EQ(v.error().what(), "stopped");
+  EXPECT_EQ(v.error().kind(), ErrorKind::stopped) << v.error().what();
   EXPECT_LT(waited, milliseconds(600)) << duration<double>(waited).count() << " s";
   const auto t1 = steady_clock::now();
   scene.reset();
@@ -519,6 +519,7 @@ TEST_F(SceneTest, UndecodableImageIsAnErrorNamingTheItem) {
   auto v = scene_->prepare(item);
   ASSERT_FALSE(v.ok());
   EXPECT_NE(v.error().what().find("image 'broken'"), std::string::npos) << v.error().what();
+  EXPECT_EQ(v.error().kind(), ErrorKind::not_found) << v.error().what();
   // Prepared ahead, the same error comes from ready(), and stays.
   auto ahead = scene_->prepare(item, PrepareMode::ahead);
   ASSERT_TRUE(ahead.ok());
@@ -526,6 +527,7 @@ TEST_F(SceneTest, UndecodableImageIsAnErrorNamingTheItem) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().what().find("image 'broken'"), std::string::npos) << r.error().what();
   EXPECT_NE(r.error().what().find("missing.png"), std::string::npos) << r.error().what();
+  EXPECT_EQ(r.error().kind(), ErrorKind::not_found) << r.error().what();
   EXPECT_FALSE((*ahead)->ready(std::chrono::milliseconds(0)).ok());
 }
 

@@ -131,7 +131,7 @@ inline Status write_sample_journal(const std::filesystem::path& dir, const std::
   o.media_root = media;
   const PlaylistSetResult loaded = load_playlist_folder(playlists, o);
   const auto zone = fixed_offset_zone(chr::hours(8));
-  PosixJournalIo io(false);
+  PosixEnv io(false);
   auto j = Journal::open(dir, *zone, io, zone->to_instant(first, chr::hours(7)));
   if (!j) return j.error();
   for (auto d = chr::sys_days(first); d <= chr::sys_days(last); d += chr::days(1)) {

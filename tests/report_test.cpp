@@ -227,7 +227,7 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& s) {
 // "0616", items "0616" and "1-2".
 void write_awkward_ids(const fs::path& journal) {
   const auto zone = fixed_offset_zone(std::chrono::hours(8));
-  PosixJournalIo io(false);
+  PosixEnv io(false);
   auto at = [&](const char* s) { return *parse_iso8601(s, *zone); };
   auto j = Journal::open(journal, *zone, io, at("2024-06-16T23:30+08:00"));
   ASSERT_TRUE(j.ok());

@@ -28,7 +28,7 @@
 #include "core/digest.h"
 #include "core/time.h"
 #include "journal/journal.h"
-#include "journal/journal_io.h"
+#include "core/env.h"
 #include "rsyslog_fixture.h"
 
 namespace signage {
@@ -85,7 +85,7 @@ std::map<std::uint64_t, int> central_seqs(const std::vector<CentralMessage>& msg
 // seq -> line of a journal folder (day files in order).
 std::map<std::uint64_t, std::string> journal_lines(const fs::path& dir) {
   std::map<std::uint64_t, std::string> out;
-  PosixJournalIo io(false);
+  PosixEnv io(false);
   auto files = list_journal_files(dir, io);
   if (!files) return out;
   for (const auto& f : *files) {
@@ -366,7 +366,7 @@ TEST(CentralLog, PlayerKilledMidStreamLosesNothing) {
   ASSERT_TRUE(central.start()) << central.log();
   Screen screen(root.path() / "screen", "relp://127.0.0.1:" + std::to_string(central.port()));
   {
-    PosixJournalIo io(false);
+    PosixEnv io(false);
     const auto zone = system_time_zone();  // the zone the player will write in
     Instant t = *parse_iso8601("2024-06-16T06:00:00+08:00", *zone);
     auto j = Journal::open(screen.journal, *zone, io, t);

@@ -19,7 +19,7 @@
 
 #include "core/time.h"
 #include "journal/journal.h"
-#include "journal/journal_io.h"
+#include "core/env.h"
 #include "rsyslog_fixture.h"
 #include "support/fake_transport.h"
 #include "uplink/message.h"
@@ -158,7 +158,7 @@ class TestJournal {
     EXPECT_TRUE(j.ok());
     return std::move(j).value();
   }
-  PosixJournalIo io_{false};
+  PosixEnv io_{false};
   std::unique_ptr<TimeZone> zone_;
   Instant now_ = Instant(std::chrono::sys_days(std::chrono::year(2024) / 6 / 16).time_since_epoch()) +
                  15h + 50min;  // 23:50 local: the 51st record starts a new day file
@@ -305,6 +305,7 @@ TEST(UplinkTarget, Parses) {
     auto r = parse_uplink_target(bad);
     EXPECT_FALSE(r.ok()) << bad;
     if (!r.ok()) {
+      EXPECT_EQ(r.error().kind(), ErrorKind::invalid) << bad;
       EXPECT_NE(r.error().what().find("relp://host:port"), std::string::npos);
     }
   }
@@ -334,7 +335,14 @@ TEST(UplinkCursor, RoundTripsAndNamesABadFile) {
   std::ofstream(f) << "garbage";
   c = read_uplink_cursor(f);
   ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().kind(), ErrorKind::invalid);
   EXPECT_NE(c.error().what().find(f.string()), std::string::npos);
+  // A cursor that cannot be read is not taken for a missing one (which means 0).
+  fs::remove(f);
+  fs::create_directory(f);
+  c = read_uplink_cursor(f);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().kind(), ErrorKind::not_found) << c.error().what();
   auto u = Uplink::start(d.path(), relp_target(1), "s", 1s, fast_options());
   EXPECT_FALSE(u.ok());
 }

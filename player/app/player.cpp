@@ -329,7 +329,14 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
   std::optional<PlayStateFile> play_state;
   std::string journal_error;
   if (!options.journal_dir.empty()) {
-    JournalIo& io = options.journal_io != nullptr ? *options.journal_io : real_journal_io();
+    Env& io = options.journal_io != nullptr ? *options.journal_io : real_env();
+    // One player per journal: a second one on the same folder does not start (the
+    // lock is taken before the play state, which belongs to the player holding it).
+    auto lock = lock_journal(options.journal_dir, io);
+    if (!lock && lock.error().kind() == ErrorKind::busy) {
+      log << "signage: " << lock.error().what() << "\n";
+      return 1;
+    }
     // What the run before left on screen, read before the journal is opened (which may
     // append a repair record, newer than the run's last sign of life).
     play_state.emplace(options.journal_dir, zone, io);
@@ -338,7 +345,7 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
       log << "signage: " << recovered.error().what() << "\n";
       play_state.reset();
     }
-    auto j = Journal::open(options.journal_dir, zone, io, clock.now());
+    auto j = Journal::open(options.journal_dir, zone, io, clock.now(), lock ? std::move(*lock) : FileLock{});
     if (j) {
       journal.emplace(std::move(*j));
       if (recovered && !recovered->empty()) {

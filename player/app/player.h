@@ -11,9 +11,9 @@
 #include <optional>
 
 #include "config/device_config.h"
+#include "core/env.h"
 #include "core/error.h"
 #include "core/time.h"
-#include "journal/journal_io.h"
 #include "playlist/loader.h"
 #include "playlist/model.h"
 #include "render/display.h"
@@ -105,7 +105,7 @@ struct PlayOptions {
   bool null_output = false;                              // draw nothing (benchmarks of the core)
   std::filesystem::path stats_file;                      // write playback statistics (JSON) at exit
   std::filesystem::path present_log;                     // one CSV line per presented frame (app/present_log.h)
-  JournalIo* journal_io = nullptr;                       // null: the real file system (tests inject faults)
+  Env* journal_io = nullptr;                             // null: the real file system (tests inject faults)
   // Lines for the log from other threads (FFmpeg's messages, decoder fallbacks, the
   // sound device), printed by the kiosk at each turn; FFmpeg's repeat counts flushed
   // then. Either may be null.

@@ -67,7 +67,7 @@ std::string sha256_hex(std::string_view bytes) {
 
 Result<std::string> sha256_file(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) return Error("cannot read " + file.string(), Error(std::strerror(errno)));
+  if (!in) return errno_error("cannot read " + file.string(), errno);
   std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
   if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
     return Error("cannot start SHA-256");
@@ -78,7 +78,7 @@ Result<std::string> sha256_file(const std::filesystem::path& file) {
     const auto n = in.gcount();
     if (n > 0) EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<size_t>(n));
   }
-  if (in.bad()) return Error("cannot read " + file.string(), Error(std::strerror(errno)));
+  if (in.bad()) return errno_error("cannot read " + file.string(), errno);
   std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx.get(), md.data(), &len);

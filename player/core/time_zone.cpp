@@ -379,14 +379,14 @@ Result<std::shared_ptr<const TimeZone>> time_zone_from_tzif(std::string_view byt
 Result<std::shared_ptr<const TimeZone>> posix_time_zone(std::string_view tz) {
   auto rule = PosixParser(tz).parse();
   if (!rule) {
-    return Error(fmt(_("'{1}' is not a POSIX TZ string; write it like CST-8 or CET-1CEST,M3.5.0,M10.5.0/3"), tz));
+    return Error(ErrorKind::invalid, fmt(_("'{1}' is not a POSIX TZ string; write it like CST-8 or CET-1CEST,M3.5.0,M10.5.0/3"), tz));
   }
   return std::shared_ptr<const TimeZone>(std::make_shared<PosixZone>(*rule, std::string(tz)));
 }
 
 Result<std::shared_ptr<const TimeZone>> time_zone_named(std::string_view name, const fs::path& zoneinfo) {
   const Error unknown(
-      fmt(_("unknown time zone '{1}'; write an IANA time zone name such as Asia/Shanghai"), name));
+      ErrorKind::not_found, fmt(_("unknown time zone '{1}'; write an IANA time zone name such as Asia/Shanghai"), name));
   if (!valid_zone_name(name)) return unknown;
   const fs::path file = zoneinfo / fs::path(std::string(name));
   std::error_code ec;

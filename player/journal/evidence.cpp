@@ -1,8 +1,7 @@
 #include "journal/evidence.h"
 
 #include <cstdio>
-#include <fstream>
-#include <iterator>
+#include <set>
 #include <system_error>
 #include <vector>
 
@@ -44,8 +43,8 @@ Image downscale_to_width(const Image& image, int max_width) {
   return out;
 }
 
-EvidenceStore::EvidenceStore(fs::path journal_dir, const TimeZone& zone, EvidenceOptions options)
-    : dir_(std::move(journal_dir)), zone_(&zone), options_(options) {}
+EvidenceStore::EvidenceStore(fs::path journal_dir, const TimeZone& zone, EvidenceOptions options, Env& env)
+    : dir_(std::move(journal_dir)), zone_(&zone), options_(options), env_(&env) {}
 
 bool EvidenceStore::due(const std::string& item_key, Instant now) const {
   const auto it = last_.find(item_key);
@@ -70,13 +69,14 @@ std::string safe_name(const std::string& key) {
 }  // namespace
 
 Result<EvidencePicture> EvidenceStore::save(const Image& frame, const std::string& item_key, Instant at) {
-  if (frame.empty()) return Error("evidence picture of " + item_key + ": the frame is empty");
+  if (frame.empty()) return Error(ErrorKind::invalid, "evidence picture of " + item_key + ": the frame is empty");
   const LocalTime local = zone_->to_local(at);
   const std::string day = format_date(local.date);
   const fs::path folder = shots_dir() / day;
-  std::error_code ec;
-  fs::create_directories(folder, ec);
-  if (ec) return Error(folder.string() + ": cannot create the evidence folder", Error(ec.message()));
+  if (auto s = env_->create_dir(folder); !s) return Error("cannot create the evidence folder", s.error());
+  auto taken = env_->list_dir(folder);
+  if (!taken) return Error("evidence picture of " + item_key + " not saved", taken.error());
+  const std::set<std::string> names(taken->begin(), taken->end());
 
   const auto ms = local.time_of_day.count();
   char stamp[32];
@@ -85,17 +85,15 @@ Result<EvidencePicture> EvidenceStore::save(const Image& frame, const std::strin
                 static_cast<long long>(ms % 1000));
   const std::string base = std::string(stamp) + "-" + safe_name(item_key);
   std::string file_name = base + ".jpg";
-  for (int n = 2; fs::exists(folder / file_name, ec); ++n) file_name = base + "-" + std::to_string(n) + ".jpg";
+  for (int n = 2; names.count(file_name) != 0; ++n) file_name = base + "-" + std::to_string(n) + ".jpg";
 
-  const fs::path file = folder / file_name;
-  if (auto s = write_jpeg(downscale_to_width(frame, options_.max_width), file, options_.jpeg_quality); !s) {
+  auto jpeg = encode_jpeg(downscale_to_width(frame, options_.max_width), options_.jpeg_quality);
+  if (!jpeg) return Error("evidence picture of " + item_key + " not saved", jpeg.error());
+  if (auto s = env_->write_file_atomic(folder / file_name, *jpeg); !s) {
     return Error("evidence picture of " + item_key + " not saved", s.error());
   }
-  std::ifstream in(file, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) return Error(file.string() + ": cannot read back the evidence picture");
   last_[item_key] = at;
-  return EvidencePicture{"shots/" + day + "/" + file_name, sha256_hex(bytes)};
+  return EvidencePicture{"shots/" + day + "/" + file_name, sha256_hex(*jpeg)};
 }
 
 Result<int> EvidenceStore::prune(Instant now, std::chrono::hours retention) {
@@ -103,7 +101,7 @@ Result<int> EvidenceStore::prune(Instant now, std::chrono::hours retention) {
   std::error_code ec;
   if (!fs::exists(shots, ec)) return 0;
   fs::directory_iterator it(shots, ec);
-  if (ec) return Error(shots.string() + ": cannot list evidence folders", Error(ec.message()));
+  if (ec) return error_code_error(shots.string() + ": cannot list evidence folders", ec);
   const Instant cutoff = now - retention;
   std::vector<fs::path> old;
   for (const auto& entry : it) {
@@ -119,7 +117,7 @@ Result<int> EvidenceStore::prune(Instant now, std::chrono::hours retention) {
   for (const auto& folder : old) {
     std::error_code rm_ec;
     fs::remove_all(folder, rm_ec);
-    if (rm_ec) return Error(folder.string() + ": cannot delete old evidence pictures", Error(rm_ec.message()));
+    if (rm_ec) return error_code_error(folder.string() + ": cannot delete old evidence pictures", rm_ec);
     ++removed;
   }
   return removed;

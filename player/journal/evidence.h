@@ -7,7 +7,8 @@
 // At most one picture per item per interval (default 10 minutes). prune() deletes
 // whole picture day folders past the retention; journal files are never touched.
 //
-// Ownership: the store borrows the TimeZone, which must outlive it.
+// Files: the pictures are written through an Env (core/env.h), each atomically.
+// Ownership: the store borrows the TimeZone and the Env, which must outlive it.
 // Thread: one thread at a time (the per-item rate limit is unlocked state).
 #pragma once
 
@@ -16,6 +17,7 @@
 #include <map>
 #include <string>
 
+#include "core/env.h"
 #include "core/error.h"
 #include "core/time.h"
 #include "media/image.h"
@@ -40,7 +42,8 @@ Image downscale_to_width(const Image& image, int max_width);
 
 class EvidenceStore {
  public:
-  EvidenceStore(std::filesystem::path journal_dir, const TimeZone& zone, EvidenceOptions options = {});
+  EvidenceStore(std::filesystem::path journal_dir, const TimeZone& zone, EvidenceOptions options = {},
+                Env& env = real_env());
 
   // True when no picture of `item_key` has been saved within the interval before `now`.
   bool due(const std::string& item_key, Instant now) const;
@@ -60,6 +63,7 @@ class EvidenceStore {
   std::filesystem::path dir_;
   const TimeZone* zone_;
   EvidenceOptions options_;
+  Env* env_;
   std::map<std::string, Instant> last_;  // item key -> when its last picture was taken
 };
 

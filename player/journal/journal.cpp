@@ -1,9 +1,10 @@
 #include "journal/journal.h"
 
-
 #include <algorithm>
 #include <array>
 #include <cmath>
+
+#include "core/i18n.h"
 
 namespace signage {
 
@@ -38,7 +39,7 @@ std::optional<Date> parse_journal_file_name(std::string_view name) {
   return date;
 }
 
-Result<std::vector<JournalFile>> list_journal_files(const fs::path& dir, JournalIo& io) {
+Result<std::vector<JournalFile>> list_journal_files(const fs::path& dir, Env& io) {
   auto names = io.list_dir(dir);
   if (!names) return Error("journal folder " + dir.string() + ": cannot list the day files", names.error());
   std::vector<JournalFile> files;
@@ -137,7 +138,7 @@ struct ChainTail {
 // when the prefix is empty. Lines without a readable seq are counted, so the seq
 // stays monotonic even across damaged lines.
 Result<ChainTail> tail_before(const std::vector<JournalFile>& files, std::size_t index, std::string_view content,
-                              std::size_t limit, JournalIo& io) {
+                              std::size_t limit, Env& io) {
   ChainTail tail{genesis_prev(), 1};
   bool have_hash = false;
   std::uint64_t lines_without_seq = 0;
@@ -172,11 +173,38 @@ Result<ChainTail> tail_before(const std::vector<JournalFile>& files, std::size_t
 
 }  // namespace
 
-Result<Journal> Journal::open(const fs::path& dir, const TimeZone& zone, JournalIo& io, Instant now) {
-  if (auto s = io.create_dir(dir); !s) return Error("cannot open the journal", s.error());
+Result<FileLock> lock_journal(const fs::path& dir, Env& env) {
+  if (auto s = env.create_dir(dir); !s) return Error("cannot open the journal", s.error());
+  const fs::path file = dir / kJournalLockFile;
+  auto lock = env.lock_file(file);
+  if (lock || lock.error().kind() != ErrorKind::busy) return lock;
+  std::string pid;
+  if (auto text = env.read_file(file)) {
+    for (const char c : *text) {
+      if (c < '0' || c > '9') break;
+      pid.push_back(c);
+    }
+  }
+  const std::string why =
+      pid.empty() ? fmt(_("the journal {1} is in use by another player; only one player may write a journal "
+                          "(stop the other one first)"),
+                        dir.string())
+                  : fmt(_("the journal {1} is in use by another player (process {2}); only one player may write a "
+                          "journal (stop the other one first)"),
+                        dir.string(), pid);
+  return Error(ErrorKind::busy, why);
+}
+
+Result<Journal> Journal::open(const fs::path& dir, const TimeZone& zone, Env& io, Instant now, FileLock lock) {
+  if (!lock.held()) {
+    auto taken = lock_journal(dir, io);
+    if (!taken) return taken.error();
+    lock = std::move(*taken);
+  }
   auto files = list_journal_files(dir, io);
   if (!files) return files.error();
   Journal j(dir, zone, io);
+  j.lock_ = std::move(lock);
   j.last_hash_ = genesis_prev();
   if (files->empty()) return j;
 
@@ -257,7 +285,7 @@ fs::path Journal::current_file() const {
 
 Result<std::uint64_t> Journal::append(json record, Instant at) {
   if (!record.is_object() || !record.contains("type") || !record["type"].is_string()) {
-    return Error("journal " + dir_.string() + ": a record must be a JSON object with a string \"type\"");
+    return Error(ErrorKind::invalid, "journal " + dir_.string() + ": a record must be a JSON object with a string \"type\"");
   }
   if (pending_) {
     auto written = write_line(*pending_, pending_at_);

@@ -11,9 +11,11 @@
 // records a `journal_repaired` event saying what was cut.
 //
 // Ownership: a Journal owns its in-memory chain state only; it borrows the TimeZone
-// and the JournalIo, which must outlive it.
+// and the Env, which must outlive it.
 // Thread: one Journal is used by one thread at a time (it is not locked). Two
-// Journals must never be open on the same folder (in this or another process).
+// Journals never write one folder: a Journal holds the folder's lock file
+// (<dir>/.lock, lock_journal()) from open() until it is destroyed, and open() fails
+// (kind busy) while another Journal, in this or another process, holds it.
 #pragma once
 
 #include <cstdint>
@@ -26,9 +28,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/digest.h"
+#include "core/env.h"
 #include "core/error.h"
 #include "core/time.h"
-#include "journal/journal_io.h"
 
 namespace signage {
 
@@ -41,12 +43,20 @@ std::string journal_file_name(Date date);
 // The date of a journal file name, or nullopt when `name` is not "YYYY-MM-DD.jsonl".
 std::optional<Date> parse_journal_file_name(std::string_view name);
 
+// The lock file in a journal folder (its content: the holder's process id).
+inline constexpr const char* kJournalLockFile = ".lock";
+
+// Takes the journal folder's lock (creating the folder when missing) for as long as
+// the returned FileLock lives. When another holds it: an error of kind busy saying,
+// in the reader's language, which folder and which process (when it can be read).
+Result<FileLock> lock_journal(const std::filesystem::path& dir, Env& env);
+
 struct JournalFile {
   Date date;
   std::filesystem::path path;
 };
 // The day files in `dir`, oldest first. Other files and folders are ignored.
-Result<std::vector<JournalFile>> list_journal_files(const std::filesystem::path& dir, JournalIo& io);
+Result<std::vector<JournalFile>> list_journal_files(const std::filesystem::path& dir, Env& io);
 
 // complete: on screen for its planned time (within 0.5 s); partial: on screen, but
 // for less than planned_s - 0.5 s (partial_reason says why); interrupted: cut by an
@@ -97,9 +107,11 @@ class Journal {
   // file, checks its last line, and recovers the next seq and the last line's hash.
   // A torn (no '\n'), unparsable or mis-chained last line is cut off, and a
   // journal_repaired record (file, offset, bytes cut, their sha256, why) is appended
-  // at `now`. Fails only when the folder cannot be read or written.
-  static Result<Journal> open(const std::filesystem::path& dir, const TimeZone& zone, JournalIo& io,
-                              Instant now);
+  // at `now`. Fails when the folder cannot be read or written, or when another
+  // Journal holds its lock (kind busy). `lock`, when held, is the folder's lock taken
+  // already (lock_journal()); otherwise open() takes it.
+  static Result<Journal> open(const std::filesystem::path& dir, const TimeZone& zone, Env& io,
+                              Instant now, FileLock lock = {});
 
   // Writes `record` (an object with a string "type") as the next line, in the file of
   // the local date of `at` (never in a file older than the newest one, so a clock
@@ -108,7 +120,7 @@ class Journal {
   // Error naming the file and the OS reason; any partly written bytes are cut away,
   // the seq is not used up, and the next append tries again. A day file that belongs
   // to another user (written by a root run) in a folder of ours is taken over
-  // (JournalIo::reclaim), recorded as a journal_file_reclaimed event, and written on.
+  // (Env::reclaim), recorded as a journal_file_reclaimed event, and written on.
   Result<std::uint64_t> append(nlohmann::json record, Instant at);
 
   const std::filesystem::path& dir() const { return dir_; }
@@ -120,12 +132,13 @@ class Journal {
   std::filesystem::path current_file() const;
 
  private:
-  Journal(std::filesystem::path dir, const TimeZone& zone, JournalIo& io)
+  Journal(std::filesystem::path dir, const TimeZone& zone, Env& io)
       : dir_(std::move(dir)), zone_(&zone), io_(&io) {}
 
   std::filesystem::path dir_;
+  FileLock lock_;  // the folder's lock file, held while the Journal lives
   const TimeZone* zone_;
-  JournalIo* io_;
+  Env* io_;
   std::uint64_t next_seq_ = 1;
   std::string last_hash_;
   std::optional<Date> current_date_;  // date of the newest day file

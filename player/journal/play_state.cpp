@@ -34,7 +34,7 @@ struct JournalTail {
 
 // The newest non-empty day file: its play records and the time of its last readable
 // line (a torn or damaged last line is passed over).
-JournalTail read_tail(const fs::path& dir, JournalIo& io, const TimeZone& zone) {
+JournalTail read_tail(const fs::path& dir, Env& io, const TimeZone& zone) {
   JournalTail tail;
   auto files = list_journal_files(dir, io);
   if (!files) return tail;
@@ -66,7 +66,7 @@ bool already_recorded(const std::vector<json>& plays, const json& play) {
 
 }  // namespace
 
-PlayStateFile::PlayStateFile(fs::path journal_dir, const TimeZone& zone, JournalIo& io,
+PlayStateFile::PlayStateFile(fs::path journal_dir, const TimeZone& zone, Env& io,
                              chr::milliseconds alive_interval)
     : dir_(std::move(journal_dir)), zone_(zone), io_(io), interval_(alive_interval) {}
 

@@ -9,7 +9,7 @@
 // The kiosk calls playing() when a play's first frame is on screen, idle() when
 // the screen has no play, alive() from its loop (the file is rewritten at most every
 // `alive_interval`) and stopped() at a clean exit. Every write replaces the file
-// atomically (JournalIo::write_file_atomic: readers see the old or the new one).
+// atomically (Env::write_file_atomic: readers see the old or the new one).
 //
 // recover(), at the next start, before the `start` record: when the file does not
 // say "stopped" the run before ended abnormally, and it returns the records to
@@ -19,7 +19,7 @@
 // `"end_estimated":true`. A play the journal already has (same campaign, item and
 // start) is not recorded twice. docs/journal-format.md describes the records.
 //
-// Ownership: borrows the JournalIo and the TimeZone, which must outlive it.
+// Ownership: borrows the Env and the TimeZone, which must outlive it.
 // Thread: one thread at a time (the main thread).
 #pragma once
 
@@ -31,10 +31,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/env.h"
 #include "core/error.h"
 #include "core/time.h"
 #include "journal/journal.h"
-#include "journal/journal_io.h"
 
 namespace signage {
 
@@ -43,7 +43,7 @@ inline constexpr const char* kPlayStateFile = "current-play.json";
 
 class PlayStateFile {
  public:
-  PlayStateFile(std::filesystem::path journal_dir, const TimeZone& zone, JournalIo& io,
+  PlayStateFile(std::filesystem::path journal_dir, const TimeZone& zone, Env& io,
                 std::chrono::milliseconds alive_interval = std::chrono::seconds(30));
 
   // What the file said at the last start, turned into journal records (see above);
@@ -69,7 +69,7 @@ class PlayStateFile {
 
   std::filesystem::path dir_;
   const TimeZone& zone_;
-  JournalIo& io_;
+  Env& io_;
   std::chrono::milliseconds interval_;
   Instant run_start_{};
   std::string state_ = "idle";

@@ -42,7 +42,7 @@ fs::path evidence_of(const json& j, const fs::path& dir) {
 // One journal folder into the builder. Events carry no `screen`: they belong to the
 // screen of the records around them (the folder's name until one says).
 Result<ScreenChain> read_journal(const fs::path& dir, const ReportRequest& req, ReportBuilder& builder,
-                                 JournalIo& io) {
+                                 Env& io) {
   const ReportLabels& L = report_labels(req.lang);
   ScreenChain chain;
   chain.dir = dir;
@@ -172,7 +172,7 @@ Result<Report> build_report(const ReportRequest& req) {
   const Instant as_of =
       req.as_of.value_or(Instant(std::chrono::sys_days(req.to) + std::chrono::days(1)));
   ReportBuilder builder(req.from, req.to, req.campaign);
-  PosixJournalIo io(false);
+  PosixEnv io(false);
   std::vector<ScreenChain> chains;
   std::vector<fs::path> central_paths;
   for (const auto& path : req.paths) {

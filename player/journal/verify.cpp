@@ -80,7 +80,7 @@ struct Line {
 // Walks a journal's day files in order, line by line; the first problem ends it.
 class JournalChecker {
  public:
-  JournalChecker(const fs::path& dir, JournalIo& io) : dir_(dir), io_(io) {}
+  JournalChecker(const fs::path& dir, Env& io) : dir_(dir), io_(io) {}
 
   VerifyResult run();
 
@@ -99,7 +99,7 @@ class JournalChecker {
   bool check_evidence(const Line& l, std::string_view raw_name, std::string_view raw_sha);
 
   const fs::path& dir_;
-  JournalIo& io_;
+  Env& io_;
   LineHasher hasher_;
   std::string content_;  // the day file being checked (one buffer for all of them)
   VerifyResult r_;
@@ -276,10 +276,10 @@ bool JournalChecker::check_evidence(const Line& l, std::string_view raw_name, st
 }  // namespace
 
 VerifyResult verify_journal(const fs::path& dir) {
-  PosixJournalIo io(false);
+  PosixEnv io(false);
   return verify_journal(dir, io);
 }
 
-VerifyResult verify_journal(const fs::path& dir, JournalIo& io) { return JournalChecker(dir, io).run(); }
+VerifyResult verify_journal(const fs::path& dir, Env& io) { return JournalChecker(dir, io).run(); }
 
 }  // namespace signage

@@ -19,7 +19,7 @@
 #include <filesystem>
 #include <string>
 
-#include "journal/journal_io.h"
+#include "core/env.h"
 
 namespace signage {
 
@@ -45,6 +45,6 @@ struct VerifyResult {
 };
 
 VerifyResult verify_journal(const std::filesystem::path& dir);
-VerifyResult verify_journal(const std::filesystem::path& dir, JournalIo& io);
+VerifyResult verify_journal(const std::filesystem::path& dir, Env& io);
 
 }  // namespace signage

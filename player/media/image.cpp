@@ -36,8 +36,9 @@ constexpr std::uint64_t kMaxFileBytes = 256ULL * 1024 * 1024;
 
 std::string errno_text(int e) { return std::generic_category().message(e); }
 
+// A problem with the picture itself (corrupt, truncated, not a picture).
 Error file_error(const fs::path& file, const std::string& what) {
-  return Error(file.string() + ": " + what);
+  return Error(ErrorKind::invalid, file.string() + ": " + what);
 }
 Error file_error(const fs::path& file, const std::string& what, Error cause) {
   return Error(file.string() + ": " + what, std::move(cause));
@@ -59,12 +60,12 @@ Result<OpenFile> open_regular_file(const fs::path& file) {
   FilePtr f(std::fopen(file.c_str(), "rb"));
   if (!f) {
     const int e = errno;
-    return file_error(file, "cannot open image file", Error(errno_text(e)));
+    return file_error(file, "cannot open image file", Error(error_kind_of_errno(e), errno_text(e)));
   }
   struct stat st {};
   if (::fstat(::fileno(f.get()), &st) != 0) {
     const int e = errno;
-    return file_error(file, "cannot read image file", Error(errno_text(e)));
+    return file_error(file, "cannot read image file", Error(error_kind_of_errno(e), errno_text(e)));
   }
   if (!S_ISREG(st.st_mode)) return file_error(file, "not a regular file");
   return OpenFile{std::move(f), static_cast<std::uint64_t>(st.st_size)};
@@ -660,15 +661,15 @@ Status write_png(const Image& image, const fs::path& file) {
   return write_atomically(file, *bytes);
 }
 
-Status write_jpeg(const Image& image, const fs::path& file, int quality) {
-  if (auto s = check_image(image, file); !s) return s;
+Result<std::string> encode_jpeg(const Image& image, int quality) {
+  if (auto s = check_image(image, "JPEG"); !s) return s.error();
   if (quality < 2 || quality > 31) {
-    return file_error(file, "JPEG quality must be 2 (best) to 31 (worst), got " + std::to_string(quality));
+    return Error(ErrorKind::invalid, "JPEG quality must be 2 (best) to 31 (worst), got " + std::to_string(quality));
   }
   auto ctx = open_encoder(AV_CODEC_ID_MJPEG, image.width, image.height, AV_PIX_FMT_YUVJ420P, quality);
-  if (!ctx) return file_error(file, "cannot encode JPEG", ctx.error());
+  if (!ctx) return Error("cannot encode JPEG", ctx.error());
   auto frame = make_frame(AV_PIX_FMT_YUVJ420P, image.width, image.height);
-  if (!frame) return file_error(file, "cannot encode JPEG", frame.error());
+  if (!frame) return Error("cannot encode JPEG", frame.error());
 
   // RGBA -> full-range BT.601 4:2:0, i.e. YUVJ420P (asked for as YUV420P plus range,
   // which is the same layout). Alpha is dropped.
@@ -676,20 +677,28 @@ Status write_jpeg(const Image& image, const fs::path& file, int quality) {
                                            image.width, image.height, AV_PIX_FMT_YUV420P,
                                            SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP,
                                            nullptr, nullptr, nullptr));
-  if (!sws) return file_error(file, "cannot encode JPEG", Error("cannot convert RGBA to YUV"));
+  if (!sws) return Error("cannot encode JPEG", Error("cannot convert RGBA to YUV"));
   sws_setColorspaceDetails(sws.get(), sws_getCoefficients(SWS_CS_ITU601), 1,
                            sws_getCoefficients(SWS_CS_ITU601), 1, 0, 1 << 16, 1 << 16);
   const std::uint8_t* src[4] = {image.rgba.data(), nullptr, nullptr, nullptr};
   const int src_stride[4] = {image.width * 4, 0, 0, 0};
   if (sws_scale(sws.get(), src, src_stride, 0, image.height, (*frame)->data, (*frame)->linesize) !=
       image.height) {
-    return file_error(file, "cannot encode JPEG", Error("pixel conversion from RGBA failed"));
+    return Error("cannot encode JPEG", Error("pixel conversion from RGBA failed"));
   }
   (*frame)->quality = (*ctx)->global_quality;
   (*frame)->color_range = AVCOL_RANGE_JPEG;
   auto bytes = encode_frame(ctx->get(), frame->get());
-  if (!bytes) return file_error(file, "cannot encode JPEG", bytes.error());
-  return write_atomically(file, *bytes);
+  if (!bytes) return Error("cannot encode JPEG", bytes.error());
+  return std::string(bytes->begin(), bytes->end());
+}
+
+Status write_jpeg(const Image& image, const fs::path& file, int quality) {
+  if (auto s = check_image(image, file); !s) return s;
+  auto bytes = encode_jpeg(image, quality);
+  if (!bytes) return Error(file.string(), bytes.error());
+  const auto* data = reinterpret_cast<const std::uint8_t*>(bytes->data());
+  return write_atomically(file, std::span<const std::uint8_t>(data, bytes->size()));
 }
 
 }  // namespace signage

@@ -40,6 +40,7 @@ Result<Image> scale_image(const Image& image, int width, int height);
 
 Status write_png(const Image& image, const std::filesystem::path& file);
 // quality: 2 (best) .. 31 (worst), FFmpeg's qscale.
+Result<std::string> encode_jpeg(const Image& image, int quality = 5);
 Status write_jpeg(const Image& image, const std::filesystem::path& file, int quality = 5);
 
 }  // namespace signage

@@ -203,22 +203,22 @@ Result<std::string> read_small_file(const fs::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
     const int e = errno;
-    if (e == ENOENT || e == ENOTDIR) return Error(_("the file does not exist"));
-    if (e == EACCES || e == EPERM) return Error(_("the file cannot be read; check its permissions"));
-    return Error(fmt(_("cannot open the file: {1}"), std::strerror(e)));
+    if (e == ENOENT || e == ENOTDIR) return Error(ErrorKind::not_found, _("the file does not exist"));
+    if (e == EACCES || e == EPERM) return Error(ErrorKind::permission, _("the file cannot be read; check its permissions"));
+    return Error(error_kind_of_errno(e), fmt(_("cannot open the file: {1}"), std::strerror(e)));
   }
   struct Closer {
     int fd;
     ~Closer() { ::close(fd); }
   } closer{fd};
   struct stat st {};
-  if (::fstat(fd, &st) != 0) return Error(_("read error"));
-  if (S_ISDIR(st.st_mode)) return Error(_("it is a folder, not a file"));
-  if (S_ISFIFO(st.st_mode)) return Error(_("it is a FIFO (named pipe), not a file; it is not read"));
-  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return Error(_("it is a device, not a file; it is not read"));
-  if (!S_ISREG(st.st_mode)) return Error(_("it is not a regular file; it is not read"));
+  if (::fstat(fd, &st) != 0) return Error(ErrorKind::io, _("read error"));
+  if (S_ISDIR(st.st_mode)) return Error(ErrorKind::invalid, _("it is a folder, not a file"));
+  if (S_ISFIFO(st.st_mode)) return Error(ErrorKind::invalid, _("it is a FIFO (named pipe), not a file; it is not read"));
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return Error(ErrorKind::invalid, _("it is a device, not a file; it is not read"));
+  if (!S_ISREG(st.st_mode)) return Error(ErrorKind::invalid, _("it is not a regular file; it is not read"));
   if (static_cast<std::uintmax_t>(st.st_size) > kMaxFileBytes) {
-    return Error(_("the file is larger than 1 MiB; split it into smaller files"));
+    return Error(ErrorKind::invalid, _("the file is larger than 1 MiB; split it into smaller files"));
   }
   // Back to blocking reads: a regular file never blocks, and a short read must not
   // be taken for the end.
@@ -228,10 +228,10 @@ Result<std::string> read_small_file(const fs::path& path) {
   for (;;) {
     const ssize_t n = ::read(fd, buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Error(_("read error"));
+    if (n < 0) return Error(error_kind_of_errno(errno), _("read error"));
     if (n == 0) break;
     data.append(buf.data(), static_cast<std::size_t>(n));
-    if (data.size() > kMaxFileBytes) return Error(_("the file is larger than 1 MiB; split it into smaller files"));
+    if (data.size() > kMaxFileBytes) return Error(ErrorKind::invalid, _("the file is larger than 1 MiB; split it into smaller files"));
   }
   return data;
 }

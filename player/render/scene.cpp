@@ -539,7 +539,7 @@ Result<std::unique_ptr<View>> Scene::when_ready(std::unique_ptr<View> view, Prep
     auto r = view->ready(kDecodeSlice);
     if (!r) return r.error();
     if (*r) return view;
-    if (stopping()) return Error("stopped");
+    if (stopping()) return Error(ErrorKind::stopped, "stopped");
   }
 }
 

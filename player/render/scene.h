@@ -81,7 +81,7 @@ struct VideoSlot {
 // a slogan's layout):
 //  ready - wait for it (a video's first frame, a picture's decoding, a slogan's
 //          text): the view can be drawn when prepare returns; the wait ends, with
-//          the error "stopped", when options.stop is set (pictures and text are
+//          an error of kind stopped, when options.stop is set (pictures and text are
 //          prepared on other threads either way, so a stop is seen within 50 ms);
 //  ahead - return at once and let it open on another thread: call View::ready
 //          before showing it (its errors come from there). For preparing the next
@@ -127,7 +127,7 @@ struct SceneOptions {
   const MonotonicClock* monotonic = nullptr;
   double clock_rate = 1.0;
   // Set when the player stops (a signal handler may set it; must outlive the Scene):
-  // a wait in prepare() for a video's first frame ends, with the error "stopped".
+  // a wait in prepare() for a video's first frame ends, with an error of kind stopped.
   const std::atomic<bool>* stop = nullptr;
   // Lines for the player's log: the sound device opened or missing (main thread),
   // a video's decoder fallbacks (its decode thread). Called from those threads; may
@@ -176,7 +176,7 @@ class Scene {
   Result<std::unique_ptr<View>> prepare_on(Display& target, const Item& item, PrepareMode mode,
                                            const std::optional<VideoSlot>& slot);
   // `view` once ready() says so (PrepareMode::ready), waiting in slices that look at
-  // the stop flag ("stopped" when it is set); at once for PrepareMode::ahead.
+  // the stop flag (an error of kind stopped when it is set); at once for PrepareMode::ahead.
   Result<std::unique_ptr<View>> when_ready(std::unique_ptr<View> view, PrepareMode mode);
   // The sound device, opened on the first call (null: none, said once in the log).
   AudioOutput* audio_output();

@@ -330,7 +330,7 @@ Result<std::unique_ptr<View>> make_video_view(Display& display, const Item& item
                                           std::move(audio), setup, waking);
   if (setup.wait) {
     for (;;) {  // ends: ready() fails once its deadline has passed
-      if (setup.stop != nullptr && setup.stop->load()) return Error("stopped");
+      if (setup.stop != nullptr && setup.stop->load()) return Error(ErrorKind::stopped, "stopped");
       // In slices, so that a stop is seen within one.
       auto r = view->ready(setup.stop != nullptr ? std::min(setup.ready_timeout, chr::milliseconds(50))
                                                  : setup.ready_timeout);

@@ -655,7 +655,7 @@ class RelpTransport final : public StreamTransport {
 
 Result<UplinkTarget> parse_uplink_target(std::string_view text) {
   const auto bad = [&](std::string_view why) {
-    return Error("bad uplink target '" + std::string(text) + "': " + std::string(why) +
+    return Error(ErrorKind::invalid, "bad uplink target '" + std::string(text) + "': " + std::string(why) +
                  " (write relp://host:port or tcp://host:port, or relp+tls:// or tcp+tls:// for TLS)");
   };
   UplinkTarget t;

@@ -4,14 +4,13 @@
 #include <charconv>
 #include <cmath>
 #include <deque>
-#include <fstream>
 #include <random>
 #include <system_error>
 #include <utility>
 #include <vector>
 
+#include "core/env.h"
 #include "journal/journal.h"
-#include "journal/journal_io.h"
 
 namespace signage {
 namespace fs = std::filesystem;
@@ -24,11 +23,12 @@ std::chrono::milliseconds backoff_delay(int attempt, milliseconds initial, milli
   return milliseconds(std::max<long long>(1, static_cast<long long>(exp * r)));
 }
 
-Result<std::uint64_t> read_uplink_cursor(const fs::path& file) {
-  std::error_code ec;
-  if (!fs::exists(file, ec)) return std::uint64_t{0};
-  auto text = real_journal_io().read_file(file);
-  if (!text) return Error("cannot read the uplink cursor", text.error());
+Result<std::uint64_t> read_uplink_cursor(const fs::path& file, Env& env) {
+  auto text = env.read_file(file);
+  if (!text) {
+    if (text.error().kind() == ErrorKind::not_found) return std::uint64_t{0};
+    return Error("cannot read the uplink cursor", text.error());
+  }
   const std::string& s = *text;
   constexpr std::string_view kKey = "acked_seq=";
   std::uint64_t v = 0;
@@ -41,55 +41,61 @@ Result<std::uint64_t> read_uplink_cursor(const fs::path& file) {
     }
   }
   if (!digits || i + 1 != s.size() || s[i] != '\n') {
-    return Error(file.string() + ":1:1: error: not an uplink cursor (expected \"acked_seq=<n>\"); delete the file "
+    return Error(ErrorKind::invalid,
+                 file.string() + ":1:1: error: not an uplink cursor (expected \"acked_seq=<n>\"); delete the file "
                  "to resend the whole journal");
   }
   return v;
 }
 
-Status write_uplink_cursor(const fs::path& file, std::uint64_t acked_seq) {
-  return real_journal_io().write_file_atomic(file, "acked_seq=" + std::to_string(acked_seq) + "\n");
+Status write_uplink_cursor(const fs::path& file, std::uint64_t acked_seq, Env& env) {
+  return env.write_file_atomic(file, "acked_seq=" + std::to_string(acked_seq) + "\n");
 }
 
 // Reads complete journal lines after a seq, in file (= chain) order.
 struct Uplink::Reader {
+  Env* env = nullptr;
   fs::path dir;
   std::string screen;
   fs::path file;             // the day file being read; empty: not started
   std::uint64_t offset = 0;  // bytes of `file` consumed
   std::uint64_t last_seq = 0;
 
+  static constexpr std::size_t kChunk = 256 * 1024;  // bytes read at a time
+
   struct Item {
     std::uint64_t seq;
     std::string message;
   };
 
-  static std::optional<std::uint64_t> first_seq(const fs::path& f) {
-    std::ifstream in(f, std::ios::binary);
-    std::string line;
-    if (!std::getline(in, line) || in.eof()) return std::nullopt;
+  static std::optional<std::uint64_t> seq_of_json(std::string_view line) {
     const auto j = nlohmann::json::parse(line, nullptr, false);
     if (!j.is_object() || !j.contains("seq") || !j["seq"].is_number_unsigned()) return std::nullopt;
     return j["seq"].get<std::uint64_t>();
   }
 
-  // The seq of the last complete line of `f` (looked for in its last 64 KiB).
-  static std::optional<std::uint64_t> last_seq_in(const fs::path& f) {
-    std::ifstream in(f, std::ios::binary | std::ios::ate);
-    if (!in) return std::nullopt;
-    const std::streamoff size = in.tellg();
-    const std::streamoff from = std::max<std::streamoff>(0, size - 65536);
-    std::string tail(static_cast<std::size_t>(size - from), '\0');
-    in.seekg(from);
-    if (!in.read(tail.data(), static_cast<std::streamsize>(tail.size()))) return std::nullopt;
-    const auto end = tail.rfind('\n');
+  // The seq of the first line of `f`, when it is complete (looked for in its first 64 KiB).
+  std::optional<std::uint64_t> first_seq(const fs::path& f) const {
+    auto head = env->read_range(f, 0, 65536);
+    if (!head) return std::nullopt;
+    const auto end = head->find('\n');
     if (end == std::string::npos) return std::nullopt;
-    const auto begin = tail.rfind('\n', end == 0 ? 0 : end - 1);
+    return seq_of_json(std::string_view(*head).substr(0, end));
+  }
+
+  // The seq of the last complete line of `f` (looked for in its last 64 KiB).
+  std::optional<std::uint64_t> last_seq_in(const fs::path& f) const {
+    auto size = env->file_size(f);
+    if (!size) return std::nullopt;
+    const std::uint64_t from = *size > 65536 ? *size - 65536 : 0;
+    auto tail = env->read_range(f, from, static_cast<std::size_t>(*size - from));
+    if (!tail) return std::nullopt;
+    const auto end = tail->rfind('\n');
+    if (end == std::string::npos) return std::nullopt;
+    const auto begin = tail->rfind('\n', end == 0 ? 0 : end - 1);
     const std::size_t at = (begin == std::string::npos || end == 0) ? 0 : begin + 1;
     if (at == 0 && from > 0) return std::nullopt;  // the line is longer than the tail
-    const auto j = nlohmann::json::parse(tail.substr(at, end - at), nullptr, false);
-    if (!j.is_object() || !j.contains("seq") || !j["seq"].is_number_unsigned()) return std::nullopt;
-    return j["seq"].get<std::uint64_t>();
+    return seq_of_json(std::string_view(*tail).substr(at, end - at));
   }
 
   std::uint64_t head_seq = 0;  // seq of the newest complete line in the journal
@@ -105,15 +111,54 @@ struct Uplink::Reader {
       const auto r = std::from_chars(begin, end, v);
       if (r.ec == std::errc() && r.ptr != begin && r.ptr < end && (*r.ptr == ',' || *r.ptr == '}')) return v;
     }
-    const auto j = nlohmann::json::parse(line, nullptr, false);
-    if (!j.is_object() || !j.contains("seq") || !j["seq"].is_number_unsigned()) return std::nullopt;
-    return j["seq"].get<std::uint64_t>();
+    return seq_of_json(line);
+  }
+
+  // Reads the complete lines of `file` from `offset` into `out` until it holds `max`
+  // items or the file's end (a last line without '\n' is being written, or torn: it
+  // is not consumed). Lines that cannot be sent are skipped and said in `problems`.
+  void read_file_lines(std::size_t max, std::deque<Item>& out, std::string& problems) {
+    std::size_t chunk = kChunk;
+    while (out.size() < max) {
+      auto bytes = env->read_range(file, offset, chunk);
+      if (!bytes) {
+        // Gone since it was listed: the next read lists the folder again.
+        if (bytes.error().kind() != ErrorKind::not_found) problems = bytes.error().what();
+        return;
+      }
+      const std::string_view text = *bytes;
+      std::size_t pos = 0;
+      for (;;) {
+        if (out.size() >= max) break;
+        const auto nl = text.find('\n', pos);
+        if (nl == std::string_view::npos) break;
+        const std::string_view line = text.substr(pos, nl - pos);
+        pos = nl + 1;
+        const auto seq = seq_of(line);
+        if (!seq) {
+          problems = file.string() + ": a line without seq was skipped";
+          continue;
+        }
+        if (*seq <= last_seq) continue;
+        auto msg = record_message(line, screen);
+        if (!msg) {
+          problems = file.string() + ": " + msg.error().what();
+          continue;
+        }
+        last_seq = *seq;
+        out.push_back({*seq, std::move(*msg)});
+      }
+      offset += pos;
+      if (text.size() < chunk) return;  // the end of the file
+      // A line longer than the chunk: read more at once.
+      if (pos == 0) chunk *= 2;
+    }
   }
 
   // Appends up to `max` items with seq > last_seq to `out`. Returns errors for lines
   // that cannot be sent (they are skipped) as text, "" when none.
   std::string read(std::size_t max, std::deque<Item>& out) {
-    auto files = list_journal_files(dir, real_journal_io());
+    auto files = list_journal_files(dir, *env);
     if (!files) return files.error().what();
     const auto& list = *files;
     if (!list.empty()) {
@@ -144,27 +189,7 @@ struct Uplink::Reader {
         file = list[i].path;
         offset = 0;
       }
-      std::ifstream in(file, std::ios::binary);
-      in.seekg(static_cast<std::streamoff>(offset));
-      std::string line;
-      while (out.size() < max && std::getline(in, line)) {
-        if (in.eof()) break;  // no '\n' yet: being written (or torn); not consumed
-        offset += line.size() + 1;
-        const auto seq = seq_of(line);
-        if (!seq) {
-          problems = file.string() + ": a line without seq was skipped";
-          continue;
-        }
-        if (*seq <= last_seq) continue;
-        auto msg = record_message(line, screen);
-        if (!msg) {
-          problems = file.string() + ": " + msg.error().what();
-          continue;
-        }
-        last_seq = *seq;
-        out.push_back({*seq, std::move(*msg)});
-      }
-      if (out.size() >= max) break;
+      read_file_lines(max, out, problems);
     }
     return problems;
   }
@@ -173,7 +198,8 @@ struct Uplink::Reader {
 Result<std::unique_ptr<Uplink>> Uplink::start(fs::path journal_dir, UplinkTarget target, std::string screen,
                                               milliseconds heartbeat_interval, UplinkOptions options) {
   if (options.cursor_file.empty()) options.cursor_file = journal_dir / "uplink.cursor";
-  auto cursor = read_uplink_cursor(options.cursor_file);
+  Env& env = options.env != nullptr ? *options.env : real_env();
+  auto cursor = read_uplink_cursor(options.cursor_file, env);
   if (!cursor) return cursor.error();
   std::unique_ptr<Uplink> u(new Uplink(std::move(journal_dir), std::move(screen), heartbeat_interval,
                                        std::move(options), *cursor));
@@ -198,6 +224,7 @@ Uplink::Uplink(fs::path journal_dir, std::string screen, milliseconds heartbeat_
   }
   options_.batch = std::max<std::size_t>(1, options_.batch);
   reader_ = std::make_unique<Reader>();
+  reader_->env = options_.env != nullptr ? options_.env : &real_env();
   reader_->dir = dir_;
   reader_->screen = screen_;
   reader_->last_seq = cursor;
@@ -253,7 +280,7 @@ struct Uplink::RunState {
 };
 
 std::string Uplink::save_cursor(RunState& st, std::uint64_t acked) {
-  const Status s = write_uplink_cursor(options_.cursor_file, acked);
+  const Status s = write_uplink_cursor(options_.cursor_file, acked, *reader_->env);
   if (!s) return s.error().what();
   st.saved_cursor = acked;
   return {};

@@ -38,6 +38,7 @@
 #include <string>
 #include <thread>
 
+#include "core/env.h"
 #include "core/error.h"
 #include "core/time.h"
 #include "uplink/message.h"
@@ -50,9 +51,10 @@ namespace signage {
 std::chrono::milliseconds backoff_delay(int attempt, std::chrono::milliseconds initial,
                                         std::chrono::milliseconds max, double random01);
 
-// The cursor file: read (0 when missing) and write (atomically).
-Result<std::uint64_t> read_uplink_cursor(const std::filesystem::path& file);
-Status write_uplink_cursor(const std::filesystem::path& file, std::uint64_t acked_seq);
+// The cursor file: read (0 when missing; a file that is not a cursor is an error of
+// kind invalid) and write (atomically).
+Result<std::uint64_t> read_uplink_cursor(const std::filesystem::path& file, Env& env = real_env());
+Status write_uplink_cursor(const std::filesystem::path& file, std::uint64_t acked_seq, Env& env = real_env());
 
 struct UplinkOptions {
   std::filesystem::path cursor_file;                  // empty: <journal dir>/uplink.cursor
@@ -76,6 +78,9 @@ struct UplinkOptions {
   // Monotonic time for heartbeat spacing and cursor writes; null: the steady clock.
   // Must outlive the Uplink.
   const MonotonicClock* clock = nullptr;
+  // The file system for the journal and the cursor; null: real_env(). Must outlive
+  // the Uplink.
+  Env* env = nullptr;
 };
 
 struct UplinkStatus {

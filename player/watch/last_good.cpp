@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 namespace {
 
 Error os_error(const std::string& what, const fs::path& file) {
-  return Error(what + " " + file.string() + ": " + std::strerror(errno));
+  const int e = errno;
+  return Error(error_kind_of_errno(e), what + " " + file.string() + ": " + std::strerror(e));
 }
 
 // Closes a POSIX descriptor on scope exit.
@@ -72,7 +73,7 @@ Result<int> LastGoodPlaylists::remember(const PlaylistSet& set) const {
     if (!bytes || sha256_hex(*bytes) != c.source_sha256) continue;
     std::error_code ec;
     fs::create_directories(dir_, ec);
-    if (ec) return Error("cannot create the folder of last good playlists " + dir_.string() + ": " + ec.message());
+    if (ec) return error_code_error("cannot create the folder of last good playlists " + dir_.string(), ec);
     if (auto s = write_atomic(copy, *bytes); !s) return Error("cannot keep the last good playlist", s.error());
     ++written;
   }

@@ -16,8 +16,8 @@ Status check_media_file(ItemType type, const std::filesystem::path& file) {
   }
   std::error_code ec;
   const auto size = std::filesystem::file_size(file, ec);
-  if (ec) return Error(file.string() + ": cannot read: " + ec.message());
-  if (size == 0) return Error(file.string() + ": the file is empty; copy it again");
+  if (ec) return error_code_error(file.string() + ": cannot read", ec);
+  if (size == 0) return Error(ErrorKind::invalid, file.string() + ": the file is empty; copy it again");
   return {};
 }
 

@@ -1,11 +1,11 @@
-#include "journal/journal_io.h"
+#include "core/env.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <system_error>
 
 namespace signage {
@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 namespace {
 
 Error os_error(const fs::path& file, const std::string& what, int err) {
-  return Error(file.string() + ": " + what, Error(std::strerror(err)));
+  return errno_error(file.string() + ": " + what, err);
 }
 
 // Closes a file descriptor when it goes out of scope.
@@ -53,27 +53,27 @@ Status sync_dir(const fs::path& dir) {
 
 }  // namespace
 
-PosixJournalIo::PosixJournalIo(bool sync) : sync_(sync) {}
+PosixEnv::PosixEnv(bool sync) : sync_(sync) {}
 
-PosixJournalIo::~PosixJournalIo() {
+PosixEnv::~PosixEnv() {
   std::lock_guard lock(mu_);
   close_locked();
 }
 
-void PosixJournalIo::close_locked() {
+void PosixEnv::close_locked() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   open_path_.clear();
 }
 
-Status JournalIo::read_file_into(const fs::path& file, std::string& out) {
+Status Env::read_file_into(const fs::path& file, std::string& out) {
   auto content = read_file(file);
   if (!content) return content.error();
   out = std::move(*content);
   return {};
 }
 
-Status PosixJournalIo::read_file_into(const fs::path& file, std::string& out) {
+Status PosixEnv::read_file_into(const fs::path& file, std::string& out) {
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return os_error(file, "cannot open", errno);
   FdCloser closer{fd};
@@ -95,7 +95,7 @@ Status PosixJournalIo::read_file_into(const fs::path& file, std::string& out) {
   return {};
 }
 
-Result<std::string> PosixJournalIo::read_file(const fs::path& file) {
+Result<std::string> PosixEnv::read_file(const fs::path& file) {
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return os_error(file, "cannot open", errno);
   FdCloser closer{fd};
@@ -113,7 +113,53 @@ Result<std::string> PosixJournalIo::read_file(const fs::path& file) {
   return out;
 }
 
-Result<std::uint64_t> PosixJournalIo::file_size(const fs::path& file) {
+Result<std::string> PosixEnv::read_range(const fs::path& file, std::uint64_t offset, std::size_t max_bytes) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return os_error(file, "cannot open", errno);
+  FdCloser closer{fd};
+  std::string out(max_bytes, '\0');
+  std::size_t have = 0;
+  while (have < max_bytes) {
+    const ssize_t n = ::pread(fd, out.data() + have, max_bytes - have, static_cast<off_t>(offset + have));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return os_error(file, "cannot read", errno);
+    }
+    if (n == 0) break;
+    have += static_cast<std::size_t>(n);
+  }
+  out.resize(have);
+  return out;
+}
+
+Result<FileLock> PosixEnv::lock_file(const fs::path& file) {
+  // Writable when we can (to leave our pid for whoever finds it locked); a lock file
+  // made by another user (a root run) still locks when opened for reading.
+  bool writable = true;
+  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0 && (errno == EACCES || errno == EPERM)) {
+    writable = false;
+    fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  }
+  if (fd < 0) return os_error(file, "cannot open the lock file", errno);
+  int rc;
+  do {
+    rc = ::flock(fd, LOCK_EX | LOCK_NB);
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0) {
+    const int err = errno;
+    ::close(fd);
+    return os_error(file, "is locked", err);
+  }
+  if (writable) {
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    // Only a hint for a message; a failure here does not undo the lock.
+    if (::ftruncate(fd, 0) == 0) (void)write_all(fd, file, pid);
+  }
+  return FileLock([fd] { ::close(fd); });  // closing the file releases the flock
+}
+
+Result<std::uint64_t> PosixEnv::file_size(const fs::path& file) {
   struct stat st {};
   if (::stat(file.c_str(), &st) != 0) {
     if (errno == ENOENT) return std::uint64_t{0};
@@ -122,11 +168,11 @@ Result<std::uint64_t> PosixJournalIo::file_size(const fs::path& file) {
   return static_cast<std::uint64_t>(st.st_size);
 }
 
-Result<std::vector<std::string>> PosixJournalIo::list_dir(const fs::path& dir) {
+Result<std::vector<std::string>> PosixEnv::list_dir(const fs::path& dir) {
   std::error_code ec;
   std::vector<std::string> names;
   fs::directory_iterator it(dir, ec);
-  if (ec) return Error(dir.string() + ": cannot list folder", Error(ec.message()));
+  if (ec) return error_code_error(dir.string() + ": cannot list folder", ec);
   for (const auto& entry : it) {
     std::error_code type_ec;
     if (entry.is_regular_file(type_ec)) names.push_back(entry.path().filename().string());
@@ -134,14 +180,14 @@ Result<std::vector<std::string>> PosixJournalIo::list_dir(const fs::path& dir) {
   return names;
 }
 
-Status PosixJournalIo::create_dir(const fs::path& dir) {
+Status PosixEnv::create_dir(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) return Error(dir.string() + ": cannot create folder", Error(ec.message()));
+  if (ec) return error_code_error(dir.string() + ": cannot create folder", ec);
   return {};
 }
 
-Status PosixJournalIo::append(const fs::path& file, std::string_view bytes) {
+Status PosixEnv::append(const fs::path& file, std::string_view bytes) {
   std::lock_guard lock(mu_);
   if (fd_ < 0 || open_path_ != file) {
     close_locked();
@@ -161,7 +207,7 @@ Status PosixJournalIo::append(const fs::path& file, std::string_view bytes) {
   return {};
 }
 
-Status PosixJournalIo::truncate(const fs::path& file, std::uint64_t size) {
+Status PosixEnv::truncate(const fs::path& file, std::uint64_t size) {
   std::lock_guard lock(mu_);
   const int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return os_error(file, "cannot open to truncate", errno);
@@ -171,7 +217,7 @@ Status PosixJournalIo::truncate(const fs::path& file, std::uint64_t size) {
   return {};
 }
 
-Status PosixJournalIo::write_file_atomic(const fs::path& file, std::string_view bytes) {
+Status PosixEnv::write_file_atomic(const fs::path& file, std::string_view bytes) {
   fs::path tmp = file;
   tmp += ".tmp";
   {
@@ -197,7 +243,7 @@ Status PosixJournalIo::write_file_atomic(const fs::path& file, std::string_view 
   return {};
 }
 
-Result<bool> PosixJournalIo::reclaim(const fs::path& file) {
+Result<bool> PosixEnv::reclaim(const fs::path& file) {
   {
     std::lock_guard lock(mu_);
     const int fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
@@ -216,68 +262,9 @@ Result<bool> PosixJournalIo::reclaim(const fs::path& file) {
   return true;
 }
 
-JournalIo& real_journal_io() {
-  static PosixJournalIo io(true);
-  return io;
-}
-
-void FaultyJournalIo::fail_appends_after(std::uint64_t bytes, int error_number) {
-  std::lock_guard lock(mu_);
-  limited_ = true;
-  budget_ = bytes;
-  errno_ = error_number;
-}
-
-void FaultyJournalIo::clear_faults() {
-  std::lock_guard lock(mu_);
-  limited_ = false;
-  failing_truncates_ = 0;
-}
-
-Status FaultyJournalIo::append(const fs::path& file, std::string_view bytes) {
-  std::lock_guard lock(mu_);
-  if (limited_ && bytes.size() > budget_) {
-    const auto fits = static_cast<std::size_t>(budget_);
-    if (fits > 0) {
-      if (auto s = base_.append(file, bytes.substr(0, fits)); !s) return s;
-      appended_ += fits;
-      budget_ = 0;
-    }
-    ++failed_appends_;
-    return os_error(file, "cannot write", errno_);
-  }
-  if (auto s = base_.append(file, bytes); !s) return s;
-  appended_ += bytes.size();
-  if (limited_) budget_ -= bytes.size();
-  return {};
-}
-
-Status FaultyJournalIo::truncate(const fs::path& file, std::uint64_t size) {
-  std::lock_guard lock(mu_);
-  if (failing_truncates_ > 0) {
-    --failing_truncates_;
-    return os_error(file, "cannot truncate", EIO);
-  }
-  return base_.truncate(file, size);
-}
-
-Status FaultyJournalIo::write_file_atomic(const fs::path& file, std::string_view bytes) {
-  std::lock_guard lock(mu_);
-  if (limited_ && bytes.size() > budget_) return os_error(file, "cannot write", errno_);
-  if (auto s = base_.write_file_atomic(file, bytes); !s) return s;
-  if (limited_) budget_ -= bytes.size();
-  return {};
-}
-
-Result<bool> FaultyJournalIo::reclaim(const fs::path& file) {
-  {
-    std::lock_guard lock(mu_);
-    if (limited_ && (errno_ == EACCES || errno_ == EPERM)) {
-      limited_ = false;
-      return true;
-    }
-  }
-  return base_.reclaim(file);
+Env& real_env() {
+  static PosixEnv env(true);
+  return env;
 }
 
 }  // namespace signage
