@@ -371,15 +371,15 @@ class IdleView final : public View {
 };
 
 // A strip's slogan as a ticker of one text across the whole zone (the style's
-// margin, else 12 % of the height, above and below).
-Result<TickerBand> strip_scroll(Display& target, FontSet& fonts, const std::string& line, const Style& style) {
+// margin, else 12 % of the height, above and below), at `speed` (set_slogan's).
+Result<TickerBand> strip_scroll(Display& target, FontSet& fonts, const std::string& line, const Style& style,
+                                double speed) {
   const int h = target.height();
   Ticker spec;
   spec.texts = {line};
   spec.style = style;
   spec.style.background_image.clear();  // the view draws its background itself
-  // About two characters a second at the size the band chooses.
-  spec.speed = std::max(20.0, 1.6 * h);
+  spec.speed = speed;
   return TickerBand::make(target, fonts, spec, target.width(), h, Instant{});
 }
 
@@ -414,8 +414,22 @@ SloganSetting set_slogan(FontSet& fonts, const Item& item, int w, int h, int min
   set.layout = fit_line(fonts, line, std::max(1, h - 2 * m), std::max(1, h - 2 * m), item.style.weight);
   set.box = Rect{0, 0, w, h};
   set.scrolls = true;
+  // One full pass: the text's width as the band draws it (TickerBand::make: room
+  // for an outline or a shadow at both ends).
+  const double width = std::max(1, set.layout.width + 2 * TextPaint::of(item.style).reach());
+  const double normal = strip_speed(h);
+  const double seconds = std::max(0.001, chr::duration<double>(item.duration).count());
+  set.speed = std::clamp(width / seconds, normal, 2 * normal);
+  auto pass_at = [&](double speed) {
+    return chr::milliseconds(static_cast<long long>(std::ceil(width / speed * 1000 - 1e-6)));
+  };
+  set.pass = pass_at(set.speed);
+  set.pass_at_most = pass_at(2 * normal);
+  set.pass_fits = set.pass <= item.duration;
   return set;
 }
+
+double strip_speed(int h) { return std::max(20.0, 1.6 * h); }
 
 int legible_px(int configured, int zone_h) {
   if (configured > 0) return configured;
@@ -475,7 +489,7 @@ Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& ite
       std::optional<TickerBand> scroll;
       Result<TextBlock> text = TextBlock{};
       if (set.scrolls) {
-        auto band = strip_scroll(target, fonts_, one_line(item.text), item.style);
+        auto band = strip_scroll(target, fonts_, one_line(item.text), item.style, set.speed);
         if (!band) return Error("cannot show " + what, band.error());
         scroll.emplace(std::move(*band));
       } else {
