@@ -265,7 +265,112 @@ TEST(Cli, CheckLinesOnAStripSaysOneLineOrScrolls) {
   EXPECT_TRUE(got[1]["scrolls"].get<bool>()) << "below 24 px on one line";
   EXPECT_GT(got[1]["font_px"].get<int>(), 60);
   auto text = cli({"check", "--lines", "--config", cfg.string(), f.string()});
-  EXPECT_NE(text.out.find("(one line, scrolls)"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("(one line, scrolls), one pass "), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find(" s of its 12 s\n"), std::string::npos) << text.out;
+}
+
+// A scrolling strip slogan must get through one full pass in its duration, at up
+// to twice the normal speed: `check` warns, naming the item, the duration it needs
+// and what to do, when even that is too slow; one with time enough is not named.
+TEST(Cli, CheckWarnsAboutAStripSloganTooLongForItsDuration) {
+  TempDir t;
+  const std::string slogan = "进入施工现场必须佩戴安全帽，高处作业必须系好安全带，严禁酒后上岗，发现隐患及时报告，"
+                             "安全生产人人有责，平安回家是对家人最好的承诺。";
+  const fs::path f = t.write("strip.toml",
+                             "[campaign]\nid = \"s\"\n"
+                             "[[item]]\nid = \"short\"\ntype = \"slogan\"\ntext = \"人人讲安全、个个会应急\"\n"
+                             "[[item]]\nid = \"hurried\"\ntype = \"slogan\"\nduration = \"12s\"\ntext = \"" +
+                                 slogan + slogan + "\"\n"
+                             "[[item]]\nid = \"leisurely\"\ntype = \"slogan\"\nduration = \"2min\"\ntext = \"" +
+                                 slogan + slogan + "\"\n");
+  const fs::path strip = t.write("strip.cfg", "[display]\nsize = \"1920x1200\"\nregion = \"0,0,1920x160\"\n");
+  auto r = cli({"check", "--config", strip.string(), f.string()});
+  EXPECT_EQ(r.code, 0) << "a warning, not an error: " << r.err;
+  const auto at = r.err.find(f.string() + ":7:1: warning: s/hurried: on a 1920x160 strip this slogan scrolls and needs ");
+  ASSERT_NE(at, std::string::npos) << r.err;
+  // The duration it needs: the pass at twice the normal speed, whole seconds.
+  auto lines = cli({"check", "--lines", "--json", "--config", strip.string(), f.string()});
+  ASSERT_EQ(lines.code, 0) << lines.err;
+  std::istringstream in(lines.out);
+  std::vector<nlohmann::json> got;
+  for (std::string l; std::getline(in, l);) got.push_back(nlohmann::json::parse(l));
+  ASSERT_EQ(got.size(), 3u) << lines.out;
+  EXPECT_FALSE(got[0]["scrolls"].get<bool>());
+  EXPECT_FALSE(got[0].contains("pass_s"));
+  ASSERT_TRUE(got[1]["scrolls"].get<bool>()) << got[1].dump();
+  EXPECT_FALSE(got[1]["pass_fits"].get<bool>());
+  EXPECT_EQ(got[1]["duration_s"], 12.0);
+  const double at_most = got[1]["pass_s"].get<double>();  // at twice the normal speed
+  EXPECT_GT(at_most, 12.0);
+  const std::string need = std::to_string(static_cast<int>(std::ceil(at_most)));
+  EXPECT_NE(r.err.find("needs " + need + " s for one full pass even at twice the normal speed, but it shows for 12 s",
+                       at),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("set its duration to at least \"" + need + "s\", or shorten it or split it", at),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("s/leisurely"), std::string::npos) << "two minutes are enough: " << r.err;
+  EXPECT_EQ(r.err.find("s/short"), std::string::npos) << r.err;
+  EXPECT_TRUE(got[2]["pass_fits"].get<bool>()) << got[2].dump();
+  EXPECT_GT(got[2]["pass_s"].get<double>(), at_most * 3 / 2) << "at the normal speed, not hurried";
+  EXPECT_LE(got[2]["pass_s"].get<double>(), 120.0);
+  // Not a strip: nothing scrolls, nothing to warn about.
+  auto wide = cli({"check", f.string()});
+  EXPECT_EQ(wide.err.find("s/hurried"), std::string::npos) << wide.err;
+  // The same warning in check --lines.
+  EXPECT_NE(lines.err.find("s/hurried: on a 1920x160 strip"), std::string::npos) << lines.err;
+}
+
+// `check --lines` prints the header title too, for a campaign whose layout has a
+// header band: the band's size, the title's box and size, its one line, or that it
+// scrolls; a campaign without a header band prints none.
+TEST(Cli, CheckLinesPrintsTheHeaderTitle) {
+  TempDir t;
+  const fs::path f = t.write("a.toml",
+                             "[campaign]\nid = \"h\"\ntitle = \"安全生产月\"\n[layout]\nheader = 10\n"
+                             "[header]\ntitle = \"2024年“安全生产月”\"\n"
+                             "[[item]]\nid = \"theme\"\ntype = \"slogan\"\ntext = \"人人讲安全、个个会应急\"\n");
+  const fs::path longer = t.write("b.toml",
+                                  "[campaign]\nid = \"long\"\ntitle = \"2024年“安全生产月”暨“安全宣传咨询日”"
+                                  "活动：人人讲安全、个个会应急，畅通生命通道，平安回家\"\n[header]\n"
+                                  "[[item]]\nid = \"theme\"\ntype = \"slogan\"\ntext = \"人人讲安全\"\n");
+  const fs::path none = t.write("c.toml",
+                                "[campaign]\nid = \"plain\"\n"
+                                "[[item]]\nid = \"theme\"\ntype = \"slogan\"\ntext = \"人人讲安全\"\n");
+  auto r = cli({"check", "--lines", "--json", f.string(), longer.string(), none.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::istringstream in(r.out);
+  std::vector<nlohmann::json> got;
+  for (std::string l; std::getline(in, l);) got.push_back(nlohmann::json::parse(l));
+  ASSERT_EQ(got.size(), 5u) << r.out;
+  const auto& h = got[0];
+  EXPECT_EQ(h["item"], "h/header") << h.dump();
+  EXPECT_TRUE(h["header"].get<bool>());
+  EXPECT_EQ(h["line"], 7) << "where [header] title is written";
+  EXPECT_EQ(h["zone"], nlohmann::json::array({1920, 108})) << "10 % of 1080";
+  EXPECT_EQ(h["lines"], nlohmann::json::array({"2024年“安全生产月”"}));
+  EXPECT_FALSE(h["scrolls"].get<bool>());
+  EXPECT_GT(h["font_px"].get<int>(), 108 * 45 / 100) << "the header's biggest text";
+  EXPECT_LT(h["box"][0].get<int>(), 1920 * 3 / 4) << "the clock keeps its place at the right";
+  EXPECT_EQ(got[1]["item"], "h/theme");
+  EXPECT_EQ(got[1]["zone"], nlohmann::json::array({1920, 1080 - 108}));
+  const auto& lh = got[2];
+  EXPECT_EQ(lh["item"], "long/header") << lh.dump();
+  EXPECT_EQ(lh["line"], 3) << "the campaign's title, [header] has none";
+  EXPECT_TRUE(lh["scrolls"].get<bool>()) << lh.dump();
+  EXPECT_EQ(lh["lines"].size(), 1u) << "never wrapped";
+  EXPECT_GT(lh["font_px"].get<int>(), 108 * 45 / 100) << "scrolling at the band's full size";
+  EXPECT_EQ(got[3]["item"], "long/theme");
+  EXPECT_EQ(got[4]["item"], "plain/theme") << "no header band, no header line";
+  // Text: the same, and in portrait the band is 10 % of 1920.
+  auto text = cli({"check", "--lines", "--size", "1080x1920", f.string(), longer.string()});
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_NE(text.out.find(f.string() + ":7: h/header: zone 1080x192, title box "), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("\n    2024年“安全生产月”\n"), std::string::npos) << text.out;
+  const auto long_at = text.out.find("long/header: zone 1080x192");
+  ASSERT_NE(long_at, std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("(one line, scrolls)", long_at), std::string::npos) << text.out;
 }
 
 // `preview --at` inside a video's slot shows the frame of that instant (4.22 s into

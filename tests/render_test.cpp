@@ -605,6 +605,24 @@ TEST(Layout, ZonesSplitTheScreenWithoutGapOrOverlap) {
   EXPECT_EQ(full.ticker.h, 0);
 }
 
+// A strip output (6:1 and wider) has no bands: a 10 % header of a 1920x160 strip
+// would be 16 px and take that from the slogan. Just taller than 6:1, bands again.
+TEST(Layout, AStripHasNoBandsAndItsSloganGetsTheWholeHeight) {
+  for (const auto& [w, h] : {std::pair{1920, 160}, std::pair{128, 16}, std::pair{2560, 288}, std::pair{1920, 320}}) {
+    SCOPED_TRACE(std::to_string(w) + "x" + std::to_string(h));
+    const Zones z = layout_zones(BandSizes{10, 8}, w, h);
+    EXPECT_EQ(z.main, (Rect{0, 0, w, h}));
+    EXPECT_EQ(z.header.h, 0);
+    EXPECT_EQ(z.ticker.h, 0);
+    EXPECT_EQ(z.header.w, 0);
+    EXPECT_EQ(z.ticker.w, 0);
+  }
+  const Zones tall = layout_zones(BandSizes{10, 8}, 1920, 330);
+  EXPECT_EQ(tall.header, (Rect{0, 0, 1920, 33}));
+  EXPECT_EQ(tall.ticker.h, 26);
+  EXPECT_EQ(tall.main, (Rect{0, 33, 1920, 330 - 33 - 26}));
+}
+
 TEST(TurnedDisplay, DrawsUprightOntoAnOutputTurnedEachWay) {
   auto out = headless(64, 48);
   ASSERT_TRUE(out);
@@ -925,6 +943,27 @@ TEST_F(LayoutTest, ANewTickerIsLaidOutOffTheMainThreadAndOnlyPassesShownCount) {
   for (const TickerPass& p : passes) EXPECT_GE(p.start, shown);
 }
 
+// On a 1920x160 strip a campaign with a header and a ticker shows its slogan on the
+// whole strip: no band is made, none moves, no ticker pass is counted, and the
+// slogan's line is as tall as on a strip without them.
+TEST_F(LayoutTest, AStripDropsTheHeaderAndTickerBands) {
+  campaign_.header.present = true;
+  const Item plain = item_;
+  auto out = headless(1920, 160);
+  ASSERT_TRUE(out);
+  ScreenBands bands(*out, *fonts_, *zone_, Layout{}, 64'000'000);
+  EXPECT_EQ(bands.main_zone(&campaign_), (Rect{0, 0, 1920, 160}));
+  ASSERT_TRUE(bands.set(&campaign_, at_).ok());
+  EXPECT_FALSE(bands.ticker_running());
+  EXPECT_FALSE(bands.moving());
+  EXPECT_EQ(bands.zones().header.h, 0);
+  EXPECT_TRUE(bands.ticker_passes(at_, at_ + seconds(60)).empty());
+  const Image with = screen(1920, 160, 0, campaign_, plain);
+  const Image without = screen(1920, 160, 0, Campaign{}, plain);
+  ASSERT_FALSE(with.empty());
+  EXPECT_EQ(test::compare(with, without).mean, 0.0) << "the same picture as with no bands at all";
+}
+
 TEST_F(LayoutTest, EachCompletePassOfEachTextIsReportedOnce) {
   auto out = headless(400, 40);
   ASSERT_TRUE(out);
@@ -1085,6 +1124,71 @@ TEST_F(StripTest, LongSloganScrollsInsteadOfShrinking) {
     EXPECT_GT(first.w(), w * 90 / 100) << "the line runs off the right edge";
     EXPECT_GT(test::compare(s.first, s.later).mean, 1.0) << "a second later it has moved";
     EXPECT_FALSE(later.empty());
+  }
+}
+
+// How far `later` is `first` moved to the left, in whole pixels up to `max`: the
+// shift at which the two pictures agree best.
+int leftward_shift(const Image& first, const Image& later, int max) {
+  int best = -1;
+  double best_diff = 1e300;
+  for (int s = 0; s <= max; ++s) {
+    double diff = 0;
+    for (int y = 0; y < first.height; y += 2) {
+      for (int x = 0; x + s < first.width; x += 2) {
+        const auto a = pixel(first, x + s, y), b = pixel(later, x, y);
+        diff += std::abs(a[0] - b[0]) + std::abs(a[1] - b[1]) + std::abs(a[2] - b[2]);
+      }
+    }
+    diff /= static_cast<double>(first.width - s);
+    if (diff < best_diff) {
+      best_diff = diff;
+      best = s;
+    }
+  }
+  return best;
+}
+
+// A scrolling strip slogan gets through one full pass (its last character across
+// the strip and out at the left) within its duration: at the normal speed when
+// that is enough, faster when not, but never past twice the normal speed; then
+// the pass does not fit and check warns.
+TEST_F(StripTest, AScrollingSloganSpeedsUpToPassOnceWithinItsDuration) {
+  Item item = item_;
+  item.text = std::string(kLongSlogan) + kLongSlogan;
+  const double normal = strip_speed(160);
+  EXPECT_DOUBLE_EQ(normal, 256.0);
+  item.duration = minutes(10);
+  const SloganSetting relaxed = set_slogan(*fonts_, item, 1920, 160, 0);
+  ASSERT_TRUE(relaxed.scrolls);
+  EXPECT_DOUBLE_EQ(relaxed.speed, normal);
+  EXPECT_TRUE(relaxed.pass_fits);
+  const milliseconds pass = relaxed.pass;  // at the normal speed
+  EXPECT_GT(pass, seconds(20)) << "about 120 characters of about 90 px";
+  EXPECT_NEAR(static_cast<double>(relaxed.pass_at_most.count()), static_cast<double>(pass.count()) / 2, 1.0);
+  // Two thirds of that: half as fast again, and the pass takes the whole duration.
+  item.duration = milliseconds(pass.count() * 2 / 3);
+  const SloganSetting hurried = set_slogan(*fonts_, item, 1920, 160, 0);
+  EXPECT_NEAR(hurried.speed, normal * 3 / 2, 1.0);
+  EXPECT_TRUE(hurried.pass_fits);
+  EXPECT_LE(hurried.pass, item.duration);
+  EXPECT_GE(hurried.pass, item.duration - milliseconds(5));
+  // A third: twice the normal speed is not enough.
+  item.duration = milliseconds(pass.count() / 3);
+  const SloganSetting rushed = set_slogan(*fonts_, item, 1920, 160, 0);
+  EXPECT_DOUBLE_EQ(rushed.speed, 2 * normal);
+  EXPECT_FALSE(rushed.pass_fits);
+  EXPECT_EQ(rushed.pass, rushed.pass_at_most);
+  EXPECT_GT(rushed.pass, item.duration);
+  // On screen: in 250 ms the text moves speed / 4 pixels.
+  for (const auto& [duration, speed] : {std::pair{milliseconds(minutes(10)), normal}, std::pair{milliseconds(pass.count() * 2 / 3),
+                                                                                  normal * 3 / 2},
+                                        std::pair{milliseconds(pass.count() / 3), 2 * normal}}) {
+    SCOPED_TRACE(std::to_string(duration.count()) + " ms");
+    item.duration = duration;
+    const Shown s = show(1920, 160, item, 0, milliseconds(250));
+    ASSERT_TRUE(s.next);
+    EXPECT_NEAR(leftward_shift(s.first, s.later, 200), speed / 4, 2.0);
   }
 }
 

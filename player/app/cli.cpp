@@ -332,15 +332,18 @@ void print_check_report(const DropReport& d, const TimeZone& zone, Instant now, 
 }
 
 // The slogans and ticker texts of a playlist that loaded, laid out and drawn as the
-// player would (text.h, check_campaign_texts); the fonts are opened on first use.
-// False when one draws nothing.
-bool texts_draw(std::optional<FontSet>& fonts, const Campaign& c, std::ostream& err) {
+// player would (text.h, check_campaign_texts), and on a strip display the slogans
+// that scroll too long for their duration (check_lines.h, strip_pass_warnings); the
+// fonts are opened on first use. False when one draws nothing.
+bool texts_draw(std::optional<FontSet>& fonts, const Campaign& c, const DeviceConfig& cfg, std::ostream& err) {
   if (!fonts) {
-    auto opened = FontSet::open("");
+    auto opened = FontSet::open(cfg.font);
     if (!opened) return true;  // no font on this machine: the player's start-up says so
     fonts.emplace(std::move(*opened));
   }
-  const auto diags = check_campaign_texts(*fonts, c);
+  auto diags = check_campaign_texts(*fonts, c);
+  const auto [w, h] = laid_out_size(cfg, cfg.width, cfg.height);
+  for (Diagnostic& d : strip_pass_warnings(*fonts, c, cfg, w, h)) diags.push_back(std::move(d));
   print(err, diags);
   return !has_errors(diags);
 }
@@ -381,7 +384,7 @@ int run_check(const std::vector<std::string>& paths, const std::string& media, c
     // draws nothing refuses its file.
     for (DropFileReport& f : d.files) {
       if (!f.valid) continue;
-      if (auto loaded = load_playlist_file(f.file, o); loaded.campaign && !texts_draw(fonts, *loaded.campaign, err)) {
+      if (auto loaded = load_playlist_file(f.file, o); loaded.campaign && !texts_draw(fonts, *loaded.campaign, *cfg, err)) {
         f.valid = false;
       }
     }

@@ -147,7 +147,7 @@ class PlaylistReader {
     read_items(root, campaign, defaults, c);
 
     if (const toml::table* ticker = get_table(root, "ticker", r_)) read_ticker(*ticker, c.ticker);
-    if (const toml::table* header = get_table(root, "header", r_)) read_header(*header, c.header);
+    if (const toml::table* header = get_table(root, "header", r_)) read_header(*header, c.header, c.title_pos);
     if (const toml::table* layout = get_table(root, "layout", r_)) c.layout = get_layout(*layout, "[layout]", r_);
     return c;
   }
@@ -159,11 +159,13 @@ class PlaylistReader {
     check_keys(t, "[campaign]", kCampaignKeys, r_);
     if (require(t, "id", "[campaign]", r_)) {
       id_pos_ = r_.pos(*t.get("id"));
+      c.title_pos = id_pos_;
       if (auto id = get_id(t, "id", r_)) c.id = *id;
     }
     if (auto title = get_string(t, "title", r_)) {
       check_title(*t.get("title"), *title, r_);
       c.title = *title;
+      c.title_pos = r_.pos(*t.get("title"));
     }
     if (c.title.empty()) c.title = c.id;
     if (auto prio = get_integer(t, "priority", r_)) {
@@ -353,12 +355,13 @@ class PlaylistReader {
     }
   }
 
-  void read_header(const toml::table& t, Header& h) {
+  void read_header(const toml::table& t, Header& h, SourcePos& title_pos) {
     check_keys(t, "[header]", kHeaderKeys, r_);
     h.present = true;
     if (auto title = get_string(t, "title", r_)) {
       check_title(*t.get("title"), *title, r_);
       h.title = *title;
+      if (!h.title.empty()) title_pos = r_.pos(*t.get("title"));
     }
     if (const toml::node* n = t.get("clock")) {
       if (const auto* b = n->as_boolean()) {

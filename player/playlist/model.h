@@ -141,6 +141,9 @@ struct Campaign {
   Layout layout;                          // [layout]
   Header header;                          // [header]
   Ticker ticker;                          // [ticker]; empty() when there is none
+  // Where the header's title is written: [header] title, else [campaign] title,
+  // else its id (for `check --lines`).
+  SourcePos title_pos;
   std::filesystem::path source;           // the playlist file
   std::string source_sha256;              // hex digest of the file's bytes
 };

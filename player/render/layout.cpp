@@ -226,6 +226,14 @@ BandSizes band_sizes(const Campaign* c, const Layout& device) {
 
 Zones layout_zones(const BandSizes& bands, int width, int height) {
   Zones z;
+  if (is_strip(width, height)) {
+    // An LED strip: bands a few pixels tall would show nothing legible and take
+    // that much from the slogan, so the whole strip is the main zone.
+    z.main = Rect{0, 0, width, height};
+    z.header = Rect{0, 0, 0, 0};
+    z.ticker = Rect{0, height, 0, 0};
+    return z;
+  }
   const int hh = percent_of(height, std::clamp(bands.header, 0, kMaxBandPercent));
   const int th = percent_of(height, std::clamp(bands.ticker, 0, kMaxBandPercent));
   z.header = Rect{0, 0, hh > 0 ? width : 0, hh};
@@ -349,27 +357,19 @@ std::string chinese_date_time(const LocalTime& t) {
   return chinese_date(t) + hm;
 }
 
-Result<HeaderBand> HeaderBand::make(Display& display, FontSet& fonts, const TimeZone& zone, const Header& spec,
-                                    const std::string& title, int w, int h, std::int64_t max_image_pixels) {
-  HeaderBand b(display, fonts, zone);
-  b.spec_ = spec;
-  b.w_ = w;
-  b.h_ = h;
-  if (w <= 0 || h <= 0) return Error("no room for a header band of " + std::to_string(w) + "x" + std::to_string(h));
+std::string header_title(const Campaign& c) { return c.header.title.empty() ? c.title : c.header.title; }
+
+HeaderSetting set_header(FontSet& fonts, const Header& spec, const std::string& title, int w, int h,
+                         std::optional<std::pair<int, int>> logo) {
+  HeaderSetting s;
+  if (w <= 0 || h <= 0) return s;
   const int m = band_margin(spec.style, h);
   const int ih = std::max(1, h - 2 * m);
-  b.background_ = background_of(display, spec.style, max_image_pixels);
   int x = m;
-  if (!spec.logo.empty()) {
-    // A logo that cannot be shown leaves its place to the title.
-    if (auto img = decode_image(spec.logo, max_image_pixels)) {
-      if (auto tex = display.upload(*img)) {
-        b.logo_box_ = fit_rect(tex->width(), tex->height(), Rect{m, m, std::min(w / 4, 3 * ih), ih}, Fit::contain);
-        b.logo_box_.x = m;
-        b.logo_.emplace(std::move(*tex));
-        x = b.logo_box_.x + b.logo_box_.w + m;
-      }
-    }
+  if (logo && logo->first > 0 && logo->second > 0) {
+    s.logo_box = fit_rect(logo->first, logo->second, Rect{m, m, std::min(w / 4, 3 * ih), ih}, Fit::contain);
+    s.logo_box.x = m;
+    x = s.logo_box.x + s.logo_box.w + m;
   }
   // The clock is smaller than the title: one line at 65 % of the title's height, or
   // where that would take more than 40 % of the band's width (portrait), the date
@@ -379,41 +379,74 @@ Result<HeaderBand> HeaderBand::make(Display& display, FontSet& fonts, const Time
     const int ch = std::max(1, ih * 65 / 100);
     const int max_w = w * 40 / 100;
     const TextLayout one = fit_line(fonts, widest, ch, ch, spec.style.weight);
-    b.clock_two_lines_ = one.width > max_w;
-    if (!b.clock_two_lines_) {
-      b.clock_box_ = Rect{w - m - one.width, m + (ih - ch) / 2, one.width, ch};
+    s.clock_two_lines = one.width > max_w;
+    if (!s.clock_two_lines) {
+      s.clock_box = Rect{w - m - one.width, m + (ih - ch) / 2, one.width, ch};
     } else {
       const TextLayout two = fit_text(fonts, "2024年12月30日\n星期三 23:59", max_w, ih, ih / 2, spec.style.weight);
       const int cw = std::min(max_w, two.width + 2);
-      b.clock_box_ = Rect{w - m - cw, m, cw, ih};
+      s.clock_box = Rect{w - m - cw, m, cw, ih};
     }
   }
-  const int title_right = spec.clock ? b.clock_box_.x - m : w - m;
-  b.title_box_ = Rect{x, m, std::max(1, title_right - x), ih};
-  if (!title.empty()) {
-    // One line, never wrapped: shrunk to fit down to 60 % of the band's full size
-    // (always above the clock's), else scrolling across its box at full size.
-    const TextLayout full = fit_line(fonts, title, ih, ih, spec.style.weight);
-    const TextLayout l = fit_one_line(fonts, title, b.title_box_.w, ih, spec.style.weight);
-    const int floor = std::min(full.size_px, full.size_px * 60 / 100);
-    if (l.fits && l.size_px >= floor) {
-      b.title_px_ = l.size_px;
-      auto img = draw_text(fonts, l, b.title_box_.w, ih, TextPaint::of(spec.style), spec.style.weight);
-      if (!img) return Error("cannot draw the header title", img.error());
-      auto t = display.upload(*img);
-      if (!t) return Error("cannot draw the header title", t.error());
-      b.title_.emplace(std::move(*t));
-    } else {
-      Ticker scroll;
-      scroll.texts = {title};
-      scroll.style = spec.style;
-      scroll.style.background_image.clear();  // the band's background is drawn under it
-      scroll.speed = std::max(20.0, 1.6 * h);
-      auto band = TickerBand::make(display, fonts, scroll, b.title_box_.w, h, Instant{});
-      if (!band) return Error("cannot draw the header title", band.error());
-      b.title_scroll_ = std::make_unique<TickerBand>(std::move(*band));
-      b.title_px_ = fit_line(fonts, title, h - 2 * band_margin(scroll.style, h), h, spec.style.weight).size_px;
+  const int title_right = spec.clock ? s.clock_box.x - m : w - m;
+  s.title_box = Rect{x, m, std::max(1, title_right - x), ih};
+  if (title.empty()) return s;
+  // One line, never wrapped: shrunk to fit down to 60 % of the band's full size
+  // (always above the clock's), else scrolling across its box at full size.
+  const TextLayout full = fit_line(fonts, title, ih, ih, spec.style.weight);
+  TextLayout l = fit_one_line(fonts, title, s.title_box.w, ih, spec.style.weight);
+  const int floor = std::min(full.size_px, full.size_px * 60 / 100);
+  if (l.fits && l.size_px >= floor) {
+    s.title = std::move(l);
+  } else {
+    // As the scrolling band sets it (TickerBand::make, the band's margin).
+    s.title = fit_line(fonts, title, std::max(1, h - 2 * m), h, spec.style.weight);
+    s.title_scrolls = true;
+  }
+  return s;
+}
+
+Result<HeaderBand> HeaderBand::make(Display& display, FontSet& fonts, const TimeZone& zone, const Header& spec,
+                                    const std::string& title, int w, int h, std::int64_t max_image_pixels) {
+  HeaderBand b(display, fonts, zone);
+  b.spec_ = spec;
+  b.w_ = w;
+  b.h_ = h;
+  if (w <= 0 || h <= 0) return Error("no room for a header band of " + std::to_string(w) + "x" + std::to_string(h));
+  const int ih = std::max(1, h - 2 * band_margin(spec.style, h));
+  b.background_ = background_of(display, spec.style, max_image_pixels);
+  // A logo that cannot be shown leaves its place to the title.
+  std::optional<Texture> logo;
+  if (!spec.logo.empty()) {
+    if (auto img = decode_image(spec.logo, max_image_pixels)) {
+      if (auto tex = display.upload(*img)) logo.emplace(std::move(*tex));
     }
+  }
+  const HeaderSetting s =
+      set_header(fonts, spec, title, w, h,
+                 logo ? std::optional(std::pair{logo->width(), logo->height()}) : std::nullopt);
+  b.logo_ = std::move(logo);
+  b.logo_box_ = s.logo_box;
+  b.title_box_ = s.title_box;
+  b.clock_box_ = s.clock_box;
+  b.clock_two_lines_ = s.clock_two_lines;
+  if (title.empty()) return b;
+  b.title_px_ = s.title.size_px;
+  if (!s.title_scrolls) {
+    auto img = draw_text(fonts, s.title, b.title_box_.w, ih, TextPaint::of(spec.style), spec.style.weight);
+    if (!img) return Error("cannot draw the header title", img.error());
+    auto t = display.upload(*img);
+    if (!t) return Error("cannot draw the header title", t.error());
+    b.title_.emplace(std::move(*t));
+  } else {
+    Ticker scroll;
+    scroll.texts = {title};
+    scroll.style = spec.style;
+    scroll.style.background_image.clear();  // the band's background is drawn under it
+    scroll.speed = std::max(20.0, 1.6 * h);
+    auto band = TickerBand::make(display, fonts, scroll, b.title_box_.w, h, Instant{});
+    if (!band) return Error("cannot draw the header title", band.error());
+    b.title_scroll_ = std::make_unique<TickerBand>(std::move(*band));
   }
   return b;
 }
@@ -489,7 +522,7 @@ Status ScreenBands::set(const Campaign* c, Instant now) {
   ticker_display_.set_area(zones_.ticker);
   Status result;
   if (zones_.header.h > 0) {
-    const std::string title = c->header.title.empty() ? c->title : c->header.title;
+    const std::string title = header_title(*c);
     if (!header_ || !(header_spec_ == c->header) || header_title_ != title || !(old.header == zones_.header)) {
       header_.reset();
       header_spec_ = c->header;

@@ -7,7 +7,7 @@
 //                  upright picture (what viewers see).
 //  ZoneDisplay   - a rectangle of another Display as a Display of its own: views
 //                  drawn into it are moved there and clipped to it.
-//  layout_zones  - percentages -> rectangles.
+//  layout_zones  - percentages -> rectangles (none on a strip).
 //  TickerBand    - ticker texts rendered to textures once; the position is a pure
 //                  function of clock time (speed x time since a fixed origin,
 //                  sub-pixel), so it is the same at any frame rate, the same in a
@@ -29,6 +29,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -112,6 +113,9 @@ BandSizes band_sizes(const Campaign* campaign, const Layout& device);
 struct Zones {
   Rect main, header, ticker;  // header/ticker: empty (h = 0) when absent
 };
+// The header at the top, the ticker at the bottom, the main zone between. A strip
+// output (6:1 and wider, scene.h is_strip: an LED strip of 1920x160 or 128x16) has
+// no bands: the main zone is the whole strip, so its slogan gets the strip's height.
 Zones layout_zones(const BandSizes& bands, int width, int height);
 
 // One complete pass of a ticker text: its left edge entered the band at `start`,
@@ -179,6 +183,22 @@ class TickerBand {
   std::vector<Text> texts_;
   double period_ = 1;
 };
+
+// The title a campaign's header shows: [header] title, else the campaign's title.
+std::string header_title(const Campaign& c);
+
+// Where the parts of a header band of w x h go and how its title is set (one line,
+// never wrapped: shrunk down to 60 % of the band's full size, else scrolling at full
+// size across its box). `logo`: the logo picture's size, when it has one that shows.
+// For HeaderBand and `check --lines`.
+struct HeaderSetting {
+  Rect logo_box, title_box, clock_box;  // in the band; logo_box empty without a logo
+  bool clock_two_lines = false;         // the date over the time (a narrow band)
+  TextLayout title;                     // one line (no lines: no title)
+  bool title_scrolls = false;           // too long for one line at the smallest size it may take
+};
+HeaderSetting set_header(FontSet& fonts, const Header& spec, const std::string& title, int w, int h,
+                         std::optional<std::pair<int, int>> logo);
 
 class HeaderBand {
  public:

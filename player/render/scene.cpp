@@ -411,14 +411,13 @@ class IdleView final : public View {
 };
 
 // A strip's slogan as a ticker of one text across the whole zone (the style's
-// margin, else 12 % of the height, above and below).
-Ticker strip_scroll(const std::string& line, const Style& style, int h) {
+// margin, else 12 % of the height, above and below), at `speed` (set_slogan's).
+Ticker strip_scroll(const std::string& line, const Style& style, double speed) {
   Ticker spec;
   spec.texts = {line};
   spec.style = style;
   spec.style.background_image.clear();  // the view draws its background itself
-  // About two characters a second at the size the band chooses.
-  spec.speed = std::max(20.0, 1.6 * h);
+  spec.speed = speed;
   return spec;
 }
 
@@ -464,7 +463,7 @@ Result<SloganPixels> slogan_pixels(FontSet& fonts, const Item& item, int w, int 
   px.text_box = px.set.box;
   const std::string what = "cannot show slogan '" + item.id + "'";
   if (px.set.scrolls) {
-    px.scroll_spec = strip_scroll(one_line(item.text), item.style, h);
+    px.scroll_spec = strip_scroll(one_line(item.text), item.style, px.set.speed);
     auto p = TickerBand::draw_pixels(fonts, px.scroll_spec, w, h);
     if (!p) return Error(what, p.error());
     px.scroll.emplace(std::move(*p));
@@ -509,8 +508,22 @@ SloganSetting set_slogan(FontSet& fonts, const Item& item, int w, int h, int min
   set.layout = fit_line(fonts, line, std::max(1, h - 2 * m), std::max(1, h - 2 * m), item.style.weight);
   set.box = Rect{0, 0, w, h};
   set.scrolls = true;
+  // One full pass: the text's width as the band draws it (TickerBand::make: room
+  // for an outline or a shadow at both ends).
+  const double width = std::max(1, set.layout.width + 2 * TextPaint::of(item.style).reach());
+  const double normal = strip_speed(h);
+  const double seconds = std::max(0.001, chr::duration<double>(item.duration).count());
+  set.speed = std::clamp(width / seconds, normal, 2 * normal);
+  auto pass_at = [&](double speed) {
+    return chr::milliseconds(static_cast<long long>(std::ceil(width / speed * 1000 - 1e-6)));
+  };
+  set.pass = pass_at(set.speed);
+  set.pass_at_most = pass_at(2 * normal);
+  set.pass_fits = set.pass <= item.duration;
   return set;
 }
+
+double strip_speed(int h) { return std::max(20.0, 1.6 * h); }
 
 int legible_px(int configured, int zone_h) {
   if (configured > 0) return configured;

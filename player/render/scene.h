@@ -226,11 +226,26 @@ Rect slogan_text_box(int w, int h, int margin_percent);
 // fitted and broken into lines, or on a strip one line, which scrolls when it would
 // be below the legible size (`layout` is then the scrolling line's, as tall as the
 // ticker would set it). For the Scene and `check --lines`.
+//
+// A scrolling slogan starts with its first character at the left edge; one full
+// pass ends when its last character has crossed the strip and left it at the left
+// (it has scrolled its own width). It scrolls at the normal speed (strip_speed),
+// faster when that is needed for one full pass within the item's duration, but
+// never faster than twice the normal speed: then `pass_fits` is false and
+// `check` warns (the reader would see only part of it).
 struct SloganSetting {
   TextLayout layout;
   Rect box;             // where the layout goes (the whole zone when it scrolls)
   bool scrolls = false;
+  double speed = 0;     // when it scrolls: pixels per second
+  std::chrono::milliseconds pass{0};      // when it scrolls: one full pass at `speed`
+  std::chrono::milliseconds pass_at_most{0};  // one full pass at twice the normal speed
+  bool pass_fits = true;  // one full pass within the item's duration
 };
 SloganSetting set_slogan(FontSet& fonts, const Item& item, int w, int h, int min_text_px);
+
+// The normal speed of a strip's scrolling slogan, in pixels per second: about two
+// characters a second at the size it takes in a strip of height `h`.
+double strip_speed(int h);
 
 }  // namespace signage

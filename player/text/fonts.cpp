@@ -1,7 +1,10 @@
 // Font chain (fontconfig + SDL_ttf), measuring, auto-fit and drawing to RGBA.
 #include <SDL.h>
 #include <SDL_ttf.h>
+#include <fcntl.h>
 #include <fontconfig/fontconfig.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -81,6 +84,36 @@ class TtfLibrary {
 
  private:
   bool ok_ = false;
+};
+
+// A font file mapped into memory, read-only. SDL_ttf reads a font opened from a
+// file through stdio, a seek and a read for each table and glyph it loads (a
+// thousand system calls for the glyphs of one long slogan); from memory the same
+// loads are copies out of the page cache, shared by every size opened of it.
+class MappedFile {
+ public:
+  static std::unique_ptr<MappedFile> open(const fs::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return nullptr;
+    struct stat st {};
+    void* data = MAP_FAILED;
+    if (::fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size < (1LL << 31)) {
+      data = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_SHARED, fd, 0);
+    }
+    ::close(fd);
+    if (data == MAP_FAILED) return nullptr;
+    return std::unique_ptr<MappedFile>(new MappedFile(data, static_cast<std::size_t>(st.st_size)));
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile() { ::munmap(data_, size_); }
+  const void* data() const { return data_; }
+  std::size_t size() const { return size_; }
+
+ private:
+  MappedFile(void* data, std::size_t size) : data_(data), size_(size) {}
+  void* data_;
+  std::size_t size_;
 };
 
 struct Face {
@@ -179,6 +212,10 @@ struct FontSet::Impl {
   const std::atomic<bool>* stop = nullptr;
   std::chrono::milliseconds budget{250};
 
+  // The font files in memory, by path (before `cache`: the fonts opened from them
+  // close first). A file that cannot be mapped is opened as a file.
+  std::unordered_map<std::string, std::unique_ptr<MappedFile>> mapped;
+
   // Open fonts by (face, size); least recently used goes first when full.
   struct Cached {
     std::size_t face;
@@ -218,7 +255,7 @@ struct FontSet::Impl {
       oldest_of_face->used = ++clock;
       return oldest_of_face->font.get();
     }
-    TtfFontPtr opened(open_font(faces[face].file, size, faces[face].index));
+    TtfFontPtr opened(open_face(faces[face], size));
     if (!opened) return nullptr;
     TTF_SetFontStyle(opened.get(), faces[face].embolden ? TTF_STYLE_BOLD : TTF_STYLE_NORMAL);
     if (cache.size() >= cache_limit()) {
@@ -228,6 +265,21 @@ struct FontSet::Impl {
     }
     cache.push_back(Cached{face, size, ++clock, std::move(opened)});
     return cache.back().font.get();
+  }
+
+  // `f` at `size`, from its file mapped into memory when it can be.
+  TTF_Font* open_face(const Face& f, int size) {
+    std::lock_guard lock(freetype_mutex());  // see freetype_mutex()
+    auto it = mapped.find(f.file.string());
+    if (it == mapped.end()) it = mapped.emplace(f.file.string(), MappedFile::open(f.file)).first;
+    if (const MappedFile* m = it->second.get()) {
+      if (SDL_RWops* rw = SDL_RWFromConstMem(m->data(), static_cast<int>(m->size()))) {
+        // SDL_ttf closes the SDL_RWops with the font (freesrc = 1), even when opening fails.
+        if (TTF_Font* font = TTF_OpenFontIndexRW(rw, 1, size, f.index)) return font;
+        return nullptr;
+      }
+    }
+    return TTF_OpenFontIndex(f.file.c_str(), size, f.index);
   }
 
   // The first face of the chain that has a glyph for c; the chain's first if none has.
@@ -265,10 +317,12 @@ struct FontSet::Impl {
     return adv;
   }
 
-  // The advance of one character at `size`, scaled from kRefSize.
-  int advance(char32_t c, int size) {
-    return static_cast<int>((static_cast<long long>(ref_advance(c)) * size + kRefSize / 2) / kRefSize);
+  // An advance at kRefSize scaled to `size`.
+  static int scaled(int ref, int size) {
+    return static_cast<int>((static_cast<long long>(ref) * size + kRefSize / 2) / kRefSize);
   }
+  // The advance of one character at `size`, scaled from kRefSize.
+  int advance(char32_t c, int size) { return scaled(ref_advance(c), size); }
 
   // A line's width from the scaled advances (what the size search uses).
   int estimated_width(std::u32string_view line, int size) {
@@ -416,15 +470,26 @@ int FontSet::line_height(int size_px) {
 
 namespace {
 
+// A slogan as the size search sees it: its break classes and the advances of its
+// characters at the reference size, worked out once for all the sizes tried.
+struct SizedText {
+  SizedText(FontSet::Impl& impl, std::u32string_view t) : text(t), analysis(t), ref(t.size()) {
+    for (std::size_t k = 0; k < t.size(); ++k) ref[k] = impl.ref_advance(t[k]);
+  }
+  std::u32string_view text;
+  BreakAnalysis analysis;
+  std::vector<int> ref;
+};
+
 // Lays `text` out at one size: lines broken by the scaled advances; widths and
 // height estimated from them, or (`exact`) measured as drawn at that size.
-TextLayout layout_at(FontSet::Impl& impl, std::u32string_view text, int box_w, int box_h, int size,
+TextLayout layout_at(FontSet::Impl& impl, const SizedText& text, int box_w, int box_h, int size,
                      const LayoutControl& ctl, bool exact = false) {
   TextLayout layout;
   layout.size_px = size;
-  std::vector<int> advances(text.size());
-  for (std::size_t k = 0; k < text.size(); ++k) advances[k] = impl.advance(text[k], size);
-  Broken broken = break_text(text, advances, box_w, &ctl);
+  std::vector<int> advances(text.ref.size());
+  for (std::size_t k = 0; k < advances.size(); ++k) advances[k] = FontSet::Impl::scaled(text.ref[k], size);
+  Broken broken = break_text(text.analysis, advances, box_w, &ctl);
   layout.lines = std::move(broken.lines);
   layout.clean = broken.clean;
   layout.even = broken.even;
@@ -499,7 +564,8 @@ TextLayout fit_text(FontSet& fonts, std::string_view utf8_text, int box_w, int b
   FontSet::Impl& impl = fonts.impl();
   const WeightScope scope(impl, weight);
   const LayoutControl ctl(LayoutControl::Clock::now() + impl.budget, impl.stop);
-  const std::u32string text = prepare_text(utf8_text, TextKind::slogan).text;
+  const std::u32string prepared = prepare_text(utf8_text, TextKind::slogan).text;
+  const SizedText text(impl, prepared);
   auto at = [&](int size) { return layout_at(impl, text, box_w, box_h, size, ctl); };
   auto quality = [](const TextLayout& l) { return !l.fits ? -1 : (l.clean ? 1 : 0) + (l.clean && l.even ? 1 : 0); };
 

@@ -153,8 +153,8 @@ bool counts(char32_t c) {
 // One paragraph with its measured advances and break classes.
 class Paragraph {
  public:
-  Paragraph(std::u32string_view text, const int* adv, long long max_width)
-      : t_(text), n_(text.size()), w_(std::max<long long>(1, max_width)), br_(break_classes(text)) {
+  Paragraph(std::u32string_view text, const Breaks& breaks, const int* adv, long long max_width)
+      : t_(text), n_(text.size()), w_(std::max<long long>(1, max_width)), br_(breaks) {
     pre_.assign(n_ + 1, 0);
     mid_.assign(n_ + 1, 0);
     cnt_.assign(n_ + 1, 0);
@@ -252,7 +252,7 @@ class Paragraph {
   std::u32string_view t_;
   std::size_t n_;
   long long w_;
-  Breaks br_;
+  const Breaks& br_;
   std::vector<long long> pre_, mid_;
   std::vector<int> adv_half_;
   std::vector<int> cnt_;
@@ -275,36 +275,47 @@ bool squeezed(std::u32string_view line, std::size_t k) {
   return k + 1 == line.size() || is_half_em_mark(line[k + 1]) || is_opening_or_centred_mark(line[k + 1]);
 }
 
-Broken break_text(std::u32string_view text, const std::vector<int>& advances, int max_width,
-                  const LayoutControl* control) {
-  Broken out;
+BreakAnalysis::BreakAnalysis(std::u32string_view text) : text_(text) {
   std::size_t pos = 0;
   while (pos < text.size()) {
     std::size_t nl = pos;
     while (nl < text.size() && !is_newline(text[nl])) ++nl;
-    if (nl == pos) {
-      out.lines.emplace_back();
-    } else {
-      const Paragraph para(text.substr(pos, nl - pos), advances.data() + pos, max_width);
-      bool clean = true, even = true;
-      std::vector<std::size_t> ends;
-      if (control == nullptr || !control->expired()) ends = para.balanced(control, clean, even);
-      if (ends.empty()) {
-        ends = para.greedy(control);
-        out.balanced = false;
-        even = false;
-      }
-      out.clean = out.clean && clean;
-      out.even = out.even && even;
-      std::size_t prev = 0;
-      for (std::size_t e : ends) {
-        out.lines.emplace_back(para.line(prev, e));
-        prev = e;
-      }
-    }
+    Paragraph p;
+    p.start = pos;
+    p.end = nl;
+    if (nl > pos) p.breaks = break_classes(text.substr(pos, nl - pos));
+    paras_.push_back(std::move(p));
     if (nl == text.size()) break;
     // "\r\n" is one break; a lone '\r' or '\n' is one too.
     pos = nl + ((text[nl] == U'\r' && nl + 1 < text.size() && text[nl + 1] == U'\n') ? 2 : 1);
+  }
+}
+
+Broken break_text(const BreakAnalysis& analysis, const std::vector<int>& advances, int max_width,
+                  const LayoutControl* control) {
+  Broken out;
+  const std::u32string_view text = analysis.text();
+  for (const BreakAnalysis::Paragraph& p : analysis.paragraphs()) {
+    if (p.end == p.start) {
+      out.lines.emplace_back();
+      continue;
+    }
+    const Paragraph para(text.substr(p.start, p.end - p.start), p.breaks, advances.data() + p.start, max_width);
+    bool clean = true, even = true;
+    std::vector<std::size_t> ends;
+    if (control == nullptr || !control->expired()) ends = para.balanced(control, clean, even);
+    if (ends.empty()) {
+      ends = para.greedy(control);
+      out.balanced = false;
+      even = false;
+    }
+    out.clean = out.clean && clean;
+    out.even = out.even && even;
+    std::size_t prev = 0;
+    for (std::size_t e : ends) {
+      out.lines.emplace_back(para.line(prev, e));
+      prev = e;
+    }
   }
   return out;
 }

@@ -117,10 +117,15 @@ std::vector<std::pair<std::size_t, std::size_t>> icu_segments(std::u32string_vie
     }
     index_of[static_cast<std::size_t>(u.length())] = para.size();
   }
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::BreakIterator> it(
-      icu::BreakIterator::createWordInstance(icu::Locale::getSimplifiedChinese(), status));
-  if (U_FAILURE(status) || !it) {
+  // One word iterator per thread, made once (making one loads its rules).
+  thread_local const std::unique_ptr<icu::BreakIterator> iterator = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> made(
+        icu::BreakIterator::createWordInstance(icu::Locale::getSimplifiedChinese(), status));
+    return U_FAILURE(status) ? nullptr : std::move(made);
+  }();
+  icu::BreakIterator* it = iterator.get();
+  if (it == nullptr) {
     // No ICU data: every character is its own segment (the kinsoku rules still hold).
     for (std::size_t i = 0; i < para.size(); ++i) segs.emplace_back(i, i + 1);
     return segs;

@@ -64,12 +64,34 @@ struct Broken {
   bool balanced = true;  // false: the control stopped the dynamic program (greedy lines)
 };
 
+// A text cut at its newlines into paragraphs, each with its break classes: what
+// depends on the text alone (ICU's segmentation), worked out once for all the
+// widths and sizes a layout tries. Borrows `text`, which must outlive it.
+class BreakAnalysis {
+ public:
+  explicit BreakAnalysis(std::u32string_view text);
+  struct Paragraph {
+    std::size_t start = 0, end = 0;  // [start, end) in the text; empty: an empty line
+    Breaks breaks;
+  };
+  std::u32string_view text() const { return text_; }
+  const std::vector<Paragraph>& paragraphs() const { return paras_; }
+
+ private:
+  std::u32string_view text_;
+  std::vector<Paragraph> paras_;
+};
+
 // Breaks `text` into lines of at most `max_width`, given the advance of each of its
 // characters. '\n' (and "\r\n") always breaks; a final '\n' adds no empty line.
 // The breaks minimise raggedness and break cost over each paragraph (line_break.cpp).
 // Spaces at a wrap are dropped. A character wider than a line gets a line of its own.
-Broken break_text(std::u32string_view text, const std::vector<int>& advances, int max_width,
+Broken break_text(const BreakAnalysis& text, const std::vector<int>& advances, int max_width,
                   const LayoutControl* control = nullptr);
+inline Broken break_text(std::u32string_view text, const std::vector<int>& advances, int max_width,
+                         const LayoutControl* control = nullptr) {
+  return break_text(BreakAnalysis(text), advances, max_width, control);
+}
 
 // Width of a run of text at the current size, in pixels.
 using MeasureFn = std::function<int(std::u32string_view)>;
