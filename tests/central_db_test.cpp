@@ -478,5 +478,52 @@ TEST_F(CentralDbTest, ReportAggregatedInSqlIsTheFileReport) {
   }
 }
 
+
+// The backfill stores in bulk what signage_ingest() would store message by message:
+// each seq once, a repeat in the batch as a delivery, another copy as a conflict, a
+// heartbeat once; run again it stores nothing.
+TEST_F(CentralDbTest, BackfillInBulkKeepsTheIngestRules) {
+  std::string file;
+  std::string prev(64, '0');
+  std::vector<std::string> lines;
+  for (int seq = 1; seq <= 5; ++seq) {
+    const std::string line = json{{"seq", seq}, {"type", "event"}, {"time", "2024-06-16T08:00:0" + std::to_string(seq) + "+08:00"},
+                                  {"prev", prev}}.dump();
+    prev = sha256_hex(line + "\n");
+    lines.push_back(line);
+  }
+  auto message = [](const std::string& msgid, const std::string& msg, int seq) {
+    return json{{"received", "2024-06-16T01:00:00Z"}, {"screen", "s1"}, {"msgid", msgid},
+                {"timestamp", "2024-06-16T00:00:00Z"}, {"sd", {{"seq", std::to_string(seq)}}}, {"msg", msg}}
+               .dump() + "\n";
+  };
+  for (std::size_t i = 0; i < 5; ++i) file += message("event", lines[i], static_cast<int>(i) + 1);
+  file += message("event", lines[1], 2);                                              // a repeat
+  file += message("event", lines[2].substr(0, lines[2].size() - 1) + ",\"z\":1}", 3);  // another copy
+  file += message("heartbeat", json{{"time", "2024-06-16T08:01:00+08:00"}, {"interval_s", 60}}.dump(), 0);
+  file += "{\"cut\n";
+  write_file(root_.path() / "central" / "s1" / "2024-06-16.jsonl", file);
+  const std::string backfill = std::string(SIGNAGE_SOURCE_DIR) + "/packaging/central/signage-central-backfill " +
+                               pg_->url() + " " + (root_.path() / "central").string();
+  int rc = 0;
+  const std::string out = test::shell(backfill, &rc);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("5 records stored"), std::string::npos) << out;
+  EXPECT_EQ(count(*pg_, "SELECT count(*) FROM records"), 5u);
+  EXPECT_EQ(count(*pg_, "SELECT sum(deliveries) FROM chain"), 6u);
+  EXPECT_EQ(count(*pg_, "SELECT count(*) FROM conflicts WHERE seq = 3"), 1u);
+  EXPECT_EQ(count(*pg_, "SELECT count(*) FROM heartbeats"), 1u);
+  EXPECT_EQ(pg_->psql("SELECT line FROM records WHERE seq = 3").first, lines[2]);
+  EXPECT_EQ(count(*pg_, "SELECT count(*) FROM records r JOIN chain c USING (screen, seq) WHERE r.prev = c.prev "
+                        "AND r.line_sha256 = c.line_sha256 AND r.at = '2024-06-16T00:00:05Z'"), 1u);
+  const std::string again = test::shell(backfill, &rc);
+  ASSERT_EQ(rc, 0) << again;
+  EXPECT_NE(again.find(" 0 records stored"), std::string::npos) << again;
+  EXPECT_EQ(count(*pg_, "SELECT sum(deliveries) FROM chain"), 6u);
+  EXPECT_EQ(count(*pg_, "SELECT count(*) FROM heartbeats"), 1u);
+  auto [verify, vrc] = signage({"verify", "--db", pg_->url()}, root_.path());
+  EXPECT_NE(verify.find("seq 3 arrived with two different contents"), std::string::npos) << verify;
+}
+
 }  // namespace
 }  // namespace signage
