@@ -180,7 +180,7 @@ END $$;
 -- signage_ingest(). Returns the number of records stored.
 -- packaging/central/signage-central-backfill uses it; so can a loader that COPYs.
 CREATE OR REPLACE FUNCTION signage_ingest_staged() RETURNS bigint
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET jit = off SET work_mem = '64MB' AS $$
 DECLARE
   stored bigint;
 BEGIN
@@ -188,14 +188,15 @@ BEGIN
   CREATE TEMP TABLE signage_m ON COMMIT DROP AS
     SELECT n, j->>'screen' AS screen, j->>'msgid' AS msgid, j->>'timestamp' AS reported,
            CASE WHEN jsonb_typeof(j->'sd') = 'object' THEN j->'sd' ELSE '{}' END AS sd, j->>'msg' AS msg
-      FROM (SELECT n, CASE WHEN line LIKE '{%}' THEN signage_json(line) END AS j FROM signage_staged) s
+      FROM (SELECT n, CASE WHEN line LIKE '{%}' THEN signage_json(line) END AS j FROM signage_staged OFFSET 0) s
      WHERE jsonb_typeof(j) = 'object' AND jsonb_typeof(j->'msg') = 'string' AND j->>'screen' IS NOT NULL;
   PERFORM signage_ingest(m.screen, m.msgid, m.reported, m.sd::text, m.msg)
      FROM (SELECT * FROM signage_m ORDER BY n) m
     WHERE m.msgid = 'heartbeat' AND NOT EXISTS (
           SELECT 1 FROM heartbeats h WHERE h.screen = m.screen
              AND h.time = coalesce(coalesce(signage_json(m.msg), m.sd)->>'time', m.reported, ''));
-  -- The records, read as signage_ingest() reads one.
+  -- The records, read as signage_ingest() reads one. (OFFSET 0 keeps each level's
+  -- values computed once: a level pulled up would call signage_json() for each use.)
   CREATE TEMP TABLE signage_r ON COMMIT DROP AS
     SELECT n, screen, msgid, msg, h, b, seq, prev,
            coalesce(signage_time(b->>'start'), signage_time(b->>'time'), signage_time(reported), now()) AS at
@@ -207,7 +208,8 @@ BEGIN
                            encode(sha256(convert_to(msg || E'\n', 'UTF8')), 'hex') AS h,
                            CASE WHEN jsonb_typeof(pb) = 'object' AND jsonb_typeof(pb->'seq') = 'number'
                                      AND pb->>'seq' ~ '^[0-9]{1,18}$' THEN pb END AS b
-                      FROM (SELECT m.*, signage_json(m.msg) AS pb FROM signage_m m WHERE m.msgid <> 'heartbeat') p) q) x
+                      FROM (SELECT m.*, signage_json(m.msg) AS pb FROM signage_m m WHERE m.msgid <> 'heartbeat'
+                            OFFSET 0) p OFFSET 0) q OFFSET 0) x
      WHERE seq IS NOT NULL AND NOT EXISTS (SELECT 1 FROM chain c WHERE c.screen = x.screen AND c.seq = x.seq);
   PERFORM signage_month('records', min(at)) FROM signage_r GROUP BY date_trunc('month', at AT TIME ZONE 'UTC');
   CREATE TEMP TABLE signage_new (n bigint) ON COMMIT DROP;

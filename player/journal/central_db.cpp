@@ -364,57 +364,63 @@ std::string field(const char* key) {
 
 // The report's statement. $1, $2: the window of `at`; $3, $4: the day before `from`
 // and `to`, as days since 1970-01-01. Levels: l1 takes the fields from the jsonb, l2
-// decides which plays SQL counts ("routed"), l3 numbers the runs of routed plays
+// decides which plays SQL counts ("routed") and keeps the record's text only for
+// the others, l3 numbers the runs of routed plays
 // between other records and turns times into milliseconds, l4 classifies outcomes;
 // then each play is spread over the local days it covers and grouped four ways:
 // F (screen, day, content, title) the facts; R (screen, run, offset, site) the
 // running time; W (screen, seq) the records passed on whole; () whether any record
 // names another screen. OFFSET 0 keeps each level computed once per row.
 std::string report_sql() {
-  const std::string l1 = R"sql(
+  const std::string l1 = std::string() + R"sql(
     SELECT r.screen AS sender, r.seq, r.body, r.shown_s,
            CASE WHEN r.body->>'type' = 'play' AND jsonb_typeof(r.body->'start') = 'string' THEN r.body->>'start' END AS st,
            CASE WHEN jsonb_typeof(r.body->'end') = 'string' THEN r.body->>'end' END AS en,
            CASE WHEN jsonb_typeof(r.body->'screen') = 'string' AND r.body->>'screen' <> '' THEN r.body->>'screen' END AS own,
            CASE WHEN jsonb_typeof(r.body->'item_type') = 'string' THEN r.body->>'item_type' ELSE '' END AS it,
-           CASE WHEN jsonb_typeof(r.body->'planned_s') = 'number' THEN r.body->>'planned_s' END AS pl
+           CASE WHEN jsonb_typeof(r.body->'planned_s') = 'number' THEN r.body->>'planned_s' END AS pl,
+           r.body->>'outcome' AS outcome, )sql" + field("campaign") + R"sql( AS campaign, )sql" + field("item") +
+                         R"sql( AS item, )sql" + field("text") + R"sql( AS text, )sql" + field("media") + R"sql( AS media,
+           CASE WHEN jsonb_typeof(r.body->'media_duration_s') = 'number' THEN r.body->>'media_duration_s' END AS dur,
+           )sql" + field("campaign_title") + R"sql( AS title, nullif()sql" + field("site") + R"sql(, '') AS site
       FROM records r
      WHERE r.at >= $1::timestamptz AND r.at < $2::timestamptz AND r.prev IS NOT NULL AND r.body IS NOT NULL
     OFFSET 0)sql";
-  const std::string l2 = "SELECT l1.*, (st IS NOT NULL AND " + plain_stamp("st") + " AND (en IS NULL OR " +
+  const std::string l2 = "SELECT sender, seq, shown_s, st, en, own, it, pl, outcome, campaign, item, text, media, dur, "
+                         "title, site, (st IS NOT NULL AND " + plain_stamp("st") + " AND (en IS NULL OR " +
                          plain_stamp("en") +
                          ") AND (own IS NULL OR own = sender) AND it NOT IN ('ticker', 'header') "
                          "AND coalesce(shown_s, 0) < 1e9 AND (CASE WHEN pl IS NULL THEN true WHEN length(pl) > 20 "
-                         "THEN false ELSE pl::float8 < 1e9 END)) AS routed FROM (" +
+                         "THEN false ELSE pl::float8 < 1e9 END)) AS routed, body FROM (" +
                          l1 + ") l1 OFFSET 0";
-  const std::string l3 = "SELECT l2.*, sum(CASE WHEN routed THEN 0 ELSE 1 END) OVER (PARTITION BY sender ORDER BY seq) AS run, "
+  // The record whole only where it is passed on whole; the rest carry their fields.
+  const std::string l2b = "SELECT l2.*, CASE WHEN NOT routed THEN body::text END AS whole FROM (" + l2 + ") l2 OFFSET 0";
+  const std::string l3 = "SELECT sender, seq, shown_s, st, en, own, it, outcome, campaign, item, text, media, dur, "
+                         "title, site, routed, whole, sum(CASE WHEN routed THEN 0 ELSE 1 END) OVER (PARTITION BY sender ORDER BY seq) AS run, "
                          "CASE WHEN routed THEN " + stamp_local_ms("st") + " END AS la, "
                          "CASE WHEN routed THEN " + stamp_offset("st") + " END AS off, "
                          "CASE WHEN routed AND en IS NOT NULL THEN " + stamp_local_ms("en") + " - " +
                          stamp_offset("en") + " * 1000 END AS e, "
                          "CASE WHEN routed THEN " + to_ms("shown_s") + " END AS sh, "
-                         "CASE WHEN routed THEN " + to_ms("pl::float8") + " END AS pms FROM (" + l2 + ") l2 OFFSET 0";
+                         "CASE WHEN routed THEN " + to_ms("pl::float8") + " END AS pms FROM (" + l2b + ") l2 OFFSET 0";
   const std::string l4 = R"sql(
     SELECT l3.*, la - off * 1000 AS a,
            greatest(la - off * 1000, coalesce(e, la - off * 1000), la - off * 1000 + sh) AS b,
            la / 86400000 AS d0,
-           CASE WHEN body->>'outcome' = 'skipped' THEN 3 WHEN body->>'outcome' = 'interrupted' THEN 2
-                WHEN body->>'outcome' = 'partial' THEN 1 WHEN pms > 0 AND sh < pms - 500 THEN 1 ELSE 0 END AS cls,
+           CASE WHEN outcome = 'skipped' THEN 3 WHEN outcome = 'interrupted' THEN 2
+                WHEN outcome = 'partial' THEN 1 WHEN pms > 0 AND sh < pms - 500 THEN 1 ELSE 0 END AS cls,
            coalesce(routed AND la / 86400000 BETWEEN $3::bigint AND $4::bigint, false) AS fok
       FROM ()sql" + l3 + ") l3 OFFSET 0";
   const std::string g = R"sql(
     SELECT CASE WHEN f THEN sender END AS f_screen, CASE WHEN f THEN day END AS f_day,
-           CASE WHEN f THEN )sql" + field("campaign") + R"sql( END AS f_campaign,
-           CASE WHEN f THEN )sql" + field("item") + R"sql( END AS f_item,
-           CASE WHEN f THEN it END AS f_type,
-           CASE WHEN f THEN )sql" + field("text") + R"sql( END AS f_text,
-           CASE WHEN f THEN )sql" + field("media") + R"sql( END AS f_media,
-           CASE WHEN f AND jsonb_typeof(body->'media_duration_s') = 'number' THEN body->>'media_duration_s' END AS f_dur,
-           CASE WHEN f THEN )sql" + field("campaign_title") + R"sql( END AS f_title,
+           CASE WHEN f THEN campaign END AS f_campaign, CASE WHEN f THEN item END AS f_item,
+           CASE WHEN f THEN it END AS f_type, CASE WHEN f THEN text END AS f_text,
+           CASE WHEN f THEN media END AS f_media, CASE WHEN f THEN dur END AS f_dur,
+           CASE WHEN f THEN title END AS f_title,
            CASE WHEN routed THEN sender END AS r_screen, CASE WHEN routed THEN run END AS r_run,
-           CASE WHEN routed THEN off END AS r_off, CASE WHEN routed THEN nullif()sql" + field("site") + R"sql(, '') END AS r_site,
+           CASE WHEN routed THEN off END AS r_off, CASE WHEN routed THEN site END AS r_site,
            CASE WHEN NOT routed THEN sender END AS w_screen, CASE WHEN NOT routed THEN seq END AS w_seq,
-           f, k, cls, ms, st, seq, routed, a, b, body, own, sender
+           f, k, cls, ms, st, seq, routed, a, b, whole, own, sender
       FROM ()sql" + l4 + R"sql() l4
      CROSS JOIN LATERAL generate_series(0, CASE WHEN fok AND cls < 3 AND sh > 0 THEN (la + sh - 1) / 86400000 - d0 ELSE 0 END) AS k
      CROSS JOIN LATERAL (SELECT fok AND d0 + k <= $4::bigint AS f, d0 + k AS day,
@@ -424,7 +430,7 @@ std::string report_sql() {
   return R"sql(
     SELECT GROUPING(f_screen, r_screen, w_screen), coalesce(f_screen, r_screen, w_screen),
            coalesce(w_seq, min(CASE WHEN routed THEN seq END)),
-           coalesce(min(CASE WHEN NOT routed THEN body::text END), r_site),
+           coalesce(min(whole), r_site),
            f_day, f_campaign, f_item, f_type, f_text, f_media, f_dur, f_title,
            sum(CASE WHEN f AND k = 0 AND cls = 0 THEN 1 ELSE 0 END), sum(CASE WHEN f AND k = 0 AND cls = 1 THEN 1 ELSE 0 END),
            sum(CASE WHEN f AND k = 0 AND cls = 2 THEN 1 ELSE 0 END), sum(CASE WHEN f AND k = 0 AND cls = 3 THEN 1 ELSE 0 END),
@@ -470,6 +476,10 @@ Result<bool> CentralDb::report_rows(Date from, Date to, const ReportRows& rows) 
       !st) {
     return st.error();
   }
+  // The statement is large and runs once: compiling it (JIT) costs more than it
+  // saves; its sorts and hashes hold a fleet-week's rows in memory.
+  if (auto set = c_->query("SET jit = off", {}); !set) return set.error();
+  if (auto set = c_->query("SET work_mem = '256MB'", {}); !set) return set.error();
   const auto days = [](Date d) { return std::to_string(std::chrono::sys_days(d).time_since_epoch().count()); };
   const std::vector<std::optional<std::string>> params = {window[0], window[1], days(shift(from, -1)), days(to)};
   bool foreign = false;
