@@ -359,5 +359,171 @@ TEST_F(CentralDbTest, SqlChecksAgreeWithTheFileReader) {
   EXPECT_TRUE((*from_db)[1].dark) << "s2's last heartbeat is an hour old";
 }
 
+// Plays written the way the report's rules are tested hardest (a play over midnight,
+// one from the day before the range, partial plays that say `complete`, skips,
+// interruptions, overlapping ticker passes, times with and without fractions and in
+// three offsets, a stamp SQL leaves to the client, a campaign renamed half-way, days
+// without a start record): the report computed in SQL is the file report, byte for
+// byte, in every range and with a campaign filter; and only the records that need
+// the client's rules reach it whole.
+TEST_F(CentralDbTest, ReportAggregatedInSqlIsTheFileReport) {
+  struct Line {
+    std::string screen;
+    json record;
+  };
+  std::vector<Line> lines;
+  auto play = [&](const std::string& screen, const std::string& start, double shown, double planned,
+                  const std::string& outcome, const std::string& campaign, const std::string& item,
+                  const std::string& type, json extra = json::object()) {
+    json r{{"type", "play"}, {"screen", screen}, {"site", "site " + screen}, {"campaign", campaign},
+           {"campaign_title", "title " + campaign}, {"item", item}, {"item_type", type}, {"start", start},
+           {"planned_s", planned}, {"shown_s", shown}, {"outcome", outcome}};
+    if (type == "slogan" || type == "ticker") r["text"] = "安全第一 " + item;
+    if (type == "video") {
+      r["media"] = "media/" + item + ".mp4";
+      r["media_duration_s"] = 30;
+    }
+    if (type == "image") r["media"] = "media/" + item + ".png";
+    r.update(extra);
+    lines.push_back({screen, r});
+  };
+  auto event = [&](const std::string& screen, const std::string& type, const std::string& time, json extra = {}) {
+    json r{{"type", type}, {"time", time}};
+    if (type == "start") r.update(json{{"screen", screen}, {"site", "site " + screen}, {"organisation", "org"}});
+    if (extra.is_object()) r.update(extra);
+    lines.push_back({screen, r});
+  };
+  // Screen a, +08:00.
+  event("a", "start", "2024-06-15T08:00:00.000+08:00");
+  play("a", "2024-06-15T12:00:00.000+08:00", 12, 12, "complete", "c1", "v", "video");
+  play("a", "2024-06-15T23:59:50.500+08:00", 20.25, 30, "complete", "c1", "v", "video");  // over midnight, partial
+  play("a", "2024-06-16T08:00:00.000+08:00", 12.02, 12, "complete", "c1", "s", "slogan",
+       {{"end", "2024-06-16T08:00:12.020+08:00"}});
+  play("a", "2024-06-16T08:00:12.1+08:00", 5, 12, "complete", "c1", "s", "slogan");  // really partial
+  play("a", "2024-06-16T08:00:30.12+08:00", 0, 10, "skipped", "c1", "p", "image");
+  play("a", "2024-06-16T08:01:00.000+08:00", 3.5, 10, "interrupted", "c2", "p", "image");
+  play("a", "2024-06-16T08:01:00.000+08:00", 60, 60, "complete", "c1", "t", "ticker");
+  play("a", "2024-06-16T08:01:30.000+08:00", 60, 60, "complete", "c1", "t", "ticker");  // overlaps the last
+  event("a", "emergency", "2024-06-16T09:00:00.000+08:00", {{"action", "on"}});
+  play("a", "2024-06-16T09:00:00.123456+08:00", 12, 12, "complete", "c1", "s", "slogan");  // left to the client
+  play("a", "2024-06-16T09:00:20.000+08:00", 12, 12, "partial", "c1", "s", "slogan", {{"campaign_title", "renamed"}});
+  event("a", "stop", "2024-06-16T22:00:00.000+08:00");
+  play("a", "2024-06-16T23:59:59.000+08:00", 10, 10, "complete", "c2", "p", "image");  // no session: a span
+  play("a", "2024-06-17T10:00:00.000+08:00", 10, 10, "complete", "c2", "p", "image");
+  // Screen b, UTC, one record in another offset, a stamp with a space.
+  event("b", "start", "2024-06-16T00:30:00Z");
+  play("b", "2024-06-16T01:00:00Z", 12, 12, "complete", "c1", "s", "slogan");
+  play("b", "2024-06-16 02:00:00.5Z", 12, 12, "complete", "c1", "s", "slogan");
+  play("b", "2024-06-16T09:00:00-05:00", 30, 30, "complete", "c2", "v", "video");
+  play("b", "2024-06-17T23:59:00Z", 120, 120, "complete", "c2", "v", "video");  // into the day after the range
+
+  std::map<std::string, std::pair<std::uint64_t, std::string>> head;  // screen -> (seq, prev)
+  std::map<std::string, std::string> files;
+  std::string sql;
+  std::size_t whole = 0;  // records SQL leaves to the client
+  for (auto& l : lines) {
+    auto& [seq, prev] = head.try_emplace(l.screen, 0, std::string(64, '0')).first->second;
+    json r{{"seq", ++seq}};
+    r.update(l.record);
+    r["prev"] = prev;
+    const std::string line = r.dump();
+    prev = sha256_hex(line + "\n");
+    const std::string type = r["type"];
+    const std::string start = r.value("start", "");
+    if (type != "play" || r["item_type"] == "ticker" || start.find(".123456") != std::string::npos) ++whole;
+    files[l.screen] += json{{"received", "2024-06-16T01:00:00Z"}, {"screen", l.screen}, {"msgid", type},
+                            {"timestamp", "2024-06-16T01:00:00Z"}, {"sd", {{"seq", std::to_string(seq)}}},
+                            {"msg", line}}
+                           .dump() +
+                       "\n";
+    sql += "SELECT signage_ingest('" + l.screen + "', '" + type + "', '2024-06-16T01:00:00Z', '{}', $q$" + line +
+           "$q$);\n";
+  }
+  for (const auto& [screen, text] : files) write_file(root_.path() / "central" / screen / "2024-06-16.jsonl", text);
+  ASSERT_TRUE(pg_->psql(sql).second);
+  ASSERT_EQ(count(*pg_, "SELECT count(*) FROM records"), lines.size());
+
+  auto db = CentralDb::connect(pg_->url());
+  ASSERT_TRUE(db.ok()) << db.error().what();
+  std::size_t passed_whole = 0, groups = 0, spans = 0;
+  auto done = db->report_rows(Date{2024y / 6 / 16}, Date{2024y / 6 / 17},
+                              {[&](const std::string&, std::uint64_t, const json&) { ++passed_whole; },
+                               [&](const PlayGroup&) { ++groups; },
+                               [&](const std::string&, std::uint64_t, Instant, Instant, std::chrono::seconds) { ++spans; },
+                               [&](const std::string&, const std::string&, std::uint64_t) {}});
+  ASSERT_TRUE(done.ok()) << done.error().what();
+  EXPECT_TRUE(*done);
+  EXPECT_EQ(passed_whole, whole);
+  EXPECT_GT(groups, 8u);
+  EXPECT_GE(spans, 5u);
+
+  const std::vector<std::vector<std::string>> ranges = {
+      {"--from", "2024-06-16", "--to", "2024-06-17"},
+      {"--from", "2024-06-16", "--to", "2024-06-17", "--campaign", "c1"},
+      {"--from", "2024-06-17", "--to", "2024-06-17", "--campaign", "c2"},
+      {"--from", "2024-06-16", "--to", "2024-06-16"}};
+  for (const auto& range : ranges) {
+    std::vector<std::string> common = range;
+    for (const char* a : {"--as-of", "2024-06-18T00:00:00+08:00", "--format", "csv"}) common.emplace_back(a);
+    std::vector<std::string> files_args = {"report", (root_.path() / "central").string()};
+    files_args.insert(files_args.end(), common.begin(), common.end());
+    std::vector<std::string> db_args = {"report", "--db", pg_->url()};
+    db_args.insert(db_args.end(), common.begin(), common.end());
+    const auto [from_files, rc_files] = signage(files_args, root_.path());
+    const auto [from_db, rc_db] = signage(db_args, root_.path());
+    ASSERT_EQ(rc_files, 0) << from_files;
+    ASSERT_EQ(rc_db, 0) << from_db;
+    EXPECT_EQ(from_db, from_files) << range[1] << " " << range[3];
+    EXPECT_NE(from_db.find(range.size() > 4 ? "title " + range[5] : "安全第一"), std::string::npos) << from_db;
+  }
+}
+
+
+// The backfill stores in bulk what signage_ingest() would store message by message:
+// each seq once, a repeat in the batch as a delivery, another copy as a conflict, a
+// heartbeat once; run again it stores nothing.
+TEST_F(CentralDbTest, BackfillInBulkKeepsTheIngestRules) {
+  std::string file;
+  std::string prev(64, '0');
+  std::vector<std::string> lines;
+  for (int seq = 1; seq <= 5; ++seq) {
+    const std::string line = json{{"seq", seq}, {"type", "event"}, {"time", "2024-06-16T08:00:0" + std::to_string(seq) + "+08:00"},
+                                  {"prev", prev}}.dump();
+    prev = sha256_hex(line + "\n");
+    lines.push_back(line);
+  }
+  auto message = [](const std::string& msgid, const std::string& msg, int seq) {
+    return json{{"received", "2024-06-16T01:00:00Z"}, {"screen", "s1"}, {"msgid", msgid},
+                {"timestamp", "2024-06-16T00:00:00Z"}, {"sd", {{"seq", std::to_string(seq)}}}, {"msg", msg}}
+               .dump() + "\n";
+  };
+  for (std::size_t i = 0; i < 5; ++i) file += message("event", lines[i], static_cast<int>(i) + 1);
+  file += message("event", lines[1], 2);                                              // a repeat
+  file += message("event", lines[2].substr(0, lines[2].size() - 1) + ",\"z\":1}", 3);  // another copy
+  file += message("heartbeat", json{{"time", "2024-06-16T08:01:00+08:00"}, {"interval_s", 60}}.dump(), 0);
+  file += "{\"cut\n";
+  write_file(root_.path() / "central" / "s1" / "2024-06-16.jsonl", file);
+  const std::string backfill = std::string(SIGNAGE_SOURCE_DIR) + "/packaging/central/signage-central-backfill " +
+                               pg_->url() + " " + (root_.path() / "central").string();
+  int rc = 0;
+  const std::string out = test::shell(backfill, &rc);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("5 records stored"), std::string::npos) << out;
+  EXPECT_EQ(count(*pg_, "SELECT count(*) FROM records"), 5u);
+  EXPECT_EQ(count(*pg_, "SELECT sum(deliveries) FROM chain"), 6u);
+  EXPECT_EQ(count(*pg_, "SELECT count(*) FROM conflicts WHERE seq = 3"), 1u);
+  EXPECT_EQ(count(*pg_, "SELECT count(*) FROM heartbeats"), 1u);
+  EXPECT_EQ(pg_->psql("SELECT line FROM records WHERE seq = 3").first, lines[2]);
+  EXPECT_EQ(count(*pg_, "SELECT count(*) FROM records r JOIN chain c USING (screen, seq) WHERE r.prev = c.prev "
+                        "AND r.line_sha256 = c.line_sha256 AND r.at = '2024-06-16T00:00:05Z'"), 1u);
+  const std::string again = test::shell(backfill, &rc);
+  ASSERT_EQ(rc, 0) << again;
+  EXPECT_NE(again.find(" 0 records stored"), std::string::npos) << again;
+  EXPECT_EQ(count(*pg_, "SELECT sum(deliveries) FROM chain"), 6u);
+  EXPECT_EQ(count(*pg_, "SELECT count(*) FROM heartbeats"), 1u);
+  auto [verify, vrc] = signage({"verify", "--db", pg_->url()}, root_.path());
+  EXPECT_NE(verify.find("seq 3 arrived with two different contents"), std::string::npos) << verify;
+}
+
 }  // namespace
 }  // namespace signage

@@ -167,3 +167,70 @@ BEGIN
           b, in_msg, h, p)
   ON CONFLICT DO NOTHING;
 END $$;
+
+-- Many messages at once: the lines of rsyslog's central files (one JSON message
+-- each, packaging/central/signage-central-pgsql.conf's signage_json template) in
+-- the session's temporary table signage_staged (n bigint, line text), n their order.
+-- Records whose (screen, seq) the database lacks are stored set-based (one INSERT
+-- into chain and one into records for them all, in place of two per message);
+-- within the batch the first copy of a seq is stored and later ones count as
+-- deliveries or go to `conflicts`, as signage_ingest() would have it. Records
+-- already stored are left alone (their delivery counts too), so a batch can be
+-- loaded again. Heartbeats the database lacks ((screen, time)) go through
+-- signage_ingest(). Returns the number of records stored.
+-- packaging/central/signage-central-backfill uses it; so can a loader that COPYs.
+CREATE OR REPLACE FUNCTION signage_ingest_staged() RETURNS bigint
+LANGUAGE plpgsql SET jit = off SET work_mem = '64MB' AS $$
+DECLARE
+  stored bigint;
+BEGIN
+  DROP TABLE IF EXISTS signage_m, signage_r, signage_new;
+  CREATE TEMP TABLE signage_m ON COMMIT DROP AS
+    SELECT n, j->>'screen' AS screen, j->>'msgid' AS msgid, j->>'timestamp' AS reported,
+           CASE WHEN jsonb_typeof(j->'sd') = 'object' THEN j->'sd' ELSE '{}' END AS sd, j->>'msg' AS msg
+      FROM (SELECT n, CASE WHEN line LIKE '{%}' THEN signage_json(line) END AS j FROM signage_staged OFFSET 0) s
+     WHERE jsonb_typeof(j) = 'object' AND jsonb_typeof(j->'msg') = 'string' AND j->>'screen' IS NOT NULL;
+  PERFORM signage_ingest(m.screen, m.msgid, m.reported, m.sd::text, m.msg)
+     FROM (SELECT * FROM signage_m ORDER BY n) m
+    WHERE m.msgid = 'heartbeat' AND NOT EXISTS (
+          SELECT 1 FROM heartbeats h WHERE h.screen = m.screen
+             AND h.time = coalesce(coalesce(signage_json(m.msg), m.sd)->>'time', m.reported, ''));
+  -- The records, read as signage_ingest() reads one. (OFFSET 0 keeps each level's
+  -- values computed once: a level pulled up would call signage_json() for each use.)
+  CREATE TEMP TABLE signage_r ON COMMIT DROP AS
+    SELECT n, screen, msgid, msg, h, b, seq, prev,
+           coalesce(signage_time(b->>'start'), signage_time(b->>'time'), signage_time(reported), now()) AS at
+      FROM (SELECT n, screen, msgid, reported, msg, h, b,
+                   CASE WHEN b IS NOT NULL THEN (b->>'seq')::bigint
+                        WHEN sd->>'seq' ~ '^[0-9]{1,18}$' THEN (sd->>'seq')::bigint END AS seq,
+                   CASE WHEN b->>'prev' ~ '^[0-9a-f]{64}$' THEN b->>'prev' END AS prev
+              FROM (SELECT n, screen, msgid, reported, sd, msg,
+                           encode(sha256(convert_to(msg || E'\n', 'UTF8')), 'hex') AS h,
+                           CASE WHEN jsonb_typeof(pb) = 'object' AND jsonb_typeof(pb->'seq') = 'number'
+                                     AND pb->>'seq' ~ '^[0-9]{1,18}$' THEN pb END AS b
+                      FROM (SELECT m.*, signage_json(m.msg) AS pb FROM signage_m m WHERE m.msgid <> 'heartbeat'
+                            OFFSET 0) p OFFSET 0) q OFFSET 0) x
+     WHERE seq IS NOT NULL AND NOT EXISTS (SELECT 1 FROM chain c WHERE c.screen = x.screen AND c.seq = x.seq);
+  PERFORM signage_month('records', min(at)) FROM signage_r GROUP BY date_trunc('month', at AT TIME ZONE 'UTC');
+  CREATE TEMP TABLE signage_new (n bigint) ON COMMIT DROP;
+  WITH f AS (SELECT DISTINCT ON (screen, seq) * FROM signage_r ORDER BY screen, seq, n),
+       i AS (INSERT INTO chain (screen, seq, at, line_sha256, prev)
+             SELECT screen, seq, at, h, prev FROM f ON CONFLICT DO NOTHING RETURNING screen, seq)
+  INSERT INTO signage_new SELECT f.n FROM f JOIN i ON i.screen = f.screen AND i.seq = f.seq;
+  INSERT INTO records (screen, seq, type, at, campaign, item, outcome, shown_s, body, line, line_sha256, prev)
+  SELECT r.screen, r.seq, coalesce(r.b->>'type', r.msgid), r.at, r.b->>'campaign', r.b->>'item', r.b->>'outcome',
+         CASE WHEN jsonb_typeof(r.b->'shown_s') = 'number' THEN (r.b->>'shown_s')::float8 END,
+         r.b, r.msg, r.h, r.prev
+    FROM signage_r r JOIN signage_new USING (n)
+  ON CONFLICT DO NOTHING;
+  GET DIAGNOSTICS stored = ROW_COUNT;
+  -- Later copies in the batch: the same line is one more delivery, another is a conflict.
+  UPDATE chain c SET deliveries = c.deliveries + d.k
+    FROM (SELECT r.screen, r.seq, count(*) AS k FROM signage_r r JOIN chain c2 ON c2.screen = r.screen AND c2.seq = r.seq
+           WHERE r.n NOT IN (SELECT n FROM signage_new) AND r.h = c2.line_sha256 GROUP BY r.screen, r.seq) d
+   WHERE c.screen = d.screen AND c.seq = d.seq;
+  INSERT INTO conflicts (screen, seq, line, line_sha256)
+  SELECT r.screen, r.seq, r.msg, r.h FROM signage_r r JOIN chain c ON c.screen = r.screen AND c.seq = r.seq
+   WHERE r.n NOT IN (SELECT n FROM signage_new) AND r.h <> c.line_sha256 ORDER BY r.n;
+  RETURN stored;
+END $$;

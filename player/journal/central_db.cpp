@@ -4,8 +4,10 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <map>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -318,6 +320,215 @@ Status CentralDb::records(Date from, Date to, const CentralRecordFn& on_record) 
        WHERE at >= $1::timestamptz AND at < $2::timestamptz AND prev IS NOT NULL AND body IS NOT NULL
        ORDER BY screen, seq)sql",
                     window, emit);
+}
+
+namespace {
+
+// SQL that reads a time stamp as parse_stamp() (journal/report_time.h) does, for
+// the plain ones only: "YYYY-MM-DDTHH:MM:SS[.f{1,3}](Z|+HH:MM|-HH:MM)", a year from
+// 1970, a real calendar day. `x` is a text expression without side effects.
+std::string plain_stamp(const std::string& x) {
+  return "(CASE WHEN " + x +
+         " ~ '^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):"
+         "[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,3})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$' THEN substr(" +
+         x + ", 9, 2) <= '28' OR substr(" + x + ", 9, 2)::int <= extract(day FROM (substr(" + x +
+         ", 1, 7) || '-01')::date + interval '1 month' - interval '1 day') ELSE false END)";
+}
+
+// The offset of a plain stamp, in seconds.
+std::string stamp_offset(const std::string& x) {
+  return "(CASE WHEN right(" + x + ", 1) = 'Z' THEN 0 ELSE (CASE WHEN substr(" + x + ", length(" + x +
+         ") - 5, 1) = '-' THEN -1 ELSE 1 END) * (substr(" + x + ", length(" + x + ") - 4, 2)::int * 3600 + substr(" +
+         x + ", length(" + x + ") - 1, 2)::int * 60) END)";
+}
+
+// The local time a plain stamp writes, in milliseconds since 1970-01-01T00:00 (local).
+std::string stamp_local_ms(const std::string& x) {
+  return "((substr(" + x + ", 1, 10)::date - DATE '1970-01-01')::bigint * 86400000 + substr(" + x +
+         ", 12, 2)::bigint * 3600000 + substr(" + x + ", 15, 2)::bigint * 60000 + substr(" + x +
+         ", 18, 2)::bigint * 1000 + (CASE WHEN substr(" + x + ", 20, 1) = '.' THEN rpad(substr(" + x +
+         ", 21, length(" + x + ") - 20 - (CASE WHEN right(" + x + ", 1) = 'Z' THEN 1 ELSE 6 END)), 3, '0')::int ELSE 0 END))";
+}
+
+// Seconds (double precision, > 0) to whole milliseconds as report_model's to_ms():
+// llround(seconds * 1000), 0 for anything not above 0.
+std::string to_ms(const std::string& x) {
+  return "(CASE WHEN " + x + " > 0 THEN trunc(" + x + " * 1000)::bigint + (CASE WHEN " + x + " * 1000 - trunc(" + x +
+         " * 1000) >= 0.5 THEN 1 ELSE 0 END) ELSE 0 END)";
+}
+
+// A string field of the record, "" when absent or not a string (as the report reads it).
+std::string field(const char* key) {
+  return std::string("(CASE WHEN jsonb_typeof(body->'") + key + "') = 'string' THEN body->>'" + key + "' ELSE '' END)";
+}
+
+// The report's statement. $1, $2: the window of `at`; $3, $4: the day before `from`
+// and `to`, as days since 1970-01-01. Levels: l1 takes the fields from the jsonb, l2
+// decides which plays SQL counts ("routed") and keeps the record's text only for
+// the others, l3 numbers the runs of routed plays
+// between other records and turns times into milliseconds, l4 classifies outcomes;
+// then each play is spread over the local days it covers and grouped four ways:
+// F (screen, day, content, title) the facts; R (screen, run, offset, site) the
+// running time; W (screen, seq) the records passed on whole; () whether any record
+// names another screen. OFFSET 0 keeps each level computed once per row.
+std::string report_sql() {
+  const std::string l1 = std::string() + R"sql(
+    SELECT r.screen AS sender, r.seq, r.body, r.shown_s,
+           CASE WHEN r.body->>'type' = 'play' AND jsonb_typeof(r.body->'start') = 'string' THEN r.body->>'start' END AS st,
+           CASE WHEN jsonb_typeof(r.body->'end') = 'string' THEN r.body->>'end' END AS en,
+           CASE WHEN jsonb_typeof(r.body->'screen') = 'string' AND r.body->>'screen' <> '' THEN r.body->>'screen' END AS own,
+           CASE WHEN jsonb_typeof(r.body->'item_type') = 'string' THEN r.body->>'item_type' ELSE '' END AS it,
+           CASE WHEN jsonb_typeof(r.body->'planned_s') = 'number' THEN r.body->>'planned_s' END AS pl,
+           r.body->>'outcome' AS outcome, )sql" + field("campaign") + R"sql( AS campaign, )sql" + field("item") +
+                         R"sql( AS item, )sql" + field("text") + R"sql( AS text, )sql" + field("media") + R"sql( AS media,
+           CASE WHEN jsonb_typeof(r.body->'media_duration_s') = 'number' THEN r.body->>'media_duration_s' END AS dur,
+           )sql" + field("campaign_title") + R"sql( AS title, nullif()sql" + field("site") + R"sql(, '') AS site
+      FROM records r
+     WHERE r.at >= $1::timestamptz AND r.at < $2::timestamptz AND r.prev IS NOT NULL AND r.body IS NOT NULL
+    OFFSET 0)sql";
+  const std::string l2 = "SELECT sender, seq, shown_s, st, en, own, it, pl, outcome, campaign, item, text, media, dur, "
+                         "title, site, (st IS NOT NULL AND " + plain_stamp("st") + " AND (en IS NULL OR " +
+                         plain_stamp("en") +
+                         ") AND (own IS NULL OR own = sender) AND it NOT IN ('ticker', 'header') "
+                         "AND coalesce(shown_s, 0) < 1e9 AND (CASE WHEN pl IS NULL THEN true WHEN length(pl) > 20 "
+                         "THEN false ELSE pl::float8 < 1e9 END)) AS routed, body FROM (" +
+                         l1 + ") l1 OFFSET 0";
+  // The record whole only where it is passed on whole; the rest carry their fields.
+  const std::string l2b = "SELECT l2.*, CASE WHEN NOT routed THEN body::text END AS whole FROM (" + l2 + ") l2 OFFSET 0";
+  const std::string l3 = "SELECT sender, seq, shown_s, st, en, own, it, outcome, campaign, item, text, media, dur, "
+                         "title, site, routed, whole, sum(CASE WHEN routed THEN 0 ELSE 1 END) OVER (PARTITION BY sender ORDER BY seq) AS run, "
+                         "CASE WHEN routed THEN " + stamp_local_ms("st") + " END AS la, "
+                         "CASE WHEN routed THEN " + stamp_offset("st") + " END AS off, "
+                         "CASE WHEN routed AND en IS NOT NULL THEN " + stamp_local_ms("en") + " - " +
+                         stamp_offset("en") + " * 1000 END AS e, "
+                         "CASE WHEN routed THEN " + to_ms("shown_s") + " END AS sh, "
+                         "CASE WHEN routed THEN " + to_ms("pl::float8") + " END AS pms FROM (" + l2b + ") l2 OFFSET 0";
+  const std::string l4 = R"sql(
+    SELECT l3.*, la - off * 1000 AS a,
+           greatest(la - off * 1000, coalesce(e, la - off * 1000), la - off * 1000 + sh) AS b,
+           la / 86400000 AS d0,
+           CASE WHEN outcome = 'skipped' THEN 3 WHEN outcome = 'interrupted' THEN 2
+                WHEN outcome = 'partial' THEN 1 WHEN pms > 0 AND sh < pms - 500 THEN 1 ELSE 0 END AS cls,
+           coalesce(routed AND la / 86400000 BETWEEN $3::bigint AND $4::bigint, false) AS fok
+      FROM ()sql" + l3 + ") l3 OFFSET 0";
+  const std::string g = R"sql(
+    SELECT CASE WHEN f THEN sender END AS f_screen, CASE WHEN f THEN day END AS f_day,
+           CASE WHEN f THEN campaign END AS f_campaign, CASE WHEN f THEN item END AS f_item,
+           CASE WHEN f THEN it END AS f_type, CASE WHEN f THEN text END AS f_text,
+           CASE WHEN f THEN media END AS f_media, CASE WHEN f THEN dur END AS f_dur,
+           CASE WHEN f THEN title END AS f_title,
+           CASE WHEN routed THEN sender END AS r_screen, CASE WHEN routed THEN run END AS r_run,
+           CASE WHEN routed THEN off END AS r_off, CASE WHEN routed THEN site END AS r_site,
+           CASE WHEN NOT routed THEN sender END AS w_screen, CASE WHEN NOT routed THEN seq END AS w_seq,
+           f, k, cls, ms, st, seq, routed, a, b, whole, own, sender
+      FROM ()sql" + l4 + R"sql() l4
+     CROSS JOIN LATERAL generate_series(0, CASE WHEN fok AND cls < 3 AND sh > 0 THEN (la + sh - 1) / 86400000 - d0 ELSE 0 END) AS k
+     CROSS JOIN LATERAL (SELECT fok AND d0 + k <= $4::bigint AS f, d0 + k AS day,
+                                CASE WHEN fok AND cls < 3 AND sh > 0
+                                     THEN least(la + sh, (d0 + k + 1) * 86400000) - greatest(la, (d0 + k) * 86400000)
+                                     ELSE 0 END AS ms) v)sql";
+  return R"sql(
+    SELECT GROUPING(f_screen, r_screen, w_screen), coalesce(f_screen, r_screen, w_screen),
+           coalesce(w_seq, min(CASE WHEN routed THEN seq END)),
+           coalesce(min(whole), r_site),
+           f_day, f_campaign, f_item, f_type, f_text, f_media, f_dur, f_title,
+           sum(CASE WHEN f AND k = 0 AND cls = 0 THEN 1 ELSE 0 END), sum(CASE WHEN f AND k = 0 AND cls = 1 THEN 1 ELSE 0 END),
+           sum(CASE WHEN f AND k = 0 AND cls = 2 THEN 1 ELSE 0 END), sum(CASE WHEN f AND k = 0 AND cls = 3 THEN 1 ELSE 0 END),
+           sum(CASE WHEN f THEN ms ELSE 0 END),
+           min(CASE WHEN f AND k = 0 AND cls < 3 THEN st END COLLATE "C"),
+           max(CASE WHEN f AND k = 0 AND cls < 3 THEN st END COLLATE "C"),
+           max(CASE WHEN f THEN seq END),
+           min(CASE WHEN routed THEN a END), max(CASE WHEN routed THEN b END), r_off,
+           bool_or(own IS NOT NULL AND own <> sender), max(CASE WHEN routed THEN seq END)
+      FROM ()sql" + g + R"sql() g
+     GROUP BY GROUPING SETS ((f_screen, f_day, f_campaign, f_item, f_type, f_text, f_media, f_dur, f_title),
+                             (r_screen, r_run, r_off, r_site), (w_screen, w_seq), ())
+     ORDER BY 1 DESC, w_screen, w_seq)sql";
+}
+
+Date epoch_day(std::int64_t n) { return Date(std::chrono::sys_days(std::chrono::days(n))); }
+
+std::int64_t to_i64(const char* s) {
+  std::int64_t v = 0;
+  if (s != nullptr) std::from_chars(s, s + std::char_traits<char>::length(s), v);
+  return v;
+}
+
+}  // namespace
+
+Result<bool> CentralDb::report_rows(Date from, Date to, const ReportRows& rows) {
+  const std::vector<std::optional<std::string>> window = {date_text(shift(from, -2)) + "T00:00:00Z",
+                                                          date_text(shift(to, 3)) + "T00:00:00Z"};
+  // The session running when the window opens (as records() gives it), kept until
+  // the statement below says the fleet can be aggregated.
+  std::vector<std::tuple<std::string, std::uint64_t, json>> before;
+  if (auto st = c_->stream(R"sql(
+        SELECT screen, seq, body::text FROM (
+          SELECT DISTINCT ON (screen) screen, seq, type, body FROM records
+           WHERE type IN ('start', 'stop') AND at < $1::timestamptz AND prev IS NOT NULL AND body IS NOT NULL
+           ORDER BY screen, at DESC, seq DESC) s
+         WHERE type = 'start' ORDER BY screen)sql",
+                           {window[0]},
+                           [&](const PGresult* r) {
+                             json body = json::parse(PQgetvalue(r, 0, 2), nullptr, false);
+                             if (body.is_object()) before.emplace_back(PQgetvalue(r, 0, 0), to_u64(PQgetvalue(r, 0, 1)), std::move(body));
+                           });
+      !st) {
+    return st.error();
+  }
+  // The statement is large and runs once: compiling it (JIT) costs more than it
+  // saves; its sorts and hashes hold a fleet-week's rows in memory.
+  if (auto set = c_->query("SET jit = off", {}); !set) return set.error();
+  if (auto set = c_->query("SET work_mem = '256MB'", {}); !set) return set.error();
+  const auto days = [](Date d) { return std::to_string(std::chrono::sys_days(d).time_since_epoch().count()); };
+  const std::vector<std::optional<std::string>> params = {window[0], window[1], days(shift(from, -1)), days(to)};
+  bool foreign = false;
+  bool decided = false;
+  auto st = c_->stream(report_sql().c_str(), params, [&](const PGresult* r) {
+    const int set = std::atoi(PQgetvalue(r, 0, 0));
+    auto text = [&](int col) { return std::string(PQgetvalue(r, 0, col)); };
+    if (set == 7) {  // (): comes first
+      foreign = std::string_view(PQgetvalue(r, 0, 23)) == "t";
+      decided = true;
+      if (!foreign) {
+        for (const auto& [screen, seq, body] : before) rows.on_record(screen, seq, body);
+      }
+      return;
+    }
+    if (foreign || !decided || PQgetisnull(r, 0, 1)) return;  // a group of rows that belong to another set
+    const std::string screen = text(1);
+    if (set == 6) {  // W: a record passed on whole
+      const json body = json::parse(PQgetvalue(r, 0, 3), nullptr, false);
+      if (body.is_object()) rows.on_record(screen, to_u64(PQgetvalue(r, 0, 2)), body);
+    } else if (set == 5) {  // R: a run of plays
+      rows.on_span(screen, to_u64(PQgetvalue(r, 0, 2)), Instant(std::chrono::milliseconds(to_i64(PQgetvalue(r, 0, 20)))),
+                   Instant(std::chrono::milliseconds(to_i64(PQgetvalue(r, 0, 21)))),
+                   std::chrono::seconds(to_i64(PQgetvalue(r, 0, 22))));
+      if (!PQgetisnull(r, 0, 3)) rows.on_site(screen, text(3), to_u64(PQgetvalue(r, 0, 24)));
+    } else if (set == 3) {  // F: plays of one content on one screen and day
+      PlayGroup g;
+      g.screen = screen;
+      g.date = epoch_day(to_i64(PQgetvalue(r, 0, 4)));
+      g.campaign = text(5);
+      g.item = text(6);
+      g.item_type = text(7);
+      g.text = text(8);
+      g.media = text(9);
+      if (!PQgetisnull(r, 0, 10)) g.media_duration_s = std::strtod(PQgetvalue(r, 0, 10), nullptr);
+      g.campaign_title = text(11);
+      g.tally.complete = to_u64(PQgetvalue(r, 0, 12));
+      g.tally.partial = to_u64(PQgetvalue(r, 0, 13));
+      g.tally.interrupted = to_u64(PQgetvalue(r, 0, 14));
+      g.tally.skipped = to_u64(PQgetvalue(r, 0, 15));
+      g.tally.shown_ms = to_i64(PQgetvalue(r, 0, 16));
+      g.tally.first_shown = text(17);
+      g.tally.last_shown = text(18);
+      g.last_seq = to_u64(PQgetvalue(r, 0, 19));
+      rows.on_group(g);
+    }
+  });
+  if (!st) return st.error();
+  return !foreign;
 }
 
 Status CentralDb::heartbeats(Date from, Date to, const CentralHeartbeatFn& on_heartbeat) {

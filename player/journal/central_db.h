@@ -21,7 +21,9 @@
 // Thread: a CentralDb is one connection, used by one thread at a time.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +32,7 @@
 #include "core/error.h"
 #include "core/time.h"
 #include "journal/central.h"
+#include "journal/report_model.h"
 
 namespace signage {
 
@@ -61,6 +64,28 @@ class CentralDb {
   // before that when no `stop` followed it (the session that was running). Only
   // records whose line was read whole (as the file reader passes on).
   Status records(Date from, Date to, const CentralRecordFn& on_record);
+  // The report's plays aggregated in SQL to the finest grain (screen, day, content:
+  // journal/report_model.h), over the same window as records(): what reaches the
+  // client is one row per group, one per run of plays between two other records
+  // (the running time) and the records that need a rule only the report builder
+  // has, which are
+  //  - every record that is not a play (start, stop, events: a few a day),
+  //  - band plays (ticker, header: their time is merged across overlaps),
+  //  - plays whose `start` or `end` is not a plain time stamp (seconds, at most
+  //    three decimals, Z or +HH:MM, a year from 1970), whose shown_s or planned_s
+  //    is not a plain number below 10^9, or whose `screen` is not the sender's;
+  // those arrive first, by screen and seq, through on_record. Returns false, having
+  // passed nothing on, when a record names a screen other than its sender's: such
+  // a fleet is read with records() (they may duplicate another screen's seqs).
+  struct ReportRows {
+    CentralRecordFn on_record;
+    std::function<void(const PlayGroup&)> on_group;
+    std::function<void(const std::string& screen, std::uint64_t first_seq, Instant a, Instant b,
+                       std::chrono::seconds offset)>
+        on_span;
+    std::function<void(const std::string& screen, const std::string& site, std::uint64_t seq)> on_site;
+  };
+  Result<bool> report_rows(Date from, Date to, const ReportRows& rows);
   // Streams the heartbeats of the same window, by screen, in the order received.
   Status heartbeats(Date from, Date to, const CentralHeartbeatFn& on_heartbeat);
 

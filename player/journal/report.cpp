@@ -106,10 +106,26 @@ Result<std::vector<ScreenChain>> read_db(const std::string& url, Instant as_of, 
   if (!db) return db.error();
   auto screens = db->screens(as_of);
   if (!screens) return screens.error();
-  auto st = db->records(req.from, req.to, [&](const std::string& screen, std::uint64_t, const json& record) {
+  auto add = [&](const std::string& screen, std::uint64_t, const json& record) {
     const std::string own = str(record, "screen");
     builder.add_record(own.empty() ? screen : own, record);
-  });
+  };
+  // With no other source the plays are aggregated in SQL; with journals or central
+  // files as well every record comes, so that the builder drops the duplicates.
+  bool aggregated = false;
+  if (req.paths.empty()) {
+    auto done = db->report_rows(req.from, req.to,
+                                {add, [&](const PlayGroup& g) { builder.add_play_group(g); },
+                                 [&](const std::string& screen, std::uint64_t seq, Instant a, Instant b,
+                                     std::chrono::seconds offset) { builder.add_play_span(screen, seq, a, b, offset); },
+                                 [&](const std::string& screen, const std::string& site, std::uint64_t seq) {
+                                   builder.add_site(screen, site, seq);
+                                 }});
+    if (!done) return done.error();
+    aggregated = *done;
+  }
+  Status st;
+  if (!aggregated) st = db->records(req.from, req.to, add);
   if (!st) return st.error();
   st = db->heartbeats(req.from, req.to, [&](const std::string& screen, const LastHeartbeat& hb) {
     builder.add_heartbeat(screen, hb);

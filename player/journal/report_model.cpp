@@ -106,6 +106,15 @@ std::string text_label(const std::string& text) {
   return u32_to_utf8(u.substr(0, kMax)) + "…";
 }
 
+// The label and file name of a content whose fields are set.
+Content labelled(Content c) {
+  c.media_name = c.media.empty() ? std::string() : fs::path(c.media).filename().string();
+  c.label = text_label(c.text);
+  if (c.label.empty()) c.label = c.media_name;
+  if (c.label.empty()) c.label = c.item;
+  return c;
+}
+
 Content content_of(const json& j, PlayKind kind) {
   Content c;
   c.kind = kind;
@@ -117,11 +126,7 @@ Content content_of(const json& j, PlayKind kind) {
   if (const auto it = j.find("media_duration_s"); it != j.end() && it->is_number() && it->get<double>() > 0) {
     c.media_duration_s = it->get<double>();
   }
-  c.media_name = c.media.empty() ? std::string() : fs::path(c.media).filename().string();
-  c.label = text_label(c.text);
-  if (c.label.empty()) c.label = c.media_name;
-  if (c.label.empty()) c.label = c.item;
-  return c;
+  return labelled(std::move(c));
 }
 
 using ContentKey = std::tuple<int, std::string, std::string, std::string, std::string, double>;
@@ -148,6 +153,7 @@ struct Heartbeat {
 struct ScreenAcc {
   ScreenIdentity who;           // from start records and plays
   std::string who_from;         // `time` of the start record it came from
+  std::uint64_t site_seq = 0;   // seq of the record who.site came from (0: none said)
   std::vector<Mark> marks;
   std::vector<Heartbeat> heartbeats;
   std::vector<Interval> ticker;  // band passes
@@ -194,18 +200,18 @@ struct ReportBuilder::State {
   std::map<ContentKey, std::size_t> content_index;
   std::map<FactKey, Tally> facts;
   std::map<std::string, std::string> titles;
+  std::map<std::string, std::pair<std::string, std::uint64_t>> title_at;  // (screen, seq) of the title
   std::set<std::string> in_range;
   std::set<std::tuple<std::string, std::string, std::string>> shot_taken;
   std::vector<EvidenceShot> evidence;
 
   bool in(Date d) const { return d >= from && d <= to; }
-  std::size_t content(const json& j, PlayKind kind);
+  std::size_t content(Content c);
   void mark(ScreenAcc& acc, const json& j, const std::string& type);
   void play(ScreenAcc& acc, const std::string& screen, const json& j, const fs::path& evidence_file);
 };
 
-std::size_t ReportBuilder::State::content(const json& j, PlayKind kind) {
-  Content c = content_of(j, kind);
+std::size_t ReportBuilder::State::content(Content c) {
   const ContentKey key = key_of(c);
   const auto it = content_index.find(key);
   if (it != content_index.end()) return it->second;
@@ -252,8 +258,12 @@ void ReportBuilder::State::play(ScreenAcc& acc, const std::string& screen, const
   const PlayKind kind = play_kind(str(j, "item_type"));
   const std::int64_t shown = to_ms(num(j, "shown_s"));
   const Outcome outcome = classify(str(j, "outcome"), shown, to_ms(num(j, "planned_s")));
-  const std::size_t ci = content(j, kind);
-  if (const std::string title = str(j, "campaign_title"); !title.empty()) titles[camp] = title;
+  const std::size_t ci = content(content_of(j, kind));
+  if (const std::string title = str(j, "campaign_title"); !title.empty()) {
+    titles[camp] = title;
+    const auto seq = j.find("seq");
+    title_at[camp] = {screen, seq != j.end() && seq->is_number_unsigned() ? seq->get<std::uint64_t>() : 0};
+  }
   if (in(*date)) count(facts[{screen, *date, ci}], outcome, start);
   if (outcome != Outcome::skipped && shown > 0) {
     if (stamp) {
@@ -294,7 +304,11 @@ void ReportBuilder::add_record(const std::string& screen, const json& j, const f
   ScreenAcc& acc = s_->screens[screen];
   acc.who.screen = screen;
   const std::string type = str(j, "type");
-  if (const std::string site = str(j, "site"); !site.empty()) acc.who.site = site;
+  if (const std::string site = str(j, "site"); !site.empty()) {
+    acc.who.site = site;
+    const auto seq = j.find("seq");
+    acc.site_seq = seq != j.end() && seq->is_number_unsigned() ? seq->get<std::uint64_t>() : 0;
+  }
   if (type == "start") {
     const std::string time = str(j, "time");
     if (acc.who_from.empty() || time >= acc.who_from) {
@@ -308,6 +322,56 @@ void ReportBuilder::add_record(const std::string& screen, const json& j, const f
   }
   s_->mark(acc, j, type);
   if (type == "play") s_->play(acc, screen, j, evidence_file);
+}
+
+void ReportBuilder::add_play_group(const PlayGroup& g) {
+  ScreenAcc& acc = s_->screens[g.screen];
+  acc.who.screen = g.screen;
+  const bool counted = g.tally.plays() + g.tally.skipped > 0;
+  if (counted && s_->in(g.date)) s_->in_range.insert(g.campaign);
+  if (s_->campaign && g.campaign != *s_->campaign) return;
+  if (!g.campaign_title.empty()) {
+    // The title of the last play, in (screen, seq) order, as records in that order give it.
+    auto at = s_->title_at.find(g.campaign);
+    const std::pair<std::string, std::uint64_t> here{g.screen, g.last_seq};
+    if (at == s_->title_at.end() || here > at->second) {
+      s_->titles[g.campaign] = g.campaign_title;
+      s_->title_at[g.campaign] = here;
+    }
+  }
+  Content c;
+  c.kind = play_kind(g.item_type);
+  c.campaign = g.campaign;
+  c.item = g.item;
+  c.item_type = g.item_type;
+  c.text = g.text;
+  c.media = g.media;
+  if (g.media_duration_s && *g.media_duration_s > 0) c.media_duration_s = g.media_duration_s;
+  // Made for plays of the day before `from` too, as add_record() does: the content is listed.
+  const std::size_t ci = s_->content(labelled(std::move(c)));
+  if (!s_->in(g.date)) return;
+  s_->facts[{g.screen, g.date, ci}].add(g.tally);
+}
+
+void ReportBuilder::add_play_span(const std::string& screen, std::uint64_t first_seq, Instant a, Instant b,
+                                  std::chrono::seconds offset) {
+  ScreenAcc& acc = s_->screens[screen];
+  acc.who.screen = screen;
+  Mark m;
+  m.seq = first_seq;
+  m.a = a;
+  m.b = std::max(a, b);
+  m.offset = offset;
+  acc.marks.push_back(m);
+}
+
+void ReportBuilder::add_site(const std::string& screen, const std::string& site, std::uint64_t seq) {
+  ScreenAcc& acc = s_->screens[screen];
+  acc.who.screen = screen;
+  if (!site.empty() && seq > acc.site_seq) {
+    acc.who.site = site;
+    acc.site_seq = seq;
+  }
 }
 
 void ReportBuilder::add_heartbeat(const std::string& screen, const LastHeartbeat& hb) {

@@ -236,8 +236,30 @@ struct Report {
   std::vector<const ClockPeak*> out_of_step() const;
 };
 
+// Plays of one content on one screen and one local day, aggregated before they
+// reach the builder (the central database does it in SQL, journal/central_db.h) by
+// the rules above: counted on the day of their start, time split at midnight.
+struct PlayGroup {
+  std::string screen;
+  Date date;                 // the day the counts and shown_ms belong to
+  std::string campaign;      // the records' fields, as add_record() reads them
+  std::string item;
+  std::string item_type;     // not ticker or header: bands come as records
+  std::string text;
+  std::string media;
+  std::optional<double> media_duration_s;
+  std::string campaign_title;  // of these plays ("" when they have none)
+  std::uint64_t last_seq = 0;  // the highest seq among them (which title is the last)
+  Tally tally;               // plays started that day, by outcome; time shown that day
+};
+
 // Turns records into a Report. Feed every record of every source (duplicates by
 // (screen, seq) are dropped), then finish(). Not thread-safe.
+//
+// A source that aggregates (the central database) feeds its records that need a
+// rule only the builder has with add_record() FIRST, in (screen, seq) order, and
+// then the rest as add_play_group(), add_play_span() and add_site(); a source that
+// aggregates must be the only source (aggregates cannot be de-duplicated).
 class ReportBuilder {
  public:
   ReportBuilder(Date from, Date to, std::optional<std::string> campaign);
@@ -253,6 +275,16 @@ class ReportBuilder {
   // A heartbeat of the central log: its time as the screen wrote it, its interval and
   // its clock's offset.
   void add_heartbeat(const std::string& screen, const LastHeartbeat& heartbeat);
+  // Plays aggregated to the finest grain. Groups with plays of a day before `from`
+  // count nothing but their title; the campaign filter is applied here.
+  void add_play_group(const PlayGroup& group);
+  // Consecutive plays of `screen` (by seq, with no other record of the screen
+  // between them): from the first's seq, they ran from `a` to `b`; `offset` is the
+  // first's. Counts as their marks would for the running time.
+  void add_play_span(const std::string& screen, std::uint64_t first_seq, Instant a, Instant b,
+                     std::chrono::seconds offset);
+  // The site named by a record of `screen` with this seq; the highest seq wins.
+  void add_site(const std::string& screen, const std::string& site, std::uint64_t seq);
   // Campaign ids with a play in the range, whatever the campaign filter.
   std::set<std::string> campaigns_in_range() const;
   // The model; `identities` (from --config) win over what the records say.
