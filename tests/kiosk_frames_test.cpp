@@ -3,6 +3,8 @@
 // Lineup's no-flash rule, over a null display that counts what is done to it.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -112,6 +114,11 @@ TEST(Preroll, PreparesTheNextShowingOnlyWithinKAheadAndHandsItOverWithoutPrepari
   const int before = s.display.uploads;
   preroll.poll(lineup, until, until - 1s);
   ASSERT_EQ(preroll.prepared_for(), until);
+  // The slogan is laid out on the text thread; a later look uploads it once it is.
+  for (int i = 0; i < 3000 && s.display.uploads == before; ++i) {
+    std::this_thread::sleep_for(10ms);
+    preroll.poll(lineup, until, until - 900ms);
+  }
   const int prepared = s.display.uploads;
   EXPECT_GT(prepared, before);  // laid out and uploaded ahead
   preroll.poll(lineup, until, until - 500ms);  // prepared once

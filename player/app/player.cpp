@@ -297,6 +297,22 @@ std::unique_ptr<FolderWatcher> drop_folder_watcher(const PlayOptions& options) {
 
 }  // namespace
 
+namespace {
+
+// --present-log FILE: a line per presented frame (null without the option, or when
+// the file cannot be opened, which is said in the log).
+std::unique_ptr<PresentLog> open_present_log(const PlayOptions& options, std::ostream& log) {
+  if (options.present_log.empty()) return nullptr;
+  auto pl = PresentLog::open(options.present_log, system_precise_clock());
+  if (!pl) {
+    log << "signage: " << pl.error().what() << "\n";
+    return nullptr;
+  }
+  return std::move(*pl);
+}
+
+}  // namespace
+
 int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& clock, const TimeZone& zone,
          std::ostream& log) {
   const DeviceConfig& cfg = options.config;
@@ -379,12 +395,7 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
         cfg, zone, mono.now(), log, [u = uplink.get()](Heartbeat hb) { u->submit_heartbeat(std::move(hb)); },
         [u = uplink.get()] { return u->status(); });
   }
-  std::unique_ptr<PresentLog> present_log;
-  if (!options.present_log.empty()) {
-    auto pl = PresentLog::open(options.present_log, system_precise_clock());
-    if (pl) present_log = std::move(*pl);
-    if (!pl) log << "signage: " << pl.error().what() << "\n";
-  }
+  const std::unique_ptr<PresentLog> present_log = open_present_log(options, log);
   KioskServices services{journal ? &*journal : nullptr, evidence ? &*evidence : nullptr, uplink.get(),
                          watcher.get(), play_state ? &*play_state : nullptr, journal_error,
                          signals ? signals->get() : nullptr, heartbeats ? &*heartbeats : nullptr,
