@@ -211,13 +211,19 @@ class SceneTest : public ::testing::Test {
   std::optional<Scene> scene_;
 };
 
-TEST_F(SceneTest, SloganHasBackgroundAndText) {
+// A slogan item in white on the red of the built-in banner styles.
+Item white_on_red(std::string id, std::string text) {
   Item item;
-  item.id = "theme";
+  item.id = std::move(id);
   item.type = ItemType::slogan;
-  item.text = "人人讲安全、个个会应急\n畅通生命通道";
+  item.text = std::move(text);
   item.style.background = Rgb{200, 16, 46};
   item.style.color = Rgb{255, 255, 255};
+  return item;
+}
+
+TEST_F(SceneTest, SloganHasBackgroundAndText) {
+  const Item item = white_on_red("theme", "人人讲安全、个个会应急\n畅通生命通道");
   auto v = scene_->prepare(item);
   ASSERT_TRUE(v.ok()) << v.error().what();
   const Image img = render(**v);
@@ -371,16 +377,10 @@ TEST_F(SceneTest, AStopEndsTheWaitForTheBiggestPictureAndNothingWaitsForItsDecod
 // The longest slogan allowed (1 000 characters of real slogans) on a 4K screen.
 Item longest_slogan() {
   const std::string seed = "人人讲安全、个个会应急，畅通生命通道。遵守安全生产法，当好第一责任人！";
-  Item item;
-  item.id = "longest";
-  item.type = ItemType::slogan;
   std::u32string text;
   const std::u32string s32 = utf8_to_u32(seed);
   while (text.size() + s32.size() <= 1000) text += s32;
-  item.text = u32_to_utf8(text);
-  item.style.background = Rgb{200, 16, 46};
-  item.style.color = Rgb{255, 255, 255};
-  return item;
+  return white_on_red("longest", u32_to_utf8(text));
 }
 
 TEST_F(SceneTest, ASloganPreparedAheadIsLaidOutAndDrawnOffTheMainThread) {
@@ -436,12 +436,7 @@ TEST_F(SceneTest, ASloganPreparedAheadIsLaidOutAndDrawnOffTheMainThread) {
 TEST_F(SceneTest, OnlyTheInkOfASloganIsUploaded) {
   UploadSizes d(*display_);
   Scene scene(d, *fonts_, *zone_, SceneOptions{});
-  Item item;
-  item.id = "short";
-  item.type = ItemType::slogan;
-  item.text = "安全第一";
-  item.style.background = Rgb{200, 16, 46};
-  item.style.color = Rgb{255, 255, 255};
+  const Item item = white_on_red("short", "安全第一");
   auto v = scene.prepare(item);
   ASSERT_TRUE(v.ok()) << v.error().what();
   ASSERT_EQ(d.sizes.size(), 1u);

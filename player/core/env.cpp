@@ -96,20 +96,8 @@ Status PosixEnv::read_file_into(const fs::path& file, std::string& out) {
 }
 
 Result<std::string> PosixEnv::read_file(const fs::path& file) {
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return os_error(file, "cannot open", errno);
-  FdCloser closer{fd};
   std::string out;
-  char buf[1 << 16];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return os_error(file, "cannot read", errno);
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
+  if (auto s = read_file_into(file, out); !s) return s.error();
   return out;
 }
 

@@ -297,20 +297,33 @@ Result<std::vector<CentralScreen>> CentralDb::screens(Instant as_of, const std::
   return out;
 }
 
+namespace {
+
+// The records a report over [from, to] reads, by `at`: from two days before (the
+// session running at `from`) to three days after (plays that end past midnight).
+std::vector<std::optional<std::string>> record_window(Date from, Date to) {
+  return {date_text(shift(from, -2)) + "T00:00:00Z", date_text(shift(to, 3)) + "T00:00:00Z"};
+}
+
+// The session running when the window opens ($1): each screen's last start or stop
+// before it, when that is a start.
+constexpr const char* kSessionAtWindowStart = R"sql(
+        SELECT screen, seq, body::text FROM (
+          SELECT DISTINCT ON (screen) screen, seq, type, body FROM records
+           WHERE type IN ('start', 'stop') AND at < $1::timestamptz AND prev IS NOT NULL AND body IS NOT NULL
+           ORDER BY screen, at DESC, seq DESC) s
+         WHERE type = 'start' ORDER BY screen)sql";
+
+}  // namespace
+
 Status CentralDb::records(Date from, Date to, const CentralRecordFn& on_record) {
-  const std::vector<std::optional<std::string>> window = {date_text(shift(from, -2)) + "T00:00:00Z",
-                                                          date_text(shift(to, 3)) + "T00:00:00Z"};
+  const std::vector<std::optional<std::string>> window = record_window(from, to);
   auto emit = [&](const PGresult* r) {
     const json body = json::parse(PQgetvalue(r, 0, 2), nullptr, false);
     if (body.is_object()) on_record(PQgetvalue(r, 0, 0), to_u64(PQgetvalue(r, 0, 1)), body);
   };
   // The session running when the window opens: the last start or stop before it.
-  if (auto st = c_->stream(R"sql(
-        SELECT screen, seq, body::text FROM (
-          SELECT DISTINCT ON (screen) screen, seq, type, body FROM records
-           WHERE type IN ('start', 'stop') AND at < $1::timestamptz AND prev IS NOT NULL AND body IS NOT NULL
-           ORDER BY screen, at DESC, seq DESC) s
-         WHERE type = 'start' ORDER BY screen)sql",
+  if (auto st = c_->stream(kSessionAtWindowStart,
                            {window[0]}, emit);
       !st) {
     return st;
@@ -457,17 +470,11 @@ std::int64_t to_i64(const char* s) {
 }  // namespace
 
 Result<bool> CentralDb::report_rows(Date from, Date to, const ReportRows& rows) {
-  const std::vector<std::optional<std::string>> window = {date_text(shift(from, -2)) + "T00:00:00Z",
-                                                          date_text(shift(to, 3)) + "T00:00:00Z"};
+  const std::vector<std::optional<std::string>> window = record_window(from, to);
   // The session running when the window opens (as records() gives it), kept until
   // the statement below says the fleet can be aggregated.
   std::vector<std::tuple<std::string, std::uint64_t, json>> before;
-  if (auto st = c_->stream(R"sql(
-        SELECT screen, seq, body::text FROM (
-          SELECT DISTINCT ON (screen) screen, seq, type, body FROM records
-           WHERE type IN ('start', 'stop') AND at < $1::timestamptz AND prev IS NOT NULL AND body IS NOT NULL
-           ORDER BY screen, at DESC, seq DESC) s
-         WHERE type = 'start' ORDER BY screen)sql",
+  if (auto st = c_->stream(kSessionAtWindowStart,
                            {window[0]},
                            [&](const PGresult* r) {
                              json body = json::parse(PQgetvalue(r, 0, 2), nullptr, false);
@@ -532,8 +539,7 @@ Result<bool> CentralDb::report_rows(Date from, Date to, const ReportRows& rows) 
 }
 
 Status CentralDb::heartbeats(Date from, Date to, const CentralHeartbeatFn& on_heartbeat) {
-  const std::vector<std::optional<std::string>> window = {date_text(shift(from, -2)) + "T00:00:00Z",
-                                                          date_text(shift(to, 3)) + "T00:00:00Z"};
+  const std::vector<std::optional<std::string>> window = record_window(from, to);
   return c_->stream(R"sql(
       SELECT screen, time, interval_s, body->>'clock_source', body->>'clock_offset_ms' FROM heartbeats
        WHERE at >= $1::timestamptz AND at < $2::timestamptz ORDER BY screen, id)sql",

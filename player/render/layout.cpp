@@ -509,10 +509,8 @@ ScreenBands::ScreenBands(Display& screen, FontSet& fonts, const TimeZone& zone, 
       ticker_display_(screen, {}),
       on_error_(std::move(on_error)) {}
 
-ScreenBands::~ScreenBands() {
-  ticker_pending_.reset();
-  text_thread_.reset();  // stops a layout in progress
-}
+// Out of line for the TextThread's sake; its destructor stops a layout in progress.
+ScreenBands::~ScreenBands() = default;
 
 Status ScreenBands::set(const Campaign* c, Instant now) {
   campaign_id_ = c != nullptr ? c->id : std::string();
