@@ -176,6 +176,84 @@ TEST(DisplayTest, ReadRowsSamplesRowsEvenlyAsReadPixelsSeesThem) {
   }
 }
 
+// A display that passes everything on to another and counts the pixels read back
+// from it, and how many times the whole screen was read.
+struct ReadCounter final : Display {
+  explicit ReadCounter(Display& d) : d_(d) {}
+  int width() const override { return d_.width(); }
+  int height() const override { return d_.height(); }
+  std::string describe() const override { return d_.describe(); }
+  Result<Texture> upload(const Image& image) override { return d_.upload(image); }
+  void fill(const Rect& r, Rgb c, float a) override { d_.fill(r, c, a); }
+  void draw(Texture& t, const Rect& r, float a) override { d_.draw(t, r, a); }
+  Result<Image> read_pixels() override {
+    ++whole_reads;
+    pixels += static_cast<long>(width()) * height();
+    return d_.read_pixels();
+  }
+  Result<Image> read_rect(const Rect& r) override {
+    pixels += static_cast<long>(r.w) * r.h;
+    return d_.read_rect(r);
+  }
+  void present() override { d_.present(); }
+  InputEvent wait(milliseconds t) override { return d_.wait(t); }
+  Display& d_;
+  int whole_reads = 0;
+  long pixels = 0;
+};
+
+// The black-frame check after each switch reads a sample of rows through the
+// player's zone (and, on a turned or cropped output, the turned or region display):
+// every one of them reads those rows from the screen below, not the whole screen
+// (8 MB at 1920x1080, the frames after the switch their time), and the rows are the
+// ones read_pixels shows.
+TEST(DisplayTest, ReadRowsThroughZonesAndTurnsReadsOnlyThoseRows) {
+  auto out = headless(64, 48);
+  ASSERT_TRUE(out);
+  // A different colour in every 4x4 block, so that any misplaced pixel shows.
+  for (int y = 0; y < 48; y += 4) {
+    for (int x = 0; x < 64; x += 4) {
+      out->fill(Rect{x, y, 4, 4}, Rgb{static_cast<std::uint8_t>(x * 4), static_cast<std::uint8_t>(y * 5), 90}, 1.0f);
+    }
+  }
+  ReadCounter counter(*out);
+  for (int rotation : {0, 90, 180, 270}) {
+    auto turned = turn_display(counter, rotation);
+    ZoneDisplay zone(*turned, Rect{4, 8, turned->width() - 12, turned->height() - 16});
+    auto region = region_display(*turned, Rect{8, 4, turned->width() - 16, turned->height() - 8});
+    for (Display* d : {static_cast<Display*>(turned.get()), static_cast<Display*>(&zone), region.get()}) {
+      SCOPED_TRACE("rotation " + std::to_string(rotation) + ", " + std::to_string(d->width()) + "x" +
+                   std::to_string(d->height()));
+      auto all = d->read_pixels();
+      ASSERT_TRUE(all.ok()) << all.error().what();
+      counter.whole_reads = 0;
+      counter.pixels = 0;
+      auto rows = d->read_rows(5);
+      ASSERT_TRUE(rows.ok()) << rows.error().what();
+      EXPECT_EQ(counter.whole_reads, 0);
+      EXPECT_EQ(counter.pixels, 5L * d->width());
+      ASSERT_EQ(rows->width, d->width());
+      ASSERT_EQ(rows->height, 5);
+      const auto row = static_cast<std::size_t>(d->width()) * 4;
+      for (int i = 0; i < 5; ++i) {
+        const int y = (2 * i + 1) * d->height() / 10;
+        EXPECT_TRUE(std::equal(rows->rgba.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(i)),
+                               rows->rgba.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(i + 1)),
+                               all->rgba.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(y))))
+            << "row " << i << " (y " << y << ")";
+      }
+      // A rectangle outside the display reads nothing; one across its edge, the part inside.
+      auto none = d->read_rect(Rect{d->width(), 0, 10, 10});
+      ASSERT_TRUE(none.ok());
+      EXPECT_EQ(none->width * none->height, 0);
+      auto edge = d->read_rect(Rect{d->width() - 3, -2, 10, 5});
+      ASSERT_TRUE(edge.ok());
+      EXPECT_EQ(edge->width, 3);
+      EXPECT_EQ(edge->height, 3);
+    }
+  }
+}
+
 class SceneTest : public ::testing::Test {
  protected:
   void SetUp() override {

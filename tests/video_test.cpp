@@ -368,12 +368,17 @@ TEST_F(VideoTest, BackgroundSourceComesForwardWithoutAGap) {
   // on screen: its decoder opens again with all threads, fed from the key frame, and
   // the frames go on one after the other.
   const int base = getpriority(PRIO_PROCESS, 0);
+  // Nice values stop at 19: run under `nice`, the lower priority is that (or nothing
+  // to tell apart, when the suite itself runs at 19).
+  const int lower = std::min(base + 10, 19);
   VideoOptions o = software();
   o.background = true;
   o.queue_frames = 3;
   auto src = VideoSource::open(clip("h264.mp4"), o);
   ASSERT_TRUE(src->wait_ready(5s));
-  EXPECT_EQ(threads_at_nice(base + 10), 1);  // the decode thread, and no decoder workers
+  if (lower > base) {
+    EXPECT_EQ(threads_at_nice(lower), 1);  // the decode thread, and no decoder workers
+  }
   std::vector<chr::microseconds> pts;
   const auto give_up = chr::steady_clock::now() + 5s;
   while (pts.size() < 2 && chr::steady_clock::now() < give_up) {
@@ -393,8 +398,8 @@ TEST_F(VideoTest, BackgroundSourceComesForwardWithoutAGap) {
   EXPECT_EQ(src->state(), VideoSource::State::ended);
   const VideoInfo info = src->info();
   const bool stays_lower = !info.fallbacks.empty() && info.fallbacks.back().find("priority") != std::string::npos;
-  if (!stays_lower) {
-    EXPECT_EQ(threads_at_nice(base + 10), 0);
+  if (!stays_lower && lower > base) {
+    EXPECT_EQ(threads_at_nice(lower), 0);
   }
 }
 

@@ -74,10 +74,14 @@ class Display {
   virtual void fill(const Rect& r, Rgb colour, float alpha) = 0;
   virtual void draw(Texture& t, const Rect& dst, float alpha) = 0;
   virtual Result<Image> read_pixels() = 0;  // what has been drawn since the last present
-  // A cheap sample of the same: `count` rows spread evenly from top to bottom, stacked
-  // into one width x count image (a black-frame check at every switch must not cost
-  // the frames after it their time). By default cut from read_pixels().
-  virtual Result<Image> read_rows(int count);
+  // The part `r` of the same (clipped to the display). Displays drawn onto another
+  // one map it to theirs, so that reading a little costs little all the way down.
+  // By default cut from read_pixels().
+  virtual Result<Image> read_rect(const Rect& r);
+  // A cheap sample: `count` rows spread evenly from top to bottom, stacked into one
+  // width x count image, each read with read_rect() (a black-frame check at every
+  // switch must not cost the frames after it their time).
+  Result<Image> read_rows(int count);
 
   // A w x h texture for video frames of `layout`, updated in place for each frame.
   // Displays that cannot show video (test doubles) return an Error.

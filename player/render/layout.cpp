@@ -14,6 +14,12 @@ namespace chr = std::chrono;
 
 namespace {
 
+Rect intersect(const Rect& a, const Rect& b) {
+  const int x0 = std::max(a.x, b.x), y0 = std::max(a.y, b.y);
+  const int x1 = std::min(a.x + a.w, b.x + b.w), y1 = std::min(a.y + a.h, b.y + b.h);
+  return Rect{x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
+}
+
 // ---- the output turned ----
 
 class TurnedDisplay final : public DisplayOnTop {
@@ -51,14 +57,21 @@ class TurnedDisplay final : public DisplayOnTop {
       base_.set_clip(&m);
     }
   }
-  Result<Image> read_pixels() override {
-    auto phys = base_.read_pixels();
+  Result<Image> read_pixels() override { return read_rect(Rect{0, 0, width(), height()}); }
+  // The turned rectangle read from the base, and turned back.
+  Result<Image> read_rect(const Rect& r) override {
+    const Rect c = intersect(r, Rect{0, 0, width(), height()});
+    auto phys = base_.read_rect(map(c));
     if (!phys || rotation_ == 0) return phys;
     Image out;
-    out.width = width();
-    out.height = height();
+    out.width = c.w;
+    out.height = c.h;
     out.rgba.resize(static_cast<std::size_t>(out.width) * static_cast<std::size_t>(out.height) * 4);
     const int pw = phys->width, ph = phys->height;
+    if (static_cast<long long>(pw) * ph != static_cast<long long>(c.w) * c.h) {
+      return Error("cannot read back the turned screen: the base gave " + std::to_string(pw) + "x" +
+                   std::to_string(ph) + " pixels");
+    }
     for (int y = 0; y < out.height; ++y) {
       for (int x = 0; x < out.width; ++x) {
         int px = x, py = y;
@@ -94,12 +107,6 @@ class TurnedDisplay final : public DisplayOnTop {
 
   int rotation_;
 };
-
-Rect intersect(const Rect& a, const Rect& b) {
-  const int x0 = std::max(a.x, b.x), y0 = std::max(a.y, b.y);
-  const int x1 = std::min(a.x + a.w, b.x + b.w), y1 = std::min(a.y + a.h, b.y + b.h);
-  return Rect{x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
-}
 
 int percent_of(int v, int pct) { return static_cast<int>(std::lround(static_cast<double>(v) * pct / 100.0)); }
 
@@ -173,21 +180,10 @@ void ZoneDisplay::set_clip(const Rect* r) {
   }
 }
 
-Result<Image> ZoneDisplay::read_pixels() {
-  auto all = base_.read_pixels();
-  if (!all) return all;
-  const Rect a = intersect(area_, Rect{0, 0, all->width, all->height});
-  Image out;
-  out.width = a.w;
-  out.height = a.h;
-  out.rgba.resize(static_cast<std::size_t>(a.w) * static_cast<std::size_t>(a.h) * 4);
-  for (int y = 0; y < a.h; ++y) {
-    const auto* src = &all->rgba[(static_cast<std::size_t>(a.y + y) * static_cast<std::size_t>(all->width) +
-                                  static_cast<std::size_t>(a.x)) * 4];
-    std::copy_n(src, static_cast<std::size_t>(a.w) * 4,
-                &out.rgba[static_cast<std::size_t>(y) * static_cast<std::size_t>(a.w) * 4]);
-  }
-  return out;
+Result<Image> ZoneDisplay::read_pixels() { return read_rect(Rect{0, 0, area_.w, area_.h}); }
+
+Result<Image> ZoneDisplay::read_rect(const Rect& r) {
+  return base_.read_rect(moved(intersect(r, Rect{0, 0, area_.w, area_.h})));
 }
 
 namespace {

@@ -83,6 +83,7 @@ class ZoneDisplay : public DisplayOnTop {
   void draw_at(Texture& t, double x, double y, float alpha) override;
   void set_clip(const Rect* r) override;
   Result<Image> read_pixels() override;  // the area's pixels
+  Result<Image> read_rect(const Rect& r) override;  // read from the base where the area is
   void present_area(const Rect& r) override { base_.present_area(moved(r)); }
 
  private:

@@ -46,20 +46,47 @@ namespace {
 int sample_row(int i, int count, int height) {
   return static_cast<int>((static_cast<long long>(2 * i + 1) * height) / (2LL * count));
 }
+
+Rect clip_to(const Rect& r, int width, int height) {
+  const int x0 = std::max(r.x, 0), y0 = std::max(r.y, 0);
+  const int x1 = std::min(r.x + r.w, width), y1 = std::min(r.y + r.h, height);
+  return Rect{x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
+}
+
+Image cut(const Image& all, const Rect& r) {
+  const Rect c = clip_to(r, all.width, all.height);
+  Image out;
+  out.width = c.w;
+  out.height = c.h;
+  const auto row_bytes = static_cast<std::size_t>(c.w) * 4;
+  out.rgba.resize(row_bytes * static_cast<std::size_t>(c.h));
+  for (int y = 0; y < c.h; ++y) {
+    const auto at = (static_cast<std::size_t>(c.y + y) * static_cast<std::size_t>(all.width) +
+                     static_cast<std::size_t>(c.x)) * 4;
+    std::copy_n(all.rgba.begin() + static_cast<std::ptrdiff_t>(at), row_bytes,
+                out.rgba.begin() + static_cast<std::ptrdiff_t>(row_bytes * static_cast<std::size_t>(y)));
+  }
+  return out;
+}
 }  // namespace
 
-Result<Image> Display::read_rows(int count) {
+Result<Image> Display::read_rect(const Rect& r) {
   auto all = read_pixels();
   if (!all) return all.error();
+  return cut(*all, r);
+}
+
+Result<Image> Display::read_rows(int count) {
   Image img;
-  img.width = all->width;
+  img.width = width();
   img.height = std::max(0, count);
   const auto row_bytes = static_cast<std::size_t>(img.width) * 4;
   img.rgba.reserve(row_bytes * static_cast<std::size_t>(img.height));
   for (int i = 0; i < img.height; ++i) {
-    const auto at = static_cast<std::size_t>(sample_row(i, count, all->height)) * row_bytes;
-    img.rgba.insert(img.rgba.end(), all->rgba.begin() + static_cast<std::ptrdiff_t>(at),
-                    all->rgba.begin() + static_cast<std::ptrdiff_t>(at + row_bytes));
+    auto row = read_rect(Rect{0, sample_row(i, count, height()), img.width, 1});
+    if (!row) return row.error();
+    if (row->rgba.size() != row_bytes) return Error("cannot read back row " + std::to_string(i) + " of the screen");
+    img.rgba.insert(img.rgba.end(), row->rgba.begin(), row->rgba.end());
   }
   return img;
 }
@@ -341,33 +368,19 @@ class SdlDisplay final : public Display {
     SDL_RenderCopy(renderer_.get(), tex, nullptr, &sr);
   }
 
-  Result<Image> read_pixels() override {
-    check_thread();
-    Image img;
-    img.width = width();
-    img.height = height();
-    img.rgba.resize(static_cast<size_t>(img.width) * static_cast<size_t>(img.height) * 4);
-    if (SDL_RenderReadPixels(renderer_.get(), nullptr, SDL_PIXELFORMAT_RGBA32, img.rgba.data(),
-                             img.width * 4) != 0) {
-      return sdl_error("cannot read back the screen");
-    }
-    for (size_t i = 3; i < img.rgba.size(); i += 4) img.rgba[i] = 255;
-    return img;
-  }
+  Result<Image> read_pixels() override { return read_rect(Rect{0, 0, width(), height()}); }
 
-  Result<Image> read_rows(int count) override {
+  Result<Image> read_rect(const Rect& r) override {
     check_thread();
+    const Rect c = clip_to(r, width(), height());
     Image img;
-    img.width = width();
-    img.height = std::max(0, count);
-    const int pitch = img.width * 4;
-    img.rgba.resize(static_cast<size_t>(pitch) * static_cast<size_t>(img.height));
-    for (int i = 0; i < img.height; ++i) {
-      const SDL_Rect row{0, sample_row(i, count, height()), img.width, 1};
-      if (SDL_RenderReadPixels(renderer_.get(), &row, SDL_PIXELFORMAT_RGBA32,
-                               img.rgba.data() + static_cast<size_t>(i) * static_cast<size_t>(pitch), pitch) != 0) {
-        return sdl_error("cannot read back the screen");
-      }
+    img.width = c.w;
+    img.height = c.h;
+    img.rgba.resize(static_cast<size_t>(c.w) * static_cast<size_t>(c.h) * 4);
+    if (c.w == 0 || c.h == 0) return img;
+    const SDL_Rect sr{c.x, c.y, c.w, c.h};
+    if (SDL_RenderReadPixels(renderer_.get(), &sr, SDL_PIXELFORMAT_RGBA32, img.rgba.data(), c.w * 4) != 0) {
+      return sdl_error("cannot read back the screen");
     }
     for (size_t i = 3; i < img.rgba.size(); i += 4) img.rgba[i] = 255;
     return img;
