@@ -584,6 +584,37 @@ TEST_F(VideoTest, AudioOutputPlaysAStreamAndItsClockAdvances) {
   EXPECT_LT(stream->queued_frames(), static_cast<std::size_t>(kAudioRate / 2));
 }
 
+// The device takes blocks of samples; between two the clock runs on at real time
+// from the start of the last block, never past its end, so a video frame is not
+// overtaken by a clock that jumps a block (21 ms) at a time.
+TEST(AudioClock, RunsSmoothlyBetweenTheBlocksTheDeviceTakes) {
+  ManualMonotonicClock mono;
+  AudioStream s(kAudioRate, mono);
+  EXPECT_FALSE(s.clock()) << "nothing queued";
+  std::vector<float> tone(std::size_t{2048} * kAudioChannels, 0.25f);
+  ASSERT_EQ(s.write(tone.data(), 2048, 1s), 2048u);
+  ASSERT_TRUE(s.clock());
+  EXPECT_EQ(*s.clock(), 1s) << "not started: the first sample's time";
+  std::vector<float> out(std::size_t{1024} * kAudioChannels);
+  const auto block = chr::microseconds(1024 * 1'000'000 / kAudioRate);  // 21.333 ms
+  ASSERT_EQ(s.read(out.data(), 1024), 1024u);
+  EXPECT_EQ(*s.clock(), 1s) << "the block just taken starts being heard";
+  mono.advance(10ms);
+  EXPECT_EQ(*s.clock(), 1s + 10ms);
+  mono.advance(20ms);
+  EXPECT_EQ(*s.clock(), 1s + block) << "not past the block's end while the next is late";
+  ASSERT_EQ(s.read(out.data(), 1024), 1024u);
+  EXPECT_EQ(*s.clock(), 1s + block) << "continuous across blocks";
+  mono.advance(5ms);
+  EXPECT_EQ(*s.clock(), 1s + block + 5ms);
+  mono.advance(20ms);
+  EXPECT_FALSE(s.clock()) << "everything heard: the video runs on its own clock";
+  // A seek: the new samples' time until the device takes them.
+  s.clear();
+  ASSERT_EQ(s.write(tone.data(), 2048, 7s), 2048u);
+  EXPECT_EQ(*s.clock(), 7s);
+}
+
 TEST_F(VideoTest, VolumeAndMuteScaleTheSamples) {
   AudioStream s;
   std::vector<float> one(2 * 100, 1.0f);

@@ -310,7 +310,7 @@ Result<std::unique_ptr<View>> make_video_view(Display& display, const Item& item
   std::shared_ptr<AudioStream> audio;
   o.log = setup.log;
   if (setup.audio && !item.mute && item.volume > 0) {
-    audio = std::make_shared<AudioStream>();
+    audio = std::make_shared<AudioStream>(kAudioRate * 2, setup.monotonic ? *setup.monotonic : SteadyClock::instance());
     audio->set_volume(item.volume);
     o.audio = audio;
   }

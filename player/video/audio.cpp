@@ -9,8 +9,8 @@ namespace signage {
 
 namespace chr = std::chrono;
 
-AudioStream::AudioStream(std::size_t capacity_frames)
-    : ring_(std::max<std::size_t>(capacity_frames, 1024) * kAudioChannels) {}
+AudioStream::AudioStream(std::size_t capacity_frames, const MonotonicClock& mono)
+    : ring_(std::max<std::size_t>(capacity_frames, 1024) * kAudioChannels), mono_(mono) {}
 
 std::size_t AudioStream::write(const float* samples, std::size_t frames, chr::microseconds pts) {
   std::lock_guard lock(mu_);
@@ -39,6 +39,7 @@ void AudioStream::clear() {
   std::lock_guard lock(mu_);
   read_pos_ = 0;
   size_ = 0;
+  block_pts_.reset();
   room_.notify_all();
 }
 
@@ -58,9 +59,15 @@ bool AudioStream::closed() const {
 std::size_t AudioStream::read(float* out, std::size_t frames) {
   const float g = gain();
   std::size_t got = 0;
+  const MonoTime now = mono_.now();
   {
     std::lock_guard lock(mu_);
     got = std::min(frames, size_ / kAudioChannels);
+    if (got > 0) {
+      block_pts_ = head_pts_;
+      block_len_ = chr::microseconds(static_cast<std::int64_t>(got) * 1'000'000 / kAudioRate);
+      block_at_ = now;
+    }
     for (std::size_t i = 0; i < got * kAudioChannels; ++i) {
       out[i] = ring_[read_pos_] * g;
       if (++read_pos_ == ring_.size()) read_pos_ = 0;
@@ -74,9 +81,15 @@ std::size_t AudioStream::read(float* out, std::size_t frames) {
 }
 
 std::optional<chr::microseconds> AudioStream::clock() const {
+  const MonoTime now = mono_.now();
   std::lock_guard lock(mu_);
-  if (size_ == 0) return std::nullopt;
-  return head_pts_;
+  if (!block_pts_) {
+    if (size_ == 0) return std::nullopt;
+    return head_pts_;
+  }
+  const auto since = chr::duration_cast<chr::microseconds>(now - block_at_);
+  if (size_ == 0 && since >= block_len_) return std::nullopt;  // heard to the end
+  return *block_pts_ + std::clamp(since, chr::microseconds(0), block_len_);
 }
 
 std::size_t AudioStream::queued_frames() const {

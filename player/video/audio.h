@@ -4,7 +4,10 @@
 // with the standard -3 dB centre and surround mix).
 //
 // The stream also is the master clock of its video: clock() says which instant of
-// the stream is being heard now.
+// the stream is being heard now. The device takes samples in blocks (1 024 frames,
+// 21 ms); between two blocks the clock runs on from the start of the last one at
+// real (monotonic) time, so that it moves as smoothly as time does instead of
+// jumping a block at a time (a video frame due in the jump would be overtaken).
 //
 // Ownership: the AudioOutput owns the SDL audio device; streams are shared between
 // the decode thread (writer), the output's callback (reader) and the view.
@@ -24,6 +27,7 @@
 #include <optional>
 
 #include "core/error.h"
+#include "core/time.h"
 
 namespace signage {
 
@@ -33,7 +37,9 @@ inline constexpr int kAudioChannels = 2;
 class AudioStream {
  public:
   // capacity: how many sample frames (one per channel pair) may wait to be played.
-  explicit AudioStream(std::size_t capacity_frames = kAudioRate * 2);
+  // `mono` (which must outlive the stream) times the blocks the device takes.
+  explicit AudioStream(std::size_t capacity_frames = kAudioRate * 2,
+                       const MonotonicClock& mono = SteadyClock::instance());
 
   // Decode thread. Appends interleaved stereo samples that start at stream time
   // `pts`; returns how many frames fit (0 when full). Never blocks.
@@ -50,8 +56,11 @@ class AudioStream {
   // queued, scaled by the volume; returns how many came from the queue.
   std::size_t read(float* out, std::size_t frames);
 
-  // The stream time being heard now, or nullopt when nothing is queued (not started,
-  // underrun or end of the track): the video then runs on its own clock.
+  // The stream time being heard now: the start of the block read last plus the time
+  // since it was read, up to its length (before the first read, the first queued
+  // sample's time). nullopt when nothing is queued and the last block has been
+  // heard (not started, underrun or end of the track): the video then runs on its
+  // own clock.
   std::optional<std::chrono::microseconds> clock() const;
   std::size_t queued_frames() const;
 
@@ -68,6 +77,11 @@ class AudioStream {
   bool closed_ = false;
   // Stream time of the first queued sample.
   std::chrono::microseconds head_pts_{0};
+  const MonotonicClock& mono_;
+  // The block read last: its stream time, length, and when it was read.
+  std::optional<std::chrono::microseconds> block_pts_;
+  std::chrono::microseconds block_len_{0};
+  MonoTime block_at_{};
   std::atomic<int> volume_{100};
   std::atomic<bool> mute_{false};
 };
