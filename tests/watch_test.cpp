@@ -536,6 +536,51 @@ TEST(FolderWatcher, PeriodicRescanWorksWithoutInotify) {
   EXPECT_EQ(v.campaigns_removed, std::vector<std::string>{"a"});
 }
 
+// The watcher reads only the clocks it is given (WatchOptions::mono and file_clock):
+// a file settles when the manual monotonic clock has moved on by the settle interval,
+// never by real time passing, and a file already there at start is judged old or new
+// by its mtime against the given file clock.
+TEST(FolderWatcher, SettlesByTheClocksItIsGiven) {
+  TempDir t;
+  write_file(t / "a.toml", slogan("a", "fake clocks"));
+  const Instant written = chr::time_point_cast<chr::milliseconds>(chr::sys_days{chr::year{2024} / 6 / 16} + 2h);
+  fs::last_write_time(t / "a.toml", fs::file_time_type::clock::from_sys(written));
+  ManualMonotonicClock mono;
+  // By this file clock the file was written just now: it must settle first (by the
+  // system's clock it is years old and would count as settled at once).
+  const ManualClock just_written(written + kSettle / 2);
+  WatchOptions o = options_for(t);
+  o.use_inotify = false;
+  o.rescan = 10ms;  // on the manual clock; the watcher looks at it every 10 ms of real time
+  o.mono = &mono;
+  o.file_clock = &just_written;
+  {
+    FolderWatcher w(o, nullptr);
+    // The manual clock stands still: twice the settle interval of real time changes nothing.
+    EXPECT_FALSE(w.wait(2 * kSettle).has_value()) << "staged by real time or by the system's clock";
+    mono.advance(kSettle - 1ms);
+    EXPECT_FALSE(w.wait(kSettle).has_value()) << "staged before the settle interval had passed";
+    mono.advance(1ms);
+    Update u = next_update(w);
+    EXPECT_TRUE(u.initial);
+    ASSERT_TRUE(u.set.has_value());
+    ASSERT_EQ(u.set->campaigns.size(), 1u);
+    EXPECT_EQ(u.set->campaigns[0].id, "a");
+  }
+  // By this file clock the file is an hour old: trusted at start, no settling, with
+  // the monotonic clock not moved at all.
+  const ManualClock an_hour_later(written + 1h);
+  o.file_clock = &an_hour_later;
+  ManualMonotonicClock still;
+  o.mono = &still;
+  FolderWatcher w(o, nullptr);
+  Update u = next_update(w);
+  EXPECT_TRUE(u.initial);
+  ASSERT_TRUE(u.set.has_value());
+  ASSERT_EQ(u.set->campaigns.size(), 1u);
+  EXPECT_EQ(u.set->campaigns[0].id, "a");
+}
+
 TEST(FolderWatcher, MediaInNewSubfolderIsWatched) {
   TempDir t;
   write_file(t / "a.toml", with_image("a", "media/2024/june/banner.png"));
