@@ -22,6 +22,7 @@
 #include "support/files.h"
 #include "support/wait.h"
 #include "core/digest.h"
+#include "core/faulty_env.h"
 #include "media/image.h"
 #include "schedule/scheduler.h"
 #include "watch/drop_report.h"
@@ -872,7 +873,51 @@ TEST(LastGoodPlaylists, RemovedFilesAndTakenIdsAreNotBroughtBack) {
 
   // A file deleted from the drop folder loses its copy, so it never comes back.
   fs::remove(t / "playlists/b.toml");
-  store.forget_missing(t / "playlists");
+  ASSERT_TRUE(store.forget_missing(t / "playlists").ok());
+  EXPECT_FALSE(fs::exists(t / "last-good/b.toml"));
+  EXPECT_TRUE(fs::exists(t / "last-good/a.toml"));
+}
+
+// The last good copies are read, written, listed and deleted through the store's
+// Env: a failure is an error of the Env's kind naming the file.
+TEST(LastGoodPlaylists, CopiesGoThroughTheEnv) {
+  TempDir t;
+  fs::create_directories(t / "playlists");
+  write_file(t / "playlists/a.toml", slogan("a", "A"));
+  write_file(t / "playlists/b.toml", slogan("b", "B"));
+  LoadOptions o;
+  o.media_root = t / "playlists";
+  PosixEnv base(false);
+  FaultyEnv env(base);
+  LastGoodPlaylists store(t / "last-good", env);
+  const auto loaded = load_playlist_folder(t / "playlists", o);
+  ASSERT_EQ(loaded.set.campaigns.size(), 2u);
+
+  env.fail_path(t / "last-good/a.toml", ENOSPC);
+  auto full = store.remember(loaded.set);
+  ASSERT_FALSE(full.ok());
+  EXPECT_EQ(full.error().kind(), ErrorKind::no_space) << full.error().what();
+  EXPECT_NE(full.error().what().find((t / "last-good/a.toml").string()), std::string::npos) << full.error().what();
+  env.clear_faults();
+  ASSERT_EQ(*store.remember(loaded.set), 2);
+  EXPECT_EQ(store.load_all(t / "playlists", o).size(), 2u);
+
+  env.fail_path(t / "last-good/a.toml");  // the copy cannot be read: not loaded
+  EXPECT_FALSE(store.load(t / "playlists/a.toml", o));
+  EXPECT_EQ(store.load_all(t / "playlists", o).size(), 1u);
+  env.clear_faults();
+
+  fs::remove(t / "playlists/b.toml");
+  env.fail_path(t / "last-good/b.toml", EACCES);
+  auto kept = store.forget_missing(t / "playlists");
+  ASSERT_FALSE(kept.ok());
+  EXPECT_EQ(kept.error().kind(), ErrorKind::permission) << kept.error().what();
+  EXPECT_NE(kept.error().what().find((t / "last-good/b.toml").string()), std::string::npos) << kept.error().what();
+  EXPECT_TRUE(fs::exists(t / "last-good/b.toml"));
+  env.clear_faults();
+  auto gone = store.forget_missing(t / "playlists");
+  ASSERT_TRUE(gone.ok()) << gone.error().what();
+  EXPECT_EQ(*gone, 1);
   EXPECT_FALSE(fs::exists(t / "last-good/b.toml"));
   EXPECT_TRUE(fs::exists(t / "last-good/a.toml"));
 }

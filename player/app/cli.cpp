@@ -96,7 +96,7 @@ PlaylistSetResult load_set(const DeviceConfig& c, std::ostream& err, const LastG
           << "\n";
     }
     if (auto kept = last_good->remember(r.set); !kept) err << "signage: " << kept.error().what() << "\n";
-    last_good->forget_missing(c.playlists);
+    if (auto gone = last_good->forget_missing(c.playlists); !gone) err << "signage: " << gone.error().what() << "\n";
   }
   resolve_video_durations(r.set);
   return r;

@@ -378,7 +378,7 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
           if (auto w = journal->append(std::move(r), clock.now()); !w) log << "signage: " << w.error().what() << "\n";
         }
       }
-      evidence.emplace(options.journal_dir, zone);
+      evidence.emplace(options.journal_dir, zone, EvidenceOptions{}, io);
       if (auto pruned = evidence->prune(clock.now(), options.evidence_retention); !pruned) {
         log << "signage: " << fmt(_("evidence pictures: {1}"), pruned.error().what()) << "\n";
       }
