@@ -317,19 +317,28 @@ Result<FileLock> lock_journal_for_play(const PlayOptions& options) {
   return lock_journal(options.journal_dir, options.journal_io != nullptr ? *options.journal_io : real_env());
 }
 
+namespace {
+
+// The journal's lock for play(): `given` when the caller took it, else taken now;
+// nullopt without a journal.
+std::optional<Result<FileLock>> journal_lock_for(const PlayOptions& options, FileLock given) {
+  if (options.journal_dir.empty()) return std::nullopt;
+  if (given.held()) return Result<FileLock>(std::move(given));
+  return lock_journal_for_play(options);
+}
+
+}  // namespace
+
 int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& clock, const TimeZone& zone,
          std::ostream& log, FileLock journal_lock) {
   const DeviceConfig& cfg = options.config;
   // One player per journal: a second one on the same folder ends here, before it opens
   // the display, the sound or the fonts (and before the play state, which belongs to
   // the player holding the lock). Another failure to lock is the journal's to report.
-  std::optional<Result<FileLock>> lock;
-  if (!options.journal_dir.empty()) {
-    lock.emplace(journal_lock.held() ? Result<FileLock>(std::move(journal_lock)) : lock_journal_for_play(options));
-    if (!*lock && lock->error().kind() == ErrorKind::busy) {
-      log << "signage: " << lock->error().what() << "\n";
-      return 1;
-    }
+  std::optional<Result<FileLock>> lock = journal_lock_for(options, std::move(journal_lock));
+  if (lock && !*lock && lock->error().kind() == ErrorKind::busy) {
+    log << "signage: " << lock->error().what() << "\n";
+    return 1;
   }
   // SIGTERM and SIGINT from here on set a flag that the loop, its waits and long
   // layouts look at (app/stop_signals.h); the wake-up reaches a loop asleep.
