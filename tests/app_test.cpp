@@ -1083,6 +1083,14 @@ TEST(Play, ASecondPlayerOnTheSameJournalRefusesToStart) {
   auto zh = run_binary("SDL_AUDIODRIVER=dummy LANG=zh_CN.UTF-8", args);
   EXPECT_NE(zh.code, 0) << zh.out;
   EXPECT_NE(zh.out.find("播放日志目录 " + journal.string() + " 正被另一个播放器使用"), std::string::npos) << zh.out;
+  // It refuses before it opens the display (or the sound or the fonts): with no video
+  // driver that can work, the answer is still the journal's lock, not the display.
+  auto no_display = run_binary("SDL_AUDIODRIVER=dummy SDL_VIDEODRIVER=no-such-driver", args);
+  EXPECT_EQ(no_display.code, 1) << no_display.out;
+  EXPECT_NE(no_display.out.find("the journal " + journal.string() + " is in use by another player"),
+            std::string::npos)
+      << no_display.out;
+  EXPECT_EQ(no_display.out.find("no-such-driver"), std::string::npos) << no_display.out;
   EXPECT_EQ(read_all(journal / "2024-06-16.jsonl"), before) << "the second player wrote into the journal";
 
   EXPECT_EQ(first.stop(), 0) << first.log();

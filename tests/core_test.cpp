@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -125,6 +127,159 @@ TEST(FaultyEnv, FillsTheDiskPartWayThroughAnAppend) {
   ASSERT_TRUE(env.truncate(f, 0).ok());
   ASSERT_TRUE(env.append(f, "ok").ok());
   EXPECT_EQ(*env.read_file(f), "ok");
+}
+
+// Small files are read without ever waiting: only a regular file within the limit is
+// read; a FIFO (no writer), a folder or a device comes back with its type at once.
+TEST(PosixEnv, ReadsOnlyRegularFilesWithinTheLimitAndNeverBlocks) {
+  test::TempDir d;
+  PosixEnv env(false);
+  const auto f = d.path() / "a.toml";
+  ASSERT_TRUE(env.write_file_atomic(f, "id = 1\n").ok());
+  auto small = env.read_regular_file(f, 100);
+  ASSERT_TRUE(small.ok()) << small.error().what();
+  EXPECT_EQ(small->type, FileType::regular);
+  EXPECT_FALSE(small->too_large);
+  EXPECT_EQ(small->bytes, "id = 1\n");
+  auto exact = env.read_regular_file(f, 7);
+  ASSERT_TRUE(exact.ok());
+  EXPECT_EQ(exact->bytes, "id = 1\n");
+  auto big = env.read_regular_file(f, 6);
+  ASSERT_TRUE(big.ok());
+  EXPECT_TRUE(big->too_large);
+  EXPECT_TRUE(big->bytes.empty());
+
+  const auto fifo = d.path() / "pipe.toml";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto piped = env.read_regular_file(fifo, 100);  // would block forever if it waited for a writer
+  ASSERT_TRUE(piped.ok()) << piped.error().what();
+  EXPECT_EQ(piped->type, FileType::fifo);
+  EXPECT_TRUE(piped->bytes.empty());
+  auto folder = env.read_regular_file(d.path(), 100);
+  ASSERT_TRUE(folder.ok());
+  EXPECT_EQ(folder->type, FileType::folder);
+  auto device = env.read_regular_file("/dev/null", 100);
+  ASSERT_TRUE(device.ok());
+  EXPECT_EQ(device->type, FileType::device);
+  auto missing = env.read_regular_file(d.path() / "none", 100);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().kind(), ErrorKind::not_found);
+  EXPECT_NE(missing.error().what().find((d.path() / "none").string()), std::string::npos);
+
+  EXPECT_EQ(*env.file_type(f), FileType::regular);
+  EXPECT_EQ(*env.file_type(fifo), FileType::fifo);
+  EXPECT_EQ(*env.file_type(d.path()), FileType::folder);
+  EXPECT_EQ(*env.file_type(d.path() / "none"), FileType::none);
+  EXPECT_EQ(*env.file_type(f / "under-a-file"), FileType::none);
+}
+
+TEST(PosixEnv, ListsFoldersAndDeletes) {
+  test::TempDir d;
+  PosixEnv env(false);
+  ASSERT_TRUE(env.create_dir(d.path() / "2024-06-16" / "deep").ok());
+  ASSERT_TRUE(env.create_dir(d.path() / "2024-06-17").ok());
+  ASSERT_TRUE(env.write_file_atomic(d.path() / "2024-06-16" / "deep" / "x.jpg", "x").ok());
+  ASSERT_TRUE(env.write_file_atomic(d.path() / "file", "y").ok());
+  auto folders = env.list_folders(d.path());
+  ASSERT_TRUE(folders.ok());
+  std::sort(folders->begin(), folders->end());
+  EXPECT_EQ(*folders, (std::vector<std::string>{"2024-06-16", "2024-06-17"}));  // folders only
+  EXPECT_EQ(env.list_folders(d.path() / "none").error().kind(), ErrorKind::not_found);
+
+  ASSERT_TRUE(env.remove_all(d.path() / "2024-06-16").ok());
+  EXPECT_FALSE(std::filesystem::exists(d.path() / "2024-06-16"));
+  ASSERT_TRUE(env.remove_all(d.path() / "2024-06-16").ok());  // already gone
+  ASSERT_TRUE(env.remove(d.path() / "file").ok());
+  EXPECT_FALSE(std::filesystem::exists(d.path() / "file"));
+  ASSERT_TRUE(env.remove(d.path() / "file").ok());  // already gone
+  ASSERT_TRUE(env.write_file_atomic(d.path() / "2024-06-17" / "y.jpg", "y").ok());
+  auto not_empty = env.remove(d.path() / "2024-06-17");
+  ASSERT_FALSE(not_empty.ok());
+  EXPECT_NE(not_empty.error().what().find("2024-06-17"), std::string::npos) << not_empty.error().what();
+}
+
+// FaultyEnv::fail_path: every call on one path fails as the OS would say it, naming
+// the path, of its errno's kind; the other paths are untouched.
+TEST(FaultyEnv, FailsEveryCallOnOnePath) {
+  test::TempDir d;
+  PosixEnv base(false);
+  FaultyEnv env(base);
+  const auto bad = d.path() / "bad";
+  const auto good = d.path() / "good";
+  ASSERT_TRUE(env.write_file_atomic(bad, "b").ok());
+  ASSERT_TRUE(env.write_file_atomic(good, "g").ok());
+  env.fail_path(bad);
+  for (const Error& e : {env.read_file(bad).error(), env.read_regular_file(bad, 10).error(),
+                         env.read_range(bad, 0, 1).error(), env.file_type(bad).error(), env.remove(bad).error(),
+                         env.write_file_atomic(bad, "x").error()}) {
+    EXPECT_EQ(e.kind(), ErrorKind::io) << e.what();
+    EXPECT_NE(e.what().find(bad.string()), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(env.failed_path_calls(), 6);
+  EXPECT_EQ(*env.read_file(good), "g");
+  env.fail_path(d.path(), EACCES);
+  EXPECT_EQ(env.list_dir(d.path()).error().kind(), ErrorKind::permission);
+  EXPECT_EQ(env.list_folders(d.path()).error().kind(), ErrorKind::permission);
+  env.clear_faults();
+  EXPECT_EQ(*env.read_file(bad), "b");
+}
+
+// Time zone files go through the Env: a zone file that cannot be read is an error
+// of the Env's kind that names the file, not "unknown zone" from a missing file.
+TEST(TimeZone, ZoneFilesAreReadThroughTheEnv) {
+  PosixEnv base(false);
+  FaultyEnv env(base);
+  const std::filesystem::path file = "/usr/share/zoneinfo/Asia/Shanghai";
+  env.fail_path(file);
+  auto zone = time_zone_named("Asia/Shanghai", "/usr/share/zoneinfo", env);
+  ASSERT_FALSE(zone.ok());
+  EXPECT_EQ(zone.error().kind(), ErrorKind::io) << zone.error().what();
+  EXPECT_NE(zone.error().what().find(file.string()), std::string::npos) << zone.error().what();
+  EXPECT_EQ(env.failed_path_calls(), 1);
+  // TZ=":/path" and /etc/localtime are read through it too.
+  auto by_path = time_zone_from_tz(":/usr/share/zoneinfo/Asia/Shanghai", "/usr/share/zoneinfo", "/nowhere", env);
+  ASSERT_FALSE(by_path.ok());
+  EXPECT_EQ(by_path.error().kind(), ErrorKind::io) << by_path.error().what();
+  auto local = time_zone_from_tz(nullptr, "/usr/share/zoneinfo", file, env);
+  ASSERT_FALSE(local.ok());
+  EXPECT_EQ(local.error().kind(), ErrorKind::io) << local.error().what();
+  EXPECT_NE(local.error().what().find(file.string()), std::string::npos) << local.error().what();
+  env.clear_faults();
+  auto read = time_zone_named("Asia/Shanghai", "/usr/share/zoneinfo", env);
+  ASSERT_TRUE(read.ok()) << read.error().what();
+  // A folder of zones is no zone, and a FIFO is refused without waiting for a writer.
+  EXPECT_EQ(time_zone_named("Asia", "/usr/share/zoneinfo", env).error().kind(), ErrorKind::not_found);
+  test::TempDir d;
+  ASSERT_EQ(::mkfifo((d.path() / "Pipe").c_str(), 0600), 0);
+  EXPECT_EQ(time_zone_named("Pipe", d.path(), env).error().kind(), ErrorKind::not_found);
+}
+
+// The message catalog is read through the Env as well.
+TEST(Catalog, IsReadThroughTheEnv) {
+  test::TempDir d;
+  PosixEnv base(false);
+  FaultyEnv env(base);
+  const auto mo = d.path() / "signage.mo";
+  const auto paths = catalog_paths(Language::zh_CN);
+  std::string bytes;
+  for (const auto& p : paths) {
+    if (auto r = base.read_file(p)) {
+      bytes = std::move(*r);
+      break;
+    }
+  }
+  ASSERT_FALSE(bytes.empty()) << "no built catalog";
+  ASSERT_TRUE(base.write_file_atomic(mo, bytes).ok());
+  auto loaded = Catalog::load(mo, env);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().what();
+  EXPECT_GT(loaded->size(), 100u);
+  env.fail_path(mo);
+  auto failed = Catalog::load(mo, env);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().kind(), ErrorKind::io) << failed.error().what();
+  EXPECT_NE(failed.error().what().find(mo.string()), std::string::npos) << failed.error().what();
+  EXPECT_EQ(Catalog::load(d.path() / "none.mo", env).error().kind(), ErrorKind::not_found);
+  EXPECT_EQ(Catalog::load(d.path(), env).error().kind(), ErrorKind::invalid);  // a folder
 }
 
 TEST(Result, HoldsValueOrError) {

@@ -754,6 +754,40 @@ TEST_F(JournalTest, EvidencePictureIsSmallRateLimitedAndPruned) {
   EXPECT_TRUE(fs::exists(tmp.path() / "2024-06-14.jsonl"));
 }
 
+// Pruning lists and deletes through the store's Env: a folder that cannot be deleted
+// is an error of the Env's kind naming it, and the folder is still there.
+TEST_F(JournalTest, EvidencePruningGoesThroughTheEnv) {
+  PosixEnv base(false);
+  FaultyEnv env(base);
+  EvidenceStore store(tmp.path(), *zone, EvidenceOptions{}, env);
+  Image frame;
+  frame.width = 16;
+  frame.height = 9;
+  frame.rgba.assign(16u * 9u * 4u, 128);
+  ASSERT_TRUE(store.save(frame, "x", at("2024-06-14T12:00+08:00")).ok());
+  ASSERT_TRUE(store.save(frame, "x", at("2024-06-16T12:00+08:00")).ok());
+  const fs::path old = tmp.path() / "shots" / "2024-06-14";
+  env.fail_path(old);
+  auto failed = store.prune(at("2024-06-17T12:00+08:00"), 48h);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().kind(), ErrorKind::io) << failed.error().what();
+  EXPECT_NE(failed.error().what().find(old.string()), std::string::npos) << failed.error().what();
+  EXPECT_TRUE(fs::exists(old));
+  env.clear_faults();
+  env.fail_path(tmp.path() / "shots", EACCES);
+  EXPECT_EQ(store.prune(at("2024-06-17T12:00+08:00"), 48h).error().kind(), ErrorKind::permission);
+  env.clear_faults();
+  auto removed = store.prune(at("2024-06-17T12:00+08:00"), 48h);
+  ASSERT_TRUE(removed.ok()) << removed.error().what();
+  EXPECT_EQ(*removed, 1);
+  EXPECT_FALSE(fs::exists(old));
+  EXPECT_TRUE(fs::exists(tmp.path() / "shots" / "2024-06-16"));
+  // No picture folder yet: nothing to prune, no error.
+  TempDir fresh;
+  EvidenceStore none(fresh.path(), *zone, EvidenceOptions{}, env);
+  EXPECT_EQ(*none.prune(at("2024-06-17T12:00+08:00"), 48h), 0);
+}
+
 // ------------------------------------------------------------------ report
 
 // A small RFC 4180 parser (quoted fields, doubled quotes, CRLF), written here so
@@ -1448,6 +1482,48 @@ TEST_F(CentralTest, DuplicatesGapsChainAndAnchors) {
   EXPECT_EQ(passed.size(), 9u);
   for (const auto& [seq, n] : passed) EXPECT_EQ(n, 1) << "seq " << seq << " passed on once";
   EXPECT_FALSE(c.dark);  // the last heartbeat, 12:02, is a minute old; 3 intervals are 3 minutes
+}
+
+// The central files are listed and read through an Env, a MiB at a time: lines cut
+// by a chunk's end are whole again, and a file that cannot be read is an error of
+// the Env's kind that names it.
+TEST_F(CentralTest, FilesAreReadThroughTheEnvInChunks) {
+  const auto a = lines_by_seq(tmp.path());
+  std::string many;
+  std::uint64_t messages = 0;
+  while (many.size() < (std::size_t{5} << 19)) {  // 2.5 MiB: three reads, lines cut at both ends
+    for (std::uint64_t seq = 1; seq <= 11; ++seq, ++messages) many += record_message("lobby-a", a.at(seq));
+  }
+  many.pop_back();  // the last line without its newline is still read
+  append("lobby-a", many);
+  const fs::path file = central.path() / "lobby-a" / "2024-06-16.jsonl";
+  PosixEnv base(false);
+  FaultyEnv env(base);
+  EXPECT_TRUE(is_central_log(central.path(), env));
+  auto log = read_central_log({central.path()}, utc("2024-06-16T12:00:00+08:00"), {}, {}, env);
+  ASSERT_TRUE(log.ok()) << log.error().what();
+  EXPECT_TRUE(log->problems.empty()) << log->problems.front();
+  ASSERT_EQ(log->screens.size(), 1u);
+  EXPECT_EQ(log->screens[0].messages, messages);
+  EXPECT_EQ(log->screens[0].records, 11u);
+  EXPECT_EQ(log->screens[0].duplicates, messages - 11);
+  EXPECT_EQ(log->screens[0].unverifiable, 0u);
+  EXPECT_TRUE(log->screens[0].intact()) << log->screens[0].summary();
+
+  env.fail_path(file);
+  EXPECT_FALSE(is_central_log(file, env));
+  auto failed = read_central_log({central.path()}, utc("2024-06-16T12:00:00+08:00"), {}, {}, env);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().kind(), ErrorKind::io) << failed.error().what();
+  EXPECT_NE(failed.error().what().find(file.string()), std::string::npos) << failed.error().what();
+  env.clear_faults();
+  env.fail_path(central.path() / "lobby-a", EACCES);  // a screen's folder that cannot be listed is left out
+  auto without = read_central_log({central.path()}, utc("2024-06-16T12:00:00+08:00"), {}, {}, env);
+  ASSERT_TRUE(without.ok()) << without.error().what();
+  EXPECT_TRUE(without->screens.empty());
+  auto root = read_central_log({central.path() / "lobby-a"}, utc("2024-06-16T12:00:00+08:00"), {}, {}, env);
+  ASSERT_FALSE(root.ok());
+  EXPECT_EQ(root.error().kind(), ErrorKind::permission) << root.error().what();
 }
 
 TEST_F(CentralTest, ConflictingCopyAndEditedLineBreakTheChain) {

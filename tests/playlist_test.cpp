@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "support/files.h"
+#include "core/faulty_env.h"
 #include "playlist/loader.h"
 #include "playlist/model.h"
 
@@ -136,6 +137,42 @@ TEST_F(ValidPlaylist, ItemsGetDefaultsAndMergedStyles) {
   EXPECT_EQ(consult.style.color, (Rgb{0, 0, 0}));                   // [item.style]
   EXPECT_EQ(consult.style.background, (Rgb{0xc8, 0x10, 0x2e}));     // merged from [defaults]
   EXPECT_EQ(consult.style.background_image, bg);
+}
+
+// Playlist files (and the zone files they name) are read through LoadOptions::env: a
+// read error there is the file's diagnostic with the OS's reason, of its kind.
+TEST(Playlist, FilesAreReadThroughTheGivenEnv) {
+  TempDir t;
+  const fs::path file = t.path() / "a.toml";
+  {
+    std::ofstream(file) << "[campaign]\nid = \"a\"\ntimezone = \"Europe/Berlin\"\n"
+                           "[[item]]\nid = \"s\"\ntype = \"slogan\"\ntext = \"hi\"\n";
+  }
+  PosixEnv base(false);
+  FaultyEnv env(base);
+  LoadOptions options;
+  options.media_root = t.path();
+  options.env = &env;
+  auto good = load_playlist_file(file, options);
+  ASSERT_TRUE(good.campaign) << dump(good.diagnostics);
+  ASSERT_NE(good.campaign->zone, nullptr);
+  EXPECT_EQ(good.campaign->zone->name(), "Europe/Berlin");
+
+  env.fail_path(file);
+  auto failed = load_playlist_file(file, options);
+  EXPECT_FALSE(failed.campaign);
+  ASSERT_EQ(failed.diagnostics.size(), 1u);
+  EXPECT_EQ(failed.diagnostics[0].where.file, file.string());
+  EXPECT_NE(failed.diagnostics[0].message.find("cannot read the file: Input/output error"), std::string::npos)
+      << failed.diagnostics[0].message;
+  EXPECT_EQ(env.failed_path_calls(), 1);
+
+  env.clear_faults();
+  env.fail_path(options.zoneinfo / "Europe" / "Berlin");
+  auto no_zone = load_playlist_file(file, options);
+  EXPECT_FALSE(no_zone.campaign);
+  EXPECT_NE(dump(no_zone.diagnostics).find("Europe/Berlin"), std::string::npos) << dump(no_zone.diagnostics);
+  EXPECT_EQ(env.failed_path_calls(), 2);
 }
 
 TEST(Playlist, DefaultsWhenTheFileSaysNothing) {

@@ -22,6 +22,7 @@
 #include "support/files.h"
 #include "support/wait.h"
 #include "core/digest.h"
+#include "core/faulty_env.h"
 #include "media/image.h"
 #include "schedule/scheduler.h"
 #include "watch/drop_report.h"
@@ -536,6 +537,51 @@ TEST(FolderWatcher, PeriodicRescanWorksWithoutInotify) {
   EXPECT_EQ(v.campaigns_removed, std::vector<std::string>{"a"});
 }
 
+// The watcher reads only the clocks it is given (WatchOptions::mono and file_clock):
+// a file settles when the manual monotonic clock has moved on by the settle interval,
+// never by real time passing, and a file already there at start is judged old or new
+// by its mtime against the given file clock.
+TEST(FolderWatcher, SettlesByTheClocksItIsGiven) {
+  TempDir t;
+  write_file(t / "a.toml", slogan("a", "fake clocks"));
+  const Instant written = chr::time_point_cast<chr::milliseconds>(chr::sys_days{chr::year{2024} / 6 / 16} + 2h);
+  fs::last_write_time(t / "a.toml", fs::file_time_type::clock::from_sys(written));
+  ManualMonotonicClock mono;
+  // By this file clock the file was written just now: it must settle first (by the
+  // system's clock it is years old and would count as settled at once).
+  const ManualClock just_written(written + kSettle / 2);
+  WatchOptions o = options_for(t);
+  o.use_inotify = false;
+  o.rescan = 10ms;  // on the manual clock; the watcher looks at it every 10 ms of real time
+  o.mono = &mono;
+  o.file_clock = &just_written;
+  {
+    FolderWatcher w(o, nullptr);
+    // The manual clock stands still: twice the settle interval of real time changes nothing.
+    EXPECT_FALSE(w.wait(2 * kSettle).has_value()) << "staged by real time or by the system's clock";
+    mono.advance(kSettle - 1ms);
+    EXPECT_FALSE(w.wait(kSettle).has_value()) << "staged before the settle interval had passed";
+    mono.advance(1ms);
+    Update u = next_update(w);
+    EXPECT_TRUE(u.initial);
+    ASSERT_TRUE(u.set.has_value());
+    ASSERT_EQ(u.set->campaigns.size(), 1u);
+    EXPECT_EQ(u.set->campaigns[0].id, "a");
+  }
+  // By this file clock the file is an hour old: trusted at start, no settling, with
+  // the monotonic clock not moved at all.
+  const ManualClock an_hour_later(written + 1h);
+  o.file_clock = &an_hour_later;
+  ManualMonotonicClock still;
+  o.mono = &still;
+  FolderWatcher w(o, nullptr);
+  Update u = next_update(w);
+  EXPECT_TRUE(u.initial);
+  ASSERT_TRUE(u.set.has_value());
+  ASSERT_EQ(u.set->campaigns.size(), 1u);
+  EXPECT_EQ(u.set->campaigns[0].id, "a");
+}
+
 TEST(FolderWatcher, MediaInNewSubfolderIsWatched) {
   TempDir t;
   write_file(t / "a.toml", with_image("a", "media/2024/june/banner.png"));
@@ -827,7 +873,51 @@ TEST(LastGoodPlaylists, RemovedFilesAndTakenIdsAreNotBroughtBack) {
 
   // A file deleted from the drop folder loses its copy, so it never comes back.
   fs::remove(t / "playlists/b.toml");
-  store.forget_missing(t / "playlists");
+  ASSERT_TRUE(store.forget_missing(t / "playlists").ok());
+  EXPECT_FALSE(fs::exists(t / "last-good/b.toml"));
+  EXPECT_TRUE(fs::exists(t / "last-good/a.toml"));
+}
+
+// The last good copies are read, written, listed and deleted through the store's
+// Env: a failure is an error of the Env's kind naming the file.
+TEST(LastGoodPlaylists, CopiesGoThroughTheEnv) {
+  TempDir t;
+  fs::create_directories(t / "playlists");
+  write_file(t / "playlists/a.toml", slogan("a", "A"));
+  write_file(t / "playlists/b.toml", slogan("b", "B"));
+  LoadOptions o;
+  o.media_root = t / "playlists";
+  PosixEnv base(false);
+  FaultyEnv env(base);
+  LastGoodPlaylists store(t / "last-good", env);
+  const auto loaded = load_playlist_folder(t / "playlists", o);
+  ASSERT_EQ(loaded.set.campaigns.size(), 2u);
+
+  env.fail_path(t / "last-good/a.toml", ENOSPC);
+  auto full = store.remember(loaded.set);
+  ASSERT_FALSE(full.ok());
+  EXPECT_EQ(full.error().kind(), ErrorKind::no_space) << full.error().what();
+  EXPECT_NE(full.error().what().find((t / "last-good/a.toml").string()), std::string::npos) << full.error().what();
+  env.clear_faults();
+  ASSERT_EQ(*store.remember(loaded.set), 2);
+  EXPECT_EQ(store.load_all(t / "playlists", o).size(), 2u);
+
+  env.fail_path(t / "last-good/a.toml");  // the copy cannot be read: not loaded
+  EXPECT_FALSE(store.load(t / "playlists/a.toml", o));
+  EXPECT_EQ(store.load_all(t / "playlists", o).size(), 1u);
+  env.clear_faults();
+
+  fs::remove(t / "playlists/b.toml");
+  env.fail_path(t / "last-good/b.toml", EACCES);
+  auto kept = store.forget_missing(t / "playlists");
+  ASSERT_FALSE(kept.ok());
+  EXPECT_EQ(kept.error().kind(), ErrorKind::permission) << kept.error().what();
+  EXPECT_NE(kept.error().what().find((t / "last-good/b.toml").string()), std::string::npos) << kept.error().what();
+  EXPECT_TRUE(fs::exists(t / "last-good/b.toml"));
+  env.clear_faults();
+  auto gone = store.forget_missing(t / "playlists");
+  ASSERT_TRUE(gone.ok()) << gone.error().what();
+  EXPECT_EQ(*gone, 1);
   EXPECT_FALSE(fs::exists(t / "last-good/b.toml"));
   EXPECT_TRUE(fs::exists(t / "last-good/a.toml"));
 }

@@ -96,7 +96,7 @@ PlaylistSetResult load_set(const DeviceConfig& c, std::ostream& err, const LastG
           << "\n";
     }
     if (auto kept = last_good->remember(r.set); !kept) err << "signage: " << kept.error().what() << "\n";
-    last_good->forget_missing(c.playlists);
+    if (auto gone = last_good->forget_missing(c.playlists); !gone) err << "signage: " << gone.error().what() << "\n";
   }
   resolve_video_durations(r.set);
   return r;
@@ -622,9 +622,21 @@ int run_play(const CliOptions& o, LogQueue* background, FfmpegLogRoute* ffmpeg_l
     start += behind ? -*d : *d;
   }
   const SimulatedClock clock(system_clock, start, o.speed);
+  // One player per journal, decided before anything is loaded or opened (the last
+  // good copies below live in the journal folder too).
+  FileLock journal_lock;
   std::optional<LastGoodPlaylists> last_good;
-  if (!po.journal_dir.empty()) last_good.emplace(po.journal_dir / "last-good");
-  return play(po, load_set(*cfg, err, last_good ? &*last_good : nullptr), clock, *zone, err);
+  if (!po.journal_dir.empty()) {
+    auto lock = lock_journal_for_play(po);
+    if (!lock && lock.error().kind() == ErrorKind::busy) {
+      err << "signage: " << lock.error().what() << "\n";
+      return 1;
+    }
+    if (lock) journal_lock = std::move(*lock);
+    last_good.emplace(po.journal_dir / "last-good");
+  }
+  return play(po, load_set(*cfg, err, last_good ? &*last_good : nullptr), clock, *zone, err,
+              std::move(journal_lock));
 }
 
 int run_preview(const CliOptions& o, std::ostream& out, std::ostream& err) {

@@ -313,9 +313,33 @@ std::unique_ptr<PresentLog> open_present_log(const PlayOptions& options, std::os
 
 }  // namespace
 
+Result<FileLock> lock_journal_for_play(const PlayOptions& options) {
+  return lock_journal(options.journal_dir, options.journal_io != nullptr ? *options.journal_io : real_env());
+}
+
+namespace {
+
+// The journal's lock for play(): `given` when the caller took it, else taken now;
+// nullopt without a journal.
+std::optional<Result<FileLock>> journal_lock_for(const PlayOptions& options, FileLock given) {
+  if (options.journal_dir.empty()) return std::nullopt;
+  if (given.held()) return Result<FileLock>(std::move(given));
+  return lock_journal_for_play(options);
+}
+
+}  // namespace
+
 int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& clock, const TimeZone& zone,
-         std::ostream& log) {
+         std::ostream& log, FileLock journal_lock) {
   const DeviceConfig& cfg = options.config;
+  // One player per journal: a second one on the same folder ends here, before it opens
+  // the display, the sound or the fonts (and before the play state, which belongs to
+  // the player holding the lock). Another failure to lock is the journal's to report.
+  std::optional<Result<FileLock>> lock = journal_lock_for(options, std::move(journal_lock));
+  if (lock && !*lock && lock->error().kind() == ErrorKind::busy) {
+    log << "signage: " << lock->error().what() << "\n";
+    return 1;
+  }
   // SIGTERM and SIGINT from here on set a flag that the loop, its waits and long
   // layouts look at (app/stop_signals.h); the wake-up reaches a loop asleep.
   auto signals = StopSignals::install([] { wake_display(); });
@@ -346,13 +370,6 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
   std::string journal_error;
   if (!options.journal_dir.empty()) {
     Env& io = options.journal_io != nullptr ? *options.journal_io : real_env();
-    // One player per journal: a second one on the same folder does not start (the
-    // lock is taken before the play state, which belongs to the player holding it).
-    auto lock = lock_journal(options.journal_dir, io);
-    if (!lock && lock.error().kind() == ErrorKind::busy) {
-      log << "signage: " << lock.error().what() << "\n";
-      return 1;
-    }
     // What the run before left on screen, read before the journal is opened (which may
     // append a repair record, newer than the run's last sign of life).
     play_state.emplace(options.journal_dir, zone, io);
@@ -361,7 +378,7 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
       log << "signage: " << recovered.error().what() << "\n";
       play_state.reset();
     }
-    auto j = Journal::open(options.journal_dir, zone, io, clock.now(), lock ? std::move(*lock) : FileLock{});
+    auto j = Journal::open(options.journal_dir, zone, io, clock.now(), *lock ? std::move(**lock) : FileLock{});
     if (j) {
       journal.emplace(std::move(*j));
       if (recovered && !recovered->empty()) {
@@ -370,7 +387,7 @@ int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& cloc
           if (auto w = journal->append(std::move(r), clock.now()); !w) log << "signage: " << w.error().what() << "\n";
         }
       }
-      evidence.emplace(options.journal_dir, zone);
+      evidence.emplace(options.journal_dir, zone, EvidenceOptions{}, io);
       if (auto pruned = evidence->prune(clock.now(), options.evidence_retention); !pruned) {
         log << "signage: " << fmt(_("evidence pictures: {1}"), pruned.error().what()) << "\n";
       }

@@ -117,11 +117,20 @@ struct PlayOptions {
 // tls_*), spooling from `journal_dir`.
 Result<std::unique_ptr<Uplink>> start_uplink(const DeviceConfig& config, const std::filesystem::path& journal_dir);
 
+// One player per journal: the lock of `options.journal_dir` (journal/journal.h,
+// lock_journal), through options.journal_io. An error of kind busy when another
+// player holds it, saying which folder and which process.
+Result<FileLock> lock_journal_for_play(const PlayOptions& options);
+
 // Runs the kiosk (app/kiosk.h) until quit (Esc, q, window closed), SIGTERM or SIGINT
 // (app/stop_signals.h: honoured within a second, whatever the loop is doing) or
 // exit_after. Returns the process exit code.
+// `journal_lock`: the journal's lock when the caller took it already
+// (lock_journal_for_play, before the playlists were loaded); else play() takes it
+// first of all, so that a second player on the same journal ends (exit code 1, the
+// lock's message in the log) before it opens the display, the sound or the fonts.
 int play(const PlayOptions& options, PlaylistSetResult loaded, const Clock& clock, const TimeZone& zone,
-         std::ostream& log);
+         std::ostream& log, FileLock journal_lock = {});
 
 struct PreviewOptions {
   DeviceConfig config;

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 
@@ -147,6 +148,70 @@ Result<FileLock> PosixEnv::lock_file(const fs::path& file) {
   return FileLock([fd] { ::close(fd); });  // closing the file releases the flock
 }
 
+namespace {
+
+FileType type_of_mode(mode_t mode) {
+  if (S_ISREG(mode)) return FileType::regular;
+  if (S_ISDIR(mode)) return FileType::folder;
+  if (S_ISFIFO(mode)) return FileType::fifo;
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return FileType::device;
+  return FileType::other;
+}
+
+}  // namespace
+
+Result<RegularFileRead> PosixEnv::read_regular_file(const fs::path& file, std::size_t max_bytes) {
+  // O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer;
+  // O_NOCTTY: a terminal never becomes ours.
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return os_error(file, "cannot open", errno);
+  FdCloser closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return os_error(file, "cannot stat", errno);
+  RegularFileRead out;
+  out.type = type_of_mode(st.st_mode);
+  if (out.type != FileType::regular) return out;
+  if (static_cast<std::uintmax_t>(st.st_size) > max_bytes) {
+    out.too_large = true;
+    return out;
+  }
+  // Back to blocking reads: a regular file never blocks, and a short read must not
+  // be taken for the end.
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  std::string& data = out.bytes;
+  data.resize(static_cast<std::size_t>(st.st_size) + 1);  // one more: the end seen without another read
+  std::size_t have = 0;
+  for (;;) {
+    if (have == data.size()) {
+      if (have > max_bytes) break;  // grew past the limit while being read
+      data.resize(std::min(data.size() * 2 + 4096, max_bytes + 1));
+    }
+    const ssize_t n = ::read(fd, data.data() + have, data.size() - have);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return os_error(file, "cannot read", errno);
+    }
+    if (n == 0) break;
+    have += static_cast<std::size_t>(n);
+  }
+  if (have > max_bytes) {
+    out.too_large = true;
+    data.clear();
+    return out;
+  }
+  data.resize(have);
+  return out;
+}
+
+Result<FileType> PosixEnv::file_type(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return FileType::none;
+    return os_error(path, "cannot stat", errno);
+  }
+  return type_of_mode(st.st_mode);
+}
+
 Result<std::uint64_t> PosixEnv::file_size(const fs::path& file) {
   struct stat st {};
   if (::stat(file.c_str(), &st) != 0) {
@@ -166,6 +231,40 @@ Result<std::vector<std::string>> PosixEnv::list_dir(const fs::path& dir) {
     if (entry.is_regular_file(type_ec)) names.push_back(entry.path().filename().string());
   }
   return names;
+}
+
+Result<std::vector<std::string>> PosixEnv::list_folders(const fs::path& dir) {
+  std::error_code ec;
+  std::vector<std::string> names;
+  fs::directory_iterator it(dir, ec);
+  if (ec) return error_code_error(dir.string() + ": cannot list folder", ec);
+  for (const auto& entry : it) {
+    std::error_code type_ec;
+    if (entry.is_directory(type_ec)) names.push_back(entry.path().filename().string());
+  }
+  return names;
+}
+
+Status PosixEnv::remove(const fs::path& path) {
+  std::lock_guard lock(mu_);
+  if (open_path_ == path) close_locked();
+  std::error_code ec;
+  fs::remove(path, ec);
+  if (ec) return error_code_error(path.string() + ": cannot delete", ec);
+  return {};
+}
+
+Status PosixEnv::remove_all(const fs::path& dir) {
+  std::lock_guard lock(mu_);
+  // The file kept open for appending may be inside.
+  if (!open_path_.empty()) {
+    const auto rel = open_path_.lexically_relative(dir);
+    if (!rel.empty() && *rel.begin() != "..") close_locked();
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  if (ec) return error_code_error(dir.string() + ": cannot delete", ec);
+  return {};
 }
 
 Status PosixEnv::create_dir(const fs::path& dir) {

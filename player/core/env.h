@@ -1,8 +1,11 @@
 // The file system, behind an interface (leveldb's Env): reading whole files and
-// ranges, atomic replacement, appends that are synced, listing, sizes and advisory
-// locks. The journal, the uplink's reader and cursor and the evidence store go
-// through it, so tests can inject faults (a full disk part-way through a line, a
-// failing truncate: core/faulty_env.h) and every error has a kind (core/error.h).
+// ranges, small files read without ever blocking, atomic replacement, appends that
+// are synced, listing, sizes, deletion and advisory locks. Everything the player
+// reads or writes on its own goes through it (the journal, the central log's files,
+// the uplink's reader and cursor, evidence pictures, last good playlists, playlist
+// and config files, time zones, message catalogs), so tests can inject faults (a
+// full disk part-way through a line, a failing truncate, a file that cannot be read:
+// core/faulty_env.h) and every error has a kind (core/error.h).
 //
 // Paths are plain std::filesystem paths; nothing here knows any file format.
 // Errors name the file and carry the OS reason (strerror) and its ErrorKind
@@ -53,6 +56,23 @@ class FileLock {
   std::function<void()> release_;
 };
 
+// What a path is (symbolic links followed).
+enum class FileType {
+  none,     // nothing there
+  regular,  // a regular file
+  folder,
+  fifo,     // a named pipe
+  device,   // a character or block device
+  other,    // a socket, ...
+};
+
+// What Env::read_regular_file() found at a path.
+struct RegularFileRead {
+  FileType type = FileType::regular;  // never none (a missing file is an error)
+  bool too_large = false;             // regular, but over the limit: not read
+  std::string bytes;                  // the content: only a regular file within the limit
+};
+
 class Env {
  public:
   virtual ~Env() = default;
@@ -65,10 +85,27 @@ class Env {
   // Up to `max_bytes` of the file from `offset` (fewer at its end; none past it).
   virtual Result<std::string> read_range(const std::filesystem::path& file, std::uint64_t offset,
                                          std::size_t max_bytes) = 0;
+  // A small file whole, never waiting: it is opened without blocking (a FIFO with no
+  // writer, a device) and looked at (fstat) before a byte is read. Only a regular file
+  // of at most `max_bytes` is read; anything else comes back with its type (or
+  // too_large) and no bytes, for the caller to name. Errors: it cannot be opened (kind
+  // not_found, permission, ...) or read.
+  virtual Result<RegularFileRead> read_regular_file(const std::filesystem::path& file, std::size_t max_bytes) = 0;
+  // What `path` is; FileType::none when nothing is there. Errors: it cannot be looked
+  // at (a folder on the way that cannot be searched).
+  virtual Result<FileType> file_type(const std::filesystem::path& path) = 0;
   // The size of the file in bytes; 0 when it does not exist.
   virtual Result<std::uint64_t> file_size(const std::filesystem::path& file) = 0;
   // Names (not paths) of the regular files directly in `dir`, in no particular order.
   virtual Result<std::vector<std::string>> list_dir(const std::filesystem::path& dir) = 0;
+  // Names of the folders directly in `dir` (symbolic links to folders included), in
+  // no particular order.
+  virtual Result<std::vector<std::string>> list_folders(const std::filesystem::path& dir) = 0;
+  // Deletes the file (or empty folder) `path`; one already gone is no error.
+  virtual Status remove(const std::filesystem::path& path) = 0;
+  // Deletes the folder `dir` and everything in it (a file: just that file); one
+  // already gone is no error. On error part of it may be deleted already.
+  virtual Status remove_all(const std::filesystem::path& dir) = 0;
   // Creates `dir` and its parents when missing.
   virtual Status create_dir(const std::filesystem::path& dir) = 0;
   // Appends `bytes` to `file` (created when missing) and, unless the implementation
@@ -113,8 +150,13 @@ class PosixEnv final : public Env {
   Status read_file_into(const std::filesystem::path& file, std::string& out) override;
   Result<std::string> read_range(const std::filesystem::path& file, std::uint64_t offset,
                                  std::size_t max_bytes) override;
+  Result<RegularFileRead> read_regular_file(const std::filesystem::path& file, std::size_t max_bytes) override;
+  Result<FileType> file_type(const std::filesystem::path& path) override;
   Result<std::uint64_t> file_size(const std::filesystem::path& file) override;
   Result<std::vector<std::string>> list_dir(const std::filesystem::path& dir) override;
+  Result<std::vector<std::string>> list_folders(const std::filesystem::path& dir) override;
+  Status remove(const std::filesystem::path& path) override;
+  Status remove_all(const std::filesystem::path& dir) override;
   Status create_dir(const std::filesystem::path& dir) override;
   Status append(const std::filesystem::path& file, std::string_view bytes) override;
   Status truncate(const std::filesystem::path& file, std::uint64_t size) override;

@@ -10,7 +10,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <iterator>
 #include <memory>
 #include <mutex>
@@ -25,6 +24,7 @@ namespace {
 constexpr std::string_view kDomain = "signage";
 constexpr std::uint32_t kMoMagic = 0x950412de;
 constexpr std::uint32_t kMoMagicSwapped = 0xde120495;
+constexpr std::size_t kMaxCatalogBytes = std::size_t{64} << 20;  // ours is about 200 KiB
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -153,12 +153,12 @@ Result<Catalog> Catalog::parse(std::string_view bytes) {
   return c;
 }
 
-Result<Catalog> Catalog::load(const fs::path& mo_file) {
-  std::ifstream in(mo_file, std::ios::binary);
-  if (!in) return Error(mo_file.string() + ": cannot open");
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Error(mo_file.string() + ": cannot read");
-  auto c = parse(bytes);
+Result<Catalog> Catalog::load(const fs::path& mo_file, Env& env) {
+  auto read = env.read_regular_file(mo_file, kMaxCatalogBytes);
+  if (!read) return read.error();
+  if (read->type != FileType::regular) return Error(ErrorKind::invalid, mo_file.string() + ": not a regular file");
+  if (read->too_large) return Error(ErrorKind::invalid, mo_file.string() + ": too large for a message catalog");
+  auto c = parse(read->bytes);
   if (!c) return Error(mo_file.string(), c.error());
   return c;
 }
@@ -206,9 +206,8 @@ const Catalog* catalog_for(Language lang) {
   if (lang == Language::en) return nullptr;
   static Loaded zh;
   std::call_once(zh.once, [] {
+    // The first that loads; a missing one, or one that is not a catalog, is skipped.
     for (const fs::path& p : catalog_paths(Language::zh_CN)) {
-      std::error_code ec;
-      if (!fs::is_regular_file(p, ec)) continue;
       if (auto c = Catalog::load(p)) {
         zh.catalog = std::make_unique<Catalog>(std::move(*c));
         return;

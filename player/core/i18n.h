@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/env.h"
 
 namespace signage {
 
@@ -58,7 +59,10 @@ Language language_from_environment();
 class Catalog {
  public:
   static Result<Catalog> parse(std::string_view mo_bytes);
-  static Result<Catalog> load(const std::filesystem::path& mo_file);
+  // The catalog in `mo_file`, read through `env`. Errors name the file and keep the
+  // Env's kind (not_found, ...); a file that is not regular or is over 64 MiB is
+  // refused (invalid) without being read.
+  static Result<Catalog> load(const std::filesystem::path& mo_file, Env& env = real_env());
 
   // The translation of `msgid`, or nullptr when there is none (or it is empty).
   const char* find(std::string_view msgid) const;

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "core/env.h"
 
 namespace signage {
 
@@ -55,10 +56,15 @@ class TimeZone {
 // TZ strings; nothing here goes through localtime_r or the process's TZ, so several
 // zones work at once, from any thread.
 //
+// Zone files are read through an Env (core/env.h; real_env() by default), never
+// waiting on a FIFO or a device, and only when they are regular files of at most 1 MiB.
+//
 // A zone by IANA name ("Asia/Shanghai", "Europe/Berlin", "UTC") from `zoneinfo`.
-// Errors (translated) say the name is unknown and what to write.
+// Errors (translated) say the name is unknown and what to write; one that could not
+// be read (not a missing file) keeps the file's error, of its kind, as its cause.
 Result<std::shared_ptr<const TimeZone>> time_zone_named(std::string_view name,
-                                                        const std::filesystem::path& zoneinfo = "/usr/share/zoneinfo");
+                                                        const std::filesystem::path& zoneinfo = "/usr/share/zoneinfo",
+                                                        Env& env = real_env());
 // A zone from the bytes of a TZif file; `name` is what it is called.
 Result<std::shared_ptr<const TimeZone>> time_zone_from_tzif(std::string_view bytes, std::string name);
 // A zone from a POSIX TZ string: "CST-8", "CET-1CEST,M3.5.0,M10.5.0/3", "<+0330>-3:30".
@@ -69,7 +75,8 @@ std::shared_ptr<const TimeZone> utc_time_zone();
 // TZif file `localtime`; "" -> UTC; ":NAME" or "/path" -> that file; "NAME" -> the
 // zone of that name in `zoneinfo`, else a POSIX TZ string.
 Result<std::shared_ptr<const TimeZone>> time_zone_from_tz(const char* tz, const std::filesystem::path& zoneinfo,
-                                                           const std::filesystem::path& localtime);
+                                                           const std::filesystem::path& localtime,
+                                                           Env& env = real_env());
 // The zone of the box: time_zone_from_tz(getenv("TZ"), "/usr/share/zoneinfo",
 // "/etc/localtime"), as an object read once (UTC when it cannot be read, as the C
 // library does).

@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <iterator>
 #include <optional>
 #include <system_error>
@@ -334,15 +333,15 @@ Result<std::shared_ptr<const TimeZone>> parse_tzif(std::string_view bytes, const
       std::make_shared<TzifZone>(std::move(times), std::move(index), std::move(types), footer, name));
 }
 
-Result<std::string> read_zone_file(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Error("cannot open");
-  std::string bytes;
-  bytes.resize(kMaxTzifBytes + 1);
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  bytes.resize(static_cast<std::size_t>(in.gcount()));
-  if (bytes.size() > kMaxTzifBytes) return Error("too large");
-  return bytes;
+// The bytes of a TZif file, through `env` (never waiting on a FIFO or a device).
+// Errors name the file; anything but a regular file of at most kMaxTzifBytes is
+// refused with kind invalid.
+Result<std::string> read_zone_file(const fs::path& file, Env& env) {
+  auto read = env.read_regular_file(file, kMaxTzifBytes);
+  if (!read) return read.error();
+  if (read->type != FileType::regular) return Error(ErrorKind::invalid, file.string() + ": not a regular file");
+  if (read->too_large) return Error(ErrorKind::invalid, file.string() + ": too large for a time zone file");
+  return std::move(read->bytes);
 }
 
 bool valid_zone_name(std::string_view name) {
@@ -384,16 +383,20 @@ Result<std::shared_ptr<const TimeZone>> posix_time_zone(std::string_view tz) {
   return std::shared_ptr<const TimeZone>(std::make_shared<PosixZone>(*rule, std::string(tz)));
 }
 
-Result<std::shared_ptr<const TimeZone>> time_zone_named(std::string_view name, const fs::path& zoneinfo) {
+Result<std::shared_ptr<const TimeZone>> time_zone_named(std::string_view name, const fs::path& zoneinfo, Env& env) {
   const Error unknown(
       ErrorKind::not_found, fmt(_("unknown time zone '{1}'; write an IANA time zone name such as Asia/Shanghai"), name));
   if (!valid_zone_name(name)) return unknown;
   const fs::path file = zoneinfo / fs::path(std::string(name));
-  std::error_code ec;
-  if (!fs::is_regular_file(file, ec)) return unknown;
-  auto bytes = read_zone_file(file);
-  if (!bytes) return Error(unknown.message(), bytes.error());
-  return parse_tzif(*bytes, std::string(name));
+  auto read = env.read_regular_file(file, kMaxTzifBytes);
+  // Nothing there, or a folder ("Asia"): no zone of that name.
+  if (!read && read.error().kind() == ErrorKind::not_found) return unknown;
+  if (read && read->type != FileType::regular) return unknown;
+  if (!read) return Error(unknown.message(), read.error());
+  if (read->too_large) {
+    return Error(unknown.message(), Error(ErrorKind::invalid, file.string() + ": too large for a time zone file"));
+  }
+  return parse_tzif(read->bytes, std::string(name));
 }
 
 std::shared_ptr<const TimeZone> utc_time_zone() {
@@ -402,9 +405,9 @@ std::shared_ptr<const TimeZone> utc_time_zone() {
 }
 
 Result<std::shared_ptr<const TimeZone>> time_zone_from_tz(const char* tz, const fs::path& zoneinfo,
-                                                           const fs::path& localtime) {
+                                                           const fs::path& localtime, Env& env) {
   if (tz == nullptr) {
-    auto bytes = read_zone_file(localtime);
+    auto bytes = read_zone_file(localtime, env);
     if (!bytes) return Error(fmt(_("{1}: cannot read the system time zone"), localtime.string()), bytes.error());
     return parse_tzif(*bytes, localtime_name(localtime));
   }
@@ -413,11 +416,11 @@ Result<std::shared_ptr<const TimeZone>> time_zone_from_tz(const char* tz, const 
   const bool file_only = s.front() == ':';
   if (file_only) s.remove_prefix(1);
   if (!s.empty() && s.front() == '/') {
-    auto bytes = read_zone_file(fs::path(std::string(s)));
+    auto bytes = read_zone_file(fs::path(std::string(s)), env);
     if (!bytes) return Error(fmt(_("{1}: cannot read the time zone file"), s), bytes.error());
     return parse_tzif(*bytes, std::string(s));
   }
-  auto named = time_zone_named(s, zoneinfo);
+  auto named = time_zone_named(s, zoneinfo, env);
   if (named || file_only) return named;
   return posix_time_zone(s);
 }

@@ -5,9 +5,9 @@
 #include <charconv>
 #include <map>
 #include <cmath>
-#include <fstream>
+#include <functional>
+#include <optional>
 #include <set>
-#include <system_error>
 
 #include <nlohmann/json.hpp>
 
@@ -22,29 +22,61 @@ using nlohmann::json;
 
 namespace {
 
-// The *.jsonl files in `path` (a file), in it and in its sub-folders (a folder).
-std::vector<fs::path> central_files(const fs::path& path, std::error_code& ec) {
+// The *.jsonl files in `path` (a file), in it and in its sub-folders (a folder),
+// sorted. An error when `path` cannot be looked at or listed; a sub-folder that
+// cannot be listed is left out.
+Result<std::vector<fs::path>> central_files(const fs::path& path, Env& env) {
   std::vector<fs::path> out;
-  if (fs::is_regular_file(path, ec)) {
+  auto type = env.file_type(path);
+  if (!type) return type.error();
+  if (*type == FileType::regular) {
     out.push_back(path);
     return out;
   }
-  auto add_dir = [&](const fs::path& dir, bool recurse) {
-    for (const auto& e : fs::directory_iterator(dir, ec)) {
-      std::error_code e2;
-      if (recurse && e.is_directory(e2)) {
-        for (const auto& f : fs::directory_iterator(e.path(), e2)) {
-          std::error_code e3;
-          if (f.path().extension() == ".jsonl" && f.is_regular_file(e3)) out.push_back(f.path());
-        }
-      } else if (e.path().extension() == ".jsonl" && e.is_regular_file(e2)) {
-        out.push_back(e.path());
-      }
+  auto add_files = [&](const fs::path& dir, const std::vector<std::string>& names) {
+    for (const std::string& name : names) {
+      if (fs::path(name).extension() == ".jsonl") out.push_back(dir / name);
     }
   };
-  add_dir(path, true);
+  auto files = env.list_dir(path);
+  if (!files) return files.error();
+  add_files(path, *files);
+  auto folders = env.list_folders(path);
+  if (!folders) return folders.error();
+  for (const std::string& name : *folders) {
+    if (auto inner = env.list_dir(path / name)) add_files(path / name, *inner);
+  }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+// Calls `fn` with each line of `file` (without its '\n'; a last line without one
+// too), read through `env` a MiB at a time, until `fn` returns false.
+Status for_each_line(Env& env, const fs::path& file, const std::function<bool(std::string_view)>& fn) {
+  constexpr std::size_t kChunk = std::size_t{1} << 20;
+  std::string carry;  // the start of a line the last chunk cut
+  for (std::uint64_t offset = 0;;) {
+    auto chunk = env.read_range(file, offset, kChunk);
+    if (!chunk) return chunk.error();
+    offset += chunk->size();
+    std::string_view rest = *chunk;
+    for (auto nl = rest.find('\n'); nl != std::string_view::npos; nl = rest.find('\n')) {
+      bool more;
+      if (carry.empty()) {
+        more = fn(rest.substr(0, nl));
+      } else {
+        carry.append(rest.substr(0, nl));
+        more = fn(carry);
+        carry.clear();
+      }
+      if (!more) return {};
+      rest.remove_prefix(nl + 1);
+    }
+    carry.append(rest);
+    if (chunk->size() < kChunk) break;  // the end
+  }
+  if (!carry.empty()) fn(carry);
+  return {};
 }
 
 bool is_central_message(const json& j) {
@@ -195,14 +227,17 @@ std::string CentralScreen::heartbeat_summary() const {
              last_heartbeat->time, last_heartbeat->interval_s);
 }
 
-bool is_central_log(const fs::path& path) {
-  std::error_code ec;
-  const auto files = central_files(path, ec);
-  for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    std::string line;
-    if (!std::getline(in, line) || line.empty()) continue;  // an empty file says nothing
-    return is_central_message(json::parse(line, nullptr, false));
+bool is_central_log(const fs::path& path, Env& env) {
+  const auto files = central_files(path, env);
+  if (!files) return false;
+  for (const auto& f : *files) {
+    std::optional<bool> central;
+    auto first_line = [&](std::string_view line) {
+      if (!line.empty()) central = is_central_message(json::parse(line, nullptr, false));
+      return false;
+    };
+    if (!for_each_line(env, f, first_line)) continue;
+    if (central) return *central;  // an empty file (or first line) says nothing
   }
   return false;
 }
@@ -211,6 +246,7 @@ namespace {
 
 // The files of a read, with the per-screen state it builds.
 struct CentralReader {
+  Env& env;
   Instant as_of;
   const CentralRecordFn& on_record;
   const CentralHeartbeatFn& on_heartbeat;
@@ -232,19 +268,17 @@ struct CentralReader {
 
 // Every central file under `path`, line by line.
 Status CentralReader::read(const fs::path& path) {
-  std::error_code ec;
-  const auto files = central_files(path, ec);
-  if (ec) return Error("cannot read the central log " + path.string() + ": " + ec.message());
-  for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return Error("cannot read the central log file " + file.string());
+  const auto files = central_files(path, env);
+  if (!files) return Error("cannot read the central log " + path.string(), files.error());
+  for (const auto& file : *files) {
     ++log.files;
-    std::string text;
     std::size_t line_no = 0;
-    while (std::getline(in, text)) {
+    auto each = [&](std::string_view text) {
       ++line_no;
       if (!text.empty()) line(file, line_no, text);
-    }
+      return true;
+    };
+    if (auto s = for_each_line(env, file, each); !s) return Error("cannot read the central log file", s.error());
   }
   return {};
 }
@@ -413,8 +447,9 @@ CentralLog CentralReader::finish() {
 }
 
 Result<CentralLog> read_central_log(const std::vector<fs::path>& paths, Instant as_of,
-                                   const CentralRecordFn& on_record, const CentralHeartbeatFn& on_heartbeat) {
-  CentralReader reader{as_of, on_record, on_heartbeat, {}, {}, fixed_offset_zone(std::chrono::seconds(0)), {}};
+                                   const CentralRecordFn& on_record, const CentralHeartbeatFn& on_heartbeat,
+                                   Env& env) {
+  CentralReader reader{env, as_of, on_record, on_heartbeat, {}, {}, fixed_offset_zone(std::chrono::seconds(0)), {}};
   for (const auto& path : paths) {
     if (auto st = reader.read(path); !st) return st.error();
   }

@@ -23,6 +23,7 @@
 //    older than 3 of its heartbeat intervals (the heartbeat carries its interval;
 //    60 s when it does not), or when it never sent one. Times are the screen's own
 //    (the heartbeat's `time`), the same time line as its journal's records.
+// Files: listed and read (a MiB at a time) through an Env (core/env.h).
 // Thread: any; the functions only read files and build values.
 #pragma once
 
@@ -35,6 +36,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/env.h"
 #include "core/error.h"
 #include "core/time.h"
 
@@ -101,16 +103,17 @@ using CentralRecordFn =
 
 // Whether `path` holds central log files rather than a journal: a file, a screen's
 // folder or the root of screen folders whose first line is a central message.
-bool is_central_log(const std::filesystem::path& path);
+bool is_central_log(const std::filesystem::path& path, Env& env = real_env());
 
 // Called for every heartbeat read (repeats included), in file order.
 using CentralHeartbeatFn = std::function<void(const std::string& screen, const LastHeartbeat& heartbeat)>;
 
 // Reads every central file under `paths` (files, screen folders or roots), streaming:
 // the lines themselves are not kept (per record only its seq and two hashes), so a
-// big central log costs about 70 bytes per record. Fails when a path cannot be read.
+// big central log costs about 70 bytes per record. Fails when a path cannot be
+// listed or a file cannot be read (the Env's error, of its kind, naming the file).
 Result<CentralLog> read_central_log(const std::vector<std::filesystem::path>& paths, Instant as_of,
                                    const CentralRecordFn& on_record = {},
-                                   const CentralHeartbeatFn& on_heartbeat = {});
+                                   const CentralHeartbeatFn& on_heartbeat = {}, Env& env = real_env());
 
 }  // namespace signage

@@ -1,8 +1,8 @@
 #include "journal/evidence.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
-#include <system_error>
 #include <vector>
 
 #include "journal/journal.h"
@@ -98,26 +98,22 @@ Result<EvidencePicture> EvidenceStore::save(const Image& frame, const std::strin
 
 Result<int> EvidenceStore::prune(Instant now, std::chrono::hours retention) {
   const fs::path shots = shots_dir();
-  std::error_code ec;
-  if (!fs::exists(shots, ec)) return 0;
-  fs::directory_iterator it(shots, ec);
-  if (ec) return error_code_error(shots.string() + ": cannot list evidence folders", ec);
+  auto folders = env_->list_folders(shots);
+  if (!folders && folders.error().kind() == ErrorKind::not_found) return 0;  // no picture taken yet
+  if (!folders) return Error("cannot list evidence folders", folders.error());
   const Instant cutoff = now - retention;
   std::vector<fs::path> old;
-  for (const auto& entry : it) {
-    std::error_code type_ec;
-    if (!entry.is_directory(type_ec)) continue;
+  for (const std::string& name : *folders) {
     // Only folders named like a date (the ones save() makes).
-    const auto date = parse_journal_file_name(entry.path().filename().string() + ".jsonl");
+    const auto date = parse_journal_file_name(name + ".jsonl");
     if (!date) continue;
     const Date next = std::chrono::sys_days(*date) + std::chrono::days(1);
-    if (zone_->to_instant(next, std::chrono::milliseconds(0)) <= cutoff) old.push_back(entry.path());
+    if (zone_->to_instant(next, std::chrono::milliseconds(0)) <= cutoff) old.push_back(shots / name);
   }
+  std::sort(old.begin(), old.end());
   int removed = 0;
   for (const auto& folder : old) {
-    std::error_code rm_ec;
-    fs::remove_all(folder, rm_ec);
-    if (rm_ec) return error_code_error(folder.string() + ": cannot delete old evidence pictures", rm_ec);
+    if (auto s = env_->remove_all(folder); !s) return Error("cannot delete old evidence pictures", s.error());
     ++removed;
   }
   return removed;

@@ -7,7 +7,8 @@
 // At most one picture per item per interval (default 10 minutes). prune() deletes
 // whole picture day folders past the retention; journal files are never touched.
 //
-// Files: the pictures are written through an Env (core/env.h), each atomically.
+// Files: the pictures are written through an Env (core/env.h), each atomically; their
+// folders are listed and pruned through it too.
 // Ownership: the store borrows the TimeZone and the Env, which must outlive it.
 // Thread: one thread at a time (the per-item rate limit is unlocked state).
 #pragma once

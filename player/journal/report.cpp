@@ -139,14 +139,14 @@ Result<std::vector<ScreenChain>> read_db(const std::string& url, Instant as_of, 
 // The central log's screens into the builder; one ScreenChain per screen.
 Result<std::vector<ScreenChain>> read_central(const std::vector<fs::path>& paths, Instant as_of,
                                               const ReportRequest& req, ReportBuilder& builder,
-                                              std::vector<std::string>& problems) {
+                                              std::vector<std::string>& problems, Env& io) {
   auto central = read_central_log(
       paths, as_of,
       [&](const std::string& screen, std::uint64_t, const json& record) {
         const std::string own = str(record, "screen");
         builder.add_record(own.empty() ? screen : own, record);
       },
-      [&](const std::string& screen, const LastHeartbeat& hb) { builder.add_heartbeat(screen, hb); });
+      [&](const std::string& screen, const LastHeartbeat& hb) { builder.add_heartbeat(screen, hb); }, io);
   if (!central) {
     const ReportLabels& L = report_labels(req.lang);
     return Error(fill(L.e_unreadable, {{"path", paths.front().string()}, {"why", central.error().what()}}));
@@ -192,7 +192,7 @@ Result<Report> build_report(const ReportRequest& req) {
   std::vector<ScreenChain> chains;
   std::vector<fs::path> central_paths;
   for (const auto& path : req.paths) {
-    if (is_central_log(path)) {
+    if (is_central_log(path, io)) {
       central_paths.push_back(path);
       continue;
     }
@@ -202,7 +202,7 @@ Result<Report> build_report(const ReportRequest& req) {
   }
   std::vector<std::string> problems;
   if (!central_paths.empty()) {
-    auto central = read_central(central_paths, as_of, req, builder, problems);
+    auto central = read_central(central_paths, as_of, req, builder, problems, io);
     if (!central) return central.error();
     for (auto& c : *central) chains.push_back(std::move(c));
   }

@@ -176,7 +176,8 @@ class PlaylistReader {
       }
     }
     c.when = get_when(t, r_);
-    c.zone = get_time_zone(t, "timezone", options_.zoneinfo, r_);
+    Env& env = options_.env != nullptr ? *options_.env : real_env();
+    c.zone = get_time_zone(t, "timezone", options_.zoneinfo, r_, env);
   }
 
   void read_defaults(const toml::table& t, Defaults& d) {
@@ -522,7 +523,7 @@ Loaded load_text(std::string_view text, const std::string& display_name, const f
 }
 
 Loaded load_file(const fs::path& file, const LoadOptions& options) {
-  auto bytes = read_small_file(file);
+  auto bytes = read_small_file(file, options.env != nullptr ? *options.env : real_env());
   if (!bytes) {
     Loaded out;
     out.result.diagnostics.push_back(

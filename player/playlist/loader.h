@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/diagnostic.h"
+#include "core/env.h"
 #include "playlist/model.h"
 
 namespace signage {
@@ -25,6 +26,9 @@ struct LoadOptions {
   Transition default_transition = Transition::fade;
   // Where `[campaign] timezone` names are looked up (IANA TZif files).
   std::filesystem::path zoneinfo = "/usr/share/zoneinfo";
+  // The file system playlist files and zone files are read through (null:
+  // real_env()); it must outlive the load. Tests inject faults here.
+  Env* env = nullptr;
 };
 
 struct PlaylistFileResult {

@@ -3,11 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <limits>
@@ -197,43 +193,36 @@ std::vector<Diagnostic> Reporter::take() {
 
 // ---- reading and parsing ----
 
-Result<std::string> read_small_file(const fs::path& path) {
-  // O_NONBLOCK: opening a FIFO named *.toml returns at once instead of waiting for a
-  // writer; fstat() then refuses anything but a regular file before a byte is read.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) {
-    const int e = errno;
-    if (e == ENOENT || e == ENOTDIR) return Error(ErrorKind::not_found, _("the file does not exist"));
-    if (e == EACCES || e == EPERM) return Error(ErrorKind::permission, _("the file cannot be read; check its permissions"));
-    return Error(error_kind_of_errno(e), fmt(_("cannot open the file: {1}"), std::strerror(e)));
+Result<std::string> read_small_file(const fs::path& path, Env& env) {
+  // Read without ever blocking: a FIFO named *.toml is named, not waited on.
+  auto read = env.read_regular_file(path, kMaxFileBytes);
+  if (!read) {
+    const Error& e = read.error();
+    if (e.kind() == ErrorKind::not_found) return Error(ErrorKind::not_found, _("the file does not exist"));
+    if (e.kind() == ErrorKind::permission) {
+      return Error(ErrorKind::permission, _("the file cannot be read; check its permissions"));
+    }
+    // The OS's reason ("Input/output error"), without the path the caller names.
+    const std::string& why = e.cause() != nullptr ? e.cause()->message() : e.message();
+    return Error(e.kind(), fmt(_("cannot read the file: {1}"), why));
   }
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) return Error(ErrorKind::io, _("read error"));
-  if (S_ISDIR(st.st_mode)) return Error(ErrorKind::invalid, _("it is a folder, not a file"));
-  if (S_ISFIFO(st.st_mode)) return Error(ErrorKind::invalid, _("it is a FIFO (named pipe), not a file; it is not read"));
-  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return Error(ErrorKind::invalid, _("it is a device, not a file; it is not read"));
-  if (!S_ISREG(st.st_mode)) return Error(ErrorKind::invalid, _("it is not a regular file; it is not read"));
-  if (static_cast<std::uintmax_t>(st.st_size) > kMaxFileBytes) {
+  switch (read->type) {
+    case FileType::regular:
+      break;
+    case FileType::folder:
+      return Error(ErrorKind::invalid, _("it is a folder, not a file"));
+    case FileType::fifo:
+      return Error(ErrorKind::invalid, _("it is a FIFO (named pipe), not a file; it is not read"));
+    case FileType::device:
+      return Error(ErrorKind::invalid, _("it is a device, not a file; it is not read"));
+    case FileType::none:
+    case FileType::other:
+      return Error(ErrorKind::invalid, _("it is not a regular file; it is not read"));
+  }
+  if (read->too_large) {
     return Error(ErrorKind::invalid, _("the file is larger than 1 MiB; split it into smaller files"));
   }
-  // Back to blocking reads: a regular file never blocks, and a short read must not
-  // be taken for the end.
-  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-  std::string data;
-  std::vector<char> buf(64 * 1024);
-  for (;;) {
-    const ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Error(error_kind_of_errno(errno), _("read error"));
-    if (n == 0) break;
-    data.append(buf.data(), static_cast<std::size_t>(n));
-    if (data.size() > kMaxFileBytes) return Error(ErrorKind::invalid, _("the file is larger than 1 MiB; split it into smaller files"));
-  }
-  return data;
+  return std::move(read->bytes);
 }
 
 namespace {
@@ -556,7 +545,7 @@ When get_when(const toml::table& t, Reporter& r) {
 }
 
 std::shared_ptr<const TimeZone> get_time_zone(const toml::table& t, std::string_view key,
-                                              const fs::path& zoneinfo, Reporter& r) {
+                                              const fs::path& zoneinfo, Reporter& r, Env& env) {
   const toml::node* n = t.get(key);
   const auto name = get_string(t, key, r);
   if (!name) return nullptr;
@@ -573,7 +562,7 @@ std::shared_ptr<const TimeZone> get_time_zone(const toml::table& t, std::string_
                     quote(*name), key));
     return nullptr;
   }
-  auto zone = time_zone_named(*name, zoneinfo);
+  auto zone = time_zone_named(*name, zoneinfo, env);
   if (!zone) {
     r.error(*n, zone.error().what());
     return nullptr;

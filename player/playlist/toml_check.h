@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "core/diagnostic.h"
+#include "core/env.h"
 #include "core/error.h"
 #include "core/i18n.h"
 #include "core/time.h"
@@ -68,9 +69,11 @@ class Reporter {
   std::vector<Diagnostic> diags_;
 };
 
-// Reads `path` whole, refusing files over kMaxFileBytes. Errors say what is wrong
-// without naming the file (the caller's diagnostic does).
-Result<std::string> read_small_file(const std::filesystem::path& path);
+// Reads `path` whole through `env`, refusing files over kMaxFileBytes and anything
+// but a regular file (a folder, a FIFO, a device: named, never waited on). Errors say
+// what is wrong, of its kind (not_found, permission, invalid, io, ...), without
+// naming the file (the caller's diagnostic does).
+Result<std::string> read_small_file(const std::filesystem::path& path, Env& env = real_env());
 
 // The text of a file's bytes in any encoding Notepad writes (core/text_encoding.h):
 // a warning telling how to save as UTF-8 when it was GBK or UTF-16, an error (at the
@@ -126,10 +129,11 @@ inline constexpr std::string_view kWhenKeys[] = {"starts", "ends", "hours", "wee
 // Reads those keys of `t` into a When (defaults for the absent ones).
 When get_when(const toml::table& t, Reporter& r);
 
-// An IANA time zone name ("Asia/Shanghai"), read from `zoneinfo`; an error naming
+// An IANA time zone name ("Asia/Shanghai"), read from `zoneinfo` through `env`; an error naming
 // the fix for "Beijing", "北京时间", "UTC+8" and the like.
 std::shared_ptr<const TimeZone> get_time_zone(const toml::table& t, std::string_view key,
-                                              const std::filesystem::path& zoneinfo, Reporter& r);
+                                              const std::filesystem::path& zoneinfo, Reporter& r,
+                                              Env& env = real_env());
 
 // Pure value parsers, used by the getters and tested through them.
 std::optional<Rgb> parse_colour(std::string_view s);

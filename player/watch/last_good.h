@@ -13,8 +13,10 @@
 // file that is gone from the drop folder is never brought back: only refused files
 // are filled in, and forget_missing() drops the copies of removed files.
 //
-// Ownership: owns nothing but its folder's path. Thread: any, one call at a time
-// (the files are written atomically: a temporary file, fsync, rename).
+// Files: read, written (atomically: a temporary file, fsync, rename), listed and
+// deleted through an Env (core/env.h), the drop folder's files as well.
+// Ownership: owns its folder's path; borrows the Env, which must outlive it.
+// Thread: any, one call at a time.
 #pragma once
 
 #include <filesystem>
@@ -23,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "core/env.h"
 #include "core/error.h"
 #include "playlist/loader.h"
 #include "playlist/model.h"
@@ -31,7 +34,8 @@ namespace signage {
 
 class LastGoodPlaylists {
  public:
-  explicit LastGoodPlaylists(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  explicit LastGoodPlaylists(std::filesystem::path dir, Env& env = real_env())
+      : dir_(std::move(dir)), env_(&env) {}
 
   // Keeps a copy of every campaign's source file in `set` whose copy is missing or
   // older. Returns how many copies were written; fails on the first write error.
@@ -51,13 +55,19 @@ class LastGoodPlaylists {
   std::map<std::filesystem::path, Campaign> load_all(const std::filesystem::path& playlists,
                                                      const LoadOptions& options) const;
 
-  // Deletes the copies whose file is no longer in `playlists`.
-  void forget_missing(const std::filesystem::path& playlists) const;
+  // Deletes the copies whose file is no longer in `playlists` (all of them when
+  // `playlists` is gone). Returns how many went; fails on the first that cannot be
+  // looked at or deleted.
+  Result<int> forget_missing(const std::filesystem::path& playlists) const;
 
   const std::filesystem::path& dir() const { return dir_; }
 
  private:
+  // The names of the copies (`*.toml`, not hidden) in the folder; none when it is missing.
+  std::vector<std::string> copies() const;
+
   std::filesystem::path dir_;
+  Env* env_;
 };
 
 }  // namespace signage
