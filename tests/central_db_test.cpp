@@ -414,6 +414,7 @@ TEST_F(CentralDbTest, ReportAggregatedInSqlIsTheFileReport) {
   play("a", "2024-06-17T10:00:00.000+08:00", 10, 10, "complete", "c2", "p", "image");
   // Screen b, UTC, one record in another offset, a stamp with a space.
   event("b", "start", "2024-06-16T00:30:00Z");
+  play("b", "2024-06-15T23:00:00Z", 180000, 180000, "complete", "c2", "v", "video");  // over three midnights
   play("b", "2024-06-16T01:00:00Z", 12, 12, "complete", "c1", "s", "slogan");
   play("b", "2024-06-16 02:00:00.5Z", 12, 12, "complete", "c1", "s", "slogan");
   play("b", "2024-06-16T09:00:00-05:00", 30, 30, "complete", "c2", "v", "video");

@@ -358,61 +358,70 @@ constexpr const char* kWhole = R"sql(
 
 // The counted plays of the window, grouped. $1, $2: the window of `at`; $3, $4: the
 // day before `from` and `to`, as days since 1970-01-01. Reads only the columns that
-// ingestion filled from the record (schema.sql), no jsonb.
-//  - A run is the plays of a screen between two records read whole: its number is
+// ingestion filled from the record (schema.sql), no jsonb, and no window function or
+// set-returning function per play, so the scan and the first grouping can run in
+// parallel workers:
+//  - a run is the plays of a screen between two records read whole: its number is
 //    how many of those come before the play (width_bucket() over the screen's
-//    sorted seqs of them), so no window function orders the plays and the scan and
-//    the first grouping can run in parallel workers.
-//  - Each play is spread over the local days it covers (a play over midnight counts
-//    its time on both days, its play on the first).
-//  - The inner grouping is the finest (run and content and day); the outer one makes
-//    of it the two sets: R (screen, run, offset, site) the running time and F
-//    (screen, day, content, title) the facts, only for plays starting from the day
-//    before `from` to `to`.
+//    sorted seqs of them);
+//  - the first grouping (g) is by run, content, day the play starts (d0) and the
+//    number of midnights it crosses (nd, 0 for most): a play's time on the day it
+//    starts is summed there, and for the plays crossing nd midnights the sum of their
+//    ends, from which the time on their last day follows (full days in between);
+//  - then each group is spread over the days its plays cover (few rows) and grouped
+//    two ways: R (screen, run, offset, site) the running time and F (screen, day,
+//    content, title) the facts, only for plays starting from the day before `from`
+//    to `to` (fok). A play counts on the day it starts; its time on every day.
 constexpr const char* kGroups = R"sql(
   SELECT GROUPING(r_screen, f_screen), coalesce(r_screen, f_screen), min(min_seq), r_site,
          f_day, f_campaign, f_item, f_type, f_text, f_media, f_dur, f_title,
          sum(c0), sum(c1), sum(c2), sum(c3), sum(ms),
          min(first_shown COLLATE "C"), max(last_shown COLLATE "C"), max(f_seq), min(a), max(b), r_off, max(max_seq)
     FROM (
-      SELECT p.screen AS r_screen, p.run AS r_run, p.off AS r_off, p.site AS r_site,
-             CASE WHEN f THEN p.screen END AS f_screen, CASE WHEN f THEN day END AS f_day,
-             CASE WHEN f THEN p.campaign END AS f_campaign, CASE WHEN f THEN p.item END AS f_item,
-             CASE WHEN f THEN p.it END AS f_type, CASE WHEN f THEN p.text END AS f_text,
-             CASE WHEN f THEN p.media END AS f_media, CASE WHEN f THEN p.dur END AS f_dur,
-             CASE WHEN f THEN p.title END AS f_title,
-             sum(CASE WHEN f AND k = 0 AND cls = 0 THEN 1 ELSE 0 END) AS c0,
-             sum(CASE WHEN f AND k = 0 AND cls = 1 THEN 1 ELSE 0 END) AS c1,
-             sum(CASE WHEN f AND k = 0 AND cls = 2 THEN 1 ELSE 0 END) AS c2,
-             sum(CASE WHEN f AND k = 0 AND cls = 3 THEN 1 ELSE 0 END) AS c3,
-             sum(CASE WHEN f THEN ms ELSE 0 END) AS ms,
-             min(CASE WHEN f AND k = 0 AND cls < 3 THEN st END COLLATE "C") AS first_shown,
-             max(CASE WHEN f AND k = 0 AND cls < 3 THEN st END COLLATE "C") AS last_shown,
-             max(CASE WHEN f THEN seq END) AS f_seq, min(seq) AS min_seq, max(seq) AS max_seq,
-             min(a) AS a, max(b) AS b
+      SELECT g.r_screen, g.r_run, g.r_off, g.r_site, CASE WHEN fok THEN g.r_screen END AS f_screen,
+             g.d0 + k AS f_day, g.campaign AS f_campaign, g.item AS f_item, g.it AS f_type, g.text AS f_text,
+             g.media AS f_media, g.dur AS f_dur, g.title AS f_title,
+             CASE WHEN k = 0 THEN c0 ELSE 0 END AS c0, CASE WHEN k = 0 THEN c1 ELSE 0 END AS c1,
+             CASE WHEN k = 0 THEN c2 ELSE 0 END AS c2, CASE WHEN k = 0 THEN c3 ELSE 0 END AS c3,
+             CASE WHEN k = 0 THEN ms0 WHEN k < nd THEN spills * 86400000
+                  ELSE ends - spills * (g.d0 + nd) * 86400000 END AS ms,
+             CASE WHEN k = 0 THEN first_shown END AS first_shown, CASE WHEN k = 0 THEN last_shown END AS last_shown,
+             f_seq, min_seq, max_seq, a, b
         FROM (
-          SELECT r.screen, r.seq, coalesce(width_bucket(r.seq, c.cuts), 0) AS run, r.play_offset_s AS off,
-                 r.play_site AS site, r.play_campaign AS campaign, r.play_item AS item, r.play_item_type AS it,
-                 r.play_text AS text, r.play_media AS media, r.play_media_duration AS dur, r.play_title AS title,
-                 r.play_start AS st, r.play_class AS cls, r.play_local_ms AS la, r.play_end_ms AS e,
-                 signage_ms(r.shown_s) AS sh, r.play_local_ms / 86400000 AS d0,
-                 r.play_local_ms - r.play_offset_s * 1000::bigint AS a,
-                 r.play_local_ms / 86400000 BETWEEN $3::bigint AND $4::bigint AS fok
-            FROM records r
-            LEFT JOIN (SELECT screen, array_agg(seq ORDER BY seq) AS cuts FROM records
-                        WHERE at >= $1::timestamptz AND at < $2::timestamptz AND prev IS NOT NULL
-                          AND body IS NOT NULL AND NOT counted
-                        GROUP BY screen) c ON c.screen = r.screen
-           WHERE r.at >= $1::timestamptz AND r.at < $2::timestamptz AND r.prev IS NOT NULL AND r.body IS NOT NULL
-             AND r.counted) p
-       CROSS JOIN LATERAL generate_series(0, CASE WHEN fok AND cls < 3 AND sh > 0 THEN (la + sh - 1) / 86400000 - d0
-                                                  ELSE 0 END) AS k
-       CROSS JOIN LATERAL (SELECT fok AND d0 + k <= $4::bigint AS f, d0 + k AS day,
-                                  CASE WHEN fok AND cls < 3 AND sh > 0
-                                       THEN least(la + sh, (d0 + k + 1) * 86400000) - greatest(la, (d0 + k) * 86400000)
-                                       ELSE 0 END AS ms,
-                                  greatest(a, coalesce(e, a), a + sh) AS b) v
-       GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13) g
+          SELECT screen AS r_screen, run AS r_run, off AS r_off, site AS r_site, fok, d0, nd,
+                 campaign, item, it, text, media, dur, title,
+                 count(*) FILTER (WHERE cls = 0) AS c0, count(*) FILTER (WHERE cls = 1) AS c1,
+                 count(*) FILTER (WHERE cls = 2) AS c2, count(*) FILTER (WHERE cls = 3) AS c3,
+                 coalesce(sum(least(la + sh, (d0 + 1) * 86400000) - la) FILTER (WHERE cls < 3 AND sh > 0), 0) AS ms0,
+                 count(*) FILTER (WHERE nd > 0) AS spills, sum(la + sh) FILTER (WHERE nd > 0) AS ends,
+                 min(st) FILTER (WHERE cls < 3) AS first_shown,
+                 max(st) FILTER (WHERE cls < 3) AS last_shown,
+                 max(seq) AS f_seq, min(seq) AS min_seq, max(seq) AS max_seq, min(a) AS a, max(b) AS b
+            FROM (
+              SELECT r.screen COLLATE "C" AS screen, r.seq, coalesce(width_bucket(r.seq, c.cuts), 0) AS run, r.play_offset_s AS off,
+                     r.play_site COLLATE "C" AS site, x.fok, CASE WHEN x.fok THEN x.d0 END AS d0,
+                     CASE WHEN x.fok AND r.play_class < 3 AND x.sh > 0
+                          THEN (r.play_local_ms + x.sh - 1) / 86400000 - x.d0 ELSE 0 END AS nd,
+                     CASE WHEN x.fok THEN r.play_campaign COLLATE "C" END AS campaign, CASE WHEN x.fok THEN r.play_item COLLATE "C" END AS item,
+                     CASE WHEN x.fok THEN r.play_item_type COLLATE "C" END AS it, CASE WHEN x.fok THEN r.play_text COLLATE "C" END AS text,
+                     CASE WHEN x.fok THEN r.play_media COLLATE "C" END AS media,
+                     CASE WHEN x.fok THEN r.play_media_duration COLLATE "C" END AS dur,
+                     CASE WHEN x.fok THEN r.play_title COLLATE "C" END AS title,
+                     CASE WHEN x.fok THEN r.play_start COLLATE "C" END AS st, CASE WHEN x.fok THEN r.play_class END AS cls,
+                     r.play_local_ms AS la, x.sh, x.a, greatest(x.a, coalesce(r.play_end_ms, x.a), x.a + x.sh) AS b
+                FROM records r
+                LEFT JOIN (SELECT screen, array_agg(seq ORDER BY seq) AS cuts FROM records
+                            WHERE at >= $1::timestamptz AND at < $2::timestamptz AND prev IS NOT NULL
+                              AND body IS NOT NULL AND NOT counted
+                            GROUP BY screen) c ON c.screen = r.screen
+               CROSS JOIN LATERAL (SELECT signage_ms(r.shown_s) AS sh, r.play_local_ms / 86400000 AS d0,
+                                          r.play_local_ms - r.play_offset_s * 1000::bigint AS a,
+                                          r.play_local_ms / 86400000 BETWEEN $3::bigint AND $4::bigint AS fok) x
+               WHERE r.at >= $1::timestamptz AND r.at < $2::timestamptz AND r.prev IS NOT NULL
+                 AND r.body IS NOT NULL AND r.counted) p
+           GROUP BY screen, run, off, site, fok, d0, nd, campaign, item, it, text, media, dur, title) g
+       CROSS JOIN LATERAL generate_series(0, g.nd) AS k
+       WHERE k = 0 OR g.d0 + k <= $4::bigint) s
    GROUP BY GROUPING SETS ((r_screen, r_run, r_off, r_site),
                            (f_screen, f_day, f_campaign, f_item, f_type, f_text, f_media, f_dur, f_title))
    ORDER BY 1, 2, 3, 20)sql";
