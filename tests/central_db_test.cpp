@@ -470,7 +470,7 @@ TEST_F(CentralDbTest, ReportAggregatedInSqlIsTheFileReport) {
   // A database made with the schema before the report's columns: read record by
   // record, the same report; schema.sql run again fills the columns of the stored
   // rows, and the report is aggregated again, still the same.
-  ASSERT_TRUE(pg_->psql("ALTER TABLE records DROP COLUMN counted, DROP COLUMN play_start, DROP COLUMN play_local_ms, "
+  ASSERT_TRUE(pg_->psql("DROP TRIGGER signage_report_columns ON records; ALTER TABLE records DROP COLUMN counted, DROP COLUMN play_start, DROP COLUMN play_local_ms, "
                         "DROP COLUMN play_offset_s, DROP COLUMN play_end_ms, DROP COLUMN play_class, "
                         "DROP COLUMN play_campaign, DROP COLUMN play_item, DROP COLUMN play_item_type, "
                         "DROP COLUMN play_text, DROP COLUMN play_media, DROP COLUMN play_media_duration, "

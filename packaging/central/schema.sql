@@ -1,6 +1,6 @@
 -- signage central database: every screen's journal records and heartbeats, as
 -- rsyslog receives them (packaging/central/signage-central-pgsql.conf writes them
--- here with ompgsql, beside the JSON-line files). PostgreSQL 12 or later (tested
+-- here with ompgsql, beside the JSON-line files). PostgreSQL 13 or later (tested
 -- with 15, Debian 12); docs/central-log.md has the set-up.
 --
 --   psql -d signage -f schema.sql      (idempotent: safe to run again after an upgrade)
@@ -69,9 +69,8 @@ CREATE TABLE IF NOT EXISTS records (
 --                       media_duration_s as its JSON text; play_site NULL when empty)
 --   names_other_screen  the record's `screen` is not its sender's (such a fleet is
 --                       read record by record)
--- A database made before these columns gets them when this file is run again: the
--- ALTER TABLE below fills them for every stored row (it rewrites `records` once,
--- docs/central-log.md, "Upgrading").
+-- A database made before these columns gets them when this file is run again
+-- (below; docs/central-log.md, "Upgrading").
 
 -- Whether a text is a time stamp the report reads in SQL: the plain ones of the
 -- report's own reader, "YYYY-MM-DDTHH:MM:SS[.f{1,3}](Z|+HH:MM|-HH:MM)", a year from
@@ -144,32 +143,69 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                ELSE 0 END)::smallint
 $$;
 
-ALTER TABLE records
-  ADD COLUMN IF NOT EXISTS counted boolean GENERATED ALWAYS AS (signage_counted(body, screen, shown_s)) STORED,
-  ADD COLUMN IF NOT EXISTS play_start text GENERATED ALWAYS AS (
-    CASE WHEN body->>'type' = 'play' AND jsonb_typeof(body->'start') = 'string' THEN body->>'start' END) STORED,
-  ADD COLUMN IF NOT EXISTS play_local_ms bigint GENERATED ALWAYS AS (
-    CASE WHEN body->>'type' = 'play' AND jsonb_typeof(body->'start') = 'string'
-         THEN signage_stamp_local_ms(body->>'start') END) STORED,
-  ADD COLUMN IF NOT EXISTS play_offset_s integer GENERATED ALWAYS AS (
-    CASE WHEN body->>'type' = 'play' AND jsonb_typeof(body->'start') = 'string'
-         THEN signage_stamp_offset_s(body->>'start') END) STORED,
-  ADD COLUMN IF NOT EXISTS play_end_ms bigint GENERATED ALWAYS AS (
-    CASE WHEN body->>'type' = 'play' AND jsonb_typeof(body->'end') = 'string'
-         THEN signage_stamp_local_ms(body->>'end') - signage_stamp_offset_s(body->>'end')::bigint * 1000 END) STORED,
-  ADD COLUMN IF NOT EXISTS play_class smallint GENERATED ALWAYS AS (
-    CASE WHEN body->>'type' = 'play' THEN signage_play_class(body, shown_s) END) STORED,
-  ADD COLUMN IF NOT EXISTS play_campaign text GENERATED ALWAYS AS (signage_field(body, 'campaign')) STORED,
-  ADD COLUMN IF NOT EXISTS play_item text GENERATED ALWAYS AS (signage_field(body, 'item')) STORED,
-  ADD COLUMN IF NOT EXISTS play_item_type text GENERATED ALWAYS AS (signage_field(body, 'item_type')) STORED,
-  ADD COLUMN IF NOT EXISTS play_text text GENERATED ALWAYS AS (signage_field(body, 'text')) STORED,
-  ADD COLUMN IF NOT EXISTS play_media text GENERATED ALWAYS AS (signage_field(body, 'media')) STORED,
-  ADD COLUMN IF NOT EXISTS play_media_duration text GENERATED ALWAYS AS (
-    CASE WHEN jsonb_typeof(body->'media_duration_s') = 'number' THEN body->>'media_duration_s' END) STORED,
-  ADD COLUMN IF NOT EXISTS play_title text GENERATED ALWAYS AS (signage_field(body, 'campaign_title')) STORED,
-  ADD COLUMN IF NOT EXISTS play_site text GENERATED ALWAYS AS (nullif(signage_field(body, 'site'), '')) STORED,
-  ADD COLUMN IF NOT EXISTS names_other_screen boolean GENERATED ALWAYS AS (
-    coalesce(jsonb_typeof(body->'screen') = 'string' AND body->>'screen' NOT IN ('', screen), false)) STORED;
+-- The columns, set from the row by a trigger on every INSERT and UPDATE (a stored
+-- generated column would do the same, but PostgreSQL prepares generation
+-- expressions again for every statement, which made rsyslog's one INSERT per
+-- message several times slower; the trigger's expressions are planned once per
+-- connection). An UPDATE recomputes them from `body`, so they cannot be set apart
+-- from it. The first run of this file on an older database adds them and fills
+-- them for every stored record (one UPDATE of `records`: it takes about as long as
+-- loading those records in bulk, and leaves the old row versions to VACUUM).
+CREATE OR REPLACE FUNCTION signage_report_columns() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  b jsonb := NEW.body;
+  st text := CASE WHEN NEW.body->>'type' = 'play' AND jsonb_typeof(NEW.body->'start') = 'string'
+                  THEN NEW.body->>'start' END;
+  en text := CASE WHEN NEW.body->>'type' = 'play' AND jsonb_typeof(NEW.body->'end') = 'string'
+                  THEN NEW.body->>'end' END;
+BEGIN
+  NEW.counted := signage_counted(b, NEW.screen, NEW.shown_s);
+  NEW.play_start := st;
+  NEW.play_local_ms := signage_stamp_local_ms(st);
+  NEW.play_offset_s := signage_stamp_offset_s(st);
+  NEW.play_end_ms := signage_stamp_local_ms(en) - signage_stamp_offset_s(en)::bigint * 1000;
+  NEW.play_class := CASE WHEN b->>'type' = 'play' THEN signage_play_class(b, NEW.shown_s) END;
+  NEW.play_campaign := signage_field(b, 'campaign');
+  NEW.play_item := signage_field(b, 'item');
+  NEW.play_item_type := signage_field(b, 'item_type');
+  NEW.play_text := signage_field(b, 'text');
+  NEW.play_media := signage_field(b, 'media');
+  NEW.play_media_duration := CASE WHEN jsonb_typeof(b->'media_duration_s') = 'number' THEN b->>'media_duration_s' END;
+  NEW.play_title := signage_field(b, 'campaign_title');
+  NEW.play_site := nullif(signage_field(b, 'site'), '');
+  NEW.names_other_screen := coalesce(jsonb_typeof(b->'screen') = 'string' AND b->>'screen' NOT IN ('', NEW.screen), false);
+  RETURN NEW;
+END $$;
+
+DO $$
+DECLARE
+  older boolean := NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'records'::regclass
+                                  AND attname = 'counted' AND NOT attisdropped);
+BEGIN
+  ALTER TABLE records
+    ADD COLUMN IF NOT EXISTS counted boolean,
+    ADD COLUMN IF NOT EXISTS play_start text,
+    ADD COLUMN IF NOT EXISTS play_local_ms bigint,
+    ADD COLUMN IF NOT EXISTS play_offset_s integer,
+    ADD COLUMN IF NOT EXISTS play_end_ms bigint,
+    ADD COLUMN IF NOT EXISTS play_class smallint,
+    ADD COLUMN IF NOT EXISTS play_campaign text,
+    ADD COLUMN IF NOT EXISTS play_item text,
+    ADD COLUMN IF NOT EXISTS play_item_type text,
+    ADD COLUMN IF NOT EXISTS play_text text,
+    ADD COLUMN IF NOT EXISTS play_media text,
+    ADD COLUMN IF NOT EXISTS play_media_duration text,
+    ADD COLUMN IF NOT EXISTS play_title text,
+    ADD COLUMN IF NOT EXISTS play_site text,
+    ADD COLUMN IF NOT EXISTS names_other_screen boolean;
+  DROP TRIGGER IF EXISTS signage_report_columns ON records;
+  CREATE TRIGGER signage_report_columns BEFORE INSERT OR UPDATE ON records
+    FOR EACH ROW EXECUTE FUNCTION signage_report_columns();
+  IF older THEN
+    UPDATE records SET body = body;
+  END IF;
+END $$;
 
 CREATE INDEX IF NOT EXISTS records_at ON records (at);
 CREATE INDEX IF NOT EXISTS records_campaign_at ON records (campaign, at);
