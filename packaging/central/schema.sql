@@ -199,9 +199,11 @@ BEGIN
     ADD COLUMN IF NOT EXISTS play_title text,
     ADD COLUMN IF NOT EXISTS play_site text,
     ADD COLUMN IF NOT EXISTS names_other_screen boolean;
-  DROP TRIGGER IF EXISTS signage_report_columns ON records;
-  CREATE TRIGGER signage_report_columns BEFORE INSERT OR UPDATE ON records
-    FOR EACH ROW EXECUTE FUNCTION signage_report_columns();
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = 'records'::regclass
+                    AND tgname = 'signage_report_columns' AND tgparentid = 0) THEN
+    CREATE TRIGGER signage_report_columns BEFORE INSERT OR UPDATE ON records
+      FOR EACH ROW EXECUTE FUNCTION signage_report_columns();
+  END IF;
   IF older THEN
     UPDATE records SET body = body;
   END IF;
