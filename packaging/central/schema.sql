@@ -206,6 +206,7 @@ BEGIN
   END IF;
   IF older THEN
     UPDATE records SET body = body;
+    ANALYZE records;
   END IF;
 END $$;
 
