@@ -132,6 +132,8 @@ class CentralDbTest : public ::testing::Test {
 
   // Steps 4 and 5 of the end-to-end test (below), on the data it stored.
   void reports_match_and_verify_finds_edits(const std::map<std::uint64_t, std::string>& lines);
+  // `report --db` against `report` over root_/central, CSV, for each range's arguments.
+  void expect_db_report_is_file_report(const std::vector<std::vector<std::string>>& ranges);
 
   test::TempDir root_{"signage_db"};
   std::unique_ptr<test::PgServer> pg_;
@@ -412,6 +414,7 @@ TEST_F(CentralDbTest, ReportAggregatedInSqlIsTheFileReport) {
   play("a", "2024-06-17T10:00:00.000+08:00", 10, 10, "complete", "c2", "p", "image");
   // Screen b, UTC, one record in another offset, a stamp with a space.
   event("b", "start", "2024-06-16T00:30:00Z");
+  play("b", "2024-06-15T23:00:00Z", 180000, 180000, "complete", "c2", "v", "video");  // over three midnights
   play("b", "2024-06-16T01:00:00Z", 12, 12, "complete", "c1", "s", "slogan");
   play("b", "2024-06-16 02:00:00.5Z", 12, 12, "complete", "c1", "s", "slogan");
   play("b", "2024-06-16T09:00:00-05:00", 30, 30, "complete", "c2", "v", "video");
@@ -462,6 +465,41 @@ TEST_F(CentralDbTest, ReportAggregatedInSqlIsTheFileReport) {
       {"--from", "2024-06-16", "--to", "2024-06-17", "--campaign", "c1"},
       {"--from", "2024-06-17", "--to", "2024-06-17", "--campaign", "c2"},
       {"--from", "2024-06-16", "--to", "2024-06-16"}};
+  expect_db_report_is_file_report(ranges);
+
+  // A database made with the schema before the report's columns: read record by
+  // record, the same report; schema.sql run again fills the columns of the stored
+  // rows, and the report is aggregated again, still the same.
+  ASSERT_TRUE(pg_->psql("DROP TRIGGER signage_report_columns ON records; ALTER TABLE records DROP COLUMN counted, DROP COLUMN play_start, DROP COLUMN play_local_ms, "
+                        "DROP COLUMN play_offset_s, DROP COLUMN play_end_ms, DROP COLUMN play_class, "
+                        "DROP COLUMN play_campaign, DROP COLUMN play_item, DROP COLUMN play_item_type, "
+                        "DROP COLUMN play_text, DROP COLUMN play_media, DROP COLUMN play_media_duration, "
+                        "DROP COLUMN play_title, DROP COLUMN play_site, DROP COLUMN names_other_screen")
+                  .second);
+  auto old = CentralDb::connect(pg_->url());
+  ASSERT_TRUE(old.ok()) << old.error().what();
+  auto old_done = old->report_rows(Date{2024y / 6 / 16}, Date{2024y / 6 / 17}, {});
+  ASSERT_TRUE(old_done.ok()) << old_done.error().what();
+  EXPECT_FALSE(*old_done);
+  expect_db_report_is_file_report({ranges[0]});
+  ASSERT_TRUE(pg_->psql_file(fs::path(SIGNAGE_SOURCE_DIR) / "packaging/central/schema.sql").second);
+  EXPECT_EQ(count(*pg_, "SELECT count(*) FROM records WHERE counted"), lines.size() - whole);
+  auto again = CentralDb::connect(pg_->url());
+  ASSERT_TRUE(again.ok()) << again.error().what();
+  std::size_t groups_again = 0;
+  auto done_again = again->report_rows(Date{2024y / 6 / 16}, Date{2024y / 6 / 17},
+                                       {[&](const std::string&, std::uint64_t, const json&) {},
+                                        [&](const PlayGroup&) { ++groups_again; },
+                                        [&](const std::string&, std::uint64_t, Instant, Instant, std::chrono::seconds) {},
+                                        [&](const std::string&, const std::string&, std::uint64_t) {}});
+  ASSERT_TRUE(done_again.ok()) << done_again.error().what();
+  EXPECT_TRUE(*done_again);
+  EXPECT_EQ(groups_again, groups);
+  expect_db_report_is_file_report(ranges);
+}
+
+// `report --db` prints what `report` prints over the central files, for each range.
+void CentralDbTest::expect_db_report_is_file_report(const std::vector<std::vector<std::string>>& ranges) {
   for (const auto& range : ranges) {
     std::vector<std::string> common = range;
     for (const char* a : {"--as-of", "2024-06-18T00:00:00+08:00", "--format", "csv"}) common.emplace_back(a);

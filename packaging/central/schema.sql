@@ -1,6 +1,6 @@
 -- signage central database: every screen's journal records and heartbeats, as
 -- rsyslog receives them (packaging/central/signage-central-pgsql.conf writes them
--- here with ompgsql, beside the JSON-line files). PostgreSQL 12 or later (tested
+-- here with ompgsql, beside the JSON-line files). PostgreSQL 13 or later (tested
 -- with 15, Debian 12); docs/central-log.md has the set-up.
 --
 --   psql -d signage -f schema.sql      (idempotent: safe to run again after an upgrade)
@@ -48,10 +48,176 @@ CREATE TABLE IF NOT EXISTS records (
   UNIQUE (screen, seq, at)
 ) PARTITION BY RANGE (at);
 
+-- The report's fields of each record as columns, so that `signage report --db`
+-- reads no jsonb: computed from `body` (and `screen`, `shown_s`) whenever a row is
+-- stored, by whatever stores it (signage_ingest(), signage_ingest_staged(), a loader
+-- of one's own), with the rules the file report applies (the functions below).
+--   counted             a play the report counts in SQL: a `start` (and `end`, if
+--                       any) that is a plain time stamp (signage_plain_stamp()), its
+--                       `screen` (if any) the sender's, not a band pass (ticker,
+--                       header), `shown_s` and `planned_s` plain numbers below 1e9;
+--                       false for every other record, which the report reads whole
+--   play_start          its `start` as written (first and last shown)
+--   play_local_ms       that start in local time, ms since 1970-01-01T00:00 (local)
+--   play_offset_s       its UTC offset in seconds
+--   play_end_ms         its `end` in ms since the epoch (UTC), NULL without an end
+--   play_class          0 complete, 1 partial (so said, or shown 0.5 s less than
+--                       planned), 2 interrupted, 3 skipped
+--   play_campaign, play_item, play_item_type, play_text, play_media,
+--   play_media_duration, play_title, play_site
+--                       the content's fields ('' when absent or not a string;
+--                       media_duration_s as its JSON text; play_site NULL when empty)
+--   names_other_screen  the record's `screen` is not its sender's (such a fleet is
+--                       read record by record)
+-- A database made before these columns gets them when this file is run again
+-- (below; docs/central-log.md, "Upgrading").
+
+-- Whether a text is a time stamp the report reads in SQL: the plain ones of the
+-- report's own reader, "YYYY-MM-DDTHH:MM:SS[.f{1,3}](Z|+HH:MM|-HH:MM)", a year from
+-- 1970, a real calendar day.
+CREATE OR REPLACE FUNCTION signage_plain_stamp(x text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN x ~ '^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,3})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$'
+              THEN substr(x, 9, 2) <= '28'
+                   OR substr(x, 9, 2)::int <= extract(day FROM make_date(substr(x, 1, 4)::int, substr(x, 6, 2)::int, 1)
+                                                               + interval '1 month' - interval '1 day')
+              ELSE false END
+$$;
+
+-- The offset of a plain stamp in seconds; NULL for any other text.
+CREATE OR REPLACE FUNCTION signage_stamp_offset_s(x text) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN NOT signage_plain_stamp(x) THEN NULL WHEN right(x, 1) = 'Z' THEN 0
+              ELSE (CASE WHEN substr(x, length(x) - 5, 1) = '-' THEN -1 ELSE 1 END)
+                   * (substr(x, length(x) - 4, 2)::int * 3600 + substr(x, length(x) - 1, 2)::int * 60) END
+$$;
+
+-- The local time a plain stamp writes, in ms since 1970-01-01T00:00 (local); NULL
+-- for any other text.
+CREATE OR REPLACE FUNCTION signage_stamp_local_ms(x text) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN signage_plain_stamp(x) THEN
+    (make_date(substr(x, 1, 4)::int, substr(x, 6, 2)::int, substr(x, 9, 2)::int) - DATE '1970-01-01')::bigint * 86400000
+    + substr(x, 12, 2)::bigint * 3600000 + substr(x, 15, 2)::bigint * 60000 + substr(x, 18, 2)::bigint * 1000
+    + (CASE WHEN substr(x, 20, 1) = '.'
+            THEN rpad(substr(x, 21, length(x) - 20 - (CASE WHEN right(x, 1) = 'Z' THEN 1 ELSE 6 END)), 3, '0')::int
+            ELSE 0 END) END
+$$;
+
+-- Seconds to whole milliseconds as the report rounds them (half away from zero);
+-- 0 for anything not above 0.
+CREATE OR REPLACE FUNCTION signage_ms(s double precision) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN s > 0 THEN trunc(s * 1000)::bigint + (CASE WHEN s * 1000 - trunc(s * 1000) >= 0.5 THEN 1 ELSE 0 END)
+              ELSE 0 END
+$$;
+
+-- Whether the report counts this record in SQL (`counted` above).
+CREATE OR REPLACE FUNCTION signage_counted(body jsonb, sender text, shown_s double precision) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(body->>'type' = 'play' AND jsonb_typeof(body->'start') = 'string'
+                  AND signage_plain_stamp(body->>'start')
+                  AND (jsonb_typeof(body->'end') IS DISTINCT FROM 'string' OR signage_plain_stamp(body->>'end'))
+                  AND (jsonb_typeof(body->'screen') IS DISTINCT FROM 'string' OR body->>'screen' IN ('', sender))
+                  AND (jsonb_typeof(body->'item_type') IS DISTINCT FROM 'string'
+                       OR body->>'item_type' NOT IN ('ticker', 'header'))
+                  AND coalesce(shown_s, 0) < 1e9
+                  AND (jsonb_typeof(body->'planned_s') IS DISTINCT FROM 'number'
+                       OR (length(body->>'planned_s') <= 20 AND (body->>'planned_s')::float8 < 1e9)), false)
+$$;
+
+-- A string field of a record, '' when absent or not a string (as the report reads it).
+CREATE OR REPLACE FUNCTION signage_field(body jsonb, key text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN jsonb_typeof(body->key) = 'string' THEN body->>key ELSE '' END
+$$;
+
+-- The outcome class of a play (`play_class` above).
+CREATE OR REPLACE FUNCTION signage_play_class(body jsonb, shown_s double precision) RETURNS smallint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT (CASE WHEN body->>'outcome' = 'skipped' THEN 3 WHEN body->>'outcome' = 'interrupted' THEN 2
+               WHEN body->>'outcome' = 'partial' THEN 1
+               WHEN jsonb_typeof(body->'planned_s') = 'number' AND length(body->>'planned_s') <= 20
+                    AND signage_ms((body->>'planned_s')::float8) > 0
+                    AND signage_ms(shown_s) < signage_ms((body->>'planned_s')::float8) - 500 THEN 1
+               ELSE 0 END)::smallint
+$$;
+
+-- The columns, set from the row by a trigger on every INSERT and UPDATE (a stored
+-- generated column would do the same, but PostgreSQL prepares generation
+-- expressions again for every statement, which made signage_ingest(), one INSERT
+-- per message, nine times slower; the trigger's expressions are planned once per
+-- connection). An UPDATE recomputes them from `body`, so they cannot be set apart
+-- from it. The first run of this file on an older database adds them and fills
+-- them for every stored record (one UPDATE of `records`, a third of the time their
+-- bulk load took; the old row versions stay until VACUUM).
+CREATE OR REPLACE FUNCTION signage_report_columns() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  b jsonb := NEW.body;
+  st text := CASE WHEN NEW.body->>'type' = 'play' AND jsonb_typeof(NEW.body->'start') = 'string'
+                  THEN NEW.body->>'start' END;
+  en text := CASE WHEN NEW.body->>'type' = 'play' AND jsonb_typeof(NEW.body->'end') = 'string'
+                  THEN NEW.body->>'end' END;
+BEGIN
+  NEW.counted := signage_counted(b, NEW.screen, NEW.shown_s);
+  NEW.play_start := st;
+  NEW.play_local_ms := signage_stamp_local_ms(st);
+  NEW.play_offset_s := signage_stamp_offset_s(st);
+  NEW.play_end_ms := signage_stamp_local_ms(en) - signage_stamp_offset_s(en)::bigint * 1000;
+  NEW.play_class := CASE WHEN b->>'type' = 'play' THEN signage_play_class(b, NEW.shown_s) END;
+  NEW.play_campaign := signage_field(b, 'campaign');
+  NEW.play_item := signage_field(b, 'item');
+  NEW.play_item_type := signage_field(b, 'item_type');
+  NEW.play_text := signage_field(b, 'text');
+  NEW.play_media := signage_field(b, 'media');
+  NEW.play_media_duration := CASE WHEN jsonb_typeof(b->'media_duration_s') = 'number' THEN b->>'media_duration_s' END;
+  NEW.play_title := signage_field(b, 'campaign_title');
+  NEW.play_site := nullif(signage_field(b, 'site'), '');
+  NEW.names_other_screen := coalesce(jsonb_typeof(b->'screen') = 'string' AND b->>'screen' NOT IN ('', NEW.screen), false);
+  RETURN NEW;
+END $$;
+
+DO $$
+DECLARE
+  older boolean := NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'records'::regclass
+                                  AND attname = 'counted' AND NOT attisdropped);
+BEGIN
+  ALTER TABLE records
+    ADD COLUMN IF NOT EXISTS counted boolean,
+    ADD COLUMN IF NOT EXISTS play_start text,
+    ADD COLUMN IF NOT EXISTS play_local_ms bigint,
+    ADD COLUMN IF NOT EXISTS play_offset_s integer,
+    ADD COLUMN IF NOT EXISTS play_end_ms bigint,
+    ADD COLUMN IF NOT EXISTS play_class smallint,
+    ADD COLUMN IF NOT EXISTS play_campaign text,
+    ADD COLUMN IF NOT EXISTS play_item text,
+    ADD COLUMN IF NOT EXISTS play_item_type text,
+    ADD COLUMN IF NOT EXISTS play_text text,
+    ADD COLUMN IF NOT EXISTS play_media text,
+    ADD COLUMN IF NOT EXISTS play_media_duration text,
+    ADD COLUMN IF NOT EXISTS play_title text,
+    ADD COLUMN IF NOT EXISTS play_site text,
+    ADD COLUMN IF NOT EXISTS names_other_screen boolean;
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = 'records'::regclass
+                    AND tgname = 'signage_report_columns' AND tgparentid = 0) THEN
+    CREATE TRIGGER signage_report_columns BEFORE INSERT OR UPDATE ON records
+      FOR EACH ROW EXECUTE FUNCTION signage_report_columns();
+  END IF;
+  IF older THEN
+    UPDATE records SET body = body;
+    ANALYZE records;
+  END IF;
+END $$;
+
 CREATE INDEX IF NOT EXISTS records_at ON records (at);
 CREATE INDEX IF NOT EXISTS records_campaign_at ON records (campaign, at);
 -- The last start or stop of a screen before a report's range (its running time).
 CREATE INDEX IF NOT EXISTS records_sessions ON records (screen, at) WHERE type IN ('start', 'stop');
+-- What a report reads whole (few: sessions, events, band passes) and the records
+-- that name another screen.
+CREATE INDEX IF NOT EXISTS records_uncounted ON records (at) WHERE NOT counted;
+CREATE INDEX IF NOT EXISTS records_other_screen ON records (at) WHERE names_other_screen;
 
 CREATE TABLE IF NOT EXISTS conflicts (
   screen      text        NOT NULL,

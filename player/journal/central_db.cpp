@@ -137,6 +137,7 @@ constexpr const char* kSites = R"sql(
 struct CentralDb::Conn {
   PgConnPtr pg;
   std::string name;
+  bool play_columns = false;  // `records` has the report's columns (schema.sql's `counted` and the rest)
 
   Result<PgResultPtr> query(const char* sql, const std::vector<std::optional<std::string>>& params) {
     std::vector<const char*> values;
@@ -206,6 +207,11 @@ Result<CentralDb> CentralDb::connect(const std::string& url) {
                        "psql -d DATABASE -f /usr/share/signage/central/schema.sql"),
                      conn->name));
   }
+  auto columns = conn->query("SELECT count(*) = 2 FROM pg_attribute WHERE attrelid = 'records'::regclass "
+                             "AND attname IN ('counted', 'names_other_screen') AND NOT attisdropped",
+                             {});
+  if (!columns) return columns.error();
+  conn->play_columns = std::string_view(PQgetvalue(columns->get(), 0, 0)) == "t";
   return CentralDb(std::move(conn));
 }
 
@@ -337,127 +343,88 @@ Status CentralDb::records(Date from, Date to, const CentralRecordFn& on_record) 
 
 namespace {
 
-// SQL that reads a time stamp as parse_stamp() (journal/report_time.h) does, for
-// the plain ones only: "YYYY-MM-DDTHH:MM:SS[.f{1,3}](Z|+HH:MM|-HH:MM)", a year from
-// 1970, a real calendar day. `x` is a text expression without side effects.
-std::string plain_stamp(const std::string& x) {
-  return "(CASE WHEN " + x +
-         " ~ '^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):"
-         "[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,3})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$' THEN substr(" +
-         x + ", 9, 2) <= '28' OR substr(" + x + ", 9, 2)::int <= extract(day FROM (substr(" + x +
-         ", 1, 7) || '-01')::date + interval '1 month' - interval '1 day') ELSE false END)";
-}
+// Whether a record in the window names a screen other than its sender's.
+// $1, $2: the window of `at`.
+constexpr const char* kOtherScreen = R"sql(
+  SELECT EXISTS (SELECT 1 FROM records
+                  WHERE at >= $1::timestamptz AND at < $2::timestamptz AND prev IS NOT NULL AND body IS NOT NULL
+                    AND names_other_screen))sql";
 
-// The offset of a plain stamp, in seconds.
-std::string stamp_offset(const std::string& x) {
-  return "(CASE WHEN right(" + x + ", 1) = 'Z' THEN 0 ELSE (CASE WHEN substr(" + x + ", length(" + x +
-         ") - 5, 1) = '-' THEN -1 ELSE 1 END) * (substr(" + x + ", length(" + x + ") - 4, 2)::int * 3600 + substr(" +
-         x + ", length(" + x + ") - 1, 2)::int * 60) END)";
-}
+// The records of the window the report reads whole: those not `counted` (schema.sql).
+constexpr const char* kWhole = R"sql(
+  SELECT screen, seq, body::text FROM records
+   WHERE at >= $1::timestamptz AND at < $2::timestamptz AND prev IS NOT NULL AND body IS NOT NULL AND NOT counted
+   ORDER BY screen, seq)sql";
 
-// The local time a plain stamp writes, in milliseconds since 1970-01-01T00:00 (local).
-std::string stamp_local_ms(const std::string& x) {
-  return "((substr(" + x + ", 1, 10)::date - DATE '1970-01-01')::bigint * 86400000 + substr(" + x +
-         ", 12, 2)::bigint * 3600000 + substr(" + x + ", 15, 2)::bigint * 60000 + substr(" + x +
-         ", 18, 2)::bigint * 1000 + (CASE WHEN substr(" + x + ", 20, 1) = '.' THEN rpad(substr(" + x +
-         ", 21, length(" + x + ") - 20 - (CASE WHEN right(" + x + ", 1) = 'Z' THEN 1 ELSE 6 END)), 3, '0')::int ELSE 0 END))";
-}
-
-// Seconds (double precision, > 0) to whole milliseconds as report_model's to_ms():
-// llround(seconds * 1000), 0 for anything not above 0.
-std::string to_ms(const std::string& x) {
-  return "(CASE WHEN " + x + " > 0 THEN trunc(" + x + " * 1000)::bigint + (CASE WHEN " + x + " * 1000 - trunc(" + x +
-         " * 1000) >= 0.5 THEN 1 ELSE 0 END) ELSE 0 END)";
-}
-
-// A string field of the record, "" when absent or not a string (as the report reads it).
-std::string field(const char* key) {
-  return std::string("(CASE WHEN jsonb_typeof(body->'") + key + "') = 'string' THEN body->>'" + key + "' ELSE '' END)";
-}
-
-// The report's statement. $1, $2: the window of `at`; $3, $4: the day before `from`
-// and `to`, as days since 1970-01-01. Levels: l1 takes the fields from the jsonb, l2
-// decides which plays SQL counts ("routed") and keeps the record's text only for
-// the others, l3 numbers the runs of routed plays
-// between other records and turns times into milliseconds, l4 classifies outcomes;
-// then each play is spread over the local days it covers and grouped four ways:
-// F (screen, day, content, title) the facts; R (screen, run, offset, site) the
-// running time; W (screen, seq) the records passed on whole; () whether any record
-// names another screen. OFFSET 0 keeps each level computed once per row.
-std::string report_sql() {
-  const std::string l1 = std::string() + R"sql(
-    SELECT r.screen AS sender, r.seq, r.body, r.shown_s,
-           CASE WHEN r.body->>'type' = 'play' AND jsonb_typeof(r.body->'start') = 'string' THEN r.body->>'start' END AS st,
-           CASE WHEN jsonb_typeof(r.body->'end') = 'string' THEN r.body->>'end' END AS en,
-           CASE WHEN jsonb_typeof(r.body->'screen') = 'string' AND r.body->>'screen' <> '' THEN r.body->>'screen' END AS own,
-           CASE WHEN jsonb_typeof(r.body->'item_type') = 'string' THEN r.body->>'item_type' ELSE '' END AS it,
-           CASE WHEN jsonb_typeof(r.body->'planned_s') = 'number' THEN r.body->>'planned_s' END AS pl,
-           r.body->>'outcome' AS outcome, )sql" + field("campaign") + R"sql( AS campaign, )sql" + field("item") +
-                         R"sql( AS item, )sql" + field("text") + R"sql( AS text, )sql" + field("media") + R"sql( AS media,
-           CASE WHEN jsonb_typeof(r.body->'media_duration_s') = 'number' THEN r.body->>'media_duration_s' END AS dur,
-           )sql" + field("campaign_title") + R"sql( AS title, nullif()sql" + field("site") + R"sql(, '') AS site
-      FROM records r
-     WHERE r.at >= $1::timestamptz AND r.at < $2::timestamptz AND r.prev IS NOT NULL AND r.body IS NOT NULL
-    OFFSET 0)sql";
-  const std::string l2 = "SELECT sender, seq, shown_s, st, en, own, it, pl, outcome, campaign, item, text, media, dur, "
-                         "title, site, (st IS NOT NULL AND " + plain_stamp("st") + " AND (en IS NULL OR " +
-                         plain_stamp("en") +
-                         ") AND (own IS NULL OR own = sender) AND it NOT IN ('ticker', 'header') "
-                         "AND coalesce(shown_s, 0) < 1e9 AND (CASE WHEN pl IS NULL THEN true WHEN length(pl) > 20 "
-                         "THEN false ELSE pl::float8 < 1e9 END)) AS routed, body FROM (" +
-                         l1 + ") l1 OFFSET 0";
-  // The record whole only where it is passed on whole; the rest carry their fields.
-  const std::string l2b = "SELECT l2.*, CASE WHEN NOT routed THEN body::text END AS whole FROM (" + l2 + ") l2 OFFSET 0";
-  const std::string l3 = "SELECT sender, seq, shown_s, st, en, own, it, outcome, campaign, item, text, media, dur, "
-                         "title, site, routed, whole, sum(CASE WHEN routed THEN 0 ELSE 1 END) OVER (PARTITION BY sender ORDER BY seq) AS run, "
-                         "CASE WHEN routed THEN " + stamp_local_ms("st") + " END AS la, "
-                         "CASE WHEN routed THEN " + stamp_offset("st") + " END AS off, "
-                         "CASE WHEN routed AND en IS NOT NULL THEN " + stamp_local_ms("en") + " - " +
-                         stamp_offset("en") + " * 1000 END AS e, "
-                         "CASE WHEN routed THEN " + to_ms("shown_s") + " END AS sh, "
-                         "CASE WHEN routed THEN " + to_ms("pl::float8") + " END AS pms FROM (" + l2b + ") l2 OFFSET 0";
-  const std::string l4 = R"sql(
-    SELECT l3.*, la - off * 1000 AS a,
-           greatest(la - off * 1000, coalesce(e, la - off * 1000), la - off * 1000 + sh) AS b,
-           la / 86400000 AS d0,
-           CASE WHEN outcome = 'skipped' THEN 3 WHEN outcome = 'interrupted' THEN 2
-                WHEN outcome = 'partial' THEN 1 WHEN pms > 0 AND sh < pms - 500 THEN 1 ELSE 0 END AS cls,
-           coalesce(routed AND la / 86400000 BETWEEN $3::bigint AND $4::bigint, false) AS fok
-      FROM ()sql" + l3 + ") l3 OFFSET 0";
-  const std::string g = R"sql(
-    SELECT CASE WHEN f THEN sender END AS f_screen, CASE WHEN f THEN day END AS f_day,
-           CASE WHEN f THEN campaign END AS f_campaign, CASE WHEN f THEN item END AS f_item,
-           CASE WHEN f THEN it END AS f_type, CASE WHEN f THEN text END AS f_text,
-           CASE WHEN f THEN media END AS f_media, CASE WHEN f THEN dur END AS f_dur,
-           CASE WHEN f THEN title END AS f_title,
-           CASE WHEN routed THEN sender END AS r_screen, CASE WHEN routed THEN run END AS r_run,
-           CASE WHEN routed THEN off END AS r_off, CASE WHEN routed THEN site END AS r_site,
-           CASE WHEN NOT routed THEN sender END AS w_screen, CASE WHEN NOT routed THEN seq END AS w_seq,
-           f, k, cls, ms, st, seq, routed, a, b, whole, own, sender
-      FROM ()sql" + l4 + R"sql() l4
-     CROSS JOIN LATERAL generate_series(0, CASE WHEN fok AND cls < 3 AND sh > 0 THEN (la + sh - 1) / 86400000 - d0 ELSE 0 END) AS k
-     CROSS JOIN LATERAL (SELECT fok AND d0 + k <= $4::bigint AS f, d0 + k AS day,
-                                CASE WHEN fok AND cls < 3 AND sh > 0
-                                     THEN least(la + sh, (d0 + k + 1) * 86400000) - greatest(la, (d0 + k) * 86400000)
-                                     ELSE 0 END AS ms) v)sql";
-  return R"sql(
-    SELECT GROUPING(f_screen, r_screen, w_screen), coalesce(f_screen, r_screen, w_screen),
-           coalesce(w_seq, min(CASE WHEN routed THEN seq END)),
-           coalesce(min(whole), r_site),
-           f_day, f_campaign, f_item, f_type, f_text, f_media, f_dur, f_title,
-           sum(CASE WHEN f AND k = 0 AND cls = 0 THEN 1 ELSE 0 END), sum(CASE WHEN f AND k = 0 AND cls = 1 THEN 1 ELSE 0 END),
-           sum(CASE WHEN f AND k = 0 AND cls = 2 THEN 1 ELSE 0 END), sum(CASE WHEN f AND k = 0 AND cls = 3 THEN 1 ELSE 0 END),
-           sum(CASE WHEN f THEN ms ELSE 0 END),
-           min(CASE WHEN f AND k = 0 AND cls < 3 THEN st END COLLATE "C"),
-           max(CASE WHEN f AND k = 0 AND cls < 3 THEN st END COLLATE "C"),
-           max(CASE WHEN f THEN seq END),
-           min(CASE WHEN routed THEN a END), max(CASE WHEN routed THEN b END), r_off,
-           bool_or(own IS NOT NULL AND own <> sender), max(CASE WHEN routed THEN seq END)
-      FROM ()sql" + g + R"sql() g
-     GROUP BY GROUPING SETS ((f_screen, f_day, f_campaign, f_item, f_type, f_text, f_media, f_dur, f_title),
-                             (r_screen, r_run, r_off, r_site), (w_screen, w_seq), ())
-     ORDER BY 1 DESC, w_screen, w_seq)sql";
-}
+// The counted plays of the window, grouped. $1, $2: the window of `at`; $3, $4: the
+// day before `from` and `to`, as days since 1970-01-01. Reads only the columns that
+// ingestion filled from the record (schema.sql), no jsonb, and no window function or
+// set-returning function per play, so the scan and the first grouping can run in
+// parallel workers:
+//  - a run is the plays of a screen between two records read whole: its number is
+//    how many of those come before the play (width_bucket() over the screen's
+//    sorted seqs of them);
+//  - the first grouping (g) is by run, content, day the play starts (d0) and the
+//    number of midnights it crosses (nd, 0 for most): a play's time on the day it
+//    starts is summed there, and for the plays crossing nd midnights the sum of their
+//    ends, from which the time on their last day follows (full days in between);
+//  - then each group is spread over the days its plays cover (few rows) and grouped
+//    two ways: R (screen, run, offset, site) the running time and F (screen, day,
+//    content, title) the facts, only for plays starting from the day before `from`
+//    to `to` (fok). A play counts on the day it starts; its time on every day.
+constexpr const char* kGroups = R"sql(
+  SELECT GROUPING(r_screen, f_screen), coalesce(r_screen, f_screen), min(min_seq), r_site,
+         f_day, f_campaign, f_item, f_type, f_text, f_media, f_dur, f_title,
+         sum(c0), sum(c1), sum(c2), sum(c3), sum(ms),
+         min(first_shown COLLATE "C"), max(last_shown COLLATE "C"), max(f_seq), min(a), max(b), r_off, max(max_seq)
+    FROM (
+      SELECT g.r_screen, g.r_run, g.r_off, g.r_site, CASE WHEN fok THEN g.r_screen END AS f_screen,
+             g.d0 + k AS f_day, g.campaign AS f_campaign, g.item AS f_item, g.it AS f_type, g.text AS f_text,
+             g.media AS f_media, g.dur AS f_dur, g.title AS f_title,
+             CASE WHEN k = 0 THEN c0 ELSE 0 END AS c0, CASE WHEN k = 0 THEN c1 ELSE 0 END AS c1,
+             CASE WHEN k = 0 THEN c2 ELSE 0 END AS c2, CASE WHEN k = 0 THEN c3 ELSE 0 END AS c3,
+             CASE WHEN k = 0 THEN ms0 WHEN k < nd THEN spills * 86400000
+                  ELSE ends - spills * (g.d0 + nd) * 86400000 END AS ms,
+             CASE WHEN k = 0 THEN first_shown END AS first_shown, CASE WHEN k = 0 THEN last_shown END AS last_shown,
+             f_seq, min_seq, max_seq, a, b
+        FROM (
+          SELECT screen AS r_screen, run AS r_run, off AS r_off, site AS r_site, fok, d0, nd,
+                 campaign, item, it, text, media, dur, title,
+                 count(*) FILTER (WHERE cls = 0) AS c0, count(*) FILTER (WHERE cls = 1) AS c1,
+                 count(*) FILTER (WHERE cls = 2) AS c2, count(*) FILTER (WHERE cls = 3) AS c3,
+                 coalesce(sum(least(la + sh, (d0 + 1) * 86400000) - la) FILTER (WHERE cls < 3 AND sh > 0), 0) AS ms0,
+                 count(*) FILTER (WHERE nd > 0) AS spills, sum(la + sh) FILTER (WHERE nd > 0) AS ends,
+                 min(st) FILTER (WHERE cls < 3) AS first_shown,
+                 max(st) FILTER (WHERE cls < 3) AS last_shown,
+                 max(seq) AS f_seq, min(seq) AS min_seq, max(seq) AS max_seq, min(a) AS a, max(b) AS b
+            FROM (
+              SELECT r.screen COLLATE "C" AS screen, r.seq, coalesce(width_bucket(r.seq, c.cuts), 0) AS run, r.play_offset_s AS off,
+                     r.play_site COLLATE "C" AS site, x.fok, CASE WHEN x.fok THEN x.d0 END AS d0,
+                     CASE WHEN x.fok AND r.play_class < 3 AND x.sh > 0
+                          THEN (r.play_local_ms + x.sh - 1) / 86400000 - x.d0 ELSE 0 END AS nd,
+                     CASE WHEN x.fok THEN r.play_campaign COLLATE "C" END AS campaign, CASE WHEN x.fok THEN r.play_item COLLATE "C" END AS item,
+                     CASE WHEN x.fok THEN r.play_item_type COLLATE "C" END AS it, CASE WHEN x.fok THEN r.play_text COLLATE "C" END AS text,
+                     CASE WHEN x.fok THEN r.play_media COLLATE "C" END AS media,
+                     CASE WHEN x.fok THEN r.play_media_duration COLLATE "C" END AS dur,
+                     CASE WHEN x.fok THEN r.play_title COLLATE "C" END AS title,
+                     CASE WHEN x.fok THEN r.play_start COLLATE "C" END AS st, CASE WHEN x.fok THEN r.play_class END AS cls,
+                     r.play_local_ms AS la, x.sh, x.a, greatest(x.a, coalesce(r.play_end_ms, x.a), x.a + x.sh) AS b
+                FROM records r
+                LEFT JOIN (SELECT screen, array_agg(seq ORDER BY seq) AS cuts FROM records
+                            WHERE at >= $1::timestamptz AND at < $2::timestamptz AND prev IS NOT NULL
+                              AND body IS NOT NULL AND NOT counted
+                            GROUP BY screen) c ON c.screen = r.screen
+               CROSS JOIN LATERAL (SELECT signage_ms(r.shown_s) AS sh, r.play_local_ms / 86400000 AS d0,
+                                          r.play_local_ms - r.play_offset_s * 1000::bigint AS a,
+                                          r.play_local_ms / 86400000 BETWEEN $3::bigint AND $4::bigint AS fok) x
+               WHERE r.at >= $1::timestamptz AND r.at < $2::timestamptz AND r.prev IS NOT NULL
+                 AND r.body IS NOT NULL AND r.counted) p
+           GROUP BY screen, run, off, site, fok, d0, nd, campaign, item, it, text, media, dur, title) g
+       CROSS JOIN LATERAL generate_series(0, g.nd) AS k
+       WHERE k = 0 OR g.d0 + k <= $4::bigint) s
+   GROUP BY GROUPING SETS ((r_screen, r_run, r_off, r_site),
+                           (f_screen, f_day, f_campaign, f_item, f_type, f_text, f_media, f_dur, f_title))
+   ORDER BY 1, 2, 3, 20)sql";
 
 Date epoch_day(std::int64_t n) { return Date(std::chrono::sys_days(std::chrono::days(n))); }
 
@@ -470,49 +437,37 @@ std::int64_t to_i64(const char* s) {
 }  // namespace
 
 Result<bool> CentralDb::report_rows(Date from, Date to, const ReportRows& rows) {
+  // A database whose schema predates the report's columns is read record by record.
+  if (!c_->play_columns) return false;
   const std::vector<std::optional<std::string>> window = record_window(from, to);
-  // The session running when the window opens (as records() gives it), kept until
-  // the statement below says the fleet can be aggregated.
-  std::vector<std::tuple<std::string, std::uint64_t, json>> before;
-  if (auto st = c_->stream(kSessionAtWindowStart,
-                           {window[0]},
-                           [&](const PGresult* r) {
-                             json body = json::parse(PQgetvalue(r, 0, 2), nullptr, false);
-                             if (body.is_object()) before.emplace_back(PQgetvalue(r, 0, 0), to_u64(PQgetvalue(r, 0, 1)), std::move(body));
-                           });
-      !st) {
-    return st.error();
-  }
-  // The statement is large and runs once: compiling it (JIT) costs more than it
-  // saves; its sorts and hashes hold a fleet-week's rows in memory.
+  auto other = c_->query(kOtherScreen, window);
+  if (!other) return other.error();
+  if (std::string_view(PQgetvalue(other->get(), 0, 0)) == "t") return false;
+  auto whole = [&](const PGresult* r) {
+    const json body = json::parse(PQgetvalue(r, 0, 2), nullptr, false);
+    if (body.is_object()) rows.on_record(PQgetvalue(r, 0, 0), to_u64(PQgetvalue(r, 0, 1)), body);
+  };
+  // The session running when the window opens (as records() gives it), then the
+  // records read whole, by screen and seq.
+  if (auto st = c_->stream(kSessionAtWindowStart, {window[0]}, whole); !st) return st.error();
+  if (auto st = c_->stream(kWhole, window, whole); !st) return st.error();
+  // The statement runs once: compiling it (JIT) costs more than it saves; its
+  // hashes hold a fleet-week's groups in memory.
   if (auto set = c_->query("SET jit = off", {}); !set) return set.error();
   if (auto set = c_->query("SET work_mem = '256MB'", {}); !set) return set.error();
   const auto days = [](Date d) { return std::to_string(std::chrono::sys_days(d).time_since_epoch().count()); };
   const std::vector<std::optional<std::string>> params = {window[0], window[1], days(shift(from, -1)), days(to)};
-  bool foreign = false;
-  bool decided = false;
-  auto st = c_->stream(report_sql().c_str(), params, [&](const PGresult* r) {
+  auto st = c_->stream(kGroups, params, [&](const PGresult* r) {
+    if (PQgetisnull(r, 0, 1)) return;  // the plays outside the facts' days, in no F group
     const int set = std::atoi(PQgetvalue(r, 0, 0));
     auto text = [&](int col) { return std::string(PQgetvalue(r, 0, col)); };
-    if (set == 7) {  // (): comes first
-      foreign = std::string_view(PQgetvalue(r, 0, 23)) == "t";
-      decided = true;
-      if (!foreign) {
-        for (const auto& [screen, seq, body] : before) rows.on_record(screen, seq, body);
-      }
-      return;
-    }
-    if (foreign || !decided || PQgetisnull(r, 0, 1)) return;  // a group of rows that belong to another set
     const std::string screen = text(1);
-    if (set == 6) {  // W: a record passed on whole
-      const json body = json::parse(PQgetvalue(r, 0, 3), nullptr, false);
-      if (body.is_object()) rows.on_record(screen, to_u64(PQgetvalue(r, 0, 2)), body);
-    } else if (set == 5) {  // R: a run of plays
+    if (set == 1) {  // R: a run of plays
       rows.on_span(screen, to_u64(PQgetvalue(r, 0, 2)), Instant(std::chrono::milliseconds(to_i64(PQgetvalue(r, 0, 20)))),
                    Instant(std::chrono::milliseconds(to_i64(PQgetvalue(r, 0, 21)))),
                    std::chrono::seconds(to_i64(PQgetvalue(r, 0, 22))));
-      if (!PQgetisnull(r, 0, 3)) rows.on_site(screen, text(3), to_u64(PQgetvalue(r, 0, 24)));
-    } else if (set == 3) {  // F: plays of one content on one screen and day
+      if (!PQgetisnull(r, 0, 3)) rows.on_site(screen, text(3), to_u64(PQgetvalue(r, 0, 23)));
+    } else if (set == 2) {  // F: plays of one content on one screen and day
       PlayGroup g;
       g.screen = screen;
       g.date = epoch_day(to_i64(PQgetvalue(r, 0, 4)));
@@ -535,7 +490,7 @@ Result<bool> CentralDb::report_rows(Date from, Date to, const ReportRows& rows) 
     }
   });
   if (!st) return st.error();
-  return !foreign;
+  return true;
 }
 
 Status CentralDb::heartbeats(Date from, Date to, const CentralHeartbeatFn& on_heartbeat) {

@@ -74,9 +74,11 @@ class CentralDb {
   //  - plays whose `start` or `end` is not a plain time stamp (seconds, at most
   //    three decimals, Z or +HH:MM, a year from 1970), whose shown_s or planned_s
   //    is not a plain number below 10^9, or whose `screen` is not the sender's;
-  // those arrive first, by screen and seq, through on_record. Returns false, having
-  // passed nothing on, when a record names a screen other than its sender's: such
-  // a fleet is read with records() (they may duplicate another screen's seqs).
+  // those arrive first, by screen and seq, through on_record. The statement reads
+  // the columns ingestion fills from each record (schema.sql: `counted`, `play_*`),
+  // no jsonb. Returns false, having passed nothing on, when a record names a screen
+  // other than its sender's (such a fleet is read with records(): they may
+  // duplicate another screen's seqs), or when the schema predates those columns.
   struct ReportRows {
     CentralRecordFn on_record;
     std::function<void(const PlayGroup&)> on_group;
