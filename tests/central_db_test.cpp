@@ -520,6 +520,35 @@ void CentralDbTest::expect_db_report_is_file_report(const std::vector<std::vecto
 // The backfill stores in bulk what signage_ingest() would store message by message:
 // each seq once, a repeat in the batch as a delivery, another copy as a conflict, a
 // heartbeat once; run again it stores nothing.
+// Numbers no double holds (JSON has no limit: 1e400) and a malformed heartbeat
+// interval are stored without them, never a cast error: an error fails rsyslog's
+// whole batch, which it retries for ever, and nothing after it would reach the
+// database. Such a play is not counted in SQL: the report reads it whole.
+TEST_F(CentralDbTest, NumbersOutOfRangeDoNotStopIngestion) {
+  const std::string huge =
+      R"({"seq":1,"type":"play","screen":"lobby-1","start":"2024-06-16T10:00:00.000+08:00",)"
+      R"("end":"2024-06-16T10:00:10.000+08:00","campaign":"c","item":"i","item_type":"slogan",)"
+      R"("outcome":"complete","planned_s":1e400,"shown_s":1e400})";
+  auto [out, ok] = pg_->psql("SELECT signage_ingest('lobby-1', 'play', '', '{}', $q$" + huge + "$q$)");
+  ASSERT_TRUE(ok) << out;
+  EXPECT_EQ(count(*pg_, "SELECT count(*) FROM records WHERE screen = 'lobby-1' AND seq = 1 AND shown_s IS NULL "
+                        "AND NOT counted"),
+            1u);
+  const std::string planned = R"({"seq":2,"type":"play","screen":"lobby-1","start":"2024-06-16T10:00:10.000+08:00",)"
+                              R"("outcome":"complete","planned_s":-1e400,"shown_s":10})";
+  std::tie(out, ok) = pg_->psql("SELECT signage_ingest('lobby-1', 'play', '', '{}', $q$" + planned + "$q$)");
+  ASSERT_TRUE(ok) << out;
+  EXPECT_EQ(count(*pg_, "SELECT count(*) FROM records WHERE screen = 'lobby-1' AND seq = 2 AND NOT counted"), 1u);
+  std::tie(out, ok) = pg_->psql(
+      "SELECT signage_ingest('lobby-1', 'heartbeat', '2024-06-16T10:00:00+08:00', "
+      "$q${\"interval_s\":\"1.2.3\",\"time\":\"2024-06-16T10:00:00+08:00\"}$q$, 'not json')");
+  ASSERT_TRUE(ok) << out;
+  EXPECT_EQ(count(*pg_, "SELECT count(*) FROM heartbeats WHERE screen = 'lobby-1' AND interval_s = 60"), 1u);
+  EXPECT_EQ(pg_->psql("SELECT signage_num('1e400'), signage_num('-1e400'), signage_num('12.5'), "
+                      "signage_num('\"12\"') IS NULL").first,
+            "||12.5|t");
+}
+
 TEST_F(CentralDbTest, BackfillInBulkKeepsTheIngestRules) {
   std::string file;
   std::string prev(64, '0');

@@ -112,6 +112,14 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
               ELSE 0 END
 $$;
 
+-- A JSON number as a double; NULL when it is not a number or is beyond ±1e15. JSON
+-- numbers have no range (1e400 is one) and a cast error would fail rsyslog's whole
+-- batch, which it retries for ever: nothing after it would reach the database.
+CREATE OR REPLACE FUNCTION signage_num(j jsonb) RETURNS double precision
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN jsonb_typeof(j) = 'number' THEN CASE WHEN abs(j::numeric) < 1e15 THEN j::numeric::float8 END END
+$$;
+
 -- Whether the report counts this record in SQL (`counted` above).
 CREATE OR REPLACE FUNCTION signage_counted(body jsonb, sender text, shown_s double precision) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -122,8 +130,9 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                   AND (jsonb_typeof(body->'item_type') IS DISTINCT FROM 'string'
                        OR body->>'item_type' NOT IN ('ticker', 'header'))
                   AND coalesce(shown_s, 0) < 1e9
+                  AND (jsonb_typeof(body->'shown_s') IS DISTINCT FROM 'number' OR shown_s IS NOT NULL)
                   AND (jsonb_typeof(body->'planned_s') IS DISTINCT FROM 'number'
-                       OR (length(body->>'planned_s') <= 20 AND (body->>'planned_s')::float8 < 1e9)), false)
+                       OR (length(body->>'planned_s') <= 20 AND signage_num(body->'planned_s') < 1e9)), false)
 $$;
 
 -- A string field of a record, '' when absent or not a string (as the report reads it).
@@ -138,8 +147,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT (CASE WHEN body->>'outcome' = 'skipped' THEN 3 WHEN body->>'outcome' = 'interrupted' THEN 2
                WHEN body->>'outcome' = 'partial' THEN 1
                WHEN jsonb_typeof(body->'planned_s') = 'number' AND length(body->>'planned_s') <= 20
-                    AND signage_ms((body->>'planned_s')::float8) > 0
-                    AND signage_ms(shown_s) < signage_ms((body->>'planned_s')::float8) - 500 THEN 1
+                    AND signage_ms(signage_num(body->'planned_s')) > 0
+                    AND signage_ms(shown_s) < signage_ms(signage_num(body->'planned_s')) - 500 THEN 1
                ELSE 0 END)::smallint
 $$;
 
@@ -296,7 +305,7 @@ BEGIN
     PERFORM signage_month('heartbeats', t);
     INSERT INTO heartbeats (screen, at, time, interval_s, journal_seq, journal_hash, body)
     VALUES (in_screen, t, coalesce(b->>'time', in_reported, ''),
-            CASE WHEN b->>'interval_s' ~ '^[0-9.]+$' AND (b->>'interval_s')::float8 > 0
+            CASE WHEN b->>'interval_s' ~ '^[0-9]{1,9}(\.[0-9]{1,9})?$' AND (b->>'interval_s')::float8 > 0
                  THEN (b->>'interval_s')::float8 ELSE 60 END,
             CASE WHEN b->>'journal_seq' ~ '^[0-9]{1,18}$' THEN (b->>'journal_seq')::bigint END,
             nullif(b->>'journal_hash', ''), b);
@@ -329,7 +338,7 @@ BEGIN
   PERFORM signage_month('records', t);
   INSERT INTO records (screen, seq, type, at, campaign, item, outcome, shown_s, body, line, line_sha256, prev)
   VALUES (in_screen, n, coalesce(b->>'type', in_msgid), t, b->>'campaign', b->>'item', b->>'outcome',
-          CASE WHEN jsonb_typeof(b->'shown_s') = 'number' THEN (b->>'shown_s')::float8 END,
+          signage_num(b->'shown_s'),
           b, in_msg, h, p)
   ON CONFLICT DO NOTHING;
 END $$;
@@ -385,7 +394,7 @@ BEGIN
   INSERT INTO signage_new SELECT f.n FROM f JOIN i ON i.screen = f.screen AND i.seq = f.seq;
   INSERT INTO records (screen, seq, type, at, campaign, item, outcome, shown_s, body, line, line_sha256, prev)
   SELECT r.screen, r.seq, coalesce(r.b->>'type', r.msgid), r.at, r.b->>'campaign', r.b->>'item', r.b->>'outcome',
-         CASE WHEN jsonb_typeof(r.b->'shown_s') = 'number' THEN (r.b->>'shown_s')::float8 END,
+         signage_num(r.b->'shown_s'),
          r.b, r.msg, r.h, r.prev
     FROM signage_r r JOIN signage_new USING (n)
   ON CONFLICT DO NOTHING;
