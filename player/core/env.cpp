@@ -221,28 +221,30 @@ Result<std::uint64_t> PosixEnv::file_size(const fs::path& file) {
   return static_cast<std::uint64_t>(st.st_size);
 }
 
-Result<std::vector<std::string>> PosixEnv::list_dir(const fs::path& dir) {
+namespace {
+
+// Names of the entries directly in `dir` for which `keep` holds.
+Result<std::vector<std::string>> list_entries(const fs::path& dir,
+                                              bool (*keep)(const fs::directory_entry&, std::error_code&)) {
   std::error_code ec;
   std::vector<std::string> names;
   fs::directory_iterator it(dir, ec);
   if (ec) return error_code_error(dir.string() + ": cannot list folder", ec);
   for (const auto& entry : it) {
     std::error_code type_ec;
-    if (entry.is_regular_file(type_ec)) names.push_back(entry.path().filename().string());
+    if (keep(entry, type_ec)) names.push_back(entry.path().filename().string());
   }
   return names;
 }
 
+}  // namespace
+
+Result<std::vector<std::string>> PosixEnv::list_dir(const fs::path& dir) {
+  return list_entries(dir, [](const fs::directory_entry& e, std::error_code& ec) { return e.is_regular_file(ec); });
+}
+
 Result<std::vector<std::string>> PosixEnv::list_folders(const fs::path& dir) {
-  std::error_code ec;
-  std::vector<std::string> names;
-  fs::directory_iterator it(dir, ec);
-  if (ec) return error_code_error(dir.string() + ": cannot list folder", ec);
-  for (const auto& entry : it) {
-    std::error_code type_ec;
-    if (entry.is_directory(type_ec)) names.push_back(entry.path().filename().string());
-  }
-  return names;
+  return list_entries(dir, [](const fs::directory_entry& e, std::error_code& ec) { return e.is_directory(ec); });
 }
 
 Status PosixEnv::remove(const fs::path& path) {

@@ -138,5 +138,7 @@ Result<std::unique_ptr<Display>> open_sdl_display(const DisplayOptions& options)
 
 // Where a w x h picture goes in `box`: `contain` letterboxes, `cover` crops.
 Rect fit_rect(int w, int h, const Rect& box, Fit fit);
+// The part of `a` inside `b` (w and h 0 when they do not meet).
+Rect intersect(const Rect& a, const Rect& b);
 
 }  // namespace signage

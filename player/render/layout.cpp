@@ -14,12 +14,6 @@ namespace chr = std::chrono;
 
 namespace {
 
-Rect intersect(const Rect& a, const Rect& b) {
-  const int x0 = std::max(a.x, b.x), y0 = std::max(a.y, b.y);
-  const int x1 = std::min(a.x + a.w, b.x + b.w), y1 = std::min(a.y + a.h, b.y + b.h);
-  return Rect{x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
-}
-
 // ---- the output turned ----
 
 class TurnedDisplay final : public DisplayOnTop {

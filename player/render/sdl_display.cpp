@@ -41,20 +41,20 @@ Rect fit_rect(int w, int h, const Rect& box, Fit fit) {
   return Rect{box.x + (box.w - dw) / 2, box.y + (box.h - dh) / 2, dw, dh};
 }
 
+Rect intersect(const Rect& a, const Rect& b) {
+  const int x0 = std::max(a.x, b.x), y0 = std::max(a.y, b.y);
+  const int x1 = std::min(a.x + a.w, b.x + b.w), y1 = std::min(a.y + a.h, b.y + b.h);
+  return Rect{x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
+}
+
 namespace {
 // The row of `i` of `count` rows spread evenly over `height`.
 int sample_row(int i, int count, int height) {
   return static_cast<int>((static_cast<long long>(2 * i + 1) * height) / (2LL * count));
 }
 
-Rect clip_to(const Rect& r, int width, int height) {
-  const int x0 = std::max(r.x, 0), y0 = std::max(r.y, 0);
-  const int x1 = std::min(r.x + r.w, width), y1 = std::min(r.y + r.h, height);
-  return Rect{x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
-}
-
 Image cut(const Image& all, const Rect& r) {
-  const Rect c = clip_to(r, all.width, all.height);
+  const Rect c = intersect(r, Rect{0, 0, all.width, all.height});
   Image out;
   out.width = c.w;
   out.height = c.h;
@@ -372,7 +372,7 @@ class SdlDisplay final : public Display {
 
   Result<Image> read_rect(const Rect& r) override {
     check_thread();
-    const Rect c = clip_to(r, width(), height());
+    const Rect c = intersect(r, Rect{0, 0, width(), height()});
     Image img;
     img.width = c.w;
     img.height = c.h;
