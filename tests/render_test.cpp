@@ -19,6 +19,7 @@
 #include "golden.h"
 #include "render/display.h"
 #include "render/layout.h"
+#include "render/picture_cache.h"
 #include "render/scene.h"
 #include "support/files.h"
 
@@ -414,6 +415,134 @@ TEST_F(SceneTest, ABigPictureIsShrunkToItsPlaceBeforeItIsUploaded) {
   ASSERT_TRUE(v.ok()) << v.error().what();
   ASSERT_EQ(d.sizes.size(), 1u);
   EXPECT_EQ(d.sizes[0], std::make_pair(720, 180));
+}
+
+// ------------------------------------------------------------ the picture cache
+
+std::shared_ptr<const Image> solid_picture(int w, int h, Rgb c) {
+  auto img = std::make_shared<Image>();
+  img->width = w;
+  img->height = h;
+  img->rgba.resize(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 4);
+  for (std::size_t i = 0; i < img->rgba.size(); i += 4) {
+    img->rgba[i] = c.r;
+    img->rgba[i + 1] = c.g;
+    img->rgba[i + 2] = c.b;
+    img->rgba[i + 3] = 255;
+  }
+  return img;
+}
+
+PictureKey key_for(const std::string& file) {
+  PictureKey k;
+  k.file = file;
+  k.box_w = 320;
+  k.box_h = 180;
+  return k;
+}
+
+TEST(PictureCache, KeepsWithinItsBudgetAndDropsTheLeastRecentlyUsedFirst) {
+  const Rgb grey{128, 128, 128};
+  PictureCache cache(3 * 40'000);  // three 100x100 pictures
+  for (const char* f : {"a", "b", "c"}) cache.put(key_for(f), solid_picture(100, 100, grey));
+  EXPECT_EQ(cache.size(), 3u);
+  EXPECT_EQ(cache.bytes(), 120'000u);
+  ASSERT_TRUE(cache.find(key_for("a")));  // now the most recently used
+  cache.put(key_for("d"), solid_picture(100, 100, grey));
+  EXPECT_FALSE(cache.find(key_for("b"))) << "the least recently used goes first";
+  for (const char* f : {"a", "c", "d"}) EXPECT_TRUE(cache.find(key_for(f))) << f;
+  EXPECT_EQ(cache.bytes(), 120'000u);
+
+  // Kept again under the same key: replaced, and counted once.
+  cache.put(key_for("d"), solid_picture(50, 100, grey));
+  EXPECT_EQ(cache.size(), 3u);
+  EXPECT_EQ(cache.bytes(), 100'000u);
+
+  // The same file fitted to another box, or stamped otherwise on disk: other keys.
+  PictureKey other = key_for("a");
+  other.box_w = 640;
+  EXPECT_FALSE(cache.find(other));
+  other = key_for("a");
+  other.stamp.mtime_ns = 1;
+  EXPECT_FALSE(cache.find(other));
+  other = key_for("a");
+  other.fit = 1;
+  EXPECT_FALSE(cache.find(other));
+
+  // Bigger than the whole budget: not kept, and nothing evicted for it.
+  cache.put(key_for("huge"), solid_picture(200, 200, grey));
+  EXPECT_FALSE(cache.find(key_for("huge")));
+  EXPECT_EQ(cache.size(), 3u);
+
+  // A picture handed out stays whole after it is evicted.
+  const auto held = cache.find(key_for("a"));
+  ASSERT_TRUE(held);
+  for (const char* f : {"e", "f", "g"}) cache.put(key_for(f), solid_picture(100, 100, grey));
+  EXPECT_FALSE(cache.find(key_for("a")));
+  EXPECT_EQ(held->rgba.size(), 40'000u);
+  EXPECT_EQ(held->rgba[0], 128);
+}
+
+TEST(PictureCache, AFileRewrittenOrReplacedHasAnotherStamp) {
+  test::TempDir dir;
+  const fs::path f = dir / "banner.png";
+  test::write_file(f, "first");
+  const auto first = stamp_of(f);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(stamp_of(f), first) << "unchanged: the same stamp";
+  test::write_file(f, "second, longer");  // written in place
+  const auto rewritten = stamp_of(f);
+  ASSERT_TRUE(rewritten);
+  EXPECT_NE(rewritten, first);
+  test::write_file(dir / "new.png", "second, longer");
+  fs::rename(dir / "new.png", f);  // replaced, as copy tools do
+  const auto replaced = stamp_of(f);
+  ASSERT_TRUE(replaced);
+  EXPECT_NE(replaced, rewritten) << "another inode";
+  EXPECT_FALSE(stamp_of(dir / "missing.png"));
+  EXPECT_FALSE(stamp_of(dir.path())) << "a folder is no picture";
+}
+
+// A picture shown again is taken from the Scene's cache, not decoded again: what the
+// cache holds under the file's key is what is drawn. Once the file is replaced it is
+// decoded afresh.
+TEST_F(SceneTest, APictureShownAgainComesFromTheCacheUntilItsFileChanges) {
+  test::TempDir dir;
+  const fs::path file = dir / "banner.png";
+  ASSERT_TRUE(write_png(*solid_picture(100, 100, Rgb{0, 200, 0}), file).ok());
+  const auto cache = std::make_shared<PictureCache>(kPictureCacheBytes);
+  SceneOptions o;
+  o.pictures = cache;
+  Scene scene(*display_, *fonts_, *zone_, o);
+  Item item;
+  item.id = "banner";
+  item.type = ItemType::image;
+  item.path = file;
+  item.style.background = Rgb{11, 78, 162};
+  auto v = scene.prepare(item);
+  ASSERT_TRUE(v.ok()) << v.error().what();
+  expect_colour(render(**v), 160, 90, Rgb{0, 200, 0});
+  EXPECT_EQ(cache->size(), 1u);
+
+  const auto stamp = stamp_of(file);
+  ASSERT_TRUE(stamp);
+  const PictureKey key{file, *stamp, 320, 180, static_cast<int>(Fit::contain), o.max_image_pixels};
+  ASSERT_TRUE(cache->find(key)) << "kept under the file as it is, fitted to the screen";
+  cache->put(key, solid_picture(180, 180, Rgb{220, 0, 0}));
+  for (const PrepareMode mode : {PrepareMode::ready, PrepareMode::ahead}) {
+    auto again = scene.prepare(item, mode);
+    ASSERT_TRUE(again.ok()) << again.error().what();
+    auto r = (*again)->ready(milliseconds(5000));
+    ASSERT_TRUE(r.ok() && *r);
+    expect_colour(render(**again), 160, 90, Rgb{220, 0, 0});
+  }
+
+  // The file replaced by another picture: decoded afresh, and kept beside.
+  ASSERT_TRUE(write_png(*solid_picture(100, 100, Rgb{0, 0, 200}), file).ok());
+  auto replaced = scene.prepare(item);
+  ASSERT_TRUE(replaced.ok()) << replaced.error().what();
+  expect_colour(render(**replaced), 160, 90, Rgb{0, 0, 200});
+  EXPECT_EQ(cache->size(), 2u);
 }
 
 // The biggest picture allowed (8000x8000) takes a second or more to decode. A stop

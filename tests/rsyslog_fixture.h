@@ -13,12 +13,15 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -37,18 +40,56 @@ namespace signage::test {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-// A TCP port on 127.0.0.1 nobody listens on right now.
+// A TCP port on 127.0.0.1 for a server a test starts (rsyslogd, PostgreSQL), kept
+// for this test process alone until it exits. Ports are taken below the kernel's
+// ephemeral range (ip_local_port_range, where every outgoing connection and every
+// bind to port 0 gets its port), so no client socket of a test running beside can
+// hold it; and each is reserved with an flock on a file in /tmp/signage-test-ports,
+// so two tests started at the same moment never pick the same one. A port another
+// program has bound already is skipped. The lock goes when the process goes, even
+// on a crash.
 inline std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
+  static const fs::path dir = [] {
+    const fs::path d = fs::temp_directory_path() / "signage-test-ports";
+    std::error_code ec;
+    fs::create_directories(d, ec);
+    fs::permissions(d, fs::perms::all, fs::perm_options::add, ec);  // shared by every user's tests
+    return d;
+  }();
+  // Below the ephemeral range: [low - 12000, low - 2000), e.g. 20768-30768 for the
+  // kernel's default 32768.
+  int low = 32768;
+  if (std::FILE* f = std::fopen("/proc/sys/net/ipv4/ip_local_port_range", "r")) {
+    if (std::fscanf(f, "%d", &low) != 1) low = 32768;
+    std::fclose(f);
+  }
+  const int first = std::max(1024, low - 12000), count = std::max(100, low - 2000 - first);
+  static std::uint32_t state = static_cast<std::uint32_t>(::getpid()) * 2654435761u ^
+                               static_cast<std::uint32_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    state = state * 1664525u + 1013904223u;
+    const auto port = static_cast<std::uint16_t>(first + static_cast<int>((state >> 8) % static_cast<std::uint32_t>(count)));
+    const int lock = ::open((dir / (std::to_string(port) + ".lock")).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (lock < 0) continue;
+    if (::flock(lock, LOCK_EX | LOCK_NB) != 0) {
+      ::close(lock);
+      continue;
+    }
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(port);
+    const bool bindable = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    ::close(fd);
+    if (!bindable) {
+      ::close(lock);
+      continue;
+    }
+    return port;  // `lock` stays open (and locked) until the process exits
+  }
+  ADD_FAILURE() << "no free TCP port below the ephemeral range";
+  return 0;
 }
 
 inline bool port_open(std::uint16_t port) {
@@ -219,7 +260,7 @@ class Rsyslogd {
         if (!port_open(p)) return false;
       }
       return true;
-    }, 10s);
+    }, 30s);
   }
   // SIGTERM: rsyslogd drains its queues (a disk-assisted one saves what is left).
   void stop() {

@@ -63,7 +63,7 @@ struct Drop {
   SetBuilder::Outcome build() {
     settle();
     for (const auto& [file, stamp] : tracker.settled_media()) hasher.digest(file, stamp, false);
-    EXPECT_TRUE(test::wait_until([&] { return hasher.idle(); }, 10s));
+    EXPECT_TRUE(test::wait_until([&] { return hasher.idle(); }, 30s));
     return builder.build(tracker);
   }
 };

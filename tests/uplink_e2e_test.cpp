@@ -202,7 +202,7 @@ TEST(CentralLog, RecordsAndHeartbeatsArriveParsedAndTheReportChecksThem) {
   const std::uint64_t last = lines.rbegin()->first;
   // The stop record was acknowledged before the player exited; rsyslog writes it
   // to the file a moment later.
-  ASSERT_TRUE(wait_until([&] { return central.distinct_seqs() == lines.size(); }, 10s))
+  ASSERT_TRUE(wait_until([&] { return central.distinct_seqs() == lines.size(); }, 30s))
       << central.distinct_seqs() << " of " << lines.size() << "\n" << central.log();
 
   const auto msgs = central.messages();
@@ -314,7 +314,7 @@ TEST(CentralLog, RsyslogStoppedAndStartedAgainLosesNothing) {
   ASSERT_TRUE(central.start()) << central.log();
   Screen screen(root.path() / "screen", "relp://127.0.0.1:" + std::to_string(central.port()));
   test::Child player(screen.play_args("2024-06-16T07:59:30+08:00"), root.path() / "player.log");
-  ASSERT_TRUE(wait_until([&] { return central.distinct_seqs() >= 5; }, 15s))
+  ASSERT_TRUE(wait_until([&] { return central.distinct_seqs() >= 5; }, 30s))
       << read_file(root.path() / "player.log");
 
   central.stop();
@@ -335,7 +335,7 @@ TEST(CentralLog, RsyslogStoppedAndStartedAgainLosesNothing) {
   EXPECT_EQ(player.stop(SIGTERM), 0);
 
   const auto lines = journal_lines(screen.journal);
-  ASSERT_TRUE(wait_until([&] { return central.distinct_seqs() == lines.size(); }, 15s))
+  ASSERT_TRUE(wait_until([&] { return central.distinct_seqs() == lines.size(); }, 30s))
       << central.distinct_seqs() << " of " << lines.size() << "\n"
       << read_file(root.path() / "player.log");
   const auto counts = central_seqs(central.messages());
@@ -392,7 +392,7 @@ TEST(CentralLog, PlayerKilledMidStreamLosesNothing) {
   };
   {
     test::Child player(screen.play_args("2024-06-16T07:59:30+08:00"), root.path() / "player1.log");
-    ASSERT_TRUE(wait_until([&] { return cursor_value() > 0; }, 15s)) << read_file(root.path() / "player1.log");
+    ASSERT_TRUE(wait_until([&] { return cursor_value() > 0; }, 30s)) << read_file(root.path() / "player1.log");
     player.stop(SIGKILL);
   }
   const std::uint64_t acked = cursor_value();
@@ -404,7 +404,7 @@ TEST(CentralLog, PlayerKilledMidStreamLosesNothing) {
   ASSERT_EQ(again.wait(30s), 0) << read_file(root.path() / "player2.log");
   const auto lines = journal_lines(screen.journal);
   EXPECT_GT(lines.size(), first_run);
-  ASSERT_TRUE(wait_until([&] { return central.distinct_seqs() == lines.size(); }, 20s))
+  ASSERT_TRUE(wait_until([&] { return central.distinct_seqs() == lines.size(); }, 30s))
       << central.distinct_seqs() << " of " << lines.size();
   EXPECT_EQ(cursor_value(), lines.rbegin()->first);
   const auto counts = central_seqs(central.messages());

@@ -664,7 +664,7 @@ TEST(UplinkRsyslog, PlainTcpWithOctetCounting) {
   ASSERT_TRUE(u.ok());
   ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 10; }));
   u->reset();
-  ASSERT_TRUE(wait_until([&] { return rs.seq_counts().size() == 10; }, 5s));
+  ASSERT_TRUE(wait_until([&] { return rs.seq_counts().size() == 10; }, 30s));
   rs.stop();
   for (const auto& l : rs.lines()) {
     ASSERT_GE(l.f.size(), 6u);
@@ -720,7 +720,7 @@ TEST_P(UplinkRsyslogTls, RecordsArriveParsedOverTls) {
   o.transport.tls = {pki->ca, pki->client_cert, pki->client_key};
   auto u = Uplink::start(d.path() / "journal", target, "lobby-1", 1s, o);
   ASSERT_TRUE(u.ok()) << u.error().what();
-  ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 20; }, 10s))
+  ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 20; }))
       << (*u)->status().last_error << "\n" << rs.log();
   Heartbeat hb;
   hb.screen = "lobby-1";
@@ -729,7 +729,7 @@ TEST_P(UplinkRsyslogTls, RecordsArriveParsedOverTls) {
   ASSERT_TRUE(wait_until([&] { return (*u)->status().heartbeats_sent == 1; }));
   u->reset();
   if (!relp) {
-    ASSERT_TRUE(wait_until([&] { return rs.seq_counts().size() == 20; }, 5s));
+    ASSERT_TRUE(wait_until([&] { return rs.seq_counts().size() == 20; }, 30s));
   }
   rs.stop();
   const auto counts = rs.seq_counts();
@@ -774,7 +774,7 @@ TEST(UplinkRsyslogTlsRefusals, UntrustedReceiverAndAnonymousScreenDeliverNothing
   o.transport.tls = {pki->other_ca, pki->client_cert, pki->client_key};
   auto u = Uplink::start(d.path() / "journal", target, "lobby-1", 1s, o);
   ASSERT_TRUE(u.ok()) << u.error().what();
-  ASSERT_TRUE(wait_until([&] { return !(*u)->status().last_error.empty(); }, 10s));
+  ASSERT_TRUE(wait_until([&] { return !(*u)->status().last_error.empty(); }, 30s));
   EXPECT_NE((*u)->status().last_error.find("certificate is not trusted"), std::string::npos)
       << (*u)->status().last_error;
   std::this_thread::sleep_for(300ms);
@@ -784,7 +784,7 @@ TEST(UplinkRsyslogTlsRefusals, UntrustedReceiverAndAnonymousScreenDeliverNothing
   o.transport.tls = {pki->ca, {}, {}};  // trusts the receiver, shows no certificate
   u = Uplink::start(d.path() / "journal", target, "lobby-1", 1s, o);
   ASSERT_TRUE(u.ok()) << u.error().what();
-  ASSERT_TRUE(wait_until([&] { return !(*u)->status().last_error.empty(); }, 10s));
+  ASSERT_TRUE(wait_until([&] { return !(*u)->status().last_error.empty(); }, 30s));
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ((*u)->status().acked_seq, 0u) << "rsyslog wants a client certificate";
   EXPECT_FALSE((*u)->status().connected) << (*u)->status().last_error;

@@ -84,14 +84,15 @@ struct Fitting {
 class PictureDecode {
  public:
   // `background`: decoding ahead, at a lower priority than the frames on screen.
+  // `cache`: where a picture decoded before is taken from, and a new one is kept.
   static std::shared_ptr<PictureDecode> start(std::filesystem::path path, std::int64_t max_pixels, Fitting fitting,
-                                              bool background) {
+                                              bool background, std::shared_ptr<PictureCache> cache) {
     auto job = std::make_shared<PictureDecode>();
     {
       std::lock_guard lock(workers().mu);
       ++workers().running;
     }
-    std::thread([job, path = std::move(path), max_pixels, fitting, background] {
+    std::thread([job, path = std::move(path), max_pixels, fitting, background, cache = std::move(cache)] {
       if (background) {
         // nice +10, this thread only: decoding ahead must not take CPU time from a
         // video on screen.
@@ -100,7 +101,7 @@ class PictureDecode {
         const int nice = getpriority(PRIO_PROCESS, tid);
         if (errno == 0) setpriority(PRIO_PROCESS, tid, nice + 10);
       }
-      auto img = fitted(decode_image(path, max_pixels), fitting);
+      auto img = decode_or_take(path, max_pixels, fitting, cache.get());
       {
         std::lock_guard lock(job->mu_);
         job->result_ = std::move(img);
@@ -114,13 +115,31 @@ class PictureDecode {
     return job;
   }
   // The decoded picture (or why not), waiting up to `timeout`; nullopt: not yet.
-  std::optional<Result<Image>> take(chr::milliseconds timeout) {
+  std::optional<Result<std::shared_ptr<const Image>>> take(chr::milliseconds timeout) {
     std::unique_lock lock(mu_);
     if (!cv_.wait_for(lock, timeout, [&] { return result_.has_value(); })) return std::nullopt;
     return std::move(result_);
   }
 
  private:
+  // The picture from `cache` when it holds this file as it is on disk now, fitted to
+  // this box; else decoded, fitted and kept there.
+  static Result<std::shared_ptr<const Image>> decode_or_take(const std::filesystem::path& path,
+                                                             std::int64_t max_pixels, Fitting fitting,
+                                                             PictureCache* cache) {
+    std::optional<PictureKey> key;
+    if (cache != nullptr) {
+      if (const auto stamp = stamp_of(path)) {
+        key = PictureKey{path, *stamp, fitting.w, fitting.h, static_cast<int>(fitting.fit), max_pixels};
+        if (auto kept = cache->find(*key)) return kept;
+      }
+    }
+    auto img = fitted(decode_image(path, max_pixels), fitting);
+    if (!img) return img.error();
+    auto picture = std::make_shared<const Image>(std::move(*img));
+    if (key) cache->put(*key, picture);
+    return picture;
+  }
   // A picture bigger than where it is drawn, shrunk to that size (area averaging:
   // sharper than the renderer's filtering of a big texture, and a 8000x8000 picture
   // no longer takes 256 MB of texture for a 1920x1080 screen). Smaller ones as they are.
@@ -134,7 +153,7 @@ class PictureDecode {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::optional<Result<Image>> result_;
+  std::optional<Result<std::shared_ptr<const Image>>> result_;
 };
 
 // Margin around text: 6 % of the shorter side, or the style's percentage.
@@ -208,7 +227,7 @@ class SloganView final : public View {
     decoding_.reset();
     // A broken background picture is not worth losing the slogan for.
     if (*img) {
-      if (auto t = display_->upload(**img)) bg_image_.emplace(std::move(*t));
+      if (auto t = display_->upload(***img)) bg_image_.emplace(std::move(*t));
     }
     return true;
   }
@@ -323,7 +342,7 @@ class ImageView final : public View {
       failure_ = Error("cannot show " + what_, img.error());
       return *failure_;
     }
-    auto tex = display_->upload(*img);
+    auto tex = display_->upload(**img);
     if (!tex) {
       failure_ = Error("cannot show " + what_, tex.error());
       return *failure_;
@@ -535,7 +554,9 @@ Scene::Scene(Display& display, FontSet& fonts, const TimeZone& zone, SceneOption
       fonts_(fonts),
       zone_(zone),
       options_(std::move(options)),
-      hw_devices_(std::make_shared<HwDevices>()) {}
+      hw_devices_(std::make_shared<HwDevices>()) {
+  if (!options_.pictures) options_.pictures = std::make_shared<PictureCache>(kPictureCacheBytes);
+}
 
 Scene::~Scene() {
   text_thread_.reset();
@@ -580,7 +601,7 @@ Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& ite
                           ? nullptr
                           : PictureDecode::start(item.style.background_image, options_.max_image_pixels,
                                                  Fitting{target.width(), target.height(), Fit::cover},
-                                                 mode == PrepareMode::ahead);
+                                                 mode == PrepareMode::ahead, options_.pictures);
       if (!text_thread_) text_thread_ = std::make_unique<TextThread>(fonts_.another());
       auto text = text_thread_->run<SloganPixels>(
           [item, w = target.width(), h = target.height(), min_px = options_.min_text_px](FontSet& fonts) {
@@ -593,7 +614,7 @@ Result<std::unique_ptr<View>> Scene::prepare_on(Display& target, const Item& ite
     case ItemType::image: {
       auto decoding = PictureDecode::start(item.path, options_.max_image_pixels,
                                            Fitting{target.width(), target.height(), item.fit},
-                                           mode == PrepareMode::ahead);
+                                           mode == PrepareMode::ahead, options_.pictures);
       return when_ready(std::make_unique<ImageView>(target, item.id, item.style.background, std::move(decoding),
                                                     item.fit, what),
                         mode);

@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -28,6 +29,7 @@
 #include "core/time.h"
 #include "playlist/model.h"
 #include "render/display.h"
+#include "render/picture_cache.h"
 #include "text/text.h"
 #include "video/stats.h"
 
@@ -133,7 +135,17 @@ struct SceneOptions {
   // a video's decoder fallbacks (its decode thread). Called from those threads; may
   // be empty.
   std::function<void(std::string)> log;
+  // Pictures decoded and fitted before, for their next showing (render/picture_cache.h);
+  // may be shared with whoever wants to look at it. Null: the Scene keeps its own
+  // of kPictureCacheBytes.
+  std::shared_ptr<PictureCache> pictures;
 };
+
+// The default budget of a Scene's picture cache: 16 MB holds one 1920x1080 picture
+// fitted to a full-HD screen, three or four on a 1366x768 or 1280x720 one, all of
+// a small rotation's on the smaller zones of a layout, and leaves room within the
+// 150 MB a player may take while it plays 1080p video.
+inline constexpr std::size_t kPictureCacheBytes = 16u << 20;
 
 // A zone 6:1 and wider (an LED strip): its slogans are set on one line.
 bool is_strip(int w, int h);

@@ -1,7 +1,5 @@
 #include "watch/folder_scan.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <system_error>
 
@@ -13,17 +11,6 @@ bool is_temporary_name(std::string_view name) {
   auto ends_with = [&](std::string_view s) { return name.size() >= s.size() && name.ends_with(s); };
   return name.empty() || name.front() == '.' || name.starts_with("~$") || name.back() == '~' ||
          ends_with(".tmp") || ends_with(".part") || ends_with(".crdownload") || ends_with(".swp");
-}
-
-std::optional<FileStamp> stamp_of(const fs::path& file) {
-  struct stat st {};
-  if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-  FileStamp s;
-  s.size = static_cast<std::uintmax_t>(st.st_size);
-  s.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-  s.ctime_ns = static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
-  s.inode = static_cast<std::uint64_t>(st.st_ino);
-  return s;
 }
 
 namespace {

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/file_stamp.h"
 #include "core/time.h"
 
 namespace signage {
@@ -31,18 +32,6 @@ namespace signage {
 // `.name.XXXXXX`, Syncthing's `.syncthing.*.tmp`), `*.tmp`, `*.part`,
 // `*.crdownload`, `*.swp`, `*~`, and Office's lock files `~$*`.
 bool is_temporary_name(std::string_view file_name);
-
-// Enough of stat() to notice that a file changed or was replaced.
-struct FileStamp {
-  std::uintmax_t size = 0;
-  std::int64_t mtime_ns = 0;
-  std::int64_t ctime_ns = 0;
-  std::uint64_t inode = 0;
-  friend bool operator==(const FileStamp&, const FileStamp&) = default;
-};
-
-// stat() of `file` (symlinks followed); nullopt when it is not a regular file now.
-std::optional<FileStamp> stamp_of(const std::filesystem::path& file);
 
 struct FolderScan {
   bool playlists_readable = false;                        // the playlists folder is a readable folder
