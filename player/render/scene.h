@@ -141,11 +141,12 @@ struct SceneOptions {
   std::shared_ptr<PictureCache> pictures;
 };
 
-// The default budget of a Scene's picture cache: 16 MB holds one 1920x1080 picture
-// fitted to a full-HD screen, three or four on a 1366x768 or 1280x720 one, all of
-// a small rotation's on the smaller zones of a layout, and leaves room within the
-// 150 MB a player may take while it plays 1080p video.
-inline constexpr std::size_t kPictureCacheBytes = 16u << 20;
+// The default budget of a Scene's picture cache, 8 MB: pictures fitted to zones and
+// screens smaller than full HD (nine at 640x360, two at 1280x720) are kept; one
+// fitted to a whole 1920x1080 screen (8.3 MB) is not, so that a full-HD player takes
+// no more memory with the cache than without (150 MB at most while it plays 1080p
+// video, with the fonts and the decoder's frames).
+inline constexpr std::size_t kPictureCacheBytes = 8'000'000;
 
 // A zone 6:1 and wider (an LED strip): its slogans are set on one line.
 bool is_strip(int w, int h);
