@@ -109,7 +109,8 @@ class PgServer {
       args.push_back(a);
     }
     proc_.spawn(args, dir_ / "postgres.log", /*append=*/true);
-    return wait_until([&] { return psql("SELECT 1", "postgres").second; }, 30s);
+    // Every 100 ms: each try is a psql process.
+    return wait_until([&] { return psql("SELECT 1", "postgres").second; }, 30s, 100ms);
   }
   // SIGINT: PostgreSQL's fast shutdown (connections cut, a clean checkpoint).
   void stop() {
