@@ -142,7 +142,7 @@ struct SceneOptions {
 };
 
 // The default budget of a Scene's picture cache, 8 MB: pictures fitted to zones and
-// screens smaller than full HD (nine at 640x360, two at 1280x720) are kept; one
+// screens smaller than full HD (eight at 640x360, two at 1280x720) are kept; one
 // fitted to a whole 1920x1080 screen (8.3 MB) is not, so that a full-HD player takes
 // no more memory with the cache than without (150 MB at most while it plays 1080p
 // video, with the fonts and the decoder's frames).
