@@ -45,9 +45,11 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 using test::read_file;
 using test::wait_until;
-// How often a wait asks PostgreSQL (each time a psql process).
-constexpr std::chrono::milliseconds kPsqlPoll{200};
 using test::write_file;
+
+// How often a wait that starts a process (psql, or the shell counting lines in the
+// central files) asks again.
+constexpr std::chrono::milliseconds kPsqlPoll{200};
 
 // packaging/central/signage-central-pgsql.conf as shipped, with its folders under
 // `root`, its RELP port `port` and its database `url`.

@@ -22,8 +22,6 @@
 #include <list>
 #include <memory>
 #include <mutex>
-#include <optional>
-#include <string>
 #include <unordered_map>
 
 #include "core/file_stamp.h"
@@ -55,7 +53,6 @@ class PictureCache {
 
   std::size_t bytes() const;
   std::size_t size() const;
-  std::size_t budget() const { return budget_; }
 
  private:
   struct KeyHash {

@@ -1,8 +1,8 @@
 // Waiting in tests, for what a fake clock cannot drive (another process, a real
 // socket, a thread doing file I/O): polls `done` every `poll` (10 ms) until it holds
 // or `limit` passes. Returns whether it held. A `done` that starts a process (psql)
-// wants a longer `poll`: every 10 ms, a wait of seconds costs seconds of CPU. Prefer a ManualMonotonicClock (core/time.h)
-// wherever the code under test takes a clock.
+// wants a longer `poll`: every 10 ms, a wait of seconds costs seconds of CPU. Prefer
+// a ManualMonotonicClock (core/time.h) wherever the code under test takes a clock.
 // Thread: any.
 #pragma once
 
