@@ -47,9 +47,10 @@ using test::read_file;
 using test::wait_until;
 using test::write_file;
 
-// How often a wait that starts a process (psql, or the shell counting lines in the
-// central files) asks again.
-constexpr std::chrono::milliseconds kPsqlPoll{200};
+// How often a wait asks the database again (a connection each time: cheap), and how
+// often one that starts a shell to count the lines in the central files.
+constexpr std::chrono::milliseconds kDbPoll{50};
+constexpr std::chrono::milliseconds kShellPoll{200};
 
 // packaging/central/signage-central-pgsql.conf as shipped, with its folders under
 // `root`, its RELP port `port` and its database `url`.
@@ -129,6 +130,10 @@ class CentralDbTest : public ::testing::Test {
       GTEST_SKIP() << "apt-get install rsyslog-pgsql";
     }
     pg_ = std::make_unique<test::PgServer>(root_.path() / "pg");
+    if (const fs::path from = test::pg_template(); !from.empty()) {
+      ASSERT_TRUE(pg_->init_from(from)) << pg_->log();
+      return;
+    }
     ASSERT_TRUE(pg_->init()) << pg_->log();
     const auto [out, ok] = pg_->psql_file(fs::path(SIGNAGE_SOURCE_DIR) / "packaging/central/schema.sql");
     ASSERT_TRUE(ok) << out;
@@ -178,6 +183,22 @@ void CentralDbTest::reports_match_and_verify_finds_edits(const std::map<std::uin
   EXPECT_NE(bad_out.find("seq 3 arrived with two different contents"), std::string::npos) << bad_out;
 }
 
+// The template cluster of the test run (pg_fixture.h): initdb, the database with the
+// shipped schema, stopped cleanly. ctest runs this before the other cases.
+TEST(CentralDbTemplate, Make) {
+  REQUIRE_POSTGRES();
+  const fs::path dir = test::pg_template();
+  if (dir.empty()) GTEST_SKIP() << "SIGNAGE_PG_TEMPLATE is not set: each case makes its own cluster";
+  fs::remove_all(dir);
+  test::PgServer pg(dir);
+  ASSERT_TRUE(pg.init()) << pg.log();
+  const auto [out, ok] = pg.psql_file(fs::path(SIGNAGE_SOURCE_DIR) / "packaging/central/schema.sql");
+  ASSERT_TRUE(ok) << out;
+  pg.stop();
+  EXPECT_FALSE(pg.running());
+  EXPECT_FALSE(fs::exists(dir / "data" / "postmaster.pid")) << "stopped cleanly\n" << pg.log();
+}
+
 TEST_F(CentralDbTest, PlaysArriveOnceThroughOutagesAndReportsMatchTheFiles) {
   const std::uint16_t port = test::free_port();
   test::Rsyslogd rs(root_.path() / "rsyslog", pgsql_conf(root_.path() / "central", port, pg_->url()), {port});
@@ -191,7 +212,7 @@ TEST_F(CentralDbTest, PlaysArriveOnceThroughOutagesAndReportsMatchTheFiles) {
   }
   auto lines = journal_lines(screen.journal);
   ASSERT_GT(lines.size(), 5u);
-  ASSERT_TRUE(wait_until([&] { return count(*pg_, "SELECT count(*) FROM chain") == lines.size(); }, 30s, kPsqlPoll))
+  ASSERT_TRUE(wait_until([&] { return count(*pg_, "SELECT count(*) FROM chain") == lines.size(); }, 30s, kDbPoll))
       << count(*pg_, "SELECT count(*) FROM chain") << " of " << lines.size() << "\n" << rs.log() << pg_->log();
   for (const auto& [seq, line] : lines) {
     const auto [stored, ok] = pg_->psql("SELECT line FROM records WHERE screen = 'lobby-1' AND seq = " +
@@ -221,14 +242,14 @@ TEST_F(CentralDbTest, PlaysArriveOnceThroughOutagesAndReportsMatchTheFiles) {
   auto in_files = [&] {
     return test::shell("cat " + (root_.path() / "central/logs/lobby-1").string() + "/*.jsonl | grep -c '\"msgid\":\"heartbeat\"' -v");
   };
-  ASSERT_TRUE(wait_until([&] { return std::stoull(in_files()) >= lines.size(); }, 60s, kPsqlPoll)) << in_files();
+  ASSERT_TRUE(wait_until([&] { return std::stoull(in_files()) >= lines.size(); }, 60s, kShellPoll)) << in_files();
   // All but that one message, then a moment for it: it comes with the others or not
   // at all. Should it come after the backfill stored it, it counts as a second
   // delivery of the same record, which changes nothing below.
   ASSERT_TRUE(wait_until([&] { return count(*pg_, "SELECT count(*) FROM chain") + 1 >= lines.size(); }, 60s,
-                         kPsqlPoll))
+                         kDbPoll))
       << count(*pg_, "SELECT count(*) FROM chain") << " of " << lines.size() << "\n" << rs.log();
-  wait_until([&] { return count(*pg_, "SELECT count(*) FROM chain") == lines.size(); }, 3s, kPsqlPoll);
+  wait_until([&] { return count(*pg_, "SELECT count(*) FROM chain") == lines.size(); }, 3s, kDbPoll);
   const std::uint64_t before_backfill = count(*pg_, "SELECT count(*) FROM chain");
   EXPECT_GE(before_backfill + 1, lines.size()) << "at most the one message in the waiting action";
   int rc = 0;
@@ -257,7 +278,7 @@ TEST_F(CentralDbTest, PlaysArriveOnceThroughOutagesAndReportsMatchTheFiles) {
         return count(*pg_, "SELECT count(*) FROM chain") == lines.size() &&
                count(*pg_, "SELECT sum(deliveries - 1) FROM chain") >= before;
       },
-      60s, kPsqlPoll))
+      60s, kDbPoll))
       << rs.log();
   EXPECT_EQ(count(*pg_, "SELECT count(*) FROM records"), lines.size()) << "each seq stored once";
   EXPECT_EQ(count(*pg_, "SELECT count(*) FROM conflicts"), 0u);

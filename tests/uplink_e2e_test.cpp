@@ -439,42 +439,47 @@ TEST(CentralLog, SilentReceiverDoesNotSlowPresentation) {
   const fs::path no_uplink = root.path() / "no-uplink.toml";
   write_file(no_uplink, "[screen]\nid = \"lobby-1\"\nsite = \"plant 2\"\n");
 
-  auto run = [&](const std::string& name, bool uplink) {
-    std::vector<std::string> args{SIGNAGE_BINARY, "play",      "--headless", "--size",   "160x90",
-                                  "--playlists",  screen.playlists.string(), "--journal",
-                                  (root.path() / (name + "-journal")).string(),  "--clock",
-                                  "2024-06-16T10:00:00+08:00", "--exit-after", "4s",   "--stats",
-                                  (root.path() / (name + ".json")).string()};
-    args.insert(args.begin() + 2, {"--config", uplink ? screen.config.string() : no_uplink.string()});
-    test::Child p(args, root.path() / (name + ".log"));
-    const auto t0 = std::chrono::steady_clock::now();
+  auto args = [&](const std::string& name, bool uplink) {
+    std::vector<std::string> a{SIGNAGE_BINARY, "play",      "--headless", "--size",   "160x90",
+                               "--playlists",  screen.playlists.string(), "--journal",
+                               (root.path() / (name + "-journal")).string(),  "--clock",
+                               "2024-06-16T10:00:00+08:00", "--exit-after", "4s",   "--stats",
+                               (root.path() / (name + ".json")).string()};
+    a.insert(a.begin() + 2, {"--config", uplink ? screen.config.string() : no_uplink.string()});
+    return a;
+  };
+  auto finish = [&](test::Child& p, const std::string& name, std::chrono::steady_clock::time_point t0) {
     const auto code = p.wait(30s);
     EXPECT_EQ(code, 0) << read_file(root.path() / (name + ".log"));
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 8s) << "exit is not held up by the silent receiver";
     return json::parse(read_file(root.path() / (name + ".json")), nullptr, false);
   };
-  // A frame can be dropped for reasons of the machine's own (ctest runs this case
-  // alone, but CI hosts are shared): a second try then. A hanging uplink that slowed
-  // the loop would drop them every time.
+  // The baseline, a player without an uplink, runs at the same time as the one whose
+  // receiver is silent: both see the same machine (other tests run beside this one,
+  // and CI hosts are shared), so what the machine itself drops shows in both. A
+  // hanging uplink that slowed the loop would drop a frame at every present. A frame
+  // dropped by chance in one of them only: a second try.
   json base, hung;
+  auto tolerance = [&] { return 2 + static_cast<int>(base["frames_presented"].get<double>() / 20); };
   for (int attempt = 1; attempt <= 2; ++attempt) {
-    base = run("no-uplink", false);
-    hung = run("silent", true);
+    const auto t0 = std::chrono::steady_clock::now();
+    test::Child without(args("no-uplink", false), root.path() / "no-uplink.log");
+    test::Child with(args("silent", true), root.path() / "silent.log");
+    base = finish(without, "no-uplink", t0);
+    hung = finish(with, "silent", t0);
     ASSERT_TRUE(base.is_object());
     ASSERT_TRUE(hung.is_object());
     std::cout << "frames presented in 4 s: " << base["frames_presented"] << " without an uplink, "
               << hung["frames_presented"] << " with a silent receiver; dropped " << base["frames_dropped"] << " / "
               << hung["frames_dropped"] << "; longest present interval " << base["longest_present_interval_ms"]
               << " / " << hung["longest_present_interval_ms"] << " ms\n";
-    if (hung["frames_dropped"].get<int>() <= base["frames_dropped"].get<int>() + 2) break;
+    if (hung["frames_dropped"].get<int>() <= base["frames_dropped"].get<int>() + tolerance()) break;
   }
   const std::string log = read_file(root.path() / "silent.log");
   EXPECT_NE(log.find("central log: relp://127.0.0.1:" + std::to_string(silent.port())), std::string::npos) << log;
-  // The baseline run, right before on the same machine, measures what the machine
-  // itself drops (decoding under the sanitizers, or a shared CI host); the silent
-  // receiver must cost none more than that. A hanging uplink that slowed the loop
-  // would drop a frame at every present.
-  EXPECT_LE(hung["frames_dropped"].get<int>(), base["frames_dropped"].get<int>() + 2) << hung.dump(2);
+  // The silent receiver costs no more drops than the machine itself causes (within
+  // 5 % of the frames and two more), where a hanging uplink would drop nearly all.
+  EXPECT_LE(hung["frames_dropped"].get<int>(), base["frames_dropped"].get<int>() + tolerance()) << hung.dump(2);
   EXPECT_GE(hung["frames_presented"].get<double>(), 0.85 * base["frames_presented"].get<double>())
       << "presentation not slowed:\n" << base.dump(2) << "\n" << hung.dump(2);
   EXPECT_LT(hung["longest_present_interval_ms"].get<double>(),
