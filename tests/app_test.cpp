@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "support/files.h"
+#include "support/made_once.h"
 #include "support/player_process.h"
 #include "app/cli.h"
 #include "app/player.h"
@@ -380,9 +381,8 @@ TEST(Preview, InsideAVideoShowsTheFrameOfThatInstant) {
   TempDir t;
   fs::create_directories(t.path() / "media");
   const fs::path clip = t.path() / "media/clip.mp4";
-  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=25 -t 6 -g 50 "
-                         "-c:v libx264 -preset ultrafast -pix_fmt yuv420p " + clip.string()).c_str()),
-            0);
+  ASSERT_TRUE(test::ffmpeg_made("-f lavfi -i testsrc2=size=320x180:rate=25 -t 6 -g 50 "
+                                "-c:v libx264 -preset ultrafast -pix_fmt yuv420p", clip));
   t.write("p.toml",
           "[campaign]\nid = \"c\"\n[[item]]\nid = \"v\"\ntype = \"video\"\nfile = \"media/clip.mp4\"\n"
           "duration = \"6s\"\nmute = true\n");
@@ -641,8 +641,8 @@ TEST(Play, CorruptMediaIsSkippedAndRecorded) {
 
 // A 2 s H.264 MP4 with a good header, then junk where every picture should be.
 void make_damaged_video(const fs::path& bad) {
-  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=30 -t 2 -c:v libx264 "
-                         "-pix_fmt yuv420p -movflags +faststart " + bad.string()).c_str()), 0);
+  ASSERT_TRUE(test::ffmpeg_made("-f lavfi -i testsrc2=size=320x180:rate=30 -t 2 -c:v libx264 "
+                                "-pix_fmt yuv420p -movflags +faststart", bad));
   std::string bytes = read_all(bad);
   const auto mdat = bytes.find("mdat");
   ASSERT_NE(mdat, std::string::npos);
@@ -730,10 +730,9 @@ TEST(Play, DamagedVideoIsAFewLinesOfOursInTheLog) {
 TEST(Play, SoundDeviceOnlyForSoundAndItsAbsenceSaidOnce) {
   TempDir t;
   fs::create_directories(t.path() / "media");
-  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=25:d=1 -f lavfi -i "
-                         "sine=f=440:d=1 -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -shortest " +
-                         (t.path() / "media/psa.mp4").string()).c_str()),
-            0);
+  ASSERT_TRUE(test::ffmpeg_made("-f lavfi -i testsrc2=size=320x180:rate=25:d=1 -f lavfi -i sine=f=440:d=1 "
+                                "-c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -shortest",
+                                t.path() / "media/psa.mp4"));
   const auto run = [&](bool muted) {
     t.write("p.toml", std::string("[campaign]\nid = \"c\"\n[defaults]\nduration = \"1s\"\n") +
                           "[[item]]\nid = \"s\"\ntype = \"slogan\"\ntext = \"人人讲安全\"\n"
@@ -768,10 +767,9 @@ TEST(Play, SoundDeviceOnlyForSoundAndItsAbsenceSaidOnce) {
 TEST(Play, JoinedVideoPresentsTheFrameOfItsSlotInThePresentLog) {
   TempDir t;
   fs::create_directories(t.path() / "media");
-  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=30 -t 10 -g 60 "
-                         "-c:v libx264 -preset ultrafast -pix_fmt yuv420p " +
-                         (t.path() / "media/clip.mp4").string()).c_str()),
-            0);
+  ASSERT_TRUE(test::ffmpeg_made("-f lavfi -i testsrc2=size=320x180:rate=30 -t 10 -g 60 "
+                                "-c:v libx264 -preset ultrafast -pix_fmt yuv420p",
+                                t.path() / "media/clip.mp4"));
   t.write("p.toml",
           "[campaign]\nid = \"c\"\n[[item]]\nid = \"v\"\ntype = \"video\"\nfile = \"media/clip.mp4\"\n"
           "duration = \"10s\"\nmute = true\n");
@@ -946,10 +944,9 @@ std::vector<Present> read_present_log(const fs::path& file) {
 TEST(Sync, TwoPlayersStartedApartPresentTheSameFrame) {
   TempDir t;
   fs::create_directories(t.path() / "media");
-  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=30 -t 20 -g 60 "
-                         "-c:v libx264 -preset ultrafast -pix_fmt yuv420p " +
-                         (t.path() / "media/clip.mp4").string()).c_str()),
-            0);
+  ASSERT_TRUE(test::ffmpeg_made("-f lavfi -i testsrc2=size=320x180:rate=30 -t 20 -g 60 "
+                                "-c:v libx264 -preset ultrafast -pix_fmt yuv420p",
+                                t.path() / "media/clip.mp4"));
   t.write("p.toml",
           "[campaign]\nid = \"c\"\n[defaults]\ntransition = \"cut\"\n[[item]]\nid = \"v\"\ntype = \"video\"\n"
           "file = \"media/clip.mp4\"\nduration = \"20s\"\nmute = true\n");
@@ -1008,10 +1005,9 @@ TEST(Sync, TwoPlayersStartedApartPresentTheSameFrame) {
 TEST(Sync, APlayerStartedNearTheEndOfASlotHoldsTheNextShowingsFirstFrame) {
   TempDir t;
   fs::create_directories(t.path() / "media");
-  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=30 -t 20 -g 60 "
-                         "-c:v libx264 -preset ultrafast -pix_fmt yuv420p " +
-                         (t.path() / "media/clip.mp4").string()).c_str()),
-            0);
+  ASSERT_TRUE(test::ffmpeg_made("-f lavfi -i testsrc2=size=320x180:rate=30 -t 20 -g 60 "
+                                "-c:v libx264 -preset ultrafast -pix_fmt yuv420p",
+                                t.path() / "media/clip.mp4"));
   t.write("p.toml",
           "[campaign]\nid = \"c\"\n[defaults]\ntransition = \"cut\"\n[[item]]\nid = \"v\"\ntype = \"video\"\n"
           "file = \"media/clip.mp4\"\nduration = \"20s\"\nmute = true\n");
@@ -1194,9 +1190,9 @@ TEST(Play, AUtcBoxWithAShanghaiScreenShowsShanghaiTime) {
 TEST(Play, MixedRotationHasNoBlackFrameAtAnySwitch) {
   TempDir t;
   fs::create_directories(t.path() / "media");
-  const std::string gen = "ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=30 -t 2 ";
-  ASSERT_EQ(std::system((gen + "-c:v libx264 -pix_fmt yuv420p " + (t.path() / "media/a.mp4").string()).c_str()), 0);
-  ASSERT_EQ(std::system((gen + "-c:v libvpx-vp9 -b:v 200k " + (t.path() / "media/b.webm").string()).c_str()), 0);
+  const std::string gen = "-f lavfi -i testsrc2=size=320x180:rate=30 -t 2 ";
+  ASSERT_TRUE(test::ffmpeg_made(gen + "-c:v libx264 -pix_fmt yuv420p", t.path() / "media/a.mp4"));
+  ASSERT_TRUE(test::ffmpeg_made(gen + "-c:v libvpx-vp9 -b:v 200k", t.path() / "media/b.webm"));
   Image banner;
   banner.width = 64;
   banner.height = 36;
@@ -1235,8 +1231,8 @@ TEST(Play, MixedRotationHasNoBlackFrameAtAnySwitch) {
 TEST(Play, VideoWithoutDurationPlaysForTheFilesLength) {
   TempDir t;
   fs::create_directories(t.path() / "media");
-  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=160x90:rate=25 -t 3 -c:v libx264 "
-                         "-pix_fmt yuv420p " + (t.path() / "media/psa.mp4").string()).c_str()), 0);
+  ASSERT_TRUE(test::ffmpeg_made("-f lavfi -i testsrc2=size=160x90:rate=25 -t 3 -c:v libx264 -pix_fmt yuv420p",
+                                t.path() / "media/psa.mp4"));
   const auto f = t.write("v.toml",
                          "[campaign]\nid = \"v\"\n[[item]]\nid = \"psa\"\ntype = \"video\"\n"
                          "file = \"media/psa.mp4\"\n[[item]]\nid = \"cut\"\ntype = \"video\"\n"

@@ -22,6 +22,7 @@
 #include "render/picture_cache.h"
 #include "render/scene.h"
 #include "support/files.h"
+#include "support/made_once.h"
 
 namespace signage {
 namespace {
@@ -552,10 +553,7 @@ TEST_F(SceneTest, APictureShownAgainComesFromTheCacheUntilItsFileChanges) {
 // 192 MB), and decoded to the same 8000x8000 picture.
 TEST_F(SceneTest, AStopEndsTheWaitForTheBiggestPictureAndNothingWaitsForItsDecode) {
   test::TempDir dir;
-  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i color=c=white:s=8000x8000 -frames:v 1 -pix_fmt monob '" +
-                         (dir / "big.png").string() + "'")
-                            .c_str()),
-            0);
+  ASSERT_TRUE(test::ffmpeg_made("-f lavfi -i color=c=white:s=8000x8000 -frames:v 1 -pix_fmt monob", dir / "big.png"));
   std::atomic<bool> stop{false};
   SceneOptions o;
   o.stop = &stop;

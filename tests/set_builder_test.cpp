@@ -12,6 +12,7 @@
 #include "core/i18n.h"
 #include "media/image.h"
 #include "support/files.h"
+#include "support/made_once.h"
 #include "support/wait.h"
 #include "watch/folder_scan.h"
 #include "watch/media_hasher.h"
@@ -418,9 +419,9 @@ TEST(SetBuilder, AVideosLengthIsReadFromItsFileIntoTheSet) {
   Drop d;
   const fs::path clip = d.dir / "media/clip.mp4";
   fs::create_directories(clip.parent_path());
-  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=64x36:rate=10 -t 3 "
-                         "-c:v libx264 -preset ultrafast -pix_fmt yuv420p " + clip.string()).c_str()),
-            0);
+  ASSERT_TRUE(test::ffmpeg_made("-f lavfi -i testsrc2=size=64x36:rate=10 -t 3 -c:v libx264 -preset ultrafast "
+                                "-pix_fmt yuv420p",
+                                clip));
   d.dir.write("v.toml",
               "[campaign]\nid = \"v\"\n[[item]]\nid = \"whole\"\ntype = \"video\"\nfile = \"media/clip.mp4\"\n"
               "[[item]]\nid = \"cut\"\ntype = \"video\"\nfile = \"media/clip.mp4\"\nduration = \"1s\"\n");

@@ -30,6 +30,7 @@
 #include "journal/journal.h"
 #include "core/env.h"
 #include "rsyslog_fixture.h"
+#include "support/made_once.h"
 
 namespace signage {
 namespace {
@@ -427,9 +428,7 @@ TEST(CentralLog, SilentReceiverDoesNotSlowPresentation) {
   test::SilentReceiver silent;
   const std::string video = (root.path() / "screen" / "playlists" / "clip.mp4").string();
   fs::create_directories(root.path() / "screen" / "playlists");
-  ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=160x90:rate=25 -t 3 -c:v libx264 "
-                         "-pix_fmt yuv420p " + video).c_str()),
-            0);
+  ASSERT_TRUE(test::ffmpeg_made("-f lavfi -i testsrc2=size=160x90:rate=25 -t 3 -c:v libx264 -pix_fmt yuv420p", video));
   Screen screen(root.path() / "screen", "relp://127.0.0.1:" + std::to_string(silent.port()));
   // Continuous frames: a video, and fades between it and a slogan.
   write_file(screen.playlists / "c.toml",

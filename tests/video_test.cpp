@@ -38,6 +38,7 @@ extern "C" {
 #include "text/text.h"
 #include "video/audio.h"
 #include "video/video.h"
+#include "support/made_once.h"
 
 namespace signage {
 namespace {
@@ -83,33 +84,11 @@ std::string read_all(const fs::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// Clips are made on first use and kept next to the test binary, named after a hash
-// of how they are made, so that ctest's one process per case does not make them
-// again. Each is written under a temporary name and renamed: parallel runs are safe.
-fs::path cache_dir() {
-  static const fs::path dir = [] {
-    fs::path d = fs::read_symlink("/proc/self/exe").parent_path() / "video_test_clips";
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-std::string key_of(const std::string& recipe) {
-  char buf[20];
-  std::snprintf(buf, sizeof buf, "%016zx", std::hash<std::string>{}(recipe));
-  return buf;
-}
-
-// Makes `name` (once) with `make(tmp_path)`; returns its path.
+// Clips are made on first use and kept for the build (support/made_once.h), so that
+// ctest's one process per case does not make them again.
 template <class Make>
 fs::path cached(const std::string& name, const std::string& recipe, Make make) {
-  const fs::path final_path = cache_dir() / (key_of(recipe) + "_" + name);
-  if (fs::exists(final_path)) return final_path;
-  const fs::path tmp = cache_dir() / ("tmp" + std::to_string(::getpid()) + "_" + name);
-  make(tmp);
-  fs::rename(tmp, final_path);
-  return final_path;
+  return test::made_once(name, recipe, [&](const fs::path& tmp) { return make(tmp); });
 }
 
 void write_all(const fs::path& p, const std::string& s) {
@@ -125,6 +104,7 @@ fs::path derived(const std::string& name, const std::string& from,
   const fs::path src = clip(from);
   return cached(name, src.filename().string() + "->" + name, [&](const fs::path& tmp) {
     write_all(tmp, edit(read_all(src)));
+    return true;
   });
 }
 
@@ -156,14 +136,19 @@ fs::path clip(const std::string& name) {
     if (auto i = args.find("{src}"); i != std::string::npos) args.replace(i, 5, kSrc);
     return cached(name, args, [&](const fs::path& tmp) {
       const std::string cmd = "ffmpeg -nostdin -v error -y " + args + " '" + tmp.string() + "' 2>/dev/null";
-      EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+      const int rc = std::system(cmd.c_str());
+      EXPECT_EQ(rc, 0) << cmd;
+      return rc == 0;
     });
   }
   if (name == "rotated.mp4") return derived(name, "upright.mp4", &turn_90);
   if (name == "truncated.mp4") return derived(name, "h264.mp4", &first_third);
   if (name == "unknown_codec.mkv") return derived(name, "hevc8.mkv", &rename_codec);
   if (name == "empty.mp4") {
-    return cached(name, "empty", [](const fs::path& tmp) { write_all(tmp, ""); });
+    return cached(name, "empty", [](const fs::path& tmp) {
+      write_all(tmp, "");
+      return true;
+    });
   }
   if (name == "corrupt.mp4") {
     return cached(name, "noise 64k seed 42", [](const fs::path& tmp) {
@@ -171,14 +156,18 @@ fs::path clip(const std::string& name) {
       std::string noise(64 * 1024, '\0');
       for (auto& ch : noise) ch = static_cast<char>(rng() & 0xff);
       write_all(tmp, noise);
+      return true;
     });
   }
   if (name == "huge.y4m") {
     // A picture claimed to be 10000x10000 (a decompression bomb's header).
     const std::string y4m = "YUV4MPEG2 W10000 H10000 F25:1 C420jpeg\nFRAME\n" + std::string(4096, '\x10');
-    return cached(name, y4m, [&](const fs::path& tmp) { write_all(tmp, y4m); });
+    return cached(name, y4m, [&](const fs::path& tmp) {
+      write_all(tmp, y4m);
+      return true;
+    });
   }
-  return cache_dir() / name;  // not made: "missing"
+  return fs::path("/nonexistent/signage-test-media") / name;  // not made: "missing"
 }
 
 class VideoTest : public ::testing::Test {};
@@ -426,13 +415,14 @@ TEST_F(VideoTest, BadMediaFailsQuicklyWithTheFileAndReason) {
   };
   for (const auto& [name, reason] : cases) {
     SCOPED_TRACE(name);
+    const fs::path file = clip(name);  // made (on first use) before the clock starts
     const auto t0 = chr::steady_clock::now();
-    auto src = VideoSource::open(clip(name), software());
+    auto src = VideoSource::open(file, software());
     auto info = src->wait_ready(5s);
     const auto took = chr::steady_clock::now() - t0;
     ASSERT_FALSE(info);
     const std::string what = info.error().what();
-    EXPECT_NE(what.find(clip(name).string()), std::string::npos) << what;
+    EXPECT_NE(what.find(file.string()), std::string::npos) << what;
     EXPECT_NE(what.find(reason), std::string::npos) << what;
     EXPECT_LT(took, 2s) << what;
     EXPECT_EQ(src->state(), VideoSource::State::failed);
