@@ -593,6 +593,50 @@ TEST(Downscale, AveragesTheSourcePixelsEachOutputPixelCovers) {
   EXPECT_EQ(downscale_to_width(img, 480).width, 4);  // never scaled up
 }
 
+// Every output pixel is the rounded mean of the source pixels under it, whatever the
+// sizes: uneven column spans, a division done by multiplying (few pixels under each)
+// and by dividing (tens of thousands), compared with the mean worked out plainly.
+TEST(Downscale, IsTheRoundedMeanOfTheCoveredPixelsAtAnySize) {
+  struct Case {
+    int w, h, max_width;
+  };
+  std::mt19937 rng(7);
+  auto at = [](int x, int y, int width, int ch) {
+    return (static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x)) * 4 +
+           static_cast<std::size_t>(ch);
+  };
+  for (const Case c : {Case{640, 360, 480}, Case{1920, 1080, 480}, Case{1366, 768, 480}, Case{1001, 999, 13},
+                       Case{8000, 37, 7}, Case{300, 300, 1}, Case{5, 3, 4}}) {
+    SCOPED_TRACE(std::to_string(c.w) + "x" + std::to_string(c.h) + " to " + std::to_string(c.max_width));
+    Image img;
+    img.width = c.w;
+    img.height = c.h;
+    img.rgba.resize(at(0, c.h, c.w, 0));
+    for (auto& b : img.rgba) b = static_cast<std::uint8_t>(rng());
+    const Image out = downscale_to_width(img, c.max_width);
+    ASSERT_EQ(out.width, c.max_width);
+    ASSERT_EQ(out.height, std::max(1, static_cast<int>((static_cast<long long>(c.h) * c.max_width + c.w / 2) / c.w)));
+    int wrong = 0;
+    for (int y = 0; y < out.height; ++y) {
+      const int y0 = static_cast<int>(static_cast<long long>(y) * c.h / out.height);
+      const int y1 = std::max(y0 + 1, static_cast<int>(static_cast<long long>(y + 1) * c.h / out.height));
+      for (int x = 0; x < out.width; ++x) {
+        const int x0 = static_cast<int>(static_cast<long long>(x) * c.w / out.width);
+        const int x1 = static_cast<int>(static_cast<long long>(x + 1) * c.w / out.width);
+        for (int ch = 0; ch < 4; ++ch) {
+          unsigned long long sum = 0;
+          for (int sy = y0; sy < y1; ++sy) {
+            for (int sx = x0; sx < x1; ++sx) sum += img.rgba[at(sx, sy, c.w, ch)];
+          }
+          const auto n = static_cast<unsigned long long>(x1 - x0) * static_cast<unsigned long long>(y1 - y0);
+          if (out.rgba[at(x, y, out.width, ch)] != (sum + n / 2) / n) ++wrong;
+        }
+      }
+    }
+    EXPECT_EQ(wrong, 0);
+  }
+}
+
 // ------------------------------------------------------------------ crash evidence
 
 class PlayStateTest : public JournalTest {

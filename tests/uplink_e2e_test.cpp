@@ -456,11 +456,17 @@ TEST(CentralLog, SilentReceiverDoesNotSlowPresentation) {
   // The baseline, a player without an uplink, runs at the same time as the one whose
   // receiver is silent: both see the same machine (other tests run beside this one,
   // and CI hosts are shared), so what the machine itself drops shows in both. A
-  // hanging uplink that slowed the loop would drop a frame at every present. A frame
-  // dropped by chance in one of them only: a second try.
+  // hanging uplink that slowed the loop would drop a frame at every present, every
+  // time; two players sharing a busy machine unevenly by chance: another try.
   json base, hung;
   auto tolerance = [&] { return 2 + static_cast<int>(base["frames_presented"].get<double>() / 20); };
-  for (int attempt = 1; attempt <= 2; ++attempt) {
+  auto not_slowed = [&] {
+    return hung["frames_dropped"].get<int>() <= base["frames_dropped"].get<int>() + tolerance() &&
+           hung["frames_presented"].get<double>() >= 0.85 * base["frames_presented"].get<double>() &&
+           hung["longest_present_interval_ms"].get<double>() <
+               std::max(250.0, 3 * base["longest_present_interval_ms"].get<double>());
+  };
+  for (int attempt = 1; attempt <= 3; ++attempt) {
     const auto t0 = std::chrono::steady_clock::now();
     test::Child without(args("no-uplink", false), root.path() / "no-uplink.log");
     test::Child with(args("silent", true), root.path() / "silent.log");
@@ -472,7 +478,7 @@ TEST(CentralLog, SilentReceiverDoesNotSlowPresentation) {
               << hung["frames_presented"] << " with a silent receiver; dropped " << base["frames_dropped"] << " / "
               << hung["frames_dropped"] << "; longest present interval " << base["longest_present_interval_ms"]
               << " / " << hung["longest_present_interval_ms"] << " ms\n";
-    if (hung["frames_dropped"].get<int>() <= base["frames_dropped"].get<int>() + tolerance()) break;
+    if (not_slowed()) break;
   }
   const std::string log = read_file(root.path() / "silent.log");
   EXPECT_NE(log.find("central log: relp://127.0.0.1:" + std::to_string(silent.port())), std::string::npos) << log;

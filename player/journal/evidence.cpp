@@ -20,24 +20,50 @@ Image downscale_to_width(const Image& image, int max_width) {
   out.width = dw;
   out.height = dh;
   out.rgba.resize(static_cast<std::size_t>(dw) * static_cast<std::size_t>(dh) * 4);
+  // The source columns [x0, x1) under each output column, worked out once; each
+  // output row sums its source rows left to right (the order they lie in memory).
+  std::vector<int> x0s(static_cast<std::size_t>(dw) + 1);
+  for (int x = 0; x <= dw; ++x) x0s[static_cast<std::size_t>(x)] = static_cast<int>(static_cast<long long>(x) * sw / dw);
+  std::vector<unsigned long long> sums(static_cast<std::size_t>(dw) * 4);
   for (int y = 0; y < dh; ++y) {
     const int y0 = static_cast<int>(static_cast<long long>(y) * sh / dh);
     const int y1 = std::max(y0 + 1, static_cast<int>(static_cast<long long>(y + 1) * sh / dh));
-    for (int x = 0; x < dw; ++x) {
-      const int x0 = static_cast<int>(static_cast<long long>(x) * sw / dw);
-      const int x1 = std::max(x0 + 1, static_cast<int>(static_cast<long long>(x + 1) * sw / dw));
-      unsigned long long sum[4] = {0, 0, 0, 0};
-      for (int sy = y0; sy < y1; ++sy) {
-        const std::uint8_t* row = image.rgba.data() + (static_cast<std::size_t>(sy) * static_cast<std::size_t>(sw) +
-                                                       static_cast<std::size_t>(x0)) * 4;
-        for (int sx = x0; sx < x1; ++sx, row += 4) {
-          for (int c = 0; c < 4; ++c) sum[c] += row[c];
+    std::fill(sums.begin(), sums.end(), 0ULL);
+    for (int sy = y0; sy < y1; ++sy) {
+      const std::uint8_t* row = image.rgba.data() + static_cast<std::size_t>(sy) * static_cast<std::size_t>(sw) * 4;
+      unsigned long long* sum = sums.data();
+      for (int x = 0; x < dw; ++x, sum += 4) {
+        const int x0 = x0s[static_cast<std::size_t>(x)];
+        const int x1 = std::max(x0 + 1, x0s[static_cast<std::size_t>(x) + 1]);
+        for (const std::uint8_t* p = row + static_cast<std::size_t>(x0) * 4; p < row + static_cast<std::size_t>(x1) * 4;
+             p += 4) {
+          sum[0] += p[0];
+          sum[1] += p[1];
+          sum[2] += p[2];
+          sum[3] += p[3];
         }
       }
-      const auto n = static_cast<unsigned long long>(x1 - x0) * static_cast<unsigned long long>(y1 - y0);
-      std::uint8_t* dst = out.rgba.data() + (static_cast<std::size_t>(y) * static_cast<std::size_t>(dw) +
-                                             static_cast<std::size_t>(x)) * 4;
-      for (int c = 0; c < 4; ++c) dst[c] = static_cast<std::uint8_t>((sum[c] + n / 2) / n);
+    }
+    // The mean, rounded: (sum + n/2) / n, with n the pixels covered. A column covers
+    // `base` or `base + 1` source columns, so a row has two values of n; while n is
+    // below 4096 the division is a multiply by floor(2^32 / n) + 1 and a shift, exact for
+    // every sum of n bytes (sum < 256 n, and 256 n * n < 2^32).
+    const int base = sw / dw;
+    const auto rows = static_cast<unsigned long long>(y1 - y0);
+    const unsigned long long n_of[2] = {static_cast<unsigned long long>(base) * rows,
+                                        static_cast<unsigned long long>(base + 1) * rows};
+    const unsigned long long m_of[2] = {(1ULL << 32) / n_of[0] + 1, (1ULL << 32) / n_of[1] + 1};
+    std::uint8_t* dst = out.rgba.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(dw) * 4;
+    const unsigned long long* sum = sums.data();
+    for (int x = 0; x < dw; ++x, sum += 4, dst += 4) {
+      const int wide = x0s[static_cast<std::size_t>(x) + 1] - x0s[static_cast<std::size_t>(x)] - base;  // 0 or 1
+      const unsigned long long n = n_of[wide];
+      if (n < 4096) {
+        const unsigned long long m = m_of[wide];
+        for (int c = 0; c < 4; ++c) dst[c] = static_cast<std::uint8_t>(((sum[c] + n / 2) * m) >> 32);
+      } else {
+        for (int c = 0; c < 4; ++c) dst[c] = static_cast<std::uint8_t>((sum[c] + n / 2) / n);
+      }
     }
   }
   return out;
