@@ -1192,7 +1192,8 @@ TEST(Play, MixedRotationHasNoBlackFrameAtAnySwitch) {
   fs::create_directories(t.path() / "media");
   const std::string gen = "-f lavfi -i testsrc2=size=320x180:rate=30 -t 2 ";
   ASSERT_TRUE(test::ffmpeg_made(gen + "-c:v libx264 -pix_fmt yuv420p", t.path() / "media/a.mp4"));
-  ASSERT_TRUE(test::ffmpeg_made(gen + "-c:v libvpx-vp9 -b:v 200k", t.path() / "media/b.webm"));
+  ASSERT_TRUE(
+      test::ffmpeg_made(gen + "-c:v libvpx-vp9 -b:v 200k -deadline realtime -cpu-used 8", t.path() / "media/b.webm"));
   Image banner;
   banner.width = 64;
   banner.height = 36;
