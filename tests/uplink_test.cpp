@@ -481,6 +481,41 @@ TEST(UplinkLogic, TheLatestHeartbeatWinsAndTheNextWaitsForTheInjectedClock) {
       << sent;
 }
 
+// A heartbeat built when the journal's head was 4 is sent after records up to 10 were
+// acknowledged: it says 4 were (acked_seq never passes the head it names).
+TEST(UplinkLogic, AHeartbeatsAckedSeqNeverPassesItsOwnJournalHead) {
+  TempDir d;
+  TestJournal j(d.path());
+  j.add(10);
+  ManualMonotonicClock clock;
+  auto script = std::make_shared<test::TransportScript>();
+  auto o = fast_options();
+  o.clock = &clock;
+  o.make_transport = test::fake_transport_factory(script);
+  auto u = Uplink::start(d.path(), relp_target(1), "lobby-1", 60s, o);
+  ASSERT_TRUE(u.ok());
+  ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 10; })) << (*u)->status().last_error;
+  Heartbeat hb;
+  hb.screen = "lobby-1";
+  hb.journal_seq = 4;
+  hb.journal_hash = std::string(64, 'a');
+  (*u)->submit_heartbeat(hb);
+  ASSERT_TRUE(wait_until([&] { return (*u)->status().heartbeats_sent == 1; }));
+  hb.journal_seq = 12;  // a head the uplink has not read yet: acknowledged up to 10
+  (*u)->submit_heartbeat(hb);
+  clock.advance(60s);
+  (*u)->notify_new_records();
+  ASSERT_TRUE(wait_until([&] { return (*u)->status().heartbeats_sent == 2; }));
+  std::lock_guard lock(script->mu);
+  std::vector<std::string> beats;
+  for (const auto& m : script->acknowledged) {
+    if (m.find(" heartbeat ") != std::string::npos) beats.push_back(m);
+  }
+  ASSERT_EQ(beats.size(), 2u);
+  EXPECT_NE(beats[0].find("acked_seq=\"4\""), std::string::npos) << beats[0];
+  EXPECT_NE(beats[1].find("acked_seq=\"10\""), std::string::npos) << beats[1];
+}
+
 TEST(Uplink, SilentReceiverBlocksNobody) {
   TempDir d;
   TestJournal j(d.path());

@@ -55,7 +55,7 @@ struct Heartbeat {
   std::uint64_t journal_seq = 0;       // seq of the journal's last line (0: empty)
   std::string journal_hash;            // sha256 of that line (Journal::last_hash())
   std::string journal_error;           // why the journal cannot be written now; empty: it can
-  std::uint64_t acked_seq = 0;         // highest seq the central log acknowledged
+  std::uint64_t acked_seq = 0;         // highest seq the central log acknowledged (<= journal_seq when set)
   std::uint64_t free_disk_bytes = 0;   // on the journal's file system
   bool clock_synced = false;
   std::string clock_source;            // ClockSync::source: "chrony", "timesyncd", ...

@@ -319,7 +319,12 @@ bool Uplink::send_heartbeat(RunState& st) {
     if (heartbeat_ && (!st.last_heartbeat || clock_->now() - *st.last_heartbeat >= interval_)) {
       hb = std::move(heartbeat_);
       heartbeat_.reset();
+      // A heartbeat is a snapshot of the moment the render thread built it: of the
+      // records up to its journal head, those the central log holds. Records appended
+      // and acknowledged since then belong to the next heartbeat (acked_seq above
+      // journal_seq would name a record the heartbeat does not know of).
       hb->acked_seq = status_.acked_seq;
+      if (hb->journal_seq > 0) hb->acked_seq = std::min(hb->acked_seq, hb->journal_seq);
     }
   }
   if (!hb) return true;
