@@ -170,7 +170,7 @@ std::string describe(const std::vector<json>& plays) {
 // it (preparing it takes real time, which the simulated clock multiplies).
 constexpr double kFirstFrame = 0.5;
 
-// Issue 12's rule, read back from the main zone's play records
+// The no-flash and outcome rules, read back from the main zone's play records
 // (docs/journal-format.md#outcomes):
 //  - `complete` = on screen for its planned time within 0.5 s;
 //  - a showing is not started when less than min(3 s, half its planned time) of its
