@@ -386,6 +386,16 @@ TEST(Uplink, BacksOffWhileNobodyListensAndStopsQuickly) {
 
 // ---------------------------------------------------------------- with a fake transport
 
+// fast_options() sending through the fake transport that `script` drives, timing
+// heartbeats and cursor writes by `clock` when one is given.
+UplinkOptions fake_options(const std::shared_ptr<test::TransportScript>& script,
+                           const MonotonicClock* clock = nullptr) {
+  UplinkOptions o = fast_options();
+  o.clock = clock;
+  o.make_transport = test::fake_transport_factory(script);
+  return o;
+}
+
 // The seq of each record message, in the order acknowledged (heartbeats left out).
 std::vector<std::uint64_t> acked_seqs(const test::TransportScript& script) {
   std::lock_guard lock(script.mu);
@@ -409,9 +419,8 @@ TEST(UplinkLogic, DeliversEveryRecordOnceInOrderAndSavesTheCursor) {
   TestJournal j(d.path());
   j.add(30);
   auto script = std::make_shared<test::TransportScript>();
-  auto o = fast_options();
+  auto o = fake_options(script);
   o.batch = 8;
-  o.make_transport = test::fake_transport_factory(script);
   auto u = Uplink::start(d.path(), relp_target(1), "lobby-1", 1s, o);
   ASSERT_TRUE(u.ok()) << u.error().what();
   ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 30; })) << (*u)->status().last_error;
@@ -433,9 +442,8 @@ TEST(UplinkLogic, RefusedConnectionsBackOffAndABatchCutShortIsResentFromTheGap) 
   script->cut_next = 5;
   std::mutex mu;
   std::vector<std::chrono::milliseconds> delays;
-  auto o = fast_options();
+  auto o = fake_options(script);
   o.batch = 10;
-  o.make_transport = test::fake_transport_factory(script);
   o.on_backoff = [&](std::chrono::milliseconds ms) {
     std::lock_guard lock(mu);
     delays.push_back(ms);
@@ -454,10 +462,7 @@ TEST(UplinkLogic, TheLatestHeartbeatWinsAndTheNextWaitsForTheInjectedClock) {
   TempDir d;
   ManualMonotonicClock clock;
   auto script = std::make_shared<test::TransportScript>();
-  auto o = fast_options();
-  o.clock = &clock;
-  o.make_transport = test::fake_transport_factory(script);
-  auto u = Uplink::start(d.path(), relp_target(1), "lobby-1", 60s, o);
+  auto u = Uplink::start(d.path(), relp_target(1), "lobby-1", 60s, fake_options(script, &clock));
   ASSERT_TRUE(u.ok());
   Heartbeat hb;
   hb.screen = "lobby-1";
@@ -489,10 +494,7 @@ TEST(UplinkLogic, AHeartbeatsAckedSeqNeverPassesItsOwnJournalHead) {
   j.add(10);
   ManualMonotonicClock clock;
   auto script = std::make_shared<test::TransportScript>();
-  auto o = fast_options();
-  o.clock = &clock;
-  o.make_transport = test::fake_transport_factory(script);
-  auto u = Uplink::start(d.path(), relp_target(1), "lobby-1", 60s, o);
+  auto u = Uplink::start(d.path(), relp_target(1), "lobby-1", 60s, fake_options(script, &clock));
   ASSERT_TRUE(u.ok());
   ASSERT_TRUE(wait_until([&] { return (*u)->status().acked_seq == 10; })) << (*u)->status().last_error;
   Heartbeat hb;
