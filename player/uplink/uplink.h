@@ -16,8 +16,8 @@
 // DeviceConfig::heartbeat); the latest one wins and is sent before journal records,
 // at most one per heartbeat interval. The uplink sets acked_seq (never above the
 // heartbeat's journal_seq, when that is set; and free_disk_bytes and interval_s when
-// left 0) just before sending. A screen whose
-// main loop froze stops submitting, so the central side sees it go dark.
+// left 0) just before sending. A screen whose main loop froze stops submitting, so
+// the central side sees it go dark.
 // Heartbeats are not spooled: one that cannot be sent is replaced by the next.
 //
 // Ownership: an Uplink owns its thread, its transport and the cursor file; it only
