@@ -641,15 +641,27 @@ TEST(HostileText, TheStopFlagEndsALayoutAtOnce) {
   fonts().set_layout_budget(std::chrono::milliseconds(250));
 }
 
+// A budget spent (a slow first layout on a busy box) costs the lines their balance,
+// not the slogan its size: the largest size whose greedy lines fit, not the smallest.
 TEST(HostileText, AnExhaustedBudgetGivesGreedyLinesWithAllTheText) {
-  fonts().set_layout_budget(std::chrono::milliseconds(0));
   const std::string text = "进入车间必须佩戴安全帽，穿戴好劳动防护用品。";
+  const TextLayout balanced = fit_text(fonts(), text, 400, 400, 200);
+  fonts().set_layout_budget(std::chrono::milliseconds(0));
   const TextLayout l = fit_text(fonts(), text, 400, 400, 200);
   fonts().set_layout_budget(std::chrono::milliseconds(250));
   EXPECT_FALSE(l.balanced);
   std::u32string joined;
   for (const auto& line : l.lines) joined += line;
   EXPECT_EQ(joined, utf8_to_u32(text));
+  EXPECT_TRUE(l.fits);
+  EXPECT_LE(l.width, 400);
+  EXPECT_LE(l.height, 400);
+  EXPECT_GE(l.size_px, balanced.size_px * 9 / 10) << "balanced " << balanced.size_px << " px";
+  // The largest: greedy lines one size up no longer fit.
+  fonts().set_layout_budget(std::chrono::milliseconds(0));
+  const TextLayout up = fit_text(fonts(), text, 400, 400, l.size_px + 1);
+  fonts().set_layout_budget(std::chrono::milliseconds(250));
+  EXPECT_EQ(up.size_px, l.size_px);
 }
 
 // ---- The same rules in playlists (the loader that check and the player share) ----

@@ -542,10 +542,13 @@ class WeightScope {
 };
 
 // The largest size in [lo, hi] whose layout passes `ok`, given that `lo`'s does
-// (`best` holds it); stops early when the control expires.
+// (`best` holds it). Once the control's time is up the search goes on with greedy
+// lines (break_text gives them at once then: a few cheap layouts, one per halving),
+// so a slow moment costs the lines their balance, never the slogan its size; it
+// stops only when the stop flag is set.
 void search_sizes(int lo, int hi, TextLayout& best, const std::function<TextLayout(int)>& at,
                   const std::function<bool(const TextLayout&)>& ok, const LayoutControl& ctl) {
-  while (lo < hi && !ctl.expired()) {
+  while (lo < hi && !ctl.cancelled()) {
     const int mid = lo + (hi - lo + 1) / 2;
     TextLayout l = at(mid);
     if (ok(l)) {

@@ -43,7 +43,8 @@ Breaks break_classes(std::u32string_view para);
 
 // Stops a long layout: a deadline and a stop flag another thread or a signal
 // handler may set. Layouts check it every few thousand steps and then finish the
-// cheap way (greedy breaks, no more sizes tried), or at once when stopped.
+// cheap way (greedy breaks; fit_text then tries only the sizes its bisection has
+// left), or at once when stopped.
 class LayoutControl {
  public:
   using Clock = std::chrono::steady_clock;
@@ -134,8 +135,9 @@ class FontSet {
   bool synthetic_bold() const;
 
   // Every fit_text on this set stops (returning what it has) once `*stop` is true,
-  // and spends at most `budget` searching (then the best layout found so far, with
-  // greedy lines). The flag must outlive the set; nullptr: none.
+  // and spends at most `budget` on balanced lines: after it, the largest size at
+  // which greedy lines fit (a few cheap layouts more), with no search for better
+  // breaks at smaller sizes. The flag must outlive the set; nullptr: none.
   void set_stop_flag(const std::atomic<bool>* stop);
   void set_layout_budget(std::chrono::milliseconds budget);
   // Whether the stop flag is set (work on many texts, e.g. a ticker's, ends there).
